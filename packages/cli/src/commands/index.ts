@@ -1,0 +1,11 @@
+import type { Command } from '../command';
+
+/**
+ * The command table. Each command lives in its own module, loaded only when it runs,
+ * so `mlci validate` does not pay for the MLflow server or the GitHub client.
+ */
+export const commands: Record<string, () => Promise<{ command: Command }>> = {
+  validate: () => import('./validate'),
+  'infer-schema': () => import('./infer-schema'),
+  drift: () => import('./drift'),
+};

@@ -1,0 +1,36 @@
+import * as core from '@actions/core';
+import { MlciError } from './errors';
+
+/**
+ * The one wrapper every action entry point uses: runs `body`, and turns an MlciError into a failed step
+ * whose message names the input or file at fault (with an annotation when a file and line are known).
+ */
+export async function runAction(body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    if (error instanceof MlciError) {
+      const { file, line } = error.location;
+      if (file) core.error(error.message + (error.hint ? ` (hint: ${error.hint})` : ''), { file, startLine: line });
+      core.setFailed(error.describe());
+    } else {
+      core.setFailed(`internal error in mlci: ${(error as Error)?.stack ?? String(error)}`);
+    }
+  }
+}
+
+/** Reads an input that must be present, with an error naming the input (never an empty string passed on). */
+export function requiredInput(name: string): string {
+  const value = core.getInput(name);
+  if (!value) throw new MlciError('usage', `input "${name}" is required`, { hint: `add \`${name}:\` under \`with:\` in the step` });
+  return value;
+}
+
+/** Reads an optional numeric input, naming it when it is not a number. */
+export function numberInput(name: string, fallback: number): number {
+  const raw = core.getInput(name);
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value)) throw new MlciError('usage', `input "${name}" must be a number, got "${raw}"`);
+  return value;
+}

@@ -1,0 +1,40 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { dirname, basename, join } from 'node:path';
+
+/**
+ * Writes `data` to `path` atomically: a temp file in the same directory (same filesystem), fsync, rename.
+ * A reader never sees a half-written file, and a crash leaves the previous content intact.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(temp, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(temp, { force: true });
+    throw error;
+  }
+  await handle.close();
+  try {
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+export const writeJsonAtomic = (path: string, value: unknown) => writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
+
+/** Hex digests of a file's bytes, streamed: SHA-256 (mlci's content address) and MD5 (DVC's). */
+export async function hashFile(path: string, algorithms: Array<'sha256' | 'md5'> = ['sha256']): Promise<Record<string, string>> {
+  const hashes = algorithms.map((a) => [a, createHash(a)] as const);
+  for await (const chunk of createReadStream(path)) for (const [, h] of hashes) h.update(chunk as Buffer);
+  return Object.fromEntries(hashes.map(([a, h]) => [a, h.digest('hex')]));
+}
+
+export const sha256Hex = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');

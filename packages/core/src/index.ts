@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './fs';
+export * from './log';
+export * from './result';
+export * from './args';
