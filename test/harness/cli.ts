@@ -1,7 +1,7 @@
 /** Runs the `mlci` command the way a user does (node_modules/.bin/mlci resolves to this bin). */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { repoRoot } from './runner';
+import { distDir, repoRoot } from './runner';
 
 export interface CliRun {
   exitCode: number;
@@ -9,7 +9,8 @@ export interface CliRun {
   stderr: string;
 }
 
-export const mlciBin = join(repoRoot, 'packages/cli/bin/mlci.js');
+/** The installed bin loads dist/cli.js; with MLCI_DIST set, tests run that private build's cli.js instead. */
+export const mlciBin = process.env.MLCI_DIST ? join(distDir, 'cli.js') : join(repoRoot, 'packages/cli/bin/mlci.js');
 
 export async function runCli(args: string[], options: { cwd?: string; env?: Record<string, string>; input?: string } = {}): Promise<CliRun> {
   const child = spawn(process.execPath, [mlciBin, ...args], {

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
+/** Where bundles are read from: dist/ by default; MLCI_DIST points at a private build (`node scripts/build.mjs --out DIR`). */
+export const distDir = process.env.MLCI_DIST ? resolve(process.env.MLCI_DIST) : join(repoRoot, 'dist');
 
 export interface Annotation {
   level: 'error' | 'warning' | 'notice';
@@ -85,7 +87,7 @@ export function parseAnnotations(stdout: string): Annotation[] {
 }
 
 export async function runAction(name: string, options: ActionRunOptions = {}): Promise<ActionRun> {
-  const bundle = join(repoRoot, 'dist/actions', `${name}.js`);
+  const bundle = join(distDir, 'actions', `${name}.js`);
   if (!existsSync(bundle)) throw new Error(`no bundle at ${bundle}: run \`npm run build\``);
   const runnerTemp = await mkdtemp(join(tmpdir(), 'mlci-runner-'));
   const workspace = options.workspace ?? join(runnerTemp, 'workspace');

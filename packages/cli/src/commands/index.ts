@@ -8,4 +8,11 @@ export const commands: Record<string, () => Promise<{ command: Command }>> = {
   validate: () => import('./validate'),
   'infer-schema': () => import('./infer-schema'),
   drift: () => import('./drift'),
+  train: () => import('./train'),
+  runs: () => import('./runs'),
+  show: () => import('./show'),
+  export: () => import('./export'),
+  data: () => import('./data'),
+  gate: () => import('./gate'),
+  compare: () => import('./compare'),
 };

@@ -1,0 +1,11 @@
+import { usageError } from '@mlci/core';
+import type { Command } from '../command';
+
+// Placeholder until the command lands: says so plainly and exits 2.
+export const command: Command = {
+  summary: '(not available yet)',
+  usage: 'mlci compare: not available yet',
+  async run() {
+    throw usageError('mlci compare is not available in this build yet');
+  },
+};
