@@ -1,0 +1,4 @@
+export * from './run-record';
+export * from './store';
+export * from './hash';
+export * from './local';

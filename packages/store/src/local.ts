@@ -1,0 +1,202 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, basename, join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { inputError, sha256Hex, writeFileAtomic, writeJsonAtomic } from '@mlci/core';
+import { assertSha256 } from './hash';
+import type { RunRecord } from './run-record';
+import type { BlobInfo, BlobSource, ListRunsOptions, PutBlobOptions, Store } from './store';
+
+export interface LocalStoreOptions {
+  /**
+   * The store's root directory; created on first write. For a project this is `<project>/.mlci`
+   * (see `projectStore`). Layout: `blobs/sha256/<first 2 hex>/<remaining 62 hex>` and `runs/<id>/run.json`.
+   */
+  root: string;
+}
+
+const RUN_ID = /^[0-9a-f]{32}$/;
+
+/** Streams `source` to a temp file beside `finalPath` while hashing it; returns the temp path and digest. */
+async function copyHashing(source: NodeJS.ReadableStream, dir: string, prefix: string) {
+  await mkdir(dir, { recursive: true });
+  const temp = join(dir, `.${prefix}.${randomBytes(6).toString('hex')}.tmp`);
+  const hash = createHash('sha256');
+  let size = 0;
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      done(null, chunk);
+    },
+  });
+  try {
+    await pipeline(source, tap, createWriteStream(temp));
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  return { temp, sha256: hash.digest('hex'), size };
+}
+
+/** The local backend: everything in one directory, blobs by hash, runs as JSON. */
+export class LocalStore implements Store {
+  readonly backend = 'local';
+  readonly root: string;
+
+  constructor(options: LocalStoreOptions) {
+    this.root = options.root;
+  }
+
+  /** Where a blob lives on disk (whether or not it exists). */
+  blobPath(sha256: string): string {
+    assertSha256(sha256);
+    return join(this.root, 'blobs', 'sha256', sha256.slice(0, 2), sha256.slice(2));
+  }
+
+  private runPath(id: string): string {
+    if (!RUN_ID.test(id)) throw inputError(`"${id}" is not a run id (32 lower-case hex characters)`);
+    return join(this.root, 'runs', id, 'run.json');
+  }
+
+  async putBlob(source: BlobSource, _options: PutBlobOptions = {}): Promise<BlobInfo> {
+    if ('bytes' in source) {
+      const bytes = typeof source.bytes === 'string' ? Buffer.from(source.bytes) : source.bytes;
+      const sha256 = sha256Hex(bytes);
+      const path = this.blobPath(sha256);
+      if (await exists(path)) return { sha256, size: bytes.length, existed: true };
+      await writeFileAtomic(path, bytes);
+      return { sha256, size: bytes.length, existed: false };
+    }
+    const incoming = join(this.root, 'blobs', 'incoming');
+    let copied;
+    try {
+      copied = await copyHashing(createReadStream(source.path), incoming, basename(source.path).slice(0, 40));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw inputError('file not found', { file: source.path });
+      throw error;
+    }
+    const path = this.blobPath(copied.sha256);
+    if (await exists(path)) {
+      await rm(copied.temp, { force: true });
+      return { sha256: copied.sha256, size: copied.size, existed: true };
+    }
+    await mkdir(dirname(path), { recursive: true });
+    await rename(copied.temp, path);
+    return { sha256: copied.sha256, size: copied.size, existed: false };
+  }
+
+  async hasBlob(sha256: string): Promise<boolean> {
+    return exists(this.blobPath(sha256));
+  }
+
+  async getBlob(sha256: string): Promise<Uint8Array> {
+    const path = this.blobPath(sha256);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw missingBlob(sha256);
+      throw error;
+    }
+    const actual = sha256Hex(bytes);
+    if (actual !== sha256) throw tamperedBlob(sha256, actual, path);
+    return bytes;
+  }
+
+  async restoreBlob(sha256: string, destination: string): Promise<BlobInfo> {
+    const path = this.blobPath(sha256);
+    if (!(await exists(path))) throw missingBlob(sha256);
+    const copied = await copyHashing(createReadStream(path), dirname(destination), basename(destination));
+    if (copied.sha256 !== sha256) {
+      await rm(copied.temp, { force: true });
+      throw tamperedBlob(sha256, copied.sha256, path);
+    }
+    await rename(copied.temp, destination);
+    return { sha256, size: copied.size, existed: true };
+  }
+
+  async putRun(record: RunRecord): Promise<void> {
+    const path = this.runPath(record.id);
+    if (record.status === 'RUNNING') {
+      const previous = await this.readRun(path).catch(() => null);
+      if (previous && previous.status !== 'RUNNING') throw inputError(`run ${record.id} has ended (${previous.status}); runs are immutable once ended`);
+    } else {
+      const previous = await this.readRun(path).catch(() => null);
+      if (previous && previous.status !== 'RUNNING') throw inputError(`run ${record.id} already exists and has ended; runs are immutable`);
+    }
+    await writeJsonAtomic(path, record);
+  }
+
+  private async readRun(path: string): Promise<RunRecord> {
+    const text = await readFile(path, 'utf8');
+    try {
+      return JSON.parse(text) as RunRecord;
+    } catch (error) {
+      throw inputError(`run record is not valid JSON: ${(error as Error).message}`, { file: path, hint: 'the file was edited or damaged; restore it or delete the run directory' });
+    }
+  }
+
+  private async runIds(): Promise<string[]> {
+    try {
+      return (await readdir(join(this.root, 'runs'))).filter((d) => RUN_ID.test(d));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+  }
+
+  async getRun(idOrName: string): Promise<RunRecord> {
+    const ids = await this.runIds();
+    if (RUN_ID.test(idOrName) && ids.includes(idOrName)) return this.readRun(this.runPath(idOrName));
+    const byPrefix = idOrName.length >= 4 ? ids.filter((id) => id.startsWith(idOrName)) : [];
+    if (byPrefix.length === 1) return this.readRun(this.runPath(byPrefix[0]));
+    if (byPrefix.length > 1) throw inputError(`run "${idOrName}" is ambiguous: ${byPrefix.length} run ids start with it`, { hint: `give more characters: ${byPrefix.slice(0, 5).join(', ')}` });
+    const runs = await this.listRuns();
+    const byName = runs.filter((r) => r.name === idOrName);
+    if (byName.length === 1) return byName[0];
+    if (byName.length > 1) throw inputError(`run name "${idOrName}" is used by ${byName.length} runs`, { hint: `name one by id: ${byName.slice(0, 5).map((r) => r.id).join(', ')}` });
+    const recent = runs.slice(0, 5).map((r) => `${r.id.slice(0, 8)} (${r.name})`);
+    throw inputError(`no run "${idOrName}" in ${join(this.root, 'runs')}`, {
+      hint: recent.length ? `recent runs: ${recent.join(', ')}; \`mlci runs\` lists all` : 'no runs recorded yet: record one with `mlci train -- COMMAND`',
+    });
+  }
+
+  async listRuns(options: ListRunsOptions = {}): Promise<RunRecord[]> {
+    const runs: RunRecord[] = [];
+    for (const id of await this.runIds()) {
+      try {
+        runs.push(await this.readRun(this.runPath(id)));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; // a run directory being written
+      }
+    }
+    const selected = runs
+      .filter((r) => options.experiment === undefined || r.experiment === options.experiment)
+      .sort((a, b) => b.startTime - a.startTime || (a.id < b.id ? 1 : -1));
+    return options.limit ? selected.slice(0, options.limit) : selected;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const missingBlob = (sha256: string) =>
+  inputError(`no blob ${sha256} in the store`, { hint: 'it was never stored here (store datasets with `mlci train --snapshot`), or the store directory was pruned' });
+
+const tamperedBlob = (expected: string, actual: string, path: string) =>
+  inputError(`blob ${expected} is corrupt or was tampered with: its bytes hash to ${actual}`, {
+    file: path,
+    hint: 'refusing to use it; delete the file and store the data again',
+  });
+
+/** The store of a project: `<projectDir>/.mlci`. */
+export const projectStore = (projectDir: string) => new LocalStore({ root: join(projectDir, '.mlci') });

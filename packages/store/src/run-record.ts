@@ -1,0 +1,104 @@
+/**
+ * The run record: what `mlci train` writes for every run, what `mlci runs/show --json` print, and what
+ * compare/report/registry read. A plain JSON document, stable across versions: fields are only ever added.
+ * Field names follow MLflow's run model where one exists (status values, metric history with step and
+ * timestamp), so a record maps one-to-one onto an MLflow run when exported.
+ */
+export type RunStatus = 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED';
+
+/** One logged value of a metric. */
+export interface MetricPoint {
+  /** Training step as the script logged it (0 when it gave none). Integer. */
+  step: number;
+  /** The value; non-finite values are stored as null-free JSON by the writer (NaN/Infinity are dropped). */
+  value: number;
+  /** Milliseconds since the Unix epoch when the value was logged. */
+  timestamp: number;
+}
+
+/** A file the run produced (an MLflow artifact, a model file), stored by content in the store. */
+export interface ArtifactRef {
+  /** Path inside the run's artifact tree, POSIX separators, never absolute, never containing `..`. */
+  path: string;
+  /** SHA-256 of the bytes, lower-case hex: the blob's key in the store. */
+  sha256: string;
+  /** Size in bytes. */
+  size: number;
+}
+
+/** An input dataset named by content, the way mlci and DVC both name it. */
+export interface DatasetRef {
+  /** Path as given, relative to the project directory where it lies inside it. */
+  path: string;
+  /** SHA-256 of the file's bytes (for a directory: of its sorted `sha256  relpath` listing). */
+  sha256: string;
+  /** DVC's md5: read from `<path>.dvc` when present, else computed as DVC does for a file (md5 of the bytes). */
+  dvcMd5: string | null;
+  /** Size in bytes (sum over files for a directory). */
+  size: number;
+  /** True when the bytes were stored in the store (`--snapshot`), so `mlci data get` can restore them. */
+  snapshot: boolean;
+}
+
+export interface GitLineage {
+  /** Full commit SHA of HEAD, or null outside a git repository. */
+  commit: string | null;
+  /** Current branch, or null when detached or outside git. */
+  branch: string | null;
+  /** True when the work tree had uncommitted changes (tracked or untracked, ignoring .mlci/). */
+  dirty: boolean;
+}
+
+export interface EnvironmentLineage {
+  /** `process.version` of the Node running mlci. */
+  node: string;
+  /** `python3 --version` output (e.g. "3.11.7"), or null when no python3 is on PATH. */
+  python: string | null;
+  /** Operating system and architecture, e.g. "linux-x64". */
+  platform: string;
+  /** Lock files found in the project directory, with their SHA-256 (package-lock.json, poetry.lock, …). */
+  lockFiles: Array<{ path: string; sha256: string }>;
+  /** `pip freeze` lines (bounded in time; null when python is absent or pip did not answer in time). */
+  pipFreeze: string[] | null;
+}
+
+export interface Lineage {
+  git: GitLineage;
+  datasets: DatasetRef[];
+  environment: EnvironmentLineage;
+}
+
+export interface RunRecord {
+  /** Schema version of this document; 1 for now. */
+  schema: 1;
+  /** 32 lower-case hex characters, like an MLflow run id. */
+  id: string;
+  /** Human name: `--name`, the MLflow run name the script set, or one made from the command. */
+  name: string;
+  /** Experiment name ("Default" unless the script or flags chose one). */
+  experiment: string;
+  status: RunStatus;
+  /** Milliseconds since the epoch. */
+  startTime: number;
+  /** Milliseconds since the epoch; null while RUNNING. */
+  endTime: number | null;
+  /** The command's exit code; null when it was killed by a signal (see `tags['mlci.signal']`) or never ran. */
+  exitCode: number | null;
+  /** The argv that ran (never a shell string). */
+  command: string[];
+  /** Parameters, values as strings (MLflow's rule). */
+  params: Record<string, string>;
+  /** Full history per metric key, in logging order. System metrics live under `system/…` keys. */
+  metrics: Record<string, MetricPoint[]>;
+  /** Free-form tags (MLflow's `mlflow.*` tags included when the script set them). */
+  tags: Record<string, string>;
+  artifacts: ArtifactRef[];
+  lineage: Lineage;
+}
+
+/** The last value of each metric: what gates and comparisons read most often. */
+export function lastValues(record: Pick<RunRecord, 'metrics'>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, points] of Object.entries(record.metrics)) if (points.length) out[key] = points[points.length - 1].value;
+  return out;
+}

@@ -1,0 +1,92 @@
+import type { RunRecord } from './run-record';
+
+/**
+ * What a blob is for. Backends may place blobs differently by kind: the GitHub backend keeps `model` blobs
+ * as release assets (permanent) and the others as workflow artifacts (retention-limited); the local backend
+ * ignores it.
+ */
+export type BlobKind = 'dataset' | 'model' | 'artifact';
+
+/** Where the bytes to store come from: a file on disk (streamed, never read whole) or bytes in memory. */
+export type BlobSource = { path: string } | { bytes: Uint8Array | string };
+
+export interface PutBlobOptions {
+  /**
+   * What the blob is for; see BlobKind.
+   * @default 'artifact'
+   */
+  kind?: BlobKind;
+}
+
+export interface BlobInfo {
+  /** SHA-256 of the bytes, lower-case hex: the blob's key. */
+  sha256: string;
+  /** Size in bytes. */
+  size: number;
+  /** True when the store already held these bytes, so nothing was written (or uploaded). */
+  existed: boolean;
+}
+
+export interface ListRunsOptions {
+  /**
+   * Only runs of this experiment.
+   * @default every experiment
+   */
+  experiment?: string;
+  /**
+   * At most this many runs (the newest). Must be a positive integer.
+   * @default no limit
+   */
+  limit?: number;
+}
+
+/**
+ * The data and model store: content-addressed blobs plus immutable run records.
+ *
+ * Blobs are keyed by SHA-256 so a dataset or model is stored once however many runs refer to it, and every
+ * read is verified against its key: a backend never returns bytes that do not hash to what was asked for
+ * (it throws an `input` MlciError naming the hash instead). Runs are JSON documents keyed by run id.
+ *
+ * Backends: `LocalStore` (a directory, `.mlci/` in the project); a GitHub backend maps blobs onto workflow
+ * artifacts named by hash (datasets, run artifacts) or release assets (models), and runs onto artifacts.
+ */
+export interface Store {
+  /** A short name of the backend ("local", "github") for logs and records. */
+  readonly backend: string;
+
+  /**
+   * Stores bytes by their SHA-256. Idempotent: putting bytes already present writes nothing and returns
+   * `existed: true`. Side effect: creates the blob (atomically: a reader never sees a partial blob).
+   */
+  putBlob(source: BlobSource, options?: PutBlobOptions): Promise<BlobInfo>;
+
+  /** True when a blob with this SHA-256 is stored. Does not verify the bytes (getBlob does). */
+  hasBlob(sha256: string): Promise<boolean>;
+
+  /**
+   * The blob's bytes, verified against `sha256`. Throws an `input` MlciError when no such blob exists,
+   * and when the stored bytes do not match their hash (a tampered or corrupt blob is never returned).
+   */
+  getBlob(sha256: string): Promise<Uint8Array>;
+
+  /**
+   * Writes the blob to `destination` (parent directories created), streamed and verified: the file appears
+   * (atomically renamed into place) only when its bytes hash to `sha256`. Errors as getBlob.
+   */
+  restoreBlob(sha256: string, destination: string): Promise<BlobInfo>;
+
+  /**
+   * Writes a run record. Runs are immutable once FINISHED/FAILED/KILLED; a RUNNING record may be rewritten
+   * by the run that owns it (progress checkpoints). Atomic.
+   */
+  putRun(record: RunRecord): Promise<void>;
+
+  /**
+   * One run by id, or by a unique id prefix of at least 4 characters, or by exact run name when that is
+   * unique. Throws an `input` MlciError naming close matches when there is no unique run.
+   */
+  getRun(idOrName: string): Promise<RunRecord>;
+
+  /** Runs, newest first (by startTime, then id). */
+  listRuns(options?: ListRunsOptions): Promise<RunRecord[]>;
+}
