@@ -1,0 +1,2 @@
+export * from './load';
+export { MLCI_CONFIG_SCHEMA } from './schema';
