@@ -3,3 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm ci --no-audit --no-fund
+# Python peers: mlflow's own client and server judge mlci's MLflow compatibility; scikit-learn trains the examples.
+python3 -m pip install --quiet --disable-pip-version-check mlflow scikit-learn
