@@ -1,0 +1,177 @@
+import { link, mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { inputError, writeFileAtomic, writeJsonAtomic } from '@mlci/core';
+import type { LocalStore } from '@mlci/store';
+import { VersionExistsError, AliasConflictError } from './errors';
+import { parseAliasEvent } from './history';
+import { assertAlias, assertModelName, compareVersions, formatVersion, isVersion, parseVersion, versionTag } from './names';
+import { withLockFile } from './lock';
+import type { AliasEvent, ModelCard, PendingAsset, RegistryBackend, VersionRecord } from './types';
+
+/** version.json: written last, so a version directory without it is a draft (being written or abandoned). */
+interface LocalVersionFile {
+  schema: 1;
+  name: string;
+  version: string;
+  tag: string;
+  commit: string | null;
+  publishedAt: string;
+  assets: Array<{ name: string; sha256: string; size: number }>;
+}
+
+export interface LocalRegistryOptions {
+  /** The project's store (`projectStore(dir)`): asset bytes are its blobs, so a model is stored once. */
+  store: LocalStore;
+  /** Wait at most this long for another local promotion's lock. @default 15000 ms */
+  lockTimeoutMs?: number;
+}
+
+/**
+ * The registry in `<store root>/registry/` (i.e. `.mlci/registry/`):
+ * `<name>/versions/<version>/version.json` (+ `notes.md`), asset bytes as blobs in the store,
+ * `<name>/aliases/<alias>/<seq>.json` one file per alias event (append-only), `<name>/.lock`.
+ */
+export class LocalRegistry implements RegistryBackend {
+  readonly kind = 'local' as const;
+  readonly root: string;
+  readonly location: string;
+  private readonly store: LocalStore;
+  private readonly lockTimeoutMs?: number;
+
+  constructor(options: LocalRegistryOptions) {
+    this.store = options.store;
+    this.root = join(options.store.root, 'registry');
+    this.location = this.root;
+    this.lockTimeoutMs = options.lockTimeoutMs;
+  }
+
+  private modelDir = (name: string) => join(this.root, assertModelName(name));
+  private versionDir = (name: string, version: string) => join(this.modelDir(name), 'versions', formatVersion(parseVersion(version)));
+  private aliasDir = (name: string, alias: string) => join(this.modelDir(name), 'aliases', assertAlias(alias));
+  private lock = <T>(name: string, body: () => Promise<T>) => withLockFile(join(this.modelDir(name), '.lock'), body, { timeoutMs: this.lockTimeoutMs });
+
+  async listModels(): Promise<string[]> {
+    const names = await list(this.root);
+    const out: string[] = [];
+    for (const name of names) if ((await this.listVersions(name).catch(() => [])).length) out.push(name);
+    return out.sort();
+  }
+
+  async takenVersions(name: string): Promise<string[]> {
+    return (await list(join(this.modelDir(name), 'versions'))).filter(isVersion);
+  }
+
+  async listVersions(name: string): Promise<VersionRecord[]> {
+    const out: VersionRecord[] = [];
+    for (const version of await this.takenVersions(name)) {
+      const record = await this.readVersion(name, version);
+      if (record) out.push(record);
+    }
+    return out.sort((a, b) => compareVersions(a.version, b.version));
+  }
+
+  private async readVersion(name: string, version: string): Promise<VersionRecord | null> {
+    const file = join(this.versionDir(name, version), 'version.json');
+    let meta: LocalVersionFile;
+    try {
+      meta = JSON.parse(await readFile(file, 'utf8'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null; // a draft
+      throw inputError(`version record is unreadable: ${(error as Error).message}`, { file });
+    }
+    const cardAsset = meta.assets.find((a) => a.name === 'card.json');
+    if (!cardAsset) throw inputError('version record lists no card.json', { file });
+    const bytes = await this.store.getBlob(cardAsset.sha256);
+    const card = JSON.parse(Buffer.from(bytes).toString('utf8')) as ModelCard;
+    return {
+      name: meta.name,
+      version: meta.version,
+      tag: meta.tag,
+      card,
+      cardSha256: cardAsset.sha256,
+      assets: meta.assets.map((a) => ({ name: a.name, size: a.size })),
+      url: this.versionDir(name, version),
+    };
+  }
+
+  async publishVersion(options: { name: string; version: string; commit: string | null; body: string; assets: PendingAsset[] }): Promise<VersionRecord> {
+    const dir = this.versionDir(options.name, options.version);
+    const tag = versionTag(options.name, options.version);
+    await mkdir(join(this.modelDir(options.name), 'versions'), { recursive: true });
+    try {
+      await mkdir(dir); // the reservation: exactly one promotion creates this directory
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new VersionExistsError(tag, this.location);
+      throw error;
+    }
+    const stored: LocalVersionFile['assets'] = [];
+    for (const asset of options.assets) {
+      const info = await this.store.putBlob({ bytes: await asset.read() }, { kind: 'model' });
+      // Verify what was stored against what the card promises before the version becomes visible.
+      if (info.sha256 !== asset.sha256) throw inputError(`asset ${asset.name} hashed to ${info.sha256} while storing, expected ${asset.sha256}`, { hint: 'the source changed while it was read; promote again' });
+      stored.push({ name: asset.name, sha256: info.sha256, size: info.size });
+    }
+    await writeFileAtomic(join(dir, 'notes.md'), options.body);
+    const meta: LocalVersionFile = { schema: 1, name: options.name, version: formatVersion(parseVersion(options.version)), tag, commit: options.commit, publishedAt: new Date().toISOString(), assets: stored };
+    await writeJsonAtomic(join(dir, 'version.json'), meta); // the publish step
+    const record = await this.readVersion(options.name, options.version);
+    if (!record) throw new Error(`version ${tag} vanished after publishing`);
+    return record;
+  }
+
+  async readAsset(name: string, version: string, asset: string): Promise<Uint8Array> {
+    const meta = JSON.parse(await readFile(join(this.versionDir(name, version), 'version.json'), 'utf8')) as LocalVersionFile;
+    const entry = meta.assets.find((a) => a.name === asset);
+    if (!entry) throw inputError(`${versionTag(name, version)} has no asset "${asset}"`);
+    // Raw bytes: the caller verifies them, so a tampered blob is reported the same way for every backend.
+    return readFile(this.store.blobPath(entry.sha256));
+  }
+
+  async listAliases(name: string): Promise<string[]> {
+    return (await list(join(this.modelDir(name), 'aliases'))).sort();
+  }
+
+  async aliasHistory(name: string, alias: string): Promise<AliasEvent[]> {
+    const dir = this.aliasDir(name, alias);
+    const seqs = (await list(dir)).map((f) => /^([1-9]\d*)\.json$/.exec(f)).filter((m) => m).map((m) => Number(m![1]));
+    const events: AliasEvent[] = [];
+    for (const seq of seqs.sort((a, b) => a - b)) {
+      const file = join(dir, `${seq}.json`);
+      events.push(parseAliasEvent(JSON.parse(await readFile(file, 'utf8')), file));
+    }
+    return events;
+  }
+
+  async appendAliasEvent(event: AliasEvent): Promise<void> {
+    await this.lock(event.name, async () => {
+      const history = await this.aliasHistory(event.name, event.alias);
+      const newest = history.at(-1);
+      if ((newest?.seq ?? 0) !== event.seq - 1) throw new AliasConflictError(event.alias, event.seq - 1, newest ? { seq: newest.seq, version: newest.version } : null);
+      const dir = this.aliasDir(event.name, event.alias);
+      await mkdir(dir, { recursive: true });
+      // Written complete to a temp file, then hard-linked into place: link fails if the name exists, so even a
+      // writer that broke a stale lock cannot overwrite an event.
+      const temp = join(dir, `.${event.seq}.${randomBytes(6).toString('hex')}.tmp`);
+      await writeFileAtomic(temp, JSON.stringify(event, null, 2) + '\n');
+      try {
+        await link(temp, join(dir, `${event.seq}.json`));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new AliasConflictError(event.alias, event.seq - 1, null);
+        throw error;
+      } finally {
+        await rm(temp, { force: true });
+      }
+    });
+  }
+}
+
+async function list(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).filter((f) => !f.startsWith('.'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
