@@ -7,3 +7,4 @@ export * from './gates';
 export * from './local';
 export * from './promote';
 export * from './query';
+export * from './open';

@@ -15,4 +15,5 @@ export const commands: Record<string, () => Promise<{ command: Command }>> = {
   data: () => import('./data'),
   gate: () => import('./gate'),
   compare: () => import('./compare'),
+  models: () => import('./models'),
 };
