@@ -8,3 +8,4 @@ export * from './local';
 export * from './promote';
 export * from './query';
 export * from './open';
+export * from './mlflow-export';
