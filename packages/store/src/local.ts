@@ -73,9 +73,10 @@ export class LocalStore implements Store {
     const incoming = join(this.root, 'blobs', 'incoming');
     let copied;
     try {
-      copied = await copyHashing(createReadStream(source.path), incoming, basename(source.path).slice(0, 40));
+      const stream = 'path' in source ? createReadStream(source.path) : source.stream;
+      copied = await copyHashing(stream, incoming, 'path' in source ? basename(source.path).slice(0, 40) : 'stream');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw inputError('file not found', { file: source.path });
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && 'path' in source) throw inputError('file not found', { file: source.path });
       throw error;
     }
     const path = this.blobPath(copied.sha256);

@@ -7,8 +7,11 @@ import type { RunRecord } from './run-record';
  */
 export type BlobKind = 'dataset' | 'model' | 'artifact';
 
-/** Where the bytes to store come from: a file on disk (streamed, never read whole) or bytes in memory. */
-export type BlobSource = { path: string } | { bytes: Uint8Array | string };
+/**
+ * Where the bytes to store come from: a file on disk or a readable stream (both streamed, never held whole
+ * in memory), or bytes in memory.
+ */
+export type BlobSource = { path: string } | { bytes: Uint8Array | string } | { stream: NodeJS.ReadableStream };
 
 export interface PutBlobOptions {
   /**

@@ -1,11 +1,86 @@
-import { usageError } from '@mlci/core';
-import type { Command } from '../command';
+import { numberFlag, parseFlags, stderrLogger, usageError } from '@mlci/core';
+import { loadMlproject, train } from '@mlci/tracking';
+import { printJson, type Command } from '../command';
 
-// Placeholder until the command lands: says so plainly and exits 2.
+const usage = `
+usage: mlci train [flags] -- COMMAND [ARGS...]
+       mlci train --mlproject [DIR] [-e ENTRY] [-P key=value]... [flags]
+
+Runs a training command from the project directory (the git root, or the current directory outside git),
+records the run under .mlci/ there and exits with the command's exit code.
+
+Captured with no change to the script: MLflow calls (MLFLOW_TRACKING_URI points at mlci while it runs),
+params.yaml and metrics.json (DVC style), JSON Lines appended to $MLCI_METRICS_FILE
+({"key": "loss", "value": 0.3, "step": 1}), system metrics, git and data lineage.
+
+flags:
+  --data PATH                    an input dataset (repeatable): hashed (SHA-256 and DVC md5) into lineage
+  --snapshot                     also store each --data file by hash so \`mlci data get\` can restore it
+  --name NAME                    run name
+  --experiment NAME              experiment name (also given to the script as MLFLOW_EXPERIMENT_NAME)
+  --params-file FILE             DVC-style params file (repeatable; default params.yaml when present)
+  --metrics-file FILE            DVC-style metrics file (repeatable; default metrics.json when written)
+  --system-metrics-interval S    seconds between system metric samples (default 10; 0 = off)
+  --json                         print the run record as JSON on stdout; the command's stdout goes to stderr
+  --mlproject [DIR]              run an MLflow Project entry point (DIR defaults to the project directory)
+  -e, --entry-point NAME         MLproject entry point (default "main")
+  -P, --param key=value          MLproject parameter (repeatable)
+`;
+
 export const command: Command = {
-  summary: '(not available yet)',
-  usage: 'mlci train: not available yet',
-  async run() {
-    throw usageError('mlci train is not available in this build yet');
+  summary: 'run a training command and record params, metrics, artifacts and lineage',
+  usage,
+  async run(args) {
+    const dashes = args.indexOf('--');
+    const flagArgs = dashes < 0 ? args : args.slice(0, dashes);
+    const argv = dashes < 0 ? [] : args.slice(dashes + 1);
+    const { values, positionals } = parseFlags('train', flagArgs, {
+      data: { type: 'string', multiple: true },
+      snapshot: { type: 'boolean' },
+      name: { type: 'string' },
+      experiment: { type: 'string' },
+      'params-file': { type: 'string', multiple: true },
+      'metrics-file': { type: 'string', multiple: true },
+      'system-metrics-interval': { type: 'string' },
+      json: { type: 'boolean' },
+      mlproject: { type: 'boolean' },
+      'entry-point': { type: 'string', short: 'e' },
+      param: { type: 'string', short: 'P', multiple: true },
+    });
+    let commandArgv = argv;
+    let params: Record<string, string> = {};
+    let tags: Record<string, string> = {};
+    let cwd: string | undefined;
+    if (values.mlproject) {
+      if (positionals.length > 1) throw usageError(`--mlproject takes one directory, got ${positionals.join(' ')}`);
+      if (argv.length) throw usageError('give either --mlproject or a command after `--`, not both');
+      const project = await loadMlproject({ dir: positionals[0], entryPoint: values['entry-point'], params: values.param ?? [] });
+      commandArgv = project.command;
+      cwd = project.dir;
+      params = project.params;
+      tags = { 'mlflow.project.entryPoint': project.entryPoint, 'mlci.mlproject': project.file };
+    } else {
+      if (positionals.length) throw usageError(`unexpected argument "${positionals[0]}" before \`--\``, 'put the command after `--`: mlci train -- python train.py');
+      if (values['entry-point'] || values.param) throw usageError('-e and -P go with --mlproject');
+      if (!argv.length) throw usageError('no command to run', 'put the command after `--`: mlci train -- python train.py');
+    }
+    const { record, exitCode } = await train({
+      command: commandArgv,
+      cwd,
+      data: values.data,
+      snapshot: values.snapshot,
+      name: values.name,
+      experiment: values.experiment,
+      paramsFiles: values['params-file'],
+      metricsFiles: values['metrics-file'],
+      systemMetricsInterval: numberFlag('system-metrics-interval', values['system-metrics-interval'], 10, { min: 0, max: 3600 }),
+      params,
+      tags,
+      stdout: values.json ? 'stderr' : 'inherit',
+      logger: stderrLogger,
+    });
+    if (values.json) printJson(record);
+    else stderrLogger.info(`run ${record.id} ${record.status} (exit ${record.exitCode ?? record.tags['mlci.signal']}): ${Object.keys(record.metrics).filter((k) => !k.startsWith('system/')).length} metrics, ${Object.keys(record.params).length} params, ${record.artifacts.length} artifacts`);
+    return exitCode;
   },
 };

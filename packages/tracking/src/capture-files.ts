@@ -1,0 +1,108 @@
+/** Metric and param capture from files: DVC's params.yaml / metrics.json and the MLCI_METRICS_FILE protocol. */
+import { readFile, stat } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { fileError, inputError } from '@mlci/core';
+import type { RunCollector } from './collector';
+
+/** Flattens nested objects into dotted keys (`train.lr`), as DVC shows params and metrics. Arrays stay whole. */
+export function flatten(value: unknown, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  } else if (prefix) {
+    out[prefix] = value;
+  }
+  return out;
+}
+
+const paramString = (v: unknown) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+
+/** Reads a params file (YAML or JSON; YAML is a superset) into flat string params. */
+export async function readParamsFile(path: string): Promise<Record<string, string>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw fileError(path, error);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (error) {
+    throw inputError(`params file is not valid YAML: ${(error as Error).message.split('\n')[0]}`, { file: path });
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw inputError('params file must hold a mapping of names to values', { file: path, hint: 'e.g. `train: {lr: 0.1}`' });
+  return Object.fromEntries(Object.entries(flatten(doc)).map(([k, v]) => [k, paramString(v)]));
+}
+
+/** Reads a DVC metrics file (JSON or YAML, nested) into flat numeric metrics; non-numbers are skipped. */
+export async function readMetricsFile(path: string): Promise<Record<string, number>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw fileError(path, error);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (error) {
+    throw inputError(`metrics file is not valid JSON or YAML: ${(error as Error).message.split('\n')[0]}`, { file: path });
+  }
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(flatten(doc ?? {}))) {
+    const n = typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : NaN;
+    if (Number.isFinite(n)) out[k] = n;
+  }
+  return out;
+}
+
+/** Adds a DVC metrics file to the run when it was written during the run (a stale one from before is ignored). */
+export async function captureMetricsFile(path: string, since: number, collector: RunCollector): Promise<boolean> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    return false;
+  }
+  if (info.mtimeMs < since - 1000) return false;
+  for (const [key, value] of Object.entries(await readMetricsFile(path))) collector.logMetric(key, value, 0, Math.trunc(info.mtimeMs));
+  return true;
+}
+
+export interface JsonlProblem {
+  line: number;
+  message: string;
+}
+
+/**
+ * Reads MLCI_METRICS_FILE: one JSON object per line, `{"key": "loss", "value": 0.3, "step": 1}`, optional
+ * `timestamp` (ms since epoch; defaults to `fallbackTime`). A last line without its newline that does not
+ * parse is a write in progress (the command was killed mid-line) and is skipped silently; other bad lines are
+ * skipped and returned as problems so the caller can warn, naming the line.
+ */
+export function parseMetricsJsonl(text: string, collector: RunCollector, fallbackTime = Date.now()): JsonlProblem[] {
+  const problems: JsonlProblem[] = [];
+  const lines = text.split('\n');
+  const complete = text.endsWith('\n');
+  lines.forEach((line, index) => {
+    if (!line.trim()) return;
+    const isLast = index === lines.length - 1;
+    let entry: any;
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      if (!(isLast && !complete)) problems.push({ line: index + 1, message: 'not valid JSON' });
+      return;
+    }
+    const value = typeof entry?.value === 'number' ? entry.value : NaN;
+    if (typeof entry?.key !== 'string' || !entry.key || !Number.isFinite(value)) {
+      problems.push({ line: index + 1, message: 'expected {"key": string, "value": number, "step"?: integer, "timestamp"?: ms}' });
+      return;
+    }
+    const step = Number.isInteger(entry.step) ? entry.step : 0;
+    const timestamp = Number.isFinite(entry.timestamp) ? entry.timestamp : fallbackTime;
+    collector.logMetric(entry.key, value, step, timestamp);
+  });
+  return problems;
+}

@@ -1,0 +1,59 @@
+import { inputError } from '@mlci/core';
+import type { ArtifactRef, MetricPoint } from '@mlci/store';
+
+/**
+ * Everything one run logs, from whichever capture route (MLflow REST, metrics files, system sampler):
+ * params, full metric histories, tags, artifacts. Plain data, turned into a RunRecord at the end.
+ */
+export class RunCollector {
+  readonly params: Record<string, string> = {};
+  readonly metrics: Record<string, MetricPoint[]> = {};
+  readonly tags: Record<string, string> = {};
+  private readonly seen: Record<string, Set<string>> = {};
+  private readonly artifactsByPath = new Map<string, ArtifactRef>();
+  /** Run name set by the script (MLflow `run_name`), if any. */
+  name: string | undefined;
+
+  logMetric(key: string, value: number, step = 0, timestamp = Date.now()): void {
+    // JSON has no NaN/Infinity: such values are dropped rather than written as null.
+    if (!Number.isFinite(value)) return;
+    const point = { step: Math.trunc(step), value, timestamp: Math.trunc(timestamp) };
+    // MLflow keys a metric value by (key, step, timestamp, value): the same value logged twice (MLflow 3's
+    // log_model re-sends the run's metrics for the model) is one value.
+    const seen = (this.seen[key] ??= new Set());
+    const id = `${point.step}|${point.timestamp}|${point.value}`;
+    if (seen.has(id)) return;
+    seen.add(id);
+    (this.metrics[key] ??= []).push(point);
+  }
+
+  /** MLflow's rule: a param is written once; logging the same value again is fine, a different one is not. */
+  logParam(key: string, value: string): void {
+    const previous = this.params[key];
+    if (previous !== undefined && previous !== value) {
+      throw inputError(`param "${key}" was already logged as "${previous}"; changing it to "${value}" is not allowed`);
+    }
+    this.params[key] = value;
+  }
+
+  /** Params from files (params.yaml, MLproject): they never override what the script logged itself. */
+  mergeParams(params: Record<string, string>): void {
+    for (const [k, v] of Object.entries(params)) if (this.params[k] === undefined) this.params[k] = v;
+  }
+
+  setTag(key: string, value: string): void {
+    this.tags[key] = value;
+  }
+
+  deleteTag(key: string): void {
+    delete this.tags[key];
+  }
+
+  addArtifact(ref: ArtifactRef): void {
+    this.artifactsByPath.set(ref.path, ref);
+  }
+
+  get artifacts(): ArtifactRef[] {
+    return [...this.artifactsByPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+}

@@ -1,0 +1,107 @@
+/** Where a run came from: the git state, the input datasets by content, and the software environment. */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { hashFile, inputError } from '@mlci/core';
+import type { DatasetRef, EnvironmentLineage, GitLineage } from '@mlci/store';
+
+/** Runs a program (never a shell) and resolves its stdout, or null on failure or timeout. */
+export function tryRun(file: string, args: string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<string | null> {
+  return new Promise((done) => {
+    execFile(file, args, { cwd: options.cwd, timeout: options.timeoutMs ?? 10_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => done(error ? null : stdout));
+  });
+}
+
+/** The git work tree root containing `dir`, or null outside git. */
+export async function gitRoot(dir: string): Promise<string | null> {
+  const out = await tryRun('git', ['rev-parse', '--show-toplevel'], { cwd: dir });
+  return out ? out.trim() : null;
+}
+
+/** The project directory: the git root, or `cwd` itself when it is not inside a git work tree. */
+export async function findProjectDir(cwd: string = process.cwd()): Promise<string> {
+  return (await gitRoot(cwd)) ?? resolve(cwd);
+}
+
+export async function gitLineage(dir: string): Promise<GitLineage> {
+  const [commit, branch, status] = await Promise.all([
+    tryRun('git', ['rev-parse', 'HEAD'], { cwd: dir }),
+    tryRun('git', ['symbolic-ref', '--short', '-q', 'HEAD'], { cwd: dir }),
+    // mlci's own store and outputs are not "changes" the user made.
+    tryRun('git', ['status', '--porcelain', '--', '.', ':(exclude).mlci'], { cwd: dir }),
+  ]);
+  return { commit: commit?.trim() || null, branch: branch?.trim() || null, dirty: Boolean(status?.trim()) };
+}
+
+/** The md5 a `.dvc` file records for its (single) output, or null when there is no usable one. */
+async function dvcFileMd5(dataPath: string): Promise<string | null> {
+  const dvcPath = `${dataPath}.dvc`;
+  if (!existsSync(dvcPath)) return null;
+  try {
+    const doc = parseYaml(await readFile(dvcPath, 'utf8')) as { outs?: Array<{ md5?: string; hash?: string }> };
+    const md5 = doc?.outs?.[0]?.md5;
+    return typeof md5 === 'string' && /^[0-9a-f]{32}(\.dir)?$/.test(md5) ? md5 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Names one input dataset by content: SHA-256 and DVC's md5 (from `<path>.dvc` when it exists, else the md5 of
+ * the bytes, which is what DVC computes for a file). `path` is resolved against `projectDir` and recorded
+ * relative to it. Only files are supported.
+ */
+export async function describeDataset(path: string, projectDir: string): Promise<DatasetRef & { absolutePath: string }> {
+  const absolutePath = isAbsolute(path) ? path : resolve(projectDir, path);
+  let info;
+  try {
+    info = await stat(absolutePath);
+  } catch {
+    throw inputError('dataset not found', { file: path, hint: '--data paths are read relative to the project directory (the git root)' });
+  }
+  if (info.isDirectory()) throw inputError('dataset is a directory; name its files one by one (--data a.csv --data b.csv)', { file: path });
+  const hashes = await hashFile(absolutePath, ['sha256', 'md5']);
+  const rel = relative(projectDir, absolutePath);
+  return {
+    path: rel.startsWith('..') ? absolutePath : rel.split('\\').join('/'),
+    sha256: hashes.sha256,
+    dvcMd5: (await dvcFileMd5(absolutePath)) ?? hashes.md5,
+    size: info.size,
+    snapshot: false,
+    absolutePath,
+  };
+}
+
+const LOCK_FILES = ['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'poetry.lock', 'uv.lock', 'Pipfile.lock', 'requirements.txt', 'conda-lock.yml', 'environment.yml'];
+
+export interface EnvironmentOptions {
+  /**
+   * Upper bound for each probe (python --version, pip freeze), in milliseconds; a probe that takes longer is
+   * recorded as null.
+   * @default 15000
+   */
+  timeoutMs?: number;
+  /** Python executable to ask. @default 'python3' */
+  python?: string;
+}
+
+export async function environmentLineage(projectDir: string, options: EnvironmentOptions = {}): Promise<EnvironmentLineage> {
+  const python = options.python ?? 'python3';
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const [version, freeze, lockFiles] = await Promise.all([
+    tryRun(python, ['--version'], { timeoutMs }),
+    tryRun(python, ['-m', 'pip', 'freeze', '--disable-pip-version-check'], { timeoutMs }),
+    Promise.all(
+      LOCK_FILES.filter((f) => existsSync(join(projectDir, f))).map(async (f) => ({ path: f, sha256: (await hashFile(join(projectDir, f))).sha256 })),
+    ),
+  ]);
+  return {
+    node: process.version,
+    python: version ? version.trim().replace(/^Python\s+/, '') : null,
+    platform: `${process.platform}-${process.arch}`,
+    lockFiles,
+    pipFreeze: freeze === null ? null : freeze.split('\n').map((l) => l.trim()).filter(Boolean),
+  };
+}
