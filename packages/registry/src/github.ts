@@ -3,7 +3,7 @@ import { MlciError, inputError, sha256Hex } from '@mlci/core';
 import { AliasConflictError, VersionExistsError } from './errors';
 import { parseAliasEvent } from './history';
 import { aliasTag, assertAlias, assertModelName, compareVersions, parseAliasTag, parseVersionTag, versionTag } from './names';
-import type { AliasEvent, ModelCard, PendingAsset, RegistryBackend, VersionRecord } from './types';
+import type { AliasEvent, ModelCard, PendingAsset, PublishOptions, RegistryBackend, VersionRecord } from './types';
 
 export interface GitHubRegistryOptions {
   owner: string;
@@ -153,10 +153,15 @@ export class GitHubRegistry implements RegistryBackend {
     return data instanceof ArrayBuffer ? new Uint8Array(data) : typeof data === 'string' ? Buffer.from(data) : new Uint8Array(data as unknown as ArrayBuffer);
   }
 
-  async publishVersion(options: { name: string; version: string; commit: string | null; body: string; assets: PendingAsset[] }): Promise<VersionRecord> {
+  async publishVersion(options: PublishOptions): Promise<VersionRecord> {
     const tag = versionTag(options.name, options.version);
-    const clash = (await this.releases()).find((r) => r.tag_name === tag);
-    if (clash || (await this.tagRef(tag))) throw new VersionExistsError(tag, this.location);
+    const clash = (await this.releases()).find((r) => r.tag_name === tag && (!options.adoptTag || !r.draft));
+    const existingTag = await this.tagRef(tag);
+    if (clash) throw new VersionExistsError(tag, this.location);
+    if (existingTag && !(options.adoptTag && existingTag.object.sha === options.commit)) {
+      if (options.adoptTag) throw inputError(`tag ${tag} points at ${existingTag.object.sha.slice(0, 12)}, not at the run's commit ${String(options.commit).slice(0, 12)}`, { hint: 'promote the run trained at the tagged commit' });
+      throw new VersionExistsError(tag, this.location);
+    }
     const draft = await this.call<Release>(`create draft release ${tag}`, () =>
       this.octokit.request('POST /repos/{owner}/{repo}/releases', {
         ...this.r,

@@ -9,3 +9,4 @@ export * from './promote';
 export * from './query';
 export * from './open';
 export * from './mlflow-export';
+export * from './workflow';

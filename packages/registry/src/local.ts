@@ -7,7 +7,7 @@ import { VersionExistsError, AliasConflictError } from './errors';
 import { parseAliasEvent } from './history';
 import { assertAlias, assertModelName, compareVersions, formatVersion, isVersion, parseVersion, versionTag } from './names';
 import { withLockFile } from './lock';
-import type { AliasEvent, ModelCard, PendingAsset, RegistryBackend, VersionRecord } from './types';
+import type { AliasEvent, ModelCard, PublishOptions, RegistryBackend, VersionRecord } from './types';
 
 /** version.json: written last, so a version directory without it is a draft (being written or abandoned). */
 interface LocalVersionFile {
@@ -95,7 +95,7 @@ export class LocalRegistry implements RegistryBackend {
     };
   }
 
-  async publishVersion(options: { name: string; version: string; commit: string | null; body: string; assets: PendingAsset[] }): Promise<VersionRecord> {
+  async publishVersion(options: PublishOptions): Promise<VersionRecord> {
     const dir = this.versionDir(options.name, options.version);
     const tag = versionTag(options.name, options.version);
     await mkdir(join(this.modelDir(options.name), 'versions'), { recursive: true });

@@ -34,6 +34,8 @@ export interface PromoteOptions {
   modelPath?: string;
   /** Recorded in the card and alias event. @default $GITHUB_ACTOR, else the OS user */
   promotedBy?: string;
+  /** The version tag `name@v<version>` was pushed by a person at the run's commit: register under it. @default false */
+  adoptTag?: boolean;
   /** Progress messages. @default silent */
   logger?: Logger;
 }
@@ -137,7 +139,7 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
     record = existing;
     reused = true;
   } else {
-    record = await registerVersion({ registry, store, name, run, files, gates, by, version: options.version, bump: options.bump ?? 'minor', log });
+    record = await registerVersion({ registry, store, name, run, files, gates, by, version: options.version, bump: options.bump ?? 'minor', adoptTag: options.adoptTag, log });
   }
 
   let event: AliasEvent | null = null;
@@ -175,6 +177,7 @@ async function registerVersion(args: {
   by: string;
   version?: string;
   bump: Bump;
+  adoptTag?: boolean;
   log: Logger;
 }): Promise<VersionRecord> {
   const { registry, store, name, run } = args;
@@ -200,7 +203,7 @@ async function registerVersion(args: {
     ];
     args.log.info(`registering ${versionTag(name, version)} from run ${run.id} (${modelFiles.length} model files)`);
     try {
-      return await registry.publishVersion({ name, version, commit: run.lineage.git.commit, body: cardMd, assets });
+      return await registry.publishVersion({ name, version, commit: run.lineage.git.commit, body: cardMd, assets, adoptTag: args.adoptTag });
     } catch (error) {
       if (error instanceof VersionExistsError && !args.version && attempt < 5) continue;
       throw error;
@@ -211,6 +214,31 @@ async function registerVersion(args: {
 function textAsset(name: string, text: string): PendingAsset {
   const bytes = Buffer.from(text);
   return { name, sha256: sha256Hex(bytes), size: bytes.length, read: async () => bytes };
+}
+
+export interface AssignOptions {
+  registry: RegistryBackend;
+  name: string;
+  /** An existing published version ("1.2.0" or "v1.2.0"). */
+  version: string;
+  /** @default 'champion' */
+  alias?: string;
+  /** @default $GITHUB_ACTOR, else the OS user */
+  by?: string;
+}
+
+/** Points an alias at an already published version (e.g. when a person publishes a release mlci registered). */
+export async function assignAlias(options: AssignOptions): Promise<PromoteResult> {
+  const name = assertModelName(options.name);
+  const alias = assertAlias(options.alias ?? 'champion');
+  const record = await resolveVersion(options.registry, name, formatVersion(parseVersion(options.version)));
+  const before = currentEvent(await options.registry.aliasHistory(name, alias));
+  let event: AliasEvent | null = null;
+  if (before?.version !== record.version) {
+    event = promotionEvent(before, { name, alias, version: record.version, runId: record.card.runId, cardSha256: record.cardSha256, by: options.by ?? defaultActor() });
+    await moveAlias(options.registry, event, 'the alias was not moved');
+  }
+  return { name, version: record.version, tag: record.tag, runId: record.card.runId, alias, previous: event?.previous ?? null, reused: true, event, url: record.url, backend: options.registry.kind };
 }
 
 export interface RollbackOptions {

@@ -103,6 +103,21 @@ export interface PendingAsset {
   read(): Promise<Uint8Array>;
 }
 
+export interface PublishOptions {
+  name: string;
+  version: string;
+  /** Commit the version is tagged at (the run's commit); null: the default branch head. */
+  commit: string | null;
+  /** Release notes (card.md). */
+  body: string;
+  assets: PendingAsset[];
+  /**
+   * The version tag was pushed by a person (the "push tag name@vX.Y.Z" trigger): accept it when it points at
+   * `commit` and no release holds it yet, instead of refusing it as taken. @default false
+   */
+  adoptTag?: boolean;
+}
+
 /**
  * Where versions and aliases live. Two implementations: `LocalRegistry` (`.mlci/registry/`) and
  * `GitHubRegistry` (releases + GTO tags). Both give the same guarantees:
@@ -126,7 +141,7 @@ export interface RegistryBackend {
    * Stores `assets` as version `version` of `name`, then publishes it. Atomic from a reader's point of view.
    * Throws VersionExistsError when the version is already published (or being published by someone else).
    */
-  publishVersion(options: { name: string; version: string; commit: string | null; body: string; assets: PendingAsset[] }): Promise<VersionRecord>;
+  publishVersion(options: PublishOptions): Promise<VersionRecord>;
   /** The bytes of one asset of a published version, as stored (unverified: callers check the hash). */
   readAsset(name: string, version: string, asset: string): Promise<Uint8Array>;
   /** The alias names that `name` has ever had, sorted. */

@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import * as core from '@actions/core';
+import { usageError } from '@mlci/core';
+import { escapeMarkdown } from './card';
+import { readGateFiles } from './gates';
+import { parseBump } from './names';
+import { openRegistry } from './open';
+import { promoteFromWorkflow } from './workflow';
+
+/** The promote-model action's body (entry: actions/promote-model/src/index.ts). */
+export async function runPromoteModel(env: Record<string, string | undefined> = process.env): Promise<void> {
+  const backend = core.getInput('backend') || 'github';
+  if (backend !== 'github' && backend !== 'local') throw usageError(`input "backend" must be github or local, got "${backend}"`);
+  const { registry, store } = await openRegistry({ backend, projectDir: core.getInput('project') || '.', token: core.getInput('github-token') || env.GITHUB_TOKEN, env });
+  const payload = env.GITHUB_EVENT_PATH ? JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) : {};
+  const gateFiles = core.getMultilineInput('gate-files').filter(Boolean);
+  const result = await promoteFromWorkflow({
+    registry,
+    store,
+    eventName: env.GITHUB_EVENT_NAME ?? '',
+    ref: env.GITHUB_REF ?? '',
+    sha: env.GITHUB_SHA ?? '',
+    payload,
+    name: core.getInput('name') || undefined,
+    run: core.getInput('run') || undefined,
+    resultFile: core.getInput('result-file') || undefined,
+    alias: core.getInput('alias') || 'champion',
+    version: core.getInput('version') || undefined,
+    bump: parseBump(core.getInput('bump') || 'minor'),
+    requireGates: core.getBooleanInput('require-gates'),
+    gates: await readGateFiles(gateFiles),
+    logger: { info: core.info, warn: core.warning, error: core.error, debug: core.debug },
+  });
+  core.setOutput('version', result.version);
+  core.setOutput('tag', result.tag);
+  core.setOutput('release-url', result.url);
+  core.setOutput('previous-holder', result.previous ?? '');
+  core.setOutput('run-id', result.runId);
+  const moved = result.alias ? `\`${escapeMarkdown(result.name)}@${escapeMarkdown(result.alias)}\` → v${result.version}${result.previous ? ` (was v${result.previous})` : ''}` : 'no alias moved';
+  await core.summary
+    .addHeading('Model promoted', 3)
+    .addRaw(`Registered **${escapeMarkdown(result.tag)}** from run \`${result.runId}\`${result.reused ? ' (already registered)' : ''}; ${moved}.\n\n`)
+    .addRaw(`Rollback: \`mlci models rollback ${escapeMarkdown(result.name)} --alias ${escapeMarkdown(result.alias ?? 'champion')} --github\`\n`)
+    .write();
+}
