@@ -27,7 +27,7 @@ export async function runPromoteModel(env: Record<string, string | undefined> = 
     alias: core.getInput('alias') || 'champion',
     version: core.getInput('version') || undefined,
     bump: parseBump(core.getInput('bump') || 'minor'),
-    requireGates: core.getBooleanInput('require-gates'),
+    requireGates: booleanInput('require-gates'),
     gates: await readGateFiles(gateFiles),
     logger: { info: core.info, warn: core.warning, error: core.error, debug: core.debug },
   });
@@ -36,10 +36,19 @@ export async function runPromoteModel(env: Record<string, string | undefined> = 
   core.setOutput('release-url', result.url);
   core.setOutput('previous-holder', result.previous ?? '');
   core.setOutput('run-id', result.runId);
-  const moved = result.alias ? `\`${escapeMarkdown(result.name)}@${escapeMarkdown(result.alias)}\` → v${result.version}${result.previous ? ` (was v${result.previous})` : ''}` : 'no alias moved';
+  // Names, aliases and versions were validated to [A-Za-z0-9_.-], so inside code spans they need no escaping.
+  const moved = result.alias ? `\`${result.name}@${result.alias}\` → \`v${result.version}\`${result.previous ? ` (was \`v${result.previous}\`)` : ''}` : 'no alias moved';
   await core.summary
     .addHeading('Model promoted', 3)
-    .addRaw(`Registered **${escapeMarkdown(result.tag)}** from run \`${result.runId}\`${result.reused ? ' (already registered)' : ''}; ${moved}.\n\n`)
-    .addRaw(`Rollback: \`mlci models rollback ${escapeMarkdown(result.name)} --alias ${escapeMarkdown(result.alias ?? 'champion')} --github\`\n`)
+    .addRaw(`Registered \`${result.tag}\` from run \`${result.runId}\`${result.reused ? ' (already registered)' : ''}; ${moved}.\n\n`)
+    .addRaw(`Release: ${escapeMarkdown(result.url)}\n\nRollback: \`mlci models rollback ${result.name} --alias ${result.alias ?? 'champion'} --github\`\n`)
     .write();
+}
+
+/** A boolean input, empty meaning false; anything but true/false names the input (getBooleanInput throws a TypeError). */
+function booleanInput(name: string): boolean {
+  const raw = core.getInput(name).trim().toLowerCase();
+  if (raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw usageError(`input "${name}" must be true or false, got "${core.getInput(name)}"`);
 }
