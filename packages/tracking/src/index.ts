@@ -5,3 +5,7 @@ export * from './lineage';
 export * from './mlflow-server';
 export * from './train';
 export * from './mlproject';
+export * from './gate';
+export * from './export';
+export * from './view';
+export * from './data';

@@ -1,11 +1,25 @@
-import { usageError } from '@mlci/core';
-import type { Command } from '../command';
+import { parseFlags, stderrLogger, usageError } from '@mlci/core';
+import { projectStore } from '@mlci/store';
+import { exportRun, findProjectDir } from '@mlci/tracking';
+import { printJson, type Command } from '../command';
 
-// Placeholder until the command lands: says so plainly and exits 2.
 export const command: Command = {
-  summary: '(not available yet)',
-  usage: 'mlci export: not available yet',
-  async run() {
-    throw usageError('mlci export is not available in this build yet');
+  summary: 'write a run into an MLflow tracking server',
+  usage: `
+usage: mlci export RUN --to http://HOST:PORT [--experiment NAME] [--no-artifacts] [--json]
+
+Creates the run on the MLflow server over its REST API: params, full metric histories, tags, status and
+times, and its artifacts (uploaded through the server's mlflow-artifacts routes).
+`,
+  async run(args) {
+    const { values, positionals } = parseFlags('export', args, { to: { type: 'string' }, experiment: { type: 'string' }, 'no-artifacts': { type: 'boolean' }, json: { type: 'boolean' } });
+    if (positionals.length !== 1) throw usageError('mlci export takes one RUN');
+    if (!values.to) throw usageError('--to is required', 'e.g. --to http://127.0.0.1:5000');
+    const store = projectStore(await findProjectDir());
+    const run = await store.getRun(positionals[0]);
+    const result = await exportRun(run, { to: values.to, store, experiment: values.experiment, artifacts: !values['no-artifacts'], logger: stderrLogger });
+    if (values.json) printJson(result);
+    else stderrLogger.info(`exported run ${run.id} as MLflow run ${result.mlflowRunId} (experiment ${result.experimentId}): ${result.params} params, ${result.metricValues} metric values, ${result.artifacts} artifacts`);
+    return 0;
   },
 };

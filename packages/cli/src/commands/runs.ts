@@ -1,11 +1,24 @@
-import { usageError } from '@mlci/core';
-import type { Command } from '../command';
+import { numberFlag, parseFlags } from '@mlci/core';
+import { projectStore } from '@mlci/store';
+import { findProjectDir, formatRunList } from '@mlci/tracking';
+import { printJson, type Command } from '../command';
 
-// Placeholder until the command lands: says so plainly and exits 2.
 export const command: Command = {
-  summary: '(not available yet)',
-  usage: 'mlci runs: not available yet',
-  async run() {
-    throw usageError('mlci runs is not available in this build yet');
+  summary: 'list recorded runs, newest first',
+  usage: `
+usage: mlci runs [--experiment NAME] [--limit N] [--json]
+
+Lists the runs recorded under .mlci/ in the project directory (the git root), newest first.
+  --experiment NAME   only runs of this experiment
+  --limit N           at most N runs
+  --json              print the run records as a JSON array on stdout
+`,
+  async run(args) {
+    const { values } = parseFlags('runs', args, { experiment: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } }, false);
+    const limit = values.limit === undefined ? undefined : numberFlag('limit', values.limit, 0, { min: 1 });
+    const runs = await projectStore(await findProjectDir()).listRuns({ experiment: values.experiment, limit });
+    if (values.json) printJson(runs);
+    else process.stdout.write(formatRunList(runs) + '\n');
+    return 0;
   },
 };

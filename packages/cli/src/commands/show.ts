@@ -1,11 +1,22 @@
-import { usageError } from '@mlci/core';
-import type { Command } from '../command';
+import { parseFlags, usageError } from '@mlci/core';
+import { projectStore } from '@mlci/store';
+import { findProjectDir, formatRun } from '@mlci/tracking';
+import { printJson, type Command } from '../command';
 
-// Placeholder until the command lands: says so plainly and exits 2.
 export const command: Command = {
-  summary: '(not available yet)',
-  usage: 'mlci show: not available yet',
-  async run() {
-    throw usageError('mlci show is not available in this build yet');
+  summary: 'show one run: params, metric curves, artifacts, lineage',
+  usage: `
+usage: mlci show RUN [--json]
+
+RUN is a run id, a unique id prefix (4+ characters) or a unique run name.
+  --json   print the run record as JSON on stdout
+`,
+  async run(args) {
+    const { values, positionals } = parseFlags('show', args, { json: { type: 'boolean' } });
+    if (positionals.length !== 1) throw usageError('mlci show takes one RUN', 'list runs with `mlci runs`');
+    const run = await projectStore(await findProjectDir()).getRun(positionals[0]);
+    if (values.json) printJson(run);
+    else process.stdout.write(formatRun(run) + '\n');
+    return 0;
   },
 };

@@ -1,0 +1,114 @@
+/** Writes a run record into a real MLflow tracking server over its REST API (runs, batches, artifacts). */
+import { MlciError, silentLogger, usageError, type Logger } from '@mlci/core';
+import type { RunRecord, Store } from '@mlci/store';
+import { MLFLOW_BATCH_LIMITS } from './mlflow-server';
+
+export interface ExportOptions {
+  /** Tracking server base URL, http(s)://host:port (no trailing path). */
+  to: string;
+  /** Where the run's artifact blobs are read from (verified) to upload them. */
+  store: Store;
+  /**
+   * Experiment to create the run in; created when missing.
+   * @default the run's own experiment name
+   */
+  experiment?: string;
+  /**
+   * Upload the run's artifacts through the server's mlflow-artifacts routes (skipped with a warning when the
+   * server's artifact URI is not `mlflow-artifacts:`).
+   * @default true
+   */
+  artifacts?: boolean;
+  logger?: Logger;
+}
+
+export interface ExportResult {
+  /** The run id the MLflow server gave the exported run. */
+  mlflowRunId: string;
+  experimentId: string;
+  params: number;
+  metricValues: number;
+  tags: number;
+  artifacts: number;
+}
+
+async function call(base: string, method: string, path: string, body?: unknown): Promise<any> {
+  const url = new URL(`/api/2.0/mlflow/${path}`, base);
+  if (method === 'GET' && body) for (const [k, v] of Object.entries(body)) url.searchParams.set(k, String(v));
+  let response: Response;
+  try {
+    response = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : JSON.stringify(body ?? {}) });
+  } catch (error) {
+    throw new MlciError('remote', `cannot reach the MLflow server at ${base}: ${(error as Error).message}`, { hint: 'start it (`mlflow server --host 127.0.0.1 --port 5000`) or check --to' });
+  }
+  const text = await response.text();
+  let json: any = {};
+  try {
+    json = text ? JSON.parse(text) : {};
+  } catch {
+    // non-JSON error page
+  }
+  if (!response.ok) {
+    const error = new MlciError('remote', `MLflow ${method} ${path} answered ${response.status}: ${json.error_code ?? ''} ${json.message ?? text.slice(0, 200)}`.trim());
+    (error as any).errorCode = json.error_code;
+    throw error;
+  }
+  return json;
+}
+
+const chunks = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+export async function exportRun(record: RunRecord, options: ExportOptions): Promise<ExportResult> {
+  if (!/^https?:\/\/[^/]+\/?$/.test(options.to)) throw usageError(`--to must be an http(s)://host:port URL, got "${options.to}"`);
+  const base = options.to.replace(/\/$/, '');
+  const logger = options.logger ?? silentLogger;
+  const name = options.experiment ?? record.experiment;
+  let experimentId: string;
+  try {
+    experimentId = (await call(base, 'GET', 'experiments/get-by-name', { experiment_name: name })).experiment.experiment_id;
+  } catch (error) {
+    if ((error as any).errorCode !== 'RESOURCE_DOES_NOT_EXIST') throw error;
+    experimentId = (await call(base, 'POST', 'experiments/create', { name })).experiment_id;
+  }
+  const tags: Record<string, string> = {
+    ...record.tags,
+    'mlflow.runName': record.name,
+    'mlci.run_id': record.id,
+    'mlci.command': JSON.stringify(record.command),
+  };
+  if (record.lineage.git.commit && !tags['mlflow.source.git.commit']) tags['mlflow.source.git.commit'] = record.lineage.git.commit;
+  const created = await call(base, 'POST', 'runs/create', {
+    experiment_id: experimentId,
+    start_time: record.startTime,
+    run_name: record.name,
+    tags: [],
+  });
+  const runId: string = created.run.info.run_id;
+  const artifactUri: string = created.run.info.artifact_uri;
+
+  const params = Object.entries(record.params).map(([key, value]) => ({ key, value }));
+  const tagList = Object.entries(tags).map(([key, value]) => ({ key, value }));
+  const metrics = Object.entries(record.metrics).flatMap(([key, points]) => points.map((p) => ({ key, value: p.value, step: p.step, timestamp: p.timestamp })));
+  for (const batch of chunks(params, MLFLOW_BATCH_LIMITS.params)) await call(base, 'POST', 'runs/log-batch', { run_id: runId, params: batch });
+  for (const batch of chunks(tagList, MLFLOW_BATCH_LIMITS.tags)) await call(base, 'POST', 'runs/log-batch', { run_id: runId, tags: batch });
+  for (const batch of chunks(metrics, MLFLOW_BATCH_LIMITS.metrics)) await call(base, 'POST', 'runs/log-batch', { run_id: runId, metrics: batch });
+
+  let artifacts = 0;
+  if ((options.artifacts ?? true) && record.artifacts.length) {
+    if (!artifactUri.startsWith('mlflow-artifacts:')) {
+      logger.warn(`the server's artifact location is ${artifactUri}, not served over HTTP; artifacts not exported`);
+    } else {
+      const prefix = artifactUri.replace(/^mlflow-artifacts:\/*/, '').replace(/\/$/, '');
+      for (const artifact of record.artifacts) {
+        const bytes = await options.store.getBlob(artifact.sha256);
+        const path = [...prefix.split('/'), ...artifact.path.split('/')].map(encodeURIComponent).join('/');
+        const response = await fetch(`${base}/api/2.0/mlflow-artifacts/artifacts/${path}`, { method: 'PUT', body: bytes });
+        if (!response.ok) throw new MlciError('remote', `uploading artifact ${artifact.path} answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+        artifacts++;
+      }
+    }
+  }
+  const status = record.status === 'RUNNING' ? 'RUNNING' : record.status;
+  await call(base, 'POST', 'runs/update', { run_id: runId, status, ...(record.endTime ? { end_time: record.endTime } : {}) });
+  return { mlflowRunId: runId, experimentId, params: params.length, metricValues: metrics.length, tags: tagList.length, artifacts };
+}

@@ -1,0 +1,72 @@
+/** Terminal views of runs: a run list and one run with Unicode sparkline curves of its metrics. */
+import type { MetricPoint, RunRecord } from '@mlci/store';
+
+const BARS = '▁▂▃▄▅▆▇█';
+
+/** A sparkline of values, resampled to at most `width` characters (bucket means). */
+export function sparkline(values: number[], width = 40): string {
+  if (!values.length) return '';
+  const buckets: number[] = [];
+  const size = Math.max(1, values.length / width);
+  for (let start = 0; start < values.length; start += size) {
+    const slice = values.slice(Math.floor(start), Math.max(Math.floor(start) + 1, Math.floor(start + size)));
+    buckets.push(slice.reduce((a, b) => a + b, 0) / slice.length);
+  }
+  const min = Math.min(...buckets);
+  const max = Math.max(...buckets);
+  return buckets.map((v) => (max === min ? BARS[3] : BARS[Math.round(((v - min) / (max - min)) * (BARS.length - 1))])).join('');
+}
+
+const fmt = (n: number) => (Number.isInteger(n) ? String(n) : Number(n.toPrecision(4)).toString());
+const time = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19));
+const duration = (r: RunRecord) => (r.endTime === null ? 'running' : `${((r.endTime - r.startTime) / 1000).toFixed(1)}s`);
+const byStep = (points: MetricPoint[]) => [...points].sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
+
+export function formatRunList(runs: RunRecord[]): string {
+  if (!runs.length) return 'no runs yet: record one with `mlci train -- COMMAND`';
+  const rows = runs.map((r) => {
+    const main = Object.entries(r.metrics)
+      .filter(([k, p]) => !k.startsWith('system/') && p.length)
+      .slice(0, 3)
+      .map(([k, p]) => `${k}=${fmt(p[p.length - 1].value)}`)
+      .join(' ');
+    return [r.id.slice(0, 8), r.status, time(r.startTime), duration(r), r.name, main];
+  });
+  const header = ['ID', 'STATUS', 'STARTED (UTC)', 'TIME', 'NAME', 'METRICS (last)'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  return [header, ...rows].map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n');
+}
+
+export function formatRun(r: RunRecord): string {
+  const lines = [
+    `run ${r.id}  ${r.name}`,
+    `  status     ${r.status}${r.exitCode !== null ? ` (exit ${r.exitCode})` : r.tags['mlci.signal'] ? ` (${r.tags['mlci.signal']})` : ''}`,
+    `  experiment ${r.experiment}`,
+    `  started    ${time(r.startTime)} UTC, ${duration(r)}`,
+    `  command    ${r.command.map((a) => (/[\s"'\\]/.test(a) ? JSON.stringify(a) : a)).join(' ')}`,
+    `  git        ${r.lineage.git.commit ? `${r.lineage.git.commit.slice(0, 12)}${r.lineage.git.branch ? ` (${r.lineage.git.branch})` : ''}${r.lineage.git.dirty ? ' dirty' : ''}` : 'not a git repository'}`,
+  ];
+  if (r.lineage.datasets.length) {
+    lines.push('', 'datasets');
+    for (const d of r.lineage.datasets) lines.push(`  ${d.path}  sha256 ${d.sha256.slice(0, 12)}  dvc md5 ${d.dvcMd5 ?? '-'}${d.snapshot ? '  (snapshot)' : ''}`);
+  }
+  const params = Object.entries(r.params);
+  if (params.length) {
+    lines.push('', 'params');
+    const w = Math.max(...params.map(([k]) => k.length));
+    for (const [k, v] of params) lines.push(`  ${k.padEnd(w)}  ${v}`);
+  }
+  const metrics = Object.entries(r.metrics).filter(([, p]) => p.length);
+  if (metrics.length) {
+    lines.push('', 'metrics                                  last        min        max   steps  curve');
+    for (const [k, points] of metrics.sort(([a], [b]) => Number(a.startsWith('system/')) - Number(b.startsWith('system/')) || (a < b ? -1 : 1))) {
+      const values = byStep(points).map((p) => p.value);
+      lines.push(`  ${k.padEnd(36).slice(0, Math.max(36, k.length))} ${fmt(values[values.length - 1]).padStart(10)} ${fmt(Math.min(...values)).padStart(10)} ${fmt(Math.max(...values)).padStart(10)} ${String(values.length).padStart(7)}  ${values.length > 1 ? sparkline(values) : ''}`);
+    }
+  }
+  if (r.artifacts.length) {
+    lines.push('', 'artifacts');
+    for (const a of r.artifacts) lines.push(`  ${a.path}  ${a.size} B  ${a.sha256.slice(0, 12)}`);
+  }
+  return lines.join('\n');
+}
