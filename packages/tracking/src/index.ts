@@ -9,3 +9,4 @@ export * from './gate';
 export * from './export';
 export * from './view';
 export * from './data';
+export * from './summary';
