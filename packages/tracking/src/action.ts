@@ -23,6 +23,14 @@ const lines = (name: string) =>
     .map((l) => l.trim())
     .filter(Boolean);
 
+/** A true/false input; empty means `fallback` (action.yml's default when the runner did not apply it). */
+function booleanInput(name: string, fallback: boolean): boolean {
+  const raw = core.getInput(name).trim();
+  if (!raw) return fallback;
+  if (/^(true|false)$/i.test(raw)) return raw.toLowerCase() === 'true';
+  throw usageError(`input "${name}" must be true or false, got "${raw}"`);
+}
+
 /**
  * Input `command`: a YAML list (`[python, train.py]` or a `- item` block) taken as argv, or a string split
  * into words like a shell would WITHOUT running one (quotes honoured, no expansion, shell operators refused).
@@ -64,7 +72,7 @@ export async function runTrainAndLog(publish: RunPublisher = async () => {}): Pr
       projectDir,
       store,
       data: lines('data'),
-      snapshot: core.getBooleanInput('snapshot'),
+      snapshot: booleanInput('snapshot', false),
       name: optional('name'),
       experiment: optional('experiment'),
       paramsFiles: lines('params-file').length ? lines('params-file') : undefined,
