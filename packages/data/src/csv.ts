@@ -1,0 +1,103 @@
+import { inputError } from '@mlci/core';
+import { CsvRecordParser } from './csv-parser';
+import { utf8Chunks } from './decode';
+import type { RecordBatch, Table } from './table';
+
+function checkHeader(file: string, header: string[], delimiter: string): void {
+  const seen = new Set<string>();
+  header.forEach((name, index) => {
+    if (name.trim() === '') throw inputError(`header column ${index + 1} has no name`, { file, line: 1, hint: 'give every column a name in the first line' });
+    if (seen.has(name)) throw inputError(`header names column "${name}" twice`, { file, line: 1, hint: 'column names must be unique' });
+    seen.add(name);
+  });
+}
+
+/** Hint for a file whose header is one column although it holds another likely delimiter. */
+export function delimiterHint(header: string[], delimiter: string): string | undefined {
+  if (header.length !== 1) return undefined;
+  for (const candidate of [';', '\t', '|', ',']) {
+    if (candidate !== delimiter && header[0].includes(candidate)) {
+      return `the header looks ${candidate === '\t' ? 'tab' : `"${candidate}"`}-separated: pass --delimiter ${candidate === '\t' ? "$'\\t'" : `'${candidate}'`} (input \`delimiter\` in the action)`;
+    }
+  }
+  return undefined;
+}
+
+class BatchBuilder {
+  batches: RecordBatch[] = [];
+  private current: RecordBatch | undefined;
+  private nextRow = 1;
+  constructor(
+    private readonly columns: string[],
+    private readonly size: number,
+  ) {}
+
+  add(fields: string[], line: number): void {
+    let batch = this.current;
+    if (!batch) {
+      batch = this.current = { columns: this.columns, values: this.columns.map(() => []), rowStart: this.nextRow, lines: [], length: 0 };
+    }
+    for (let c = 0; c < fields.length; c++) batch.values[c].push(fields[c]);
+    batch.lines.push(line);
+    batch.length++;
+    this.nextRow++;
+    if (batch.length >= this.size) this.flush();
+  }
+
+  flush(): void {
+    if (this.current && this.current.length > 0) this.batches.push(this.current);
+    this.current = undefined;
+  }
+}
+
+/** Reads the header only: the first record of the file. */
+async function readHeader(path: string, delimiter: string): Promise<string[]> {
+  let header: string[] | undefined;
+  const parser = new CsvRecordParser(path, delimiter, (fields) => {
+    header ??= [...fields];
+  });
+  for await (const text of utf8Chunks(path, 1 << 16)) {
+    parser.push(text, false);
+    if (header) return header;
+  }
+  parser.push('', true);
+  if (!header) throw inputError('the file is empty: no header line', { file: path, hint: 'a CSV file starts with a header line naming its columns' });
+  return header;
+}
+
+export async function openCsv(path: string, delimiter: string, batchSize: number): Promise<Table> {
+  const columns = await readHeader(path, delimiter);
+  checkHeader(path, columns, delimiter);
+  const hint = delimiterHint(columns, delimiter);
+  return {
+    path,
+    format: 'csv',
+    columns,
+    async *batches() {
+      const builder = new BatchBuilder(columns, batchSize);
+      let seenHeader = false;
+      const parser = new CsvRecordParser(path, delimiter, (fields, line) => {
+        if (!seenHeader) {
+          seenHeader = true;
+          return;
+        }
+        if (fields.length !== columns.length) {
+          throw inputError(`row has ${fields.length} field${fields.length === 1 ? '' : 's'}, the header has ${columns.length}`, {
+            file: path,
+            line,
+            hint: hint ?? 'every row needs one field per header column; quote fields that contain the delimiter or a newline',
+          });
+        }
+        builder.add(fields, line);
+      });
+      for await (const text of utf8Chunks(path)) {
+        parser.push(text, false);
+        yield* builder.batches;
+        builder.batches = [];
+      }
+      parser.push('', true);
+      builder.flush();
+      yield* builder.batches;
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { fileError, inputError, usageError } from '@mlci/core';
+import { openCsv } from './csv';
+import { openJsonl } from './jsonl';
+import { openParquet } from './parquet';
+import type { OpenTableOptions, Table, TableFormat } from './table';
+
+const EXTENSIONS: Record<string, TableFormat> = { '.csv': 'csv', '.tsv': 'csv', '.txt': 'csv', '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.parquet': 'parquet', '.pq': 'parquet' };
+
+export function formatOf(path: string, format?: TableFormat): TableFormat {
+  if (format) {
+    if (!['csv', 'jsonl', 'parquet'].includes(format)) throw usageError(`unknown format "${format}"`, 'use csv, jsonl or parquet');
+    return format;
+  }
+  const found = EXTENSIONS[extname(path).toLowerCase()];
+  if (!found) throw inputError(`cannot tell the format from the extension "${extname(path)}"`, { file: path, hint: 'name the file .csv, .tsv, .jsonl or .parquet, or pass --format' });
+  return found;
+}
+
+/** Opens a CSV, JSON Lines or Parquet file for streaming in column batches; see Table. */
+export async function openTable(path: string, options: OpenTableOptions = {}): Promise<Table> {
+  const format = formatOf(path, options.format);
+  const batchSize = options.batchSize ?? 8192;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1_000_000) throw usageError(`batch size must be an integer from 1 to 1,000,000, got ${batchSize}`);
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+  } catch (error) {
+    throw fileError(path, error);
+  }
+  const delimiter = options.delimiter ?? (extname(path).toLowerCase() === '.tsv' ? '\t' : ',');
+  if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
+    throw usageError(`the delimiter must be one character other than a quote or newline, got ${JSON.stringify(delimiter)}`);
+  }
+  switch (format) {
+    case 'csv':
+      return openCsv(path, delimiter, batchSize);
+    case 'jsonl':
+      return openJsonl(path, batchSize);
+    case 'parquet':
+      return openParquet(path, batchSize);
+  }
+}

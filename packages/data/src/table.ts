@@ -1,0 +1,49 @@
+/**
+ * The reader interface every format implements: a table is its header plus record batches, column-major,
+ * so validation and drift touch each column as one array and nothing allocates an object per row.
+ */
+export type TableFormat = 'csv' | 'jsonl' | 'parquet';
+
+export interface RecordBatch {
+  /** Header names, in file order. */
+  columns: string[];
+  /**
+   * `values[c][i]` is column `c` of record `i`. CSV gives raw strings exactly as in the file after
+   * unquoting ('' for an empty field); JSONL and Parquet give native JS values (null when absent).
+   */
+  values: unknown[][];
+  /** 1-based data-record number of record 0 of this batch. */
+  rowStart: number;
+  /** `lines[i]`: 1-based physical line where record `i` starts (Parquet has no lines: row number + 1). */
+  lines: number[];
+  /** Records in this batch. */
+  length: number;
+}
+
+export interface OpenTableOptions {
+  /**
+   * File format.
+   * @default from the extension: .csv and .tsv → csv, .jsonl and .ndjson → jsonl, .parquet → parquet
+   */
+  format?: TableFormat;
+  /**
+   * CSV field delimiter, one character.
+   * @default "," (tab for .tsv)
+   */
+  delimiter?: string;
+  /**
+   * Records per batch; bounds memory together with the widest record. 1 to 1,000,000.
+   * @default 8192
+   */
+  batchSize?: number;
+}
+
+export interface Table {
+  /** The path as given. */
+  path: string;
+  format: TableFormat;
+  /** Header names (JSONL: keys seen in the first records; later new keys are added to batches' columns). */
+  columns: string[];
+  /** Streams the records from the start of the file; may be called more than once. */
+  batches(): AsyncIterable<RecordBatch>;
+}
