@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runAction } from '../harness/runner';
 import { freshProject, recordRun } from './fixtures';
+import { startFakeGitHub } from './fake-github';
 
 describe('promote-model action (local backend)', () => {
   it('workflow_dispatch: promotes the named run and sets outputs and a summary', async () => {
@@ -35,5 +36,31 @@ describe('promote-model action (local backend)', () => {
     const bad = await runAction('promote-model', { workspace: dir, eventName: 'workflow_dispatch', inputs: { name: 'iris', run: run.id, backend: 'local', bump: 'huge' } });
     expect(bad.exitCode).toBe(1);
     expect(bad.stdout).toMatch(/bump must be major, minor or patch/);
+  });
+});
+
+describe('promote-model action (GitHub backend)', () => {
+  it('registers a release and moves champion; outputs name the release and the previous holder', async () => {
+    const gh = await startFakeGitHub();
+    try {
+      const { dir, store } = await freshProject();
+      const a = await recordRun(store, { content: 'gh-act-A', accuracy: 0.7, commit: '1'.repeat(40) });
+      const b = await recordRun(store, { content: 'gh-act-B', accuracy: 0.8, commit: '2'.repeat(40) });
+      const env = { GITHUB_API_URL: gh.url };
+      const first = await runAction('promote-model', { workspace: dir, eventName: 'workflow_dispatch', env, inputs: { name: 'iris', run: a.id, 'github-token': 'ghs_test_write' } });
+      expect(first.exitCode, first.stdout).toBe(0);
+      const second = await runAction('promote-model', { workspace: dir, eventName: 'workflow_dispatch', env, inputs: { name: 'iris', run: b.id, 'github-token': 'ghs_test_write' } });
+      expect(second.outputs).toMatchObject({ version: '0.2.0', tag: 'iris@v0.2.0', 'previous-holder': '0.1.0', 'release-url': 'https://github.com/octo-org/octo-repo/releases/tag/iris%40v0.2.0' });
+      expect([...gh.state.refs.keys()].filter((k) => k.includes('#champion#'))).toEqual(['refs/tags/iris#champion#1', 'refs/tags/iris#champion#2']);
+      // release published for a version mlci registered: the alias moves to it (here: back to v0.1.0)
+      const published = await runAction('promote-model', { workspace: dir, eventName: 'release', env, event: { action: 'published', release: { tag_name: 'iris@v0.1.0' } }, inputs: { 'github-token': 'ghs_test_write' } });
+      expect(published.exitCode, published.stdout).toBe(0);
+      expect(published.outputs).toMatchObject({ version: '0.1.0', 'previous-holder': '0.2.0', 'run-id': a.id });
+      const readOnly = await runAction('promote-model', { workspace: dir, eventName: 'workflow_dispatch', env, inputs: { name: 'iris', run: b.id, bump: 'major', 'github-token': 'ghs_test_read' } });
+      expect(readOnly.exitCode).toBe(1);
+      expect(readOnly.stdout).toMatch(/contents: write/);
+    } finally {
+      await gh.stop();
+    }
   });
 });
