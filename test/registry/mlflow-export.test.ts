@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalRegistry, exportToMlflow, promote } from '@mlci/registry';
 import { freshProject, recordRun } from './fixtures';
+import { jsonOf, runCli } from '../harness/cli';
 
 async function freePort(): Promise<number> {
   return new Promise((done) => {
@@ -67,6 +68,16 @@ describe('export to an MLflow model registry', () => {
     expect(back.versions).toEqual(['1', '2']);
     expect(back.champion.tags['mlci.version']).toBe('0.2.0');
     expect(back.champion.tags['mlci.run_id']).toBe(b.id);
+  });
+
+  it('mlci models export does the same from the command line', async () => {
+    const { dir, store } = await freshProject();
+    const run = await recordRun(store, { content: 'cli-mlflow', accuracy: 0.66 });
+    expect((await runCli(['models', 'promote', 'iris', '--run', run.id, '--project', dir])).exitCode).toBe(0);
+    const exported = await runCli(['models', 'export', 'iris@champion', '--tracking-uri', uri, '--mlflow-name', 'iris-cli', '--project', dir, '--json']);
+    expect(exported.exitCode, exported.stderr).toBe(0);
+    expect(jsonOf(exported)).toMatchObject({ mlflowName: 'iris-cli', mlflowVersion: '1', aliases: ['champion'] });
+    expect(readBack('iris-cli').champion.tags['mlci.run_id']).toBe(run.id);
   });
 
   it('names the server when it cannot be reached', async () => {

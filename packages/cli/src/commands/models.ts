@@ -2,6 +2,7 @@ import { EXIT, colour, parseFlags, stderrLogger, usageError } from '@mlci/core';
 import {
   GatesFailedError,
   downloadVersion,
+  exportToMlflow,
   listModels,
   openRegistry,
   parseBump,
@@ -23,6 +24,7 @@ usage:
   mlci models list [NAME]
   mlci models show NAME@ALIAS | NAME@vX.Y.Z | NAME
   mlci models download NAME@ALIAS|NAME@vX.Y.Z --to DIR
+  mlci models export NAME@ALIAS|NAME@vX.Y.Z --tracking-uri URI [--mlflow-name NAME]
 
 flags (every subcommand):
   --project DIR     project whose .mlci/ holds runs and the local registry (default: current directory)
@@ -34,6 +36,7 @@ flags (every subcommand):
 promote registers the run's model files (its artifacts under model/) with a model card and SHA256SUMS as
 the next version (tag NAME@vX.Y.Z, minor bump by default) and moves ALIAS (default champion) to it. It
 exits 1 when --require-gates is set and a gate failed, 3 when another promotion moved the alias first.
+export registers the version in an MLflow model registry (REST) with its aliases.
 download verifies every file against its SHA-256 and writes nothing when one does not match.
 `;
 
@@ -52,6 +55,8 @@ const flags = {
   gates: { type: 'string', multiple: true },
   'model-path': { type: 'string' },
   to: { type: 'string' },
+  'tracking-uri': { type: 'string' },
+  'mlflow-name': { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseFlags<typeof flags>>['values'];
@@ -68,7 +73,7 @@ function one(positionals: string[], what: string, sub: string): string {
 }
 
 export const command: Command = {
-  summary: 'model registry: promote, rollback, list, show, download',
+  summary: 'model registry: promote, rollback, list, show, download, export',
   usage,
   async run(args) {
     const [sub, ...rest] = args;
@@ -147,8 +152,17 @@ export const command: Command = {
         out(result, `downloaded ${result.tag} to ${result.to} (${result.files.length} files, all checksums verified)`);
         return EXIT.pass;
       }
+      case 'export': {
+        const ref = one(positionals, 'NAME@ALIAS or NAME@vX.Y.Z', sub);
+        const trackingUri = values['tracking-uri'] ?? process.env.MLFLOW_TRACKING_URI;
+        if (!trackingUri) throw usageError('mlci models export needs --tracking-uri URI (or MLFLOW_TRACKING_URI)');
+        const { registry } = await open(values);
+        const result = await exportToMlflow({ registry, ref, trackingUri, mlflowName: values['mlflow-name'] });
+        out(result, `exported ${result.name} v${result.version} to MLflow as ${result.mlflowName} version ${result.mlflowVersion}${result.existed ? ' (already there)' : ''}${result.aliases.length ? `; aliases ${result.aliases.join(', ')}` : ''}`);
+        return EXIT.pass;
+      }
       default:
-        throw usageError(sub ? `unknown subcommand "models ${sub}"` : 'mlci models needs a subcommand', 'one of: promote, rollback, list, show, download (see `mlci models --help`)');
+        throw usageError(sub ? `unknown subcommand "models ${sub}"` : 'mlci models needs a subcommand', 'one of: promote, rollback, list, show, download, export (see `mlci models --help`)');
     }
   },
 };
