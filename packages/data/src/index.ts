@@ -1,2 +1,4 @@
 export * from './table';
 export { openTable, formatOf } from './open';
+export * from './schema';
+export * from './validate';

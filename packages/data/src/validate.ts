@@ -1,0 +1,313 @@
+import AjvModule, { type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { inputError, worstOutcome, type Outcome } from '@mlci/core';
+import { castFor, display, INVALID, type Cast } from './cast';
+import { delimiterHint } from './csv';
+import { openTable } from './open';
+import { loadTableSchema, type SchemaField, type TableSchema } from './schema';
+import type { OpenTableOptions, TableFormat } from './table';
+
+// ajv and ajv-formats are CommonJS: their default export arrives wrapped under ESM interop.
+const Ajv = ((AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule) as typeof AjvModule;
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as typeof addFormatsModule;
+
+export interface Violation {
+  /** 1-based data record. */
+  row: number;
+  /** 1-based physical line where the record starts. */
+  line: number;
+  /** Field name; a composite primary key is its fields joined by ",". */
+  field: string;
+  /** The constraint that failed: type, finite, required, unique, minimum, maximum, enum, pattern, minLength, maxLength, primaryKey, or jsonSchema:<keyword>. */
+  constraint: string;
+  /** The value as read (strings as in the file). */
+  value: unknown;
+  message: string;
+  /** True when the field passed overall under its `mostly` tolerance: reported, not failing. */
+  tolerated?: boolean;
+}
+
+export interface FieldSummary {
+  name: string;
+  /** Non-missing values. */
+  present: number;
+  missing: number;
+  /** Records with at least one failed constraint on this field (missing values excluded). */
+  failedRows: number;
+  /** Share of present values that passed: (present − failedRows) / present. */
+  passShare: number;
+  mostly?: number;
+  outcome: Outcome;
+}
+
+export interface TableCheckResult {
+  check: string;
+  outcome: Outcome;
+  message: string;
+}
+
+export interface ValidationResult {
+  outcome: 'pass' | 'fail';
+  file: string;
+  format: TableFormat;
+  /** Data records read. */
+  rows: number;
+  columns: string[];
+  /** The first `sampleSize` violations in file order. */
+  violations: Violation[];
+  /** True when more violations exist than the sample holds (totals are exact either way). */
+  violationsTruncated: boolean;
+  totals: { total: number; byField: Record<string, Record<string, number>> };
+  fields: FieldSummary[];
+  tableChecks: TableCheckResult[];
+  durationMs: number;
+}
+
+export interface ValidateOptions extends OpenTableOptions {
+  /**
+   * How many violations to keep in `violations`; totals stay exact beyond it. 0 to 100,000.
+   * @default 100
+   */
+  sampleSize?: number;
+  /**
+   * A JSON Schema every typed row must satisfy, in addition to the Table Schema's own `mlci.rowSchema`.
+   * @default none
+   */
+  rowSchema?: Record<string, unknown>;
+}
+
+interface CompiledField {
+  field: SchemaField;
+  column: number;
+  cast: Cast;
+  required: boolean;
+  unique: Set<unknown> | null;
+  minimum: unknown;
+  maximum: unknown;
+  exclusiveMinimum: unknown;
+  exclusiveMaximum: unknown;
+  enumValues: Set<unknown> | null;
+  pattern: RegExp | null;
+  minLength?: number;
+  maxLength?: number;
+  finiteOnly: boolean;
+  present: number;
+  missing: number;
+  failedRows: number;
+  lastFailedRow: number;
+}
+
+const cast1 = (cast: Cast, v: unknown) => (v === undefined ? undefined : cast(v));
+
+function compileField(field: SchemaField, column: number, schema: TableSchema, file: string): CompiledField {
+  const c = field.constraints ?? {};
+  const cast = castFor(field);
+  const bound = (name: string, raw: unknown) => {
+    if (raw === undefined) return undefined;
+    const value = cast(raw);
+    if (value === INVALID) throw inputError(`not a valid Table Schema: field "${field.name}" ${name} ${JSON.stringify(raw)} is not a ${field.type ?? 'string'}`, { file });
+    return value;
+  };
+  const anyC = c as Record<string, unknown>;
+  return {
+    field,
+    column,
+    cast,
+    required: Boolean(c.required) || schema.primaryKey.includes(field.name),
+    unique: c.unique || (schema.primaryKey.length === 1 && schema.primaryKey[0] === field.name) ? new Set() : null,
+    minimum: bound('minimum', c.minimum),
+    maximum: bound('maximum', c.maximum),
+    exclusiveMinimum: bound('exclusiveMinimum', anyC.exclusiveMinimum),
+    exclusiveMaximum: bound('exclusiveMaximum', anyC.exclusiveMaximum),
+    enumValues: c.enum ? new Set(c.enum.map((v) => (typeof v === 'string' ? cast1(cast, v) : v))) : null,
+    // Table Schema patterns match the whole value (XML Schema semantics); JavaScript's match anywhere.
+    pattern: c.pattern !== undefined ? new RegExp(`^(?:${c.pattern})$`, 'u') : null,
+    minLength: c.minLength,
+    maxLength: c.maxLength,
+    finiteOnly: field.type === 'number',
+    present: 0,
+    missing: 0,
+    failedRows: 0,
+    lastFailedRow: 0,
+  };
+}
+
+class ViolationLog {
+  readonly sample: Violation[] = [];
+  total = 0;
+  readonly byField: Record<string, Record<string, number>> = {};
+  constructor(private readonly sampleSize: number) {}
+
+  add(row: number, line: number, field: string, constraint: string, value: unknown, message: string): void {
+    this.total++;
+    const counts = (this.byField[field] ??= {});
+    counts[constraint] = (counts[constraint] ?? 0) + 1;
+    if (this.sample.length < this.sampleSize) this.sample.push({ row, line, field, constraint, value, message });
+  }
+}
+
+const quote = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v.length > 80 ? v.slice(0, 77) + '...' : v) : String(v));
+
+/**
+ * Checks one value against its field's type and constraints; returns whether it passed.
+ * Separate from the loop so the loop stays small enough for V8 to optimise.
+ */
+function checkValue(f: CompiledField, raw: unknown, row: number, line: number, log: ViolationLog): unknown {
+  const name = f.field.name;
+  const value = f.cast(raw);
+  if (value === INVALID) {
+    log.add(row, line, name, 'type', raw, `${quote(raw)} is not a${f.field.type === 'integer' ? 'n' : ''} ${f.field.type ?? 'string'}`);
+    return INVALID;
+  }
+  let ok = true;
+  const fail = (constraint: string, message: string) => {
+    log.add(row, line, name, constraint, raw, message);
+    ok = false;
+  };
+  if (f.finiteOnly && !Number.isFinite(value as number)) fail('finite', `${quote(raw)} is not a finite number`);
+  if (f.minimum !== undefined && (value as number) < (f.minimum as number)) fail('minimum', `${quote(raw)} is below the minimum ${display(f.field.type, f.minimum)}`);
+  if (f.maximum !== undefined && (value as number) > (f.maximum as number)) fail('maximum', `${quote(raw)} is above the maximum ${display(f.field.type, f.maximum)}`);
+  if (f.exclusiveMinimum !== undefined && (value as number) <= (f.exclusiveMinimum as number)) fail('exclusiveMinimum', `${quote(raw)} is not above ${display(f.field.type, f.exclusiveMinimum)}`);
+  if (f.exclusiveMaximum !== undefined && (value as number) >= (f.exclusiveMaximum as number)) fail('exclusiveMaximum', `${quote(raw)} is not below ${display(f.field.type, f.exclusiveMaximum)}`);
+  if (f.enumValues && !f.enumValues.has(value)) fail('enum', `${quote(raw)} is not one of the allowed values`);
+  if (f.pattern || f.minLength !== undefined || f.maxLength !== undefined) {
+    const text = typeof raw === 'string' ? raw : String(raw);
+    if (f.pattern && !f.pattern.test(text)) fail('pattern', `${quote(raw)} does not match the pattern ${f.field.constraints?.pattern}`);
+    const length = [...text].length;
+    if (f.minLength !== undefined && length < f.minLength) fail('minLength', `${quote(raw)} is shorter than ${f.minLength} characters`);
+    if (f.maxLength !== undefined && length > f.maxLength) fail('maxLength', `${quote(raw)} is longer than ${f.maxLength} characters`);
+  }
+  if (f.unique) {
+    if (f.unique.has(value)) fail('unique', `${quote(raw)} appears more than once`);
+    else f.unique.add(value);
+  }
+  return ok ? value : INVALID;
+}
+
+function compileRowSchema(schema: Record<string, unknown>, file: string): ValidateFunction {
+  try {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats(ajv);
+    return ajv.compile(schema);
+  } catch (error) {
+    throw inputError(`the row JSON Schema does not compile: ${(error as Error).message}`, { file, hint: 'check it against https://json-schema.org' });
+  }
+}
+
+/** Validates a data file against a Table Schema (a file path or a parsed schema), streaming. */
+export async function validateTable(data: string, schemaOrFile: string | TableSchema, options: ValidateOptions = {}): Promise<ValidationResult> {
+  const started = performance.now();
+  const schemaFile = typeof schemaOrFile === 'string' ? schemaOrFile : '(schema)';
+  const schema = typeof schemaOrFile === 'string' ? await loadTableSchema(schemaOrFile) : schemaOrFile;
+  const sampleSize = options.sampleSize ?? 100;
+  const table = await openTable(data, options);
+  const log = new ViolationLog(sampleSize);
+  const tableChecks: TableCheckResult[] = [];
+
+  const columnIndex = new Map(table.columns.map((c, i) => [c, i]));
+  const missingColumns = schema.fields.filter((f) => !columnIndex.has(f.name)).map((f) => f.name);
+  if (missingColumns.length > 0) {
+    const hint = table.format === 'csv' ? delimiterHint(table.columns, options.delimiter ?? ',') : undefined;
+    tableChecks.push({ check: 'columns', outcome: 'fail', message: `missing column${missingColumns.length > 1 ? 's' : ''} ${missingColumns.map((c) => `"${c}"`).join(', ')} named in the schema${hint ? ` (${hint})` : ''}` });
+  }
+  const extra = table.columns.filter((c) => !schema.fields.some((f) => f.name === c));
+  if (extra.length > 0) tableChecks.push({ check: 'columns', outcome: 'warn', message: `column${extra.length > 1 ? 's' : ''} not in the schema: ${extra.map((c) => `"${c}"`).join(', ')}` });
+
+  const fields = schema.fields.filter((f) => columnIndex.has(f.name)).map((f) => compileField(f, columnIndex.get(f.name)!, schema, schemaFile));
+  const missing = new Set(schema.missingValues);
+  const rowSchemas = [schema.mlci.rowSchema, options.rowSchema].filter(Boolean).map((s) => compileRowSchema(s!, schemaFile));
+  const compositeKey = schema.primaryKey.length > 1 && schema.primaryKey.every((k) => columnIndex.has(k)) ? schema.primaryKey : null;
+  const keysSeen = compositeKey ? new Set<string>() : null;
+  const needTyped = rowSchemas.length > 0 || compositeKey !== null;
+
+  let rows = 0;
+  for await (const batch of table.batches()) {
+    const typed: unknown[][] | null = needTyped ? fields.map(() => new Array(batch.length)) : null;
+    for (let fi = 0; fi < fields.length; fi++) {
+      const f = fields[fi];
+      const column = batch.values[f.column];
+      for (let i = 0; i < batch.length; i++) {
+        const raw = column[i];
+        if (raw === null || raw === undefined || (typeof raw === 'string' && missing.has(raw))) {
+          f.missing++;
+          if (f.required) log.add(batch.rowStart + i, batch.lines[i], f.field.name, 'required', raw ?? null, 'a value is required');
+          if (typed) typed[fi][i] = null;
+          continue;
+        }
+        f.present++;
+        const before = log.total;
+        const value = checkValue(f, raw, batch.rowStart + i, batch.lines[i], log);
+        if (log.total > before && f.lastFailedRow !== batch.rowStart + i) {
+          f.failedRows++;
+          f.lastFailedRow = batch.rowStart + i;
+        }
+        if (typed) typed[fi][i] = value === INVALID ? f.cast(raw) : value;
+      }
+    }
+    if (typed) {
+      for (let i = 0; i < batch.length; i++) {
+        const row = batch.rowStart + i;
+        const line = batch.lines[i];
+        if (compositeKey && keysSeen) {
+          const key = JSON.stringify(compositeKey.map((k) => typed[fields.findIndex((f) => f.field.name === k)][i]));
+          if (keysSeen.has(key)) log.add(row, line, compositeKey.join(','), 'primaryKey', key, `primary key ${key} appears more than once`);
+          else keysSeen.add(key);
+        }
+        if (rowSchemas.length > 0) {
+          const object: Record<string, unknown> = {};
+          fields.forEach((f, fi) => {
+            const v = typed[fi][i];
+            if (v !== null && v !== INVALID) object[f.field.name] = f.field.type === 'date' || f.field.type === 'datetime' ? display(f.field.type, v) : v;
+          });
+          for (const validate of rowSchemas) {
+            if (validate(object)) continue;
+            for (const error of validate.errors ?? []) {
+              const field = error.keyword === 'required' ? String((error.params as { missingProperty: string }).missingProperty) : error.instancePath.split('/')[1] || 'row';
+              log.add(row, line, field, `jsonSchema:${error.keyword}`, object[field] ?? null, `${error.instancePath || 'row'} ${error.message}`);
+            }
+          }
+        }
+      }
+    }
+    rows += batch.length;
+  }
+
+  const { minRows, maxRows } = schema.mlci;
+  if (rows === 0) tableChecks.push({ check: 'rows', outcome: minRows === 0 ? 'pass' : 'warn', message: 'the file has a header but no data rows' });
+  if (minRows !== undefined && rows < minRows) tableChecks.push({ check: 'minRows', outcome: 'fail', message: `${rows} rows, fewer than the minimum ${minRows}` });
+  if (maxRows !== undefined && rows > maxRows) tableChecks.push({ check: 'maxRows', outcome: 'fail', message: `${rows} rows, more than the maximum ${maxRows}` });
+
+  const toleratedFields = new Set<string>();
+  const summaries: FieldSummary[] = fields.map((f) => {
+    const counts = log.byField[f.field.name] ?? {};
+    const required = counts.required ?? 0;
+    const passShare = f.present === 0 ? 1 : (f.present - f.failedRows) / f.present;
+    const mostly = f.field.mlci?.mostly;
+    let outcome: Outcome = f.failedRows === 0 && required === 0 ? 'pass' : 'fail';
+    if (outcome === 'fail' && required === 0 && mostly !== undefined && passShare >= mostly) {
+      outcome = 'pass';
+      toleratedFields.add(f.field.name);
+    }
+    const maxMissingShare = f.field.mlci?.maxMissingShare;
+    if (maxMissingShare !== undefined && rows > 0 && f.missing / rows > maxMissingShare) {
+      tableChecks.push({ check: 'maxMissingShare', outcome: 'fail', message: `"${f.field.name}" is missing in ${((100 * f.missing) / rows).toFixed(2)}% of rows, more than the allowed ${(100 * maxMissingShare).toFixed(2)}%` });
+    }
+    return { name: f.field.name, present: f.present, missing: f.missing, failedRows: f.failedRows, passShare, ...(mostly !== undefined ? { mostly } : {}), outcome };
+  });
+  for (const v of log.sample) if (toleratedFields.has(v.field)) v.tolerated = true;
+  const otherFieldFailures = Object.keys(log.byField).some((name) => !fields.some((f) => f.field.name === name));
+  const outcome = worstOutcome([...summaries.map((s) => s.outcome), ...tableChecks.map((t) => t.outcome), otherFieldFailures ? 'fail' : 'pass']) === 'fail' ? 'fail' : 'pass';
+  return {
+    outcome,
+    file: data,
+    format: table.format,
+    rows,
+    columns: table.columns,
+    violations: log.sample,
+    violationsTruncated: log.total > log.sample.length,
+    totals: { total: log.total, byField: log.byField },
+    fields: summaries,
+    tableChecks,
+    durationMs: Math.round(performance.now() - started),
+  };
+}
