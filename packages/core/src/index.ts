@@ -3,3 +3,4 @@ export * from './fs';
 export * from './log';
 export * from './result';
 export * from './args';
+export * from './markdown';

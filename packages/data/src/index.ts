@@ -2,3 +2,4 @@ export * from './table';
 export { openTable, formatOf } from './open';
 export * from './schema';
 export * from './validate';
+export * from './infer';

@@ -1,0 +1,25 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { inferSchema, parseTableSchema, validateTable } from './index';
+
+describe('inferSchema', () => {
+  it('infers types, required, ranges and enums, and the data passes what it inferred', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlci-infer-'));
+    const data = join(dir, 'd.csv');
+    const rows = Array.from({ length: 40 }, (_, i) => `${i},${(i * 0.5).toFixed(1)},${['a', 'b'][i % 2]},${i % 5 === 0 ? '' : 'x' + i},2024-01-${String((i % 28) + 1).padStart(2, '0')},${i % 2 === 0}`);
+    writeFileSync(data, `id,score,kind,note,day,flag\n${rows.join('\n')}\n`);
+    const schema = await inferSchema(data);
+    const byName = Object.fromEntries(schema.fields.map((f) => [f.name, f]));
+    expect(byName.id).toEqual({ name: 'id', type: 'integer', constraints: { required: true, minimum: 0, maximum: 39 } });
+    expect(byName.score.type).toBe('number');
+    expect(byName.kind.constraints?.enum).toEqual(['a', 'b']);
+    expect(byName.note.type).toBe('string');
+    expect(byName.note.constraints?.required).toBeUndefined();
+    expect(byName.day.type).toBe('date');
+    expect(byName.flag.type).toBe('boolean');
+    const reparsed = parseTableSchema(JSON.parse(JSON.stringify(schema)), 'inferred');
+    expect((await validateTable(data, reparsed)).outcome).toBe('pass');
+  });
+});
