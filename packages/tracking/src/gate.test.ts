@@ -34,6 +34,8 @@ describe('overfit-gate assertions', () => {
     const g = gateRun({ id: 'x', name: 'n', metrics }, ['not (rising(val_loss, 3) and falling(train_loss, 3))', 'train_accuracy >= 0.9']);
     expect(g.outcome).toBe('fail');
     expect(g.assertions.map((a) => a.passed)).toEqual([false, true]);
+    expect(g.assertions[0].evaluated).toBe('not (rising(val_loss, 3)=true and falling(train_loss, 3)=true)');
+    expect(overfit.evaluated).toBe('rising(val_loss, 3)=true and falling(train_loss, 3)=true');
   });
 
   it('names the metrics that exist when one is unknown, and points at syntax errors', () => {

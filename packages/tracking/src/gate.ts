@@ -222,12 +222,12 @@ export function evaluateAssertion(expression: string, metrics: Record<string, Me
         const l = evaluate(node.left);
         const r = evaluate(node.right);
         const text = `${l.text} ${node.op} ${r.text}`;
-        const wrap = (s: string) => (['and', 'or'].includes(node.op) ? s : s);
+        // Parenthesised so that `not (a and b)` still reads as it was written; the outermost pair is dropped below.
         switch (node.op) {
           case 'and':
-            return { value: bool(l, '"and"') && bool(r, '"and"'), text: wrap(text) };
+            return { value: bool(l, '"and"') && bool(r, '"and"'), text: `(${text})` };
           case 'or':
-            return { value: bool(l, '"or"') || bool(r, '"or"'), text };
+            return { value: bool(l, '"or"') || bool(r, '"or"'), text: `(${text})` };
         }
         const a = num(l, `"${node.op}"`);
         const b = num(r, `"${node.op}"`);
@@ -249,7 +249,8 @@ export function evaluateAssertion(expression: string, metrics: Record<string, Me
   };
   const result = evaluate(tree);
   const passed = bool(result, 'an assertion');
-  return { expression, passed, values, evaluated: result.text };
+  const outer = tree.type === 'binary' && (tree.op === 'and' || tree.op === 'or');
+  return { expression, passed, values, evaluated: outer ? result.text.slice(1, -1) : result.text };
 }
 
 /** Checks every assertion against a run; outcome `fail` when any fails. Errors (syntax, unknown metric) throw. */
