@@ -1,5 +1,7 @@
 """DVC-style training: reads params.yaml, writes metrics.json (nested). No tracking library at all."""
 import json
+import os
+import pickle
 
 import yaml
 from sklearn.datasets import load_iris
@@ -15,4 +17,7 @@ model = LogisticRegression(C=params["train"]["C"], max_iter=params["train"]["max
 metrics = {"train": {"accuracy": model.score(X_train, y_train)}, "val": {"accuracy": model.score(X_val, y_val)}}
 with open("metrics.json", "w") as f:
     json.dump(metrics, f)
+os.makedirs(os.path.join("out", "model"), exist_ok=True)
+with open(os.path.join("out", "model", "model.pkl"), "wb") as f:
+    pickle.dump(model, f)
 print(json.dumps(metrics))

@@ -24,7 +24,7 @@ describe('DVC conventions', () => {
       'other.csv': data,
     });
     await copyFile(script('dvc_train.py'), join(project, 'dvc_train.py'));
-    const run = await runCli(['train', '--json', '--system-metrics-interval', '0', '--data', 'train.csv', '--data', 'other.csv', '--', 'python3', 'dvc_train.py'], { cwd: project });
+    const run = await runCli(['train', '--json', '--system-metrics-interval', '0', '--data', 'train.csv', '--data', 'other.csv', '--artifact', 'out/model', '--artifact', 'missing.bin', '--', 'python3', 'dvc_train.py'], { cwd: project });
     expect(run.exitCode, run.stderr).toBe(0);
     const r = jsonOf(run);
     expect(r.params).toEqual({ seed: '7', 'data.val_fraction': '0.3', 'train.C': '0.5', 'train.max_iter': '200' });
@@ -32,6 +32,9 @@ describe('DVC conventions', () => {
     expect(r.metrics['val.accuracy'][0].value).toBe(written.val.accuracy);
     expect(r.metrics['train.accuracy']).toHaveLength(1);
     expect(r.metrics.stale).toBeUndefined();
+    const pickled = await readFile(join(project, 'out', 'model', 'model.pkl'));
+    expect(r.artifacts).toEqual([{ path: 'model/model.pkl', sha256: createHash('sha256').update(pickled).digest('hex'), size: pickled.length }]);
+    expect(run.stderr).toMatch(/artifact missing\.bin does not exist/);
     expect(Object.keys(r.metrics).some((k) => k.startsWith('system/'))).toBe(false);
     expect(r.lineage.datasets.map((d: any) => [d.path, d.dvcMd5, d.snapshot])).toEqual([
       ['train.csv', dvcMd5, false],

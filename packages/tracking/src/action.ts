@@ -72,6 +72,7 @@ export async function runTrainAndLog(publish: RunPublisher = async () => {}): Pr
       projectDir,
       store,
       data: lines('data'),
+      artifacts: lines('artifacts'),
       snapshot: booleanInput('snapshot', false),
       name: optional('name'),
       experiment: optional('experiment'),

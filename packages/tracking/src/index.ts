@@ -10,3 +10,4 @@ export * from './export';
 export * from './view';
 export * from './data';
 export * from './summary';
+export * from './outputs';

@@ -15,6 +15,7 @@ import { captureMetricsFile, parseMetricsJsonl, readParamsFile } from './capture
 import { describeDataset, environmentLineage, findProjectDir, gitLineage } from './lineage';
 import { MlflowServer } from './mlflow-server';
 import { startSystemSampler } from './system-metrics';
+import { storeOutputs } from './outputs';
 
 export interface TrainOptions {
   /** The command as argv: `[program, ...args]`. Run directly, never through a shell. Required, non-empty. */
@@ -52,6 +53,12 @@ export interface TrainOptions {
    * @default ['metrics.json'] when that file is written during the run
    */
   metricsFiles?: string[];
+  /**
+   * Output files or directories (walked) stored as run artifacts after the command ends, whatever its
+   * status, relative to the project directory. Missing ones are warned about, not fatal.
+   * @default []
+   */
+  artifacts?: string[];
   /** Extra params to record (e.g. MLproject parameters). Script-logged params win. @default {} */
   params?: Record<string, string>;
   /** Extra tags to record. @default {} */
@@ -185,6 +192,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (!read && options.metricsFiles) logger.warn(`metrics file ${file} was not written during the run; ignored`);
   }
   collector.mergeParams(options.params ?? {});
+  for (const path of options.artifacts ?? []) {
+    const stored = await storeOutputs(store, isAbsolute(path) ? path : join(projectDir, path), collector);
+    if (!stored) logger.warn(`artifact ${path} does not exist after the run; not recorded`);
+  }
   await rm(scratch, { recursive: true, force: true });
 
   let status: RunStatus;

@@ -15,6 +15,7 @@ params.yaml and metrics.json (DVC style), JSON Lines appended to $MLCI_METRICS_F
 
 flags:
   --data PATH                    an input dataset (repeatable): hashed (SHA-256 and DVC md5) into lineage
+  --artifact PATH                an output file or directory to store as run artifacts (repeatable)
   --snapshot                     also store each --data file by hash so \`mlci data get\` can restore it
   --name NAME                    run name
   --experiment NAME              experiment name (also given to the script as MLFLOW_EXPERIMENT_NAME)
@@ -36,6 +37,7 @@ export const command: Command = {
     const argv = dashes < 0 ? [] : args.slice(dashes + 1);
     const { values, positionals } = parseFlags('train', flagArgs, {
       data: { type: 'string', multiple: true },
+      artifact: { type: 'string', multiple: true },
       snapshot: { type: 'boolean' },
       name: { type: 'string' },
       experiment: { type: 'string' },
@@ -68,6 +70,7 @@ export const command: Command = {
       command: commandArgv,
       cwd,
       data: values.data,
+      artifacts: values.artifact,
       snapshot: values.snapshot,
       name: values.name,
       experiment: values.experiment,
