@@ -1,5 +1,8 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as core from '@actions/core';
 import { MlciError } from './errors';
+import { writeJsonAtomic } from './fs';
 
 /**
  * The one wrapper every action entry point uses: runs `body`, and turns an MlciError into a failed step
@@ -33,4 +36,35 @@ export function numberInput(name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isFinite(value)) throw new MlciError('usage', `input "${name}" must be a number, got "${raw}"`);
   return value;
+}
+
+/**
+ * Where each step leaves its JSON result for later steps and the report in the same job:
+ * `$RUNNER_TEMP/mlci/results/<step>.json`.
+ */
+export const resultsDir = () => join(process.env.RUNNER_TEMP ?? tmpdir(), 'mlci', 'results');
+
+/** Writes a step's result atomically and returns its path (set it as the step's `result-file` output). */
+export async function writeStepResult(step: string, result: unknown): Promise<string> {
+  const file = join(resultsDir(), `${step}.json`);
+  await writeJsonAtomic(file, result);
+  return file;
+}
+
+/** Reads a boolean input as the runner gives it ("true"/"false", any case), naming the input when it is neither. */
+export function booleanInput(name: string, fallback: boolean): boolean {
+  const raw = core.getInput(name).trim().toLowerCase();
+  if (!raw) return fallback;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new MlciError('usage', `input "${name}" must be true or false, got "${core.getInput(name)}"`);
+}
+
+/** A multi-line input as a list of non-empty trimmed lines. */
+export function listInput(name: string): string[] {
+  return core
+    .getInput(name)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }

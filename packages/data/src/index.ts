@@ -3,3 +3,4 @@ export { openTable, formatOf } from './open';
 export * from './schema';
 export * from './validate';
 export * from './infer';
+export * from './render';

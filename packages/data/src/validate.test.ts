@@ -36,18 +36,19 @@ describe('validateTable', () => {
     const result = await validateTable(data, schema);
     expect(result.outcome).toBe('fail');
     const got = result.violations.map((v) => [v.row, v.line, v.field, v.constraint, v.value]);
+    // File order: by row, then by field within a row.
     expect(got).toEqual([
       [2, 3, 'id', 'unique', '1'],
       [2, 3, 'age', 'required', ''],
-      [3, 5, 'age', 'maximum', '130'],
-      [4, 6, 'age', 'minimum', '-1'],
       [2, 3, 'kind', 'enum', 'c'],
       [2, 3, 'code', 'pattern', 'AB\nC'],
       [2, 3, 'code', 'maxLength', 'AB\nC'],
+      [2, 3, 'score', 'type', 'x'],
+      [3, 5, 'age', 'maximum', '130'],
       [3, 5, 'code', 'pattern', 'ABCD'],
       [3, 5, 'code', 'maxLength', 'ABCD'],
-      [2, 3, 'score', 'type', 'x'],
       [3, 5, 'score', 'finite', 'NaN'],
+      [4, 6, 'age', 'minimum', '-1'],
       [4, 6, 'score', 'finite', 'Infinity'],
     ]);
     expect(result.totals.total).toBe(12);
@@ -70,8 +71,8 @@ describe('validateTable', () => {
     const got = result.violations.map((v) => [v.row, v.field, v.constraint]);
     // Row 4's key is [null, "z"]: missing is a required failure, and the key is still new.
     expect(got).toEqual([
-      [4, 'a', 'required'],
       [3, 'a,b', 'primaryKey'],
+      [4, 'a', 'required'],
     ]);
     expect(result.fields.find((f) => f.name === 'v')?.missing).toBe(1);
   });

@@ -132,8 +132,13 @@ function compileField(field: SchemaField, column: number, schema: TableSchema, f
   };
 }
 
+/**
+ * Exact totals plus the first `sampleSize` violations in file order. Checks run column by column within a
+ * batch, so a batch's violations wait in `pending` and are sorted by row when the batch ends.
+ */
 class ViolationLog {
   readonly sample: Violation[] = [];
+  private pending: Violation[] = [];
   total = 0;
   readonly byField: Record<string, Record<string, number>> = {};
   constructor(private readonly sampleSize: number) {}
@@ -142,7 +147,17 @@ class ViolationLog {
     this.total++;
     const counts = (this.byField[field] ??= {});
     counts[constraint] = (counts[constraint] ?? 0) + 1;
-    if (this.sample.length < this.sampleSize) this.sample.push({ row, line, field, constraint, value, message });
+    if (this.sample.length < this.sampleSize) this.pending.push({ row, line, field, constraint, value, message });
+  }
+
+  endBatch(): void {
+    if (this.pending.length === 0) return;
+    this.pending.sort((a, b) => a.row - b.row);
+    for (const v of this.pending) {
+      if (this.sample.length >= this.sampleSize) break;
+      this.sample.push(v);
+    }
+    this.pending = [];
   }
 }
 
@@ -269,6 +284,7 @@ export async function validateTable(data: string, schemaOrFile: string | TableSc
         }
       }
     }
+    log.endBatch();
     rows += batch.length;
   }
 
