@@ -29,6 +29,7 @@ export class CsvRecordParser {
     const s = this.carry ? this.carry + text : text;
     const n = s.length;
     const delimiter = this.delimiter;
+    const delimiterChar = String.fromCharCode(delimiter);
     const fields = this.fields;
     let i = 0;
     let line = this.line;
@@ -48,6 +49,7 @@ export class CsvRecordParser {
       }
       fields.length = 0;
       let newlinesInside = 0;
+      let lineEnd = -1; // index of the next '\n' at or after i, found lazily
       for (;;) {
         let field: string;
         if (s.charCodeAt(i) === QUOTE) {
@@ -87,18 +89,24 @@ export class CsvRecordParser {
             });
           }
         } else {
-          const start = i;
-          while (i < n) {
-            c = s.charCodeAt(i);
-            if (c === delimiter || c === LF || c === CR) break;
-            i++;
+          // Unquoted: let native indexOf find the next delimiter and line end instead of a per-character loop.
+          if (lineEnd < i) lineEnd = s.indexOf('\n', i);
+          const nextDelimiter = s.indexOf(delimiterChar, i);
+          if (nextDelimiter !== -1 && (lineEnd === -1 || nextDelimiter < lineEnd)) {
+            field = s.slice(i, nextDelimiter);
+            i = nextDelimiter;
+            c = delimiter;
+          } else {
+            if (lineEnd === -1 && !final) {
+              i = recordStart;
+              break records;
+            }
+            let end = lineEnd === -1 ? n : lineEnd;
+            if (end > i && s.charCodeAt(end - 1) === CR) end--;
+            field = s.slice(i, end);
+            i = end;
+            c = i < n ? s.charCodeAt(i) : -1;
           }
-          if (i >= n && !final) {
-            i = recordStart;
-            break records;
-          }
-          field = s.slice(start, i);
-          c = i < n ? s.charCodeAt(i) : -1;
         }
         fields.push(field);
         if (c === delimiter) {

@@ -21,7 +21,7 @@ export function formatOf(path: string, format?: TableFormat): TableFormat {
 /** Opens a CSV, JSON Lines or Parquet file for streaming in column batches; see Table. */
 export async function openTable(path: string, options: OpenTableOptions = {}): Promise<Table> {
   const format = formatOf(path, options.format);
-  const batchSize = options.batchSize ?? 8192;
+  const batchSize = options.batchSize ?? 2048;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1_000_000) throw usageError(`batch size must be an integer from 1 to 1,000,000, got ${batchSize}`);
   try {
     const info = await stat(path);
