@@ -15,5 +15,6 @@ export const commands: Record<string, () => Promise<{ command: Command }>> = {
   data: () => import('./data'),
   gate: () => import('./gate'),
   compare: () => import('./compare'),
+  run: () => import('./run'),
   models: () => import('./models'),
 };

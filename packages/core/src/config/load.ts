@@ -85,9 +85,11 @@ export async function loadConfig(file: string): Promise<MlciConfig> {
     throw inputError(`not valid YAML: ${first.message.split('\n')[0]}`, { file, line, hint: 'check indentation and quoting on that line' });
   }
   const data = doc.toJS() ?? {};
-  validateConfig ??= new Ajv({ allErrors: false, strict: false }).compile(MLCI_CONFIG_SCHEMA);
+  validateConfig ??= new Ajv({ allErrors: true, strict: false }).compile(MLCI_CONFIG_SCHEMA);
   if (!validateConfig(data)) {
-    const error = (validateConfig.errors ?? [])[0] as ErrorObject;
+    // An unknown key is usually a typo of the one reported missing: name the typo, it is the fix.
+    const errors = (validateConfig.errors ?? []) as ErrorObject[];
+    const error = errors.find((e) => e.keyword === 'additionalProperties') ?? errors[0];
     const pathParts = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
     let node: unknown = pathParts.length ? doc.getIn(pathParts, true) : doc.contents;
     if (error.keyword === 'additionalProperties' && isMap(node)) {

@@ -1,0 +1,3 @@
+export * from './types';
+export { runPipeline, verdictOf } from './run';
+export { STAGES } from './stages';

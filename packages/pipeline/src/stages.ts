@@ -1,0 +1,93 @@
+import { relative } from 'node:path';
+import { worstOutcome, type Outcome } from '@mlci/core';
+import { validateTable, validationHeadline, type ValidationResult } from '@mlci/data';
+import { gateRun, train } from '@mlci/tracking';
+import { openRegistry, promote, type PromoteResult } from '@mlci/registry';
+import type { PipelineContext, StageName, StageResult } from './types';
+
+type StageBody = (ctx: PipelineContext) => Promise<Omit<StageResult, 'stage' | 'durationMs'>>;
+
+export interface Stage {
+  name: StageName;
+  /** Whether mlci.yml declares anything for this stage. */
+  declared(ctx: PipelineContext): boolean;
+  run: StageBody;
+}
+
+const validateStage: Stage = {
+  name: 'validate',
+  declared: (ctx) => Object.values(ctx.config.datasets).some((d) => d.schema),
+  async run(ctx) {
+    const results: Array<ValidationResult & { dataset: string }> = [];
+    for (const [name, d] of Object.entries(ctx.config.datasets)) {
+      if (!d.schema) continue;
+      const result = await validateTable(d.path, d.schema, { delimiter: d.delimiter });
+      results.push({ ...result, file: relative(ctx.config.root, d.path), dataset: name });
+    }
+    const outcome = worstOutcome(results.map((r) => r.outcome));
+    const summary = results.map((r) => validationHeadline(r)).join('; ');
+    return { outcome, summary, result: results };
+  },
+};
+
+const trainStage: Stage = {
+  name: 'train',
+  declared: (ctx) => Boolean(ctx.config.train),
+  async run(ctx) {
+    const t = ctx.config.train!;
+    const { record } = await train({
+      command: t.command,
+      projectDir: ctx.config.root,
+      store: ctx.store,
+      name: t.name,
+      data: Object.values(ctx.config.datasets).map((d) => relative(ctx.config.root, d.path)),
+      paramsFiles: t.params ? [relative(ctx.config.root, t.params)] : undefined,
+      metricsFiles: t.metrics ? [relative(ctx.config.root, t.metrics)] : undefined,
+      stdout: ctx.options.trainStdoutToStderr ? 'stderr' : 'inherit',
+      logger: ctx.logger,
+    });
+    ctx.run = record;
+    const outcome: Outcome = record.status === 'FINISHED' ? 'pass' : 'fail';
+    const metrics = Object.entries(record.metrics)
+      .filter(([k]) => !k.startsWith('system/'))
+      .slice(0, 4)
+      .map(([k, points]) => `${k}=${Number(points[points.length - 1]?.value.toPrecision(4))}`)
+      .join(', ');
+    return { outcome, summary: `run ${record.id.slice(0, 8)} ${record.status}${record.exitCode ? ` (exit ${record.exitCode})` : ''}${metrics ? `: ${metrics}` : ''}`, result: record };
+  },
+};
+
+const gateStage: Stage = {
+  name: 'gate',
+  declared: (ctx) => ctx.config.gates.length > 0,
+  async run(ctx) {
+    if (!ctx.run) return { outcome: 'skipped', summary: 'no run to check (the train stage did not run)' };
+    const result = gateRun(ctx.run, ctx.config.gates);
+    const failed = result.assertions.filter((a) => !a.passed);
+    return {
+      outcome: result.outcome,
+      summary: failed.length ? `${failed.length} of ${result.assertions.length} assertions failed: ${failed.map((a) => a.expression).join('; ')}` : `${result.assertions.length} assertions passed`,
+      result,
+    };
+  },
+};
+
+const promoteStage: Stage = {
+  name: 'promote',
+  declared: (ctx) => Boolean(ctx.config.model),
+  async run(ctx) {
+    if (ctx.options.promote === false) return { outcome: 'skipped', summary: 'promotion off (--no-promote)' };
+    if (!ctx.run) return { outcome: 'skipped', summary: 'no run to promote' };
+    const failedBefore = ctx.done.filter((s) => s.outcome === 'fail').map((s) => s.stage);
+    if (failedBefore.length) return { outcome: 'skipped', summary: `not promoted: ${failedBefore.join(', ')} failed` };
+    const model = ctx.config.model!;
+    const { registry } = await openRegistry({ backend: 'local', projectDir: ctx.config.root });
+    const gates = ctx.done.filter((s) => s.stage === 'gate' && s.outcome !== 'skipped').map((s) => ({ name: 'overfit-gate', outcome: s.outcome as Outcome, source: 'mlci run' }));
+    const result: PromoteResult = await promote({ registry, store: ctx.store, name: model.name, run: ctx.run.id, alias: model.alias ?? 'champion', gates, modelPath: `${model.artifact ?? 'model'}/`, logger: ctx.logger });
+    const moved = result.alias ? ` → ${result.alias}${result.previous ? ` (was v${result.previous})` : ''}` : '';
+    return { outcome: 'pass', summary: `${model.name} v${result.version}${result.reused ? ' (already registered)' : ''}${moved}`, result };
+  },
+};
+
+/** Every stage in pipeline order. Stages not yet declared by mlci.yml are skipped, not failed. */
+export const STAGES: Stage[] = [validateStage, trainStage, gateStage, promoteStage];

@@ -1,0 +1,57 @@
+import type { Logger, Outcome } from '@mlci/core';
+import type { MlciConfig } from '@mlci/core/config';
+import type { RunRecord, Store } from '@mlci/store';
+
+export type StageName = 'validate' | 'drift' | 'train' | 'gate' | 'compare' | 'promote';
+
+/** What one stage of the pipeline reports. */
+export interface StageResult {
+  stage: StageName;
+  outcome: Outcome | 'skipped';
+  /** One line for the progress display and the verdict. */
+  summary: string;
+  /** The stage's full typed result (validation results, the run record, gate result …). */
+  result?: unknown;
+  durationMs: number;
+}
+
+export interface PipelineResult {
+  outcome: Outcome;
+  /** The one line a reader takes in first: ready / regressions / data problems, and why. */
+  verdict: string;
+  stages: StageResult[];
+  runId?: string;
+}
+
+/** Shared state stages read and extend as the pipeline runs. */
+export interface PipelineContext {
+  config: MlciConfig;
+  store: Store;
+  logger: Logger;
+  /** The run recorded by the train stage. */
+  run?: RunRecord;
+  /** Results of the stages that have run, in order. */
+  done: StageResult[];
+  options: RunPipelineOptions;
+}
+
+export interface RunPipelineOptions {
+  /** Path of mlci.yml. @default mlci.yml in the current directory */
+  config?: string;
+  /**
+   * Stages to run, in pipeline order whatever order they are given in.
+   * @default every stage the file declares
+   */
+  only?: StageName[];
+  /**
+   * Promote the model (move its alias) when every other stage passed. Off in pull requests; on for the demo
+   * and on the default branch.
+   * @default true
+   */
+  promote?: boolean;
+  /** Send the training command's stdout to stderr, so stdout can carry only JSON. @default false */
+  trainStdoutToStderr?: boolean;
+  /** Called when a stage starts and ends, for progress displays and log groups. */
+  onStage?: (event: { stage: StageName; phase: 'start' | 'end'; result?: StageResult; index: number; total: number }) => void;
+  logger?: Logger;
+}

@@ -1,0 +1,64 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { jsonOf, runCli } from '../harness/cli';
+import { repoRoot } from '../harness/runner';
+
+/** A private copy of examples/iris, so runs and the registry land in a temp .mlci/. */
+function irisCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mlci-pipeline-'));
+  cpSync(join(repoRoot, 'examples/iris'), dir, { recursive: true, filter: (src) => !/[/\\](\.mlci|out|mlruns)$/.test(src) });
+  return dir;
+}
+
+describe('mlci run on the iris example', () => {
+  it('validates, trains, gates and promotes, then a second run promotes again with the old champion recorded', async () => {
+    const dir = irisCopy();
+    const first = await runCli(['run', '--json'], { cwd: dir });
+    expect(first.exitCode, first.stderr).toBe(0);
+    const result = jsonOf(first);
+    expect(result.outcome).toBe('pass');
+    expect(result.stages.map((s: { stage: string; outcome: string }) => [s.stage, s.outcome])).toEqual([
+      ['validate', 'pass'],
+      ['train', 'pass'],
+      ['gate', 'pass'],
+      ['promote', 'pass'],
+    ]);
+    const run = result.stages[1].result;
+    expect(run.status).toBe('FINISHED');
+    expect(run.metrics.val_loss.length).toBe(30);
+    expect(run.lineage.datasets.map((d: { path: string }) => d.path)).toEqual(['data/train.csv']);
+    expect(result.stages[3].result).toMatchObject({ name: 'iris-classifier', alias: 'champion', previous: null });
+
+    const models = await runCli(['models', 'show', 'iris-classifier@champion', '--json'], { cwd: dir });
+    expect(models.exitCode, models.stderr).toBe(0);
+    expect(jsonOf(models).runId).toBe(run.id);
+
+    // The human form ends with the verdict line.
+    const second = await runCli(['run', '--only', 'validate,gate'], { cwd: dir });
+    expect(second.exitCode).toBe(0);
+    expect(second.stdout.trim().split('\n').pop()).toBe('mlci: ✔ ready: validate passed');
+  });
+
+  it('does not promote when the data fails its schema, and exits 1 with a data-problems verdict', async () => {
+    const dir = irisCopy();
+    const data = join(dir, 'data/train.csv');
+    writeFileSync(data, readFileSync(data, 'utf8').replace('\n2,4.9,', '\n2,49,'));
+    const run = await runCli(['run', '--json', '--only', 'validate,promote'], { cwd: dir });
+    expect(run.exitCode).toBe(1);
+    const result = jsonOf(run);
+    expect(result.verdict).toBe('data problems: validate failed');
+    expect(result.stages[0].result[0].violations[0]).toMatchObject({ row: 2, line: 3, field: 'sepal_length', constraint: 'maximum' });
+    expect(result.stages[1]).toMatchObject({ stage: 'promote', outcome: 'skipped' });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('names the line of a mistake in mlci.yml and exits 2', async () => {
+    const dir = irisCopy();
+    writeFileSync(join(dir, 'mlci.yml'), 'version: 1\ntrain:\n  comand: [python3, train.py]\n');
+    const run = await runCli(['run'], { cwd: dir });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('mlci.yml:3: train: unknown property "comand"');
+  });
+});
