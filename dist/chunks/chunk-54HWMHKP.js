@@ -993,4 +993,4 @@ ${Ar(["line","row","field","constraint","detail"],s,["r","r"])}
 </details>`)}return r.join(`
 
 `)+`
-`}export{Ed as a,te as b,Ml as c,CE as d,RE as e,NE as f};
+`}export{Ed as a,vi as b,te as c,Ml as d,CE as e,xd as f,RE as g,NE as h};
