@@ -62,3 +62,17 @@ describe('mlci run on the iris example', () => {
     expect(run.stderr).toContain('mlci.yml:3: train: unknown property "comand"');
   });
 });
+
+describe('the root action', () => {
+  it('runs the pipeline in log groups, sets per-stage outputs and does not promote in a pull request', async () => {
+    const { runAction } = await import('../harness/runner');
+    const workspace = irisCopy();
+    const run = await runAction('pipeline', { workspace, inputs: { config: 'mlci.yml' }, eventName: 'pull_request', env: { PYTHONUNBUFFERED: '1' } });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain('::group::mlci validate');
+    expect(run.stdout).toContain('::group::mlci train');
+    expect(run.outputs).toMatchObject({ outcome: 'pass', 'validate-outcome': 'pass', 'train-outcome': 'pass', 'gate-outcome': 'pass', 'promote-outcome': 'skipped' });
+    expect(run.outputs['run-id']).toMatch(/^[0-9a-f]{32}$/);
+    expect(run.summary).toContain('mlci: ready');
+  });
+});

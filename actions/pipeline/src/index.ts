@@ -1,9 +1,5 @@
 import { runAction } from '@mlci/core/action';
-import { MlciError } from '@mlci/core';
+import { runPipelineAction } from '@mlci/pipeline/action';
 
-// The root action's entry. The pipeline runner lands with mlci.yml support; until then it says so and fails.
-await runAction(async () => {
-  throw new MlciError('usage', 'the mlci.yml pipeline is not available in this build yet', {
-    hint: 'use the single-step actions under actions/ (data-schema-validate, distribution-check)',
-  });
-});
+// The root action (action.yml at the repository root): the mlci.yml pipeline; the logic is in packages/pipeline.
+await runAction(runPipelineAction);
