@@ -1,0 +1,6 @@
+export * from './special';
+export * from './kolmogorov';
+export * from './ks';
+export * from './distances';
+export * from './sketch';
+export * from './summary';

@@ -1,0 +1,94 @@
+import { kolmogorovSf } from './kolmogorov';
+
+export interface KsResult {
+  statistic: number;
+  pValue: number;
+  /** 'exact' (lattice paths, as scipy for max(n1, n2) <= 10,000) or 'asymptotic' (kstwo on the effective n). */
+  method: 'exact' | 'asymptotic';
+}
+
+/** Largest sample size for which the exact p-value is computed (scipy's MAX_AUTO_N). */
+export const KS_EXACT_LIMIT = 10_000;
+
+/**
+ * Two-sided KS statistic of two SORTED samples: max |F_a − F_b| over all pooled values, stepping past every
+ * tie on both sides before comparing (so tied values never create a spurious gap).
+ */
+export function ksStatistic(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let i = 0;
+  let j = 0;
+  let d = 0;
+  const n = a.length;
+  const m = b.length;
+  while (i < n && j < m) {
+    const x = a[i] <= b[j] ? a[i] : b[j];
+    while (i < n && a[i] === x) i++;
+    while (j < m && b[j] === x) j++;
+    const diff = Math.abs(i / n - j / m);
+    if (diff > d) d = diff;
+  }
+  return d;
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/** P(D >= h/n) for equal sizes n (scipy's _compute_prob_outside_square): alternating sum over reflections. */
+function probOutsideSquare(n: number, h: number): number {
+  let p = 0;
+  for (let k = Math.floor(n / h); k >= 0; k--) {
+    let p1 = 1;
+    for (let j = 0; j < h; j++) p1 = ((n - k * h - j) * p1) / (n + k * h + j + 1);
+    p = p1 * (1 - p);
+  }
+  return 2 * p;
+}
+
+/**
+ * P(D >= d) for sizes m != n by counting lattice paths from (0,0) to (m,n) that stay strictly inside
+ * |i·n/g − j·m/g| < h, as a running proportion (each cell holds paths / C(i+j, i), so nothing overflows).
+ */
+function probOutsideByInsidePaths(m: number, n: number, g: number, h: number): number {
+  if (m < n) [m, n] = [n, m];
+  const mg = m / g;
+  const ng = n / g;
+  // A[j] holds the proportion for the current column i; cells outside the band are 0.
+  const A = new Float64Array(n + 1);
+  for (let j = 0; j <= n; j++) A[j] = Math.abs(j * mg) < h ? 1 : 0;
+  for (let j = 1; j <= n; j++) if (A[j - 1] === 0) A[j] = 0;
+  for (let i = 1; i <= m; i++) {
+    const lo = Math.max(0, Math.floor((i * ng - h) / mg) + 1);
+    const hi = Math.min(n, Math.ceil((i * ng + h) / mg) - 1);
+    if (hi < lo) return 1;
+    let left = 0; // A[i][j-1]
+    for (let j = 0; j <= n; j++) {
+      if (j < lo || j > hi) {
+        A[j] = 0;
+        left = 0;
+        continue;
+      }
+      const value = (A[j] * i + left * j) / (i + j);
+      A[j] = value;
+      left = value;
+    }
+  }
+  return Math.min(1, Math.max(0, 1 - A[n]));
+}
+
+/** scipy.stats.ks_2samp(a, b) with its default method='auto' and alternative='two-sided'; inputs SORTED. */
+export function ks2Samp(a: ArrayLike<number>, b: ArrayLike<number>): KsResult {
+  const n1 = a.length;
+  const n2 = b.length;
+  if (n1 === 0 || n2 === 0) return { statistic: NaN, pValue: NaN, method: 'exact' };
+  const d = ksStatistic(a, b);
+  if (Math.max(n1, n2) <= KS_EXACT_LIMIT) {
+    const g = gcd(n1, n2);
+    const lcm = (n1 / g) * n2;
+    const h = Math.round(d * lcm);
+    if (h === 0) return { statistic: d, pValue: 1, method: 'exact' };
+    const p = n1 === n2 ? probOutsideSquare(n1, h) : probOutsideByInsidePaths(n1, n2, g, h);
+    if (p >= 0 && p <= 1) return { statistic: h / lcm, pValue: p, method: 'exact' };
+  }
+  const [m, n] = n1 >= n2 ? [n1, n2] : [n2, n1];
+  const en = Math.round((m * n) / (m + n));
+  return { statistic: d, pValue: Math.min(1, Math.max(0, kolmogorovSf(en, d))), method: 'asymptotic' };
+}

@@ -1,0 +1,202 @@
+import { inputError } from '@mlci/core';
+import { openTable, type OpenTableOptions } from '@mlci/data';
+import { QuantileSketch, type SketchState } from './sketch';
+
+/** Numeric columns keep their exact values up to this many (exact KS as scipy), then switch to the sketch. */
+export const DEFAULT_EXACT_LIMIT = 200_000;
+/** Distinct values a column remembers; categories past it are counted under "(other)". */
+export const MAX_CATEGORIES = 1000;
+const OTHER = '(other)';
+
+export interface NumericSummary {
+  kind: 'numeric';
+  /** Finite values. */
+  count: number;
+  missing: number;
+  /** NaN and ±Infinity: counted, never used in a statistic. */
+  nonFinite: number;
+  min: number;
+  max: number;
+  sum: number;
+  sumSquares: number;
+  /** Every finite value while count <= exactLimit, else null (the sketch holds them). */
+  exact: number[] | null;
+  sketch: SketchState | null;
+  /** Counts of the first few distinct values: tells a numeric label (0/1) from a measurement. */
+  distinct: Record<string, number> | null;
+}
+
+export interface CategoricalSummary {
+  kind: 'categorical';
+  count: number;
+  missing: number;
+  counts: Record<string, number>;
+}
+
+export type ColumnSummary = NumericSummary | CategoricalSummary;
+
+/** A dataset reduced to what drift needs: JSON, mergeable across shards (`mergeSummaries`). */
+export interface TableSummary {
+  schema: 'mlci.table-summary/1';
+  files: string[];
+  rows: number;
+  exactLimit: number;
+  columns: Record<string, ColumnSummary>;
+}
+
+const NUMBER = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+const NON_FINITE = new Set(['NaN', 'nan', 'inf', '-inf', 'Infinity', '-Infinity', 'INF', '-INF']);
+
+class ColumnAccumulator {
+  numeric: NumericSummary | null = { kind: 'numeric', count: 0, missing: 0, nonFinite: 0, min: Infinity, max: -Infinity, sum: 0, sumSquares: 0, exact: [], sketch: null, distinct: {} };
+  private sketch: QuantileSketch | null = null;
+  counts = new Map<string, number>();
+  missing = 0;
+  present = 0;
+
+  constructor(private readonly exactLimit: number) {}
+
+  add(raw: unknown): void {
+    if (raw === null || raw === undefined || raw === '') {
+      this.missing++;
+      if (this.numeric) this.numeric.missing++;
+      return;
+    }
+    this.present++;
+    const key = typeof raw === 'string' ? raw : typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
+    const seen = this.counts.get(key);
+    if (seen !== undefined) this.counts.set(key, seen + 1);
+    else if (this.counts.size < MAX_CATEGORIES) this.counts.set(key, 1);
+    else this.counts.set(OTHER, (this.counts.get(OTHER) ?? 0) + 1);
+    const n = this.numeric;
+    if (!n) return;
+    let value: number;
+    if (typeof raw === 'number') value = raw;
+    else if (typeof raw === 'string' && NUMBER.test(raw)) value = Number(raw);
+    else if (typeof raw === 'string' && NON_FINITE.has(raw)) value = NaN;
+    else {
+      this.numeric = null; // a non-numeric value: the column is categorical
+      this.sketch = null;
+      return;
+    }
+    if (!Number.isFinite(value)) {
+      n.nonFinite++;
+      return;
+    }
+    n.count++;
+    if (value < n.min) n.min = value;
+    if (value > n.max) n.max = value;
+    n.sum += value;
+    n.sumSquares += value * value;
+    if (n.distinct && Object.keys(n.distinct).length <= 20) n.distinct[key] = (n.distinct[key] ?? 0) + 1;
+    else if (n.distinct && !(key in n.distinct)) n.distinct = null;
+    else if (n.distinct) n.distinct[key]++;
+    if (n.exact) {
+      n.exact.push(value);
+      if (n.exact.length > this.exactLimit) {
+        this.sketch = new QuantileSketch();
+        for (const v of n.exact) this.sketch.add(v);
+        n.exact = null;
+      }
+    } else this.sketch!.add(value);
+  }
+
+  summary(): ColumnSummary {
+    if (this.numeric && this.numeric.count > 0) return { ...this.numeric, sketch: this.sketch ? this.sketch.toJSON() : null };
+    return { kind: 'categorical', count: this.present, missing: this.missing, counts: Object.fromEntries(this.counts) };
+  }
+}
+
+export interface SummarizeOptions extends OpenTableOptions {
+  /** Only these columns. @default every column */
+  columns?: string[];
+  /** Exact values kept per numeric column before the sketch takes over (memory: 8 bytes each). @default 200,000 */
+  exactLimit?: number;
+}
+
+/** Reads a dataset once, streaming, into a TableSummary. Memory is bounded by exactLimit × columns. */
+export async function summarizeTable(path: string, options: SummarizeOptions = {}): Promise<TableSummary> {
+  const exactLimit = options.exactLimit ?? DEFAULT_EXACT_LIMIT;
+  const table = await openTable(path, options);
+  const wanted = options.columns ?? table.columns;
+  for (const c of wanted) if (!table.columns.includes(c)) throw inputError(`no column "${c}"`, { file: path, hint: `columns are: ${table.columns.join(', ')}` });
+  const accumulators = new Map(wanted.map((c) => [c, new ColumnAccumulator(exactLimit)]));
+  let rows = 0;
+  for await (const batch of table.batches()) {
+    batch.columns.forEach((name, c) => {
+      const acc = accumulators.get(name);
+      if (!acc) return;
+      const values = batch.values[c];
+      for (let i = 0; i < batch.length; i++) acc.add(values[i]);
+    });
+    rows += batch.length;
+  }
+  return { schema: 'mlci.table-summary/1', files: [path], rows, exactLimit, columns: Object.fromEntries([...accumulators].map(([name, acc]) => [name, acc.summary()])) };
+}
+
+function mergeColumn(name: string, a: ColumnSummary, b: ColumnSummary, exactLimit: number): ColumnSummary {
+  if (a.kind === 'categorical' || b.kind === 'categorical') {
+    const toCounts = (s: ColumnSummary): Record<string, number> => (s.kind === 'categorical' ? s.counts : s.distinct ?? {});
+    if ((a.kind === 'numeric' && !a.distinct) || (b.kind === 'numeric' && !b.distinct)) {
+      throw inputError(`column "${name}" is numeric in one shard and text in another`, { hint: 'check the shards were cut from the same dataset with the same columns' });
+    }
+    const counts: Record<string, number> = { ...toCounts(a) };
+    for (const [k, v] of Object.entries(toCounts(b))) counts[k] = (counts[k] ?? 0) + v;
+    return { kind: 'categorical', count: a.count + b.count, missing: a.missing + b.missing, counts };
+  }
+  const merged: NumericSummary = {
+    kind: 'numeric',
+    count: a.count + b.count,
+    missing: a.missing + b.missing,
+    nonFinite: a.nonFinite + b.nonFinite,
+    min: Math.min(a.min, b.min),
+    max: Math.max(a.max, b.max),
+    sum: a.sum + b.sum,
+    sumSquares: a.sumSquares + b.sumSquares,
+    exact: null,
+    sketch: null,
+    distinct: null,
+  };
+  if (a.distinct && b.distinct) {
+    const d: Record<string, number> = { ...a.distinct };
+    for (const [k, v] of Object.entries(b.distinct)) d[k] = (d[k] ?? 0) + v;
+    merged.distinct = Object.keys(d).length <= 20 ? d : null;
+  }
+  if (a.exact && b.exact && a.exact.length + b.exact.length <= exactLimit) merged.exact = [...a.exact, ...b.exact];
+  else {
+    const sketchOf = (s: NumericSummary) => {
+      if (s.sketch) return new QuantileSketch(undefined, s.sketch);
+      const sk = new QuantileSketch();
+      for (const v of s.exact ?? []) sk.add(v);
+      return sk;
+    };
+    const sketch = sketchOf(a);
+    sketch.merge(sketchOf(b));
+    merged.sketch = sketch.toJSON();
+  }
+  return merged;
+}
+
+/** Merges shard summaries (associative): exact counts add up; numeric values stay exact or merge as sketches. */
+export function mergeSummaries(parts: TableSummary[]): TableSummary {
+  if (parts.length === 0) throw inputError('no summaries to merge', { hint: 'pass the summary files the shard jobs wrote' });
+  return parts.reduce((a, b) => {
+    const names = new Set([...Object.keys(a.columns), ...Object.keys(b.columns)]);
+    const columns: Record<string, ColumnSummary> = {};
+    for (const name of names) {
+      const x = a.columns[name];
+      const y = b.columns[name];
+      if (!x || !y) throw inputError(`column "${name}" is in ${x ? a.files.join(', ') : b.files.join(', ')} but not in ${x ? b.files.join(', ') : a.files.join(', ')}`, { hint: 'shards must have the same columns' });
+      columns[name] = mergeColumn(name, x, y, Math.min(a.exactLimit, b.exactLimit));
+    }
+    return { schema: 'mlci.table-summary/1', files: [...a.files, ...b.files], rows: a.rows + b.rows, exactLimit: Math.min(a.exactLimit, b.exactLimit), columns };
+  });
+}
+
+/** A numeric summary's values as a sorted weighted distribution (weights 1 when exact). */
+export function distributionOf(s: NumericSummary): { values: Float64Array; weights: Float64Array | null; rankError: number } {
+  if (s.exact) return { values: Float64Array.from(s.exact).sort(), weights: null, rankError: 0 };
+  const sketch = new QuantileSketch(undefined, s.sketch!);
+  const { values, weights } = sketch.weighted();
+  return { values, weights, rankError: sketch.rankError() };
+}
