@@ -4,3 +4,4 @@ export * from './ks';
 export * from './distances';
 export * from './sketch';
 export * from './summary';
+export * from './drift';
