@@ -4,3 +4,4 @@ export * from './schema';
 export * from './validate';
 export * from './infer';
 export * from './render';
+export { detachString } from './detach';

@@ -29,6 +29,8 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
   } catch (error) {
     throw fileError(path, error);
   }
+  const encoding = (options.encoding ?? 'utf-8').toLowerCase();
+  if (encoding !== 'utf-8' && encoding !== 'utf8') throw usageError(`only UTF-8 is read, got encoding "${options.encoding}"`, 'convert the file first, e.g. `iconv -f latin1 -t utf-8 in.csv > out.csv`');
   const delimiter = options.delimiter ?? (extname(path).toLowerCase() === '.tsv' ? '\t' : ',');
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
     throw usageError(`the delimiter must be one character other than a quote or newline, got ${JSON.stringify(delimiter)}`);

@@ -1,20 +1,49 @@
 import { stat } from 'node:fs/promises';
-import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema, type FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { inputError } from '@mlci/core';
 import type { RecordBatch, Table } from './table';
 
-/** Parquet ints may decode as BigInt; numbers are what every check downstream expects. */
-const plain = (v: unknown) => (typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString() : v);
+/** Parquet ints may decode as BigInt and timestamps as Date; numbers and ISO strings are what checks expect. */
+const plain = (v: unknown) => (typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString() : v ?? null);
+
+/** A decoded run of one column: `data[k]` is file row `rowStart + k` (0-based). */
+interface Piece {
+  rowStart: number;
+  data: ArrayLike<unknown>;
+}
+
+/** Decodes one whole row group, column-major, without assembling row arrays. */
+async function readRowGroup(path: string, file: Awaited<ReturnType<typeof asyncBufferFromFile>>, metadata: FileMetaData, columns: string[], start: number, end: number): Promise<Map<string, Piece[]>> {
+  const pieces = new Map<string, Piece[]>(columns.map((c) => [c, []]));
+  try {
+    await parquetRead({ file, metadata, rowStart: start, rowEnd: end, compressors, onChunk: (chunk) => pieces.get(chunk.columnName)?.push({ rowStart: chunk.rowStart, data: chunk.columnData }) });
+  } catch (error) {
+    throw inputError(`cannot decode Parquet rows ${start + 1}–${end}: ${(error as Error).message}`, { file: path, hint: 'the file may be truncated or use an encoding hyparquet does not support' });
+  }
+  return pieces;
+}
+
+/** Values of file rows [from, to) of one column, gathered from its decoded pieces. */
+function gather(pieces: Piece[], from: number, to: number): unknown[] {
+  const out = new Array<unknown>(to - from).fill(null);
+  for (const piece of pieces) {
+    const lo = Math.max(from, piece.rowStart);
+    const hi = Math.min(to, piece.rowStart + piece.data.length);
+    for (let r = lo; r < hi; r++) out[r - from] = plain(piece.data[r - piece.rowStart]);
+  }
+  return out;
+}
 
 /**
- * Reads Parquet one row group at a time (then in batches), so memory is bounded by the largest row group,
- * never by the file. Parquet has no lines: a record's `line` is its 1-based row number plus one (the
- * header line a CSV would have), so annotations point at the same place an exported CSV would.
+ * Reads Parquet one row group at a time, decoding each group once and handing it out in batches, so memory
+ * is bounded by the largest row group (the writer's choice, typically 64–128 MiB of data), never by the
+ * file. (Asking hyparquet for each batch's row range separately re-decodes the whole group every time.)
+ * Parquet has no lines: a record's `line` is its 1-based row number, the same as `rowStart + i`.
  */
 export async function openParquet(path: string, batchSize: number): Promise<Table> {
   let file;
-  let metadata;
+  let metadata: FileMetaData;
   try {
     await stat(path);
     file = await asyncBufferFromFile(path);
@@ -29,23 +58,19 @@ export async function openParquet(path: string, batchSize: number): Promise<Tabl
     format: 'parquet',
     columns,
     async *batches() {
-      let rowStart = 0;
+      let groupStart = 0;
       for (const group of metadata.row_groups) {
         const groupRows = Number(group.num_rows);
-        for (let offset = 0; offset < groupRows; offset += batchSize) {
-          const start = rowStart + offset;
-          const end = Math.min(rowStart + groupRows, start + batchSize);
-          let rows: unknown[][] = [];
-          await parquetRead({ file, metadata, rowStart: start, rowEnd: end, compressors, onComplete: (r: unknown[][]) => (rows = r) });
-          const batch: RecordBatch = { columns, values: columns.map(() => new Array(rows.length)), rowStart: start + 1, lines: new Array(rows.length), length: rows.length };
-          for (let i = 0; i < rows.length; i++) {
-            const row = rows[i];
-            for (let c = 0; c < columns.length; c++) batch.values[c][i] = plain(row[c]) ?? null;
-            batch.lines[i] = start + i + 2;
-          }
-          yield batch;
+        const groupEnd = groupStart + groupRows;
+        const pieces = groupRows > 0 ? await readRowGroup(path, file, metadata, columns, groupStart, groupEnd) : new Map<string, Piece[]>();
+        for (let start = groupStart; start < groupEnd; start += batchSize) {
+          const end = Math.min(groupEnd, start + batchSize);
+          const length = end - start;
+          const lines = new Array<number>(length);
+          for (let i = 0; i < length; i++) lines[i] = start + i + 1;
+          yield { columns, values: columns.map((c) => gather(pieces.get(c) ?? [], start, end)), rowStart: start + 1, lines, length } satisfies RecordBatch;
         }
-        rowStart += groupRows;
+        groupStart = groupEnd;
       }
     },
   };

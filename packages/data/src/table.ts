@@ -9,12 +9,18 @@ export interface RecordBatch {
   columns: string[];
   /**
    * `values[c][i]` is column `c` of record `i`. CSV gives raw strings exactly as in the file after
-   * unquoting ('' for an empty field); JSONL and Parquet give native JS values (null when absent).
+   * unquoting ('' for an empty field); JSONL and Parquet give native JS values (null when absent; Parquet
+   * INT64 as number, timestamps as ISO strings). CSV strings may share memory with the 1 MiB chunk they
+   * were read from: pass any value kept beyond the batch through `detachString`.
    */
   values: unknown[][];
   /** 1-based data-record number of record 0 of this batch. */
   rowStart: number;
-  /** `lines[i]`: 1-based physical line where record `i` starts (Parquet has no lines: row number + 1). */
+  /**
+   * `lines[i]`: 1-based physical line where record `i` starts (a CSV header is line 1, so the first record
+   * is line 2 or later; blank lines and newlines inside quoted fields count). Parquet has no lines:
+   * `lines[i]` is the record's 1-based row number, `rowStart + i`.
+   */
   lines: number[];
   /** Records in this batch. */
   length: number;
@@ -32,7 +38,14 @@ export interface OpenTableOptions {
    */
   delimiter?: string;
   /**
-   * Records per batch; bounds memory together with the widest record. 1 to 1,000,000.
+   * Text encoding of CSV and JSONL. Only UTF-8 is read; invalid bytes stop the read with an error naming
+   * the line (a leading BOM is skipped).
+   * @default 'utf-8'
+   */
+  encoding?: 'utf-8';
+  /**
+   * Records per batch; bounds memory together with the widest record (Parquet: together with the largest
+   * row group, which is decoded whole). 1 to 1,000,000.
    * @default 2048 (measured: larger batches outlive V8's young generation and cost more in GC)
    */
   batchSize?: number;

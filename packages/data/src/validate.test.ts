@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { MlciError } from '@mlci/core';
 import { loadTableSchema, validateTable } from './index';
@@ -129,10 +130,101 @@ describe('validateTable', () => {
     ]);
   });
 
-  it('fails on a column the schema names but the data lacks, with a delimiter hint', async () => {
-    const result = await validateTable(file('a;b\n1;2\n'), schemaFile({ fields: [{ name: 'a' }, { name: 'b' }] }));
+  it('refuses a file read with the wrong delimiter as unusable input, naming line 1 and --delimiter', async () => {
+    const path = file('a;b\n1;2\n');
+    const schema = schemaFile({ fields: [{ name: 'a' }, { name: 'b' }] });
+    const error = await validateTable(path, schema).then(() => undefined, (e: unknown) => e as MlciError);
+    expect(error).toBeInstanceOf(MlciError);
+    expect(error!.kind).toBe('input');
+    expect(error!.location).toMatchObject({ file: path, line: 1 });
+    expect(error!.hint).toContain("--delimiter ';'");
+    expect((await validateTable(path, schema, { delimiter: ';' })).outcome).toBe('pass');
+  });
+
+  it('fails on a column the schema names but the data lacks', async () => {
+    const result = await validateTable(file('a,c\n1,2\n'), schemaFile({ fields: [{ name: 'a' }, { name: 'b' }] }));
     expect(result.outcome).toBe('fail');
-    expect(result.tableChecks[0].message).toContain('--delimiter');
+    expect(result.tableChecks[0]).toMatchObject({ check: 'columns', outcome: 'fail' });
+    expect(result.tableChecks[0].message).toContain('"b"');
+  });
+
+  it('checks minLength, booleans, dates, datetimes, years, integer enums and NaN in an integer column', async () => {
+    const schema = schemaFile({
+      fields: [
+        { name: 's', constraints: { minLength: 2 } },
+        { name: 'b', type: 'boolean' },
+        { name: 'd', type: 'date', constraints: { minimum: '2024-01-01' } },
+        { name: 't', type: 'datetime' },
+        { name: 'y', type: 'year', constraints: { maximum: 2030 } },
+        { name: 'k', type: 'integer', constraints: { enum: [1, 2] } },
+      ],
+    });
+    const data = file('s,b,d,t,y,k\nab,true,2024-02-29,2024-01-01T10:00:00Z,2024,1\na,yes,2023-02-29,yesterday,2031,NaN\nabc,0,2023-12-31,2024-01-01 10:00,99999,3\n');
+    const result = await validateTable(data, schema);
+    expect(result.violations.map((v) => [v.row, v.field, v.constraint])).toEqual([
+      [2, 's', 'minLength'],
+      [2, 'b', 'type'],
+      [2, 'd', 'type'],
+      [2, 't', 'type'],
+      [2, 'y', 'maximum'],
+      [2, 'k', 'type'],
+      [3, 'd', 'minimum'],
+      [3, 'y', 'type'],
+      [3, 'k', 'enum'],
+    ]);
+    expect(result.violations.find((v) => v.field === 'd' && v.row === 3)?.message).toContain('2024-01-01');
+  });
+
+  it('makes a single-field primaryKey required and unique, and keeps long unique strings exact', async () => {
+    const long = (i: number) => `user-${i}-${'x'.repeat(40)}@example.com`;
+    const rows = Array.from({ length: 3000 }, (_, i) => `${i % 2999},${long(i % 2998)}`);
+    rows.push(',' + long(1));
+    const schema = schemaFile({ fields: [{ name: 'id', type: 'integer' }, { name: 'email', constraints: { unique: true } }], primaryKey: 'id' });
+    const result = await validateTable(file(`id,email\n${rows.join('\n')}\n`), schema, { batchSize: 128 });
+    expect(result.totals.byField.id).toEqual({ unique: 1, required: 1 });
+    // 2998 distinct emails over 3001 rows: rows 2999, 3000 and 3001 repeat one.
+    expect(result.totals.byField.email).toEqual({ unique: 3 });
+    expect(result.violations.filter((v) => v.field === 'email').map((v) => v.row)).toEqual([2999, 3000, 3001]);
+  });
+
+  it('says a header-only file has no rows, and passes it unless minRows asks for some', async () => {
+    const path = file('a,b\n');
+    const result = await validateTable(path, schemaFile({ fields: [{ name: 'a', constraints: { required: true } }, { name: 'b' }] }));
+    expect(result).toMatchObject({ outcome: 'pass', rows: 0 });
+    expect(result.tableChecks).toEqual([{ check: 'rows', outcome: 'warn', message: 'the file has a header but no data rows' }]);
+    expect((await validateTable(path, schemaFile({ fields: [{ name: 'a' }], mlci: { minRows: 1 } }))).outcome).toBe('fail');
+  });
+
+  it('validates Parquet, reporting NaN and infinity in a double column by row', async () => {
+    const n = 1200;
+    const x = Float64Array.from({ length: n }, (_, i) => (i === 10 ? NaN : i === 1100 ? Infinity : i / 100));
+    const buffer = parquetWriteBuffer({
+      columnData: [
+        { name: 'id', data: Array.from({ length: n }, (_, i) => BigInt(i)), type: 'INT64' },
+        { name: 'x', data: x, type: 'DOUBLE' },
+        { name: 'label', data: Array.from({ length: n }, (_, i) => (i === 500 ? null : i % 2 ? 'odd' : 'even')), type: 'STRING' },
+      ],
+      rowGroupSize: 400,
+    });
+    const path = join(dir, 'table.parquet');
+    writeFileSync(path, new Uint8Array(buffer));
+    const schema = schemaFile({
+      fields: [
+        { name: 'id', type: 'integer', constraints: { unique: true, maximum: 1199 } },
+        { name: 'x', type: 'number', constraints: { maximum: 11.5 } },
+        { name: 'label', constraints: { required: true, enum: ['odd', 'even'] } },
+      ],
+    });
+    const result = await validateTable(path, schema, { batchSize: 256 });
+    expect(result.rows).toBe(n);
+    expect(result.format).toBe('parquet');
+    expect(result.violations.map((v) => [v.row, v.line, v.field, v.constraint])).toEqual([
+      [11, 11, 'x', 'finite'],
+      [501, 501, 'label', 'required'],
+      [1101, 1101, 'x', 'finite'],
+      [1101, 1101, 'x', 'maximum'],
+      ...Array.from({ length: 49 }, (_, k) => [1152 + k, 1152 + k, 'x', 'maximum']),
+    ]);
   });
 });
 

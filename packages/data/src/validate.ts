@@ -3,6 +3,7 @@ import addFormatsModule from 'ajv-formats';
 import { inputError, worstOutcome, type Outcome } from '@mlci/core';
 import { castFor, display, INVALID, type Cast } from './cast';
 import { delimiterHint } from './csv';
+import { detachString } from './detach';
 import { openTable } from './open';
 import { loadTableSchema, type SchemaField, type TableSchema } from './schema';
 import type { OpenTableOptions, TableFormat } from './table';
@@ -147,7 +148,9 @@ class ViolationLog {
     this.total++;
     const counts = (this.byField[field] ??= {});
     counts[constraint] = (counts[constraint] ?? 0) + 1;
-    if (this.sample.length < this.sampleSize) this.pending.push({ row, line, field, constraint, value, message });
+    if (this.sample.length < this.sampleSize) {
+      this.pending.push({ row, line, field, constraint, value: typeof value === 'string' ? detachString(value) : value, message });
+    }
   }
 
   endBatch(): void {
@@ -192,7 +195,7 @@ function checkValue(f: CompiledField, raw: unknown, row: number, line: number, l
   }
   if (f.unique !== null) {
     if (f.unique.has(value)) log.add(row, line, name, 'unique', raw, `${quote(raw)} appears more than once`);
-    else f.unique.add(value);
+    else f.unique.add(typeof value === 'string' ? detachString(value) : value);
   }
   return log.total === before ? value : INVALID;
 }
@@ -233,8 +236,10 @@ export async function validateTable(data: string, schemaOrFile: string | TableSc
   const columnIndex = new Map(table.columns.map((c, i) => [c, i]));
   const missingColumns = schema.fields.filter((f) => !columnIndex.has(f.name)).map((f) => f.name);
   if (missingColumns.length > 0) {
-    const hint = table.format === 'csv' ? delimiterHint(table.columns, options.delimiter ?? ',') : undefined;
-    tableChecks.push({ check: 'columns', outcome: 'fail', message: `missing column${missingColumns.length > 1 ? 's' : ''} ${missingColumns.map((c) => `"${c}"`).join(', ')} named in the schema${hint ? ` (${hint})` : ''}` });
+    // One column whose name holds another delimiter: the file was read with the wrong one, nothing to check.
+    const hint = table.format === 'csv' ? delimiterHint(table.columns, options.delimiter ?? (data.toLowerCase().endsWith('.tsv') ? '\t' : ',')) : undefined;
+    if (hint) throw inputError(`the header reads as one column ${JSON.stringify(table.columns[0].slice(0, 60))}: the delimiter looks wrong`, { file: data, line: 1, hint });
+    tableChecks.push({ check: 'columns', outcome: 'fail', message: `missing column${missingColumns.length > 1 ? 's' : ''} ${missingColumns.map((c) => `"${c}"`).join(', ')} named in the schema` });
   }
   const extra = table.columns.filter((c) => !schema.fields.some((f) => f.name === c));
   if (extra.length > 0) tableChecks.push({ check: 'columns', outcome: 'warn', message: `column${extra.length > 1 ? 's' : ''} not in the schema: ${extra.map((c) => `"${c}"`).join(', ')}` });
