@@ -21,15 +21,16 @@ describe('mlci run on the iris example', () => {
     expect(result.outcome).toBe('pass');
     expect(result.stages.map((s: { stage: string; outcome: string }) => [s.stage, s.outcome])).toEqual([
       ['validate', 'pass'],
+      ['drift', 'pass'],
       ['train', 'pass'],
       ['gate', 'pass'],
       ['promote', 'pass'],
     ]);
-    const run = result.stages[1].result;
+    const run = result.stages[2].result;
     expect(run.status).toBe('FINISHED');
     expect(run.metrics.val_loss.length).toBe(30);
     expect(run.lineage.datasets.map((d: { path: string }) => d.path)).toEqual(['data/train.csv']);
-    expect(result.stages[3].result).toMatchObject({ name: 'iris-classifier', alias: 'champion', previous: null });
+    expect(result.stages[4].result).toMatchObject({ name: 'iris-classifier', alias: 'champion', previous: null });
 
     const models = await runCli(['models', 'show', 'iris-classifier@champion', '--json'], { cwd: dir });
     expect(models.exitCode, models.stderr).toBe(0);
@@ -71,7 +72,7 @@ describe('the root action', () => {
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain('::group::mlci validate');
     expect(run.stdout).toContain('::group::mlci train');
-    expect(run.outputs).toMatchObject({ outcome: 'pass', 'validate-outcome': 'pass', 'train-outcome': 'pass', 'gate-outcome': 'pass', 'promote-outcome': 'skipped' });
+    expect(run.outputs).toMatchObject({ outcome: 'pass', 'validate-outcome': 'pass', 'drift-outcome': 'pass', 'train-outcome': 'pass', 'gate-outcome': 'pass', 'promote-outcome': 'skipped' });
     expect(run.outputs['run-id']).toMatch(/^[0-9a-f]{32}$/);
     expect(run.summary).toContain('mlci: ready');
   });

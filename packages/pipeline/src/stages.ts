@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { worstOutcome, type Outcome } from '@mlci/core';
 import { validateTable, validationHeadline, type ValidationResult } from '@mlci/data';
+import { checkDrift, driftHeadline, parseDriftConfig, type DriftResult } from '@mlci/stats';
 import { gateRun, train } from '@mlci/tracking';
 import { openRegistry, promote, type PromoteResult } from '@mlci/registry';
 import type { PipelineContext, StageName, StageResult } from './types';
@@ -27,6 +28,22 @@ const validateStage: Stage = {
     const outcome = worstOutcome(results.map((r) => r.outcome));
     const summary = results.map((r) => validationHeadline(r)).join('; ');
     return { outcome, summary, result: results };
+  },
+};
+
+const driftStage: Stage = {
+  name: 'drift',
+  declared: (ctx) => Object.values(ctx.config.datasets).some((d) => d.reference),
+  async run(ctx) {
+    const results: Array<DriftResult & { dataset: string }> = [];
+    for (const [name, d] of Object.entries(ctx.config.datasets)) {
+      if (!d.reference) continue;
+      const options = parseDriftConfig(d.drift ?? {}, ctx.config.file);
+      if (d.target) options.target = { ...options.target, column: d.target };
+      options.read = { delimiter: d.delimiter };
+      results.push({ ...(await checkDrift({ data: d.path, reference: d.reference, options })), dataset: name });
+    }
+    return { outcome: worstOutcome(results.map((r) => r.outcome)), summary: results.map((r) => `${r.dataset}: ${driftHeadline(r)}`).join('; '), result: results };
   },
 };
 
@@ -90,4 +107,4 @@ const promoteStage: Stage = {
 };
 
 /** Every stage in pipeline order. Stages not yet declared by mlci.yml are skipped, not failed. */
-export const STAGES: Stage[] = [validateStage, trainStage, gateStage, promoteStage];
+export const STAGES: Stage[] = [validateStage, driftStage, trainStage, gateStage, promoteStage];

@@ -27,6 +27,8 @@ export interface TargetOptions {
 export interface DriftOptions {
   /** Columns to compare. @default every column both datasets have */
   columns?: string[];
+  /** Columns never compared (ids, timestamps). @default none */
+  ignore?: string[];
   /** Per-column test and threshold. */
   perColumn?: Record<string, ColumnDriftOptions>;
   /**
@@ -258,7 +260,8 @@ function targetChecks(options: TargetOptions, ref: ColumnSummary | undefined, cu
 /** Compares two summaries column by column. */
 export function compareSummaries(reference: TableSummary, current: TableSummary, options: DriftOptions = {}): DriftResult {
   const notes: string[] = [];
-  const names = options.columns ?? Object.keys(reference.columns).filter((c) => c in current.columns);
+  const ignored = new Set(options.ignore ?? []);
+  const names = (options.columns ?? Object.keys(reference.columns).filter((c) => c in current.columns)).filter((c) => !ignored.has(c));
   for (const c of Object.keys(reference.columns)) if (!(c in current.columns) && !options.columns) notes.push(`column "${c}" is only in the reference`);
   for (const c of Object.keys(current.columns)) if (!(c in reference.columns)) notes.push(`column "${c}" is only in the current data`);
   const columns: ColumnDrift[] = [];

@@ -5,3 +5,5 @@ export * from './distances';
 export * from './sketch';
 export * from './summary';
 export * from './drift';
+export * from './render';
+export * from './config';

@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as N,b as M,c as I,d as R}from"./chunk-XB6E4TYD.js";import{c as A,e as v,f as E,g as k}from"./chunk-KON3ZX32.js";import{g as $,p as b}from"./chunk-GSZK6MMP.js";import"./chunk-XU5NPQWZ.js";import{a as y}from"./chunk-C74FYDGI.js";import{e as l,g as m,n as p,o as w,r as f}from"./chunk-7SOMVUX7.js";var S=`
+import{a as y}from"./chunk-C74FYDGI.js";import{a as N,b as M,c as I,d as R}from"./chunk-XB6E4TYD.js";import{c as A,e as v,f as E,g as k}from"./chunk-KON3ZX32.js";import{g as $,p as b}from"./chunk-GSZK6MMP.js";import"./chunk-XU5NPQWZ.js";import{e as l,g as m,n as p,o as w,r as f}from"./chunk-7SOMVUX7.js";var S=`
 mlci models: the model registry (versions, aliases such as champion, rollback, verified downloads)
 
 usage:

@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as c}from"./chunk-JV2EPSOS.js";import{b as p}from"./chunk-AZ2FYBOV.js";import{c as u}from"./chunk-XU5NPQWZ.js";import{a as m}from"./chunk-C74FYDGI.js";import{e as r,o,r as n}from"./chunk-7SOMVUX7.js";var h={summary:"write a run into an MLflow tracking server",usage:`
+import{a as m}from"./chunk-C74FYDGI.js";import{a as c}from"./chunk-ZOUWYLCH.js";import{a as p}from"./chunk-XQTZ5SID.js";import"./chunk-X34QUMV5.js";import{c as u}from"./chunk-XU5NPQWZ.js";import{e as r,o,r as n}from"./chunk-7SOMVUX7.js";var h={summary:"write a run into an MLflow tracking server",usage:`
 usage: mlci export RUN --to http://HOST:PORT [--experiment NAME] [--no-artifacts] [--json]
 
 Creates the run on the MLflow server over its REST API: params, full metric histories, tags, status and

@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import"./chunk-JV2EPSOS.js";import{d as y,f as h}from"./chunk-AZ2FYBOV.js";import"./chunk-XU5NPQWZ.js";import{a as u}from"./chunk-C74FYDGI.js";import{e as a,o as m,r as g,s as f}from"./chunk-7SOMVUX7.js";var M=`
+import{a as u}from"./chunk-C74FYDGI.js";import"./chunk-ZOUWYLCH.js";import{c as y,e as h}from"./chunk-XQTZ5SID.js";import"./chunk-X34QUMV5.js";import"./chunk-XU5NPQWZ.js";import{e as a,o as m,r as g,s as f}from"./chunk-7SOMVUX7.js";var M=`
 usage: mlci train [flags] -- COMMAND [ARGS...]
        mlci train --mlproject [DIR] [-e ENTRY] [-P key=value]... [flags]
 

@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{b as d}from"./chunk-JV2EPSOS.js";import{b as n}from"./chunk-AZ2FYBOV.js";import{c as m}from"./chunk-XU5NPQWZ.js";import{a as i}from"./chunk-C74FYDGI.js";import{e as a,o,r as s}from"./chunk-7SOMVUX7.js";var h={summary:"restore the exact bytes of a dataset or artifact a run used",usage:`
+import{a as i}from"./chunk-C74FYDGI.js";import{b as d}from"./chunk-ZOUWYLCH.js";import{a as n}from"./chunk-XQTZ5SID.js";import"./chunk-X34QUMV5.js";import{c as m}from"./chunk-XU5NPQWZ.js";import{e as a,o,r as s}from"./chunk-7SOMVUX7.js";var h={summary:"restore the exact bytes of a dataset or artifact a run used",usage:`
 usage: mlci data get RUN:PATH|SHA256 --to DIR [--json]
 
 Writes the file into DIR under its own name, verified against its SHA-256 (a tampered or corrupt store

@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import"./chunk-JV2EPSOS.js";import{b as e,i}from"./chunk-AZ2FYBOV.js";import{c as a}from"./chunk-XU5NPQWZ.js";import{a as t}from"./chunk-C74FYDGI.js";import{e as n,r as s}from"./chunk-7SOMVUX7.js";var d={summary:"show one run: params, metric curves, artifacts, lineage",usage:`
+import{a as t}from"./chunk-C74FYDGI.js";import"./chunk-ZOUWYLCH.js";import{a as e,h as i}from"./chunk-XQTZ5SID.js";import"./chunk-X34QUMV5.js";import{c as a}from"./chunk-XU5NPQWZ.js";import{e as n,r as s}from"./chunk-7SOMVUX7.js";var d={summary:"show one run: params, metric curves, artifacts, lineage",usage:`
 usage: mlci show RUN [--json]
 
 RUN is a run id, a unique id prefix (4+ characters) or a unique run name.

@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import"./chunk-JV2EPSOS.js";import{b as s,h as m}from"./chunk-AZ2FYBOV.js";import{c as o}from"./chunk-XU5NPQWZ.js";import{a as i}from"./chunk-C74FYDGI.js";import{r,s as n}from"./chunk-7SOMVUX7.js";var f={summary:"list recorded runs, newest first",usage:`
+import{a as i}from"./chunk-C74FYDGI.js";import"./chunk-ZOUWYLCH.js";import{a as s,g as m}from"./chunk-XQTZ5SID.js";import"./chunk-X34QUMV5.js";import{c as o}from"./chunk-XU5NPQWZ.js";import{r,s as n}from"./chunk-7SOMVUX7.js";var f={summary:"list recorded runs, newest first",usage:`
 usage: mlci runs [--experiment NAME] [--limit N] [--json]
 
 Lists the runs recorded under .mlci/ in the project directory (the git root), newest first.

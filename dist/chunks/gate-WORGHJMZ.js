@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import"./chunk-JV2EPSOS.js";import{b as m,g as p}from"./chunk-AZ2FYBOV.js";import{c as u}from"./chunk-XU5NPQWZ.js";import{a as d}from"./chunk-C74FYDGI.js";import{e as o,f as i,i as l,n,r as c}from"./chunk-7SOMVUX7.js";import{readFile as h}from"node:fs/promises";var $={summary:"check a run's metrics against overfitting assertions",usage:`
+import{a as d}from"./chunk-C74FYDGI.js";import"./chunk-ZOUWYLCH.js";import{a as m,f as p}from"./chunk-XQTZ5SID.js";import"./chunk-X34QUMV5.js";import{c as u}from"./chunk-XU5NPQWZ.js";import{e as o,f as i,i as l,n,r as c}from"./chunk-7SOMVUX7.js";import{readFile as h}from"node:fs/promises";var $={summary:"check a run's metrics against overfitting assertions",usage:`
 usage: mlci gate RUN|--record FILE --assert EXPR [--assert EXPR]... [--json]
 
 Exit 0 when every assertion holds, 1 when one fails, 2 on a syntax error or an unknown metric.
