@@ -4,6 +4,7 @@ import { inputError, worstOutcome, type Outcome } from '@mlci/core';
 import { castFor, display, INVALID, type Cast } from './cast';
 import { delimiterHint } from './csv';
 import { detachString } from './detach';
+import { HashSet64 } from './hash-set';
 import { openTable } from './open';
 import { loadTableSchema, type SchemaField, type TableSchema } from './schema';
 import type { OpenTableOptions, TableFormat } from './table';
@@ -82,7 +83,8 @@ interface CompiledField {
   column: number;
   cast: Cast;
   required: boolean;
-  unique: Set<unknown> | null;
+  /** Hashes of the values seen, for `unique` (see HashSet64 for memory and exactness). */
+  unique: HashSet64 | null;
   minimum: unknown;
   maximum: unknown;
   exclusiveMinimum: unknown;
@@ -115,7 +117,7 @@ function compileField(field: SchemaField, column: number, schema: TableSchema, f
     column,
     cast,
     required: Boolean(c.required) || schema.primaryKey.includes(field.name),
-    unique: c.unique || (schema.primaryKey.length === 1 && schema.primaryKey[0] === field.name) ? new Set() : null,
+    unique: c.unique || (schema.primaryKey.length === 1 && schema.primaryKey[0] === field.name) ? new HashSet64() : null,
     minimum: bound('minimum', c.minimum),
     maximum: bound('maximum', c.maximum),
     exclusiveMinimum: bound('exclusiveMinimum', anyC.exclusiveMinimum),
@@ -194,8 +196,7 @@ function checkValue(f: CompiledField, raw: unknown, row: number, line: number, l
     if (f.maxLength !== undefined && length > f.maxLength) log.add(row, line, name, 'maxLength', raw, `${quote(raw)} is longer than ${f.maxLength} characters`);
   }
   if (f.unique !== null) {
-    if (f.unique.has(value)) log.add(row, line, name, 'unique', raw, `${quote(raw)} appears more than once`);
-    else f.unique.add(typeof value === 'string' ? detachString(value) : value);
+    if (!f.unique.add(value)) log.add(row, line, name, 'unique', raw, `${quote(raw)} appears more than once`);
   }
   return log.total === before ? value : INVALID;
 }
@@ -248,7 +249,8 @@ export async function validateTable(data: string, schemaOrFile: string | TableSc
   const missing = new Set(schema.missingValues);
   const rowSchemas = [schema.mlci.rowSchema, options.rowSchema].filter(Boolean).map((s) => compileRowSchema(s!, schemaFile));
   const compositeKey = schema.primaryKey.length > 1 && schema.primaryKey.every((k) => columnIndex.has(k)) ? schema.primaryKey : null;
-  const keysSeen = compositeKey ? new Set<string>() : null;
+  const keysSeen = compositeKey ? new HashSet64() : null;
+  const keyColumns = compositeKey ? compositeKey.map((k) => fields.findIndex((f) => f.field.name === k)) : [];
   const needTyped = rowSchemas.length > 0 || compositeKey !== null;
 
   let rows = 0;
@@ -280,9 +282,8 @@ export async function validateTable(data: string, schemaOrFile: string | TableSc
         const row = batch.rowStart + i;
         const line = batch.lines[i];
         if (compositeKey && keysSeen) {
-          const key = JSON.stringify(compositeKey.map((k) => typed[fields.findIndex((f) => f.field.name === k)][i]));
-          if (keysSeen.has(key)) log.add(row, line, compositeKey.join(','), 'primaryKey', key, `primary key ${key} appears more than once`);
-          else keysSeen.add(key);
+          const key = JSON.stringify(keyColumns.map((fi) => typed[fi][i]));
+          if (!keysSeen.add(key)) log.add(row, line, compositeKey.join(','), 'primaryKey', key, `primary key ${key} appears more than once`);
         }
         if (rowSchemas.length > 0) {
           const object: Record<string, unknown> = {};
