@@ -65,6 +65,66 @@ describe('mlci validate', () => {
     expect((await runCli(['validate', empty, '--schema', 'x', '--sample', 'many'])).stderr).toContain('--sample must be a number');
   });
 
+  /** Runs validate on a file written from `content`, expecting exit 2 with `file:line:` and no stack trace. */
+  async function unusable(name: string, content: string | Buffer, line: number) {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    const run = await runCli(['validate', path, '--schema', join(iris, 'schema.json'), '--json']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`${path}:${line}: `);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    return run.stderr;
+  }
+
+  it('exits 2 naming file and line for invalid UTF-8, an unterminated quote, bad JSON Lines and a wrong delimiter', async () => {
+    const latin1 = Buffer.concat([Buffer.from(`${header}\n1,5.1,3.5,1.4,0.2,setosa\n2,5.1,3.5,1.4,0.2,`), Buffer.from([0xe9, 0x74, 0xe9]), Buffer.from('\n')]);
+    expect(await unusable('latin1.csv', latin1, 3)).toContain('invalid UTF-8');
+    expect(await unusable('open-quote.csv', `${header}\n1,5.1,3.5,1.4,0.2,setosa\n2,5.1,3.5,1.4,0.2,"seto\nsa\n`, 3)).toContain('unterminated quoted field');
+    expect(await unusable('bad.jsonl', '{"id": 1, "species": "setosa"}\n{"id": 2, "species": \n', 2)).toContain('not valid JSON');
+    const semicolons = await unusable('semicolons.csv', `${header.replaceAll(',', ';')}\n1;5.1;3.5;1.4;0.2;setosa\n`, 1);
+    expect(semicolons).toContain("--delimiter ';'");
+    const fixed = await runCli(['validate', join(dir, 'semicolons.csv'), '--schema', join(iris, 'schema.json'), '--delimiter', ';', '--json']);
+    expect(fixed.exitCode).toBe(0);
+    expect(jsonOf(fixed).rows).toBe(1);
+  });
+
+  it('exits 2 naming the property of a schema that is not a Table Schema, and a missing data file', async () => {
+    const schema = join(dir, 'not-table-schema.json');
+    writeFileSync(schema, JSON.stringify({ fields: [{ name: 'id', type: 'float' }] }));
+    writeFileSync(join(dir, 'ok.csv'), `${header}\n1,5.1,3.5,1.4,0.2,setosa\n`);
+    const run = await runCli(['validate', join(dir, 'ok.csv'), '--schema', schema, '--json']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`${schema}: not a valid Table Schema: fields[0].type "float" is not one of`);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    const missing = await runCli(['validate', join(dir, 'nowhere.csv'), '--schema', join(iris, 'schema.json')]);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain(join(dir, 'nowhere.csv'));
+    expect(missing.stderr).toContain('file not found');
+  });
+
+  it('exits 1 for NaN and infinity in a numeric column, naming the constraint and the value', async () => {
+    const path = join(dir, 'nan.csv');
+    writeFileSync(path, `${header}\n1,NaN,3.5,1.4,0.2,setosa\n2,5.1,-Infinity,1.4,0.2,setosa\n`);
+    const run = await runCli(['validate', path, '--schema', join(iris, 'schema.json'), '--json']);
+    expect(run.exitCode).toBe(1);
+    expect(jsonOf(run).violations.map((v: { line: number; field: string; constraint: string; value: string }) => [v.line, v.field, v.constraint, v.value])).toEqual([
+      [2, 'sepal_length', 'finite', 'NaN'],
+      [3, 'sepal_width', 'finite', '-Infinity'],
+      [3, 'sepal_width', 'minimum', '-Infinity'],
+    ]);
+  });
+
+  it('passes a header-only file with exit 0 and says it has no rows', async () => {
+    const path = join(dir, 'header-only.csv');
+    writeFileSync(path, `${header}\n`);
+    const run = await runCli(['validate', path, '--schema', join(iris, 'schema.json')]);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('0 rows');
+    expect(run.stdout).toContain('no data rows');
+  });
+
   it('infer-schema writes a schema the data passes', async () => {
     const out = join(dir, 'inferred.json');
     const infer = await runCli(['infer-schema', join(iris, 'data/train.csv'), '--out', out]);
@@ -95,6 +155,30 @@ describe('data-schema-validate action', () => {
     expect(run.summary).not.toContain('rose\nred');
     const result = JSON.parse(readFileSync(run.outputs['result-file'], 'utf8'));
     expect(result.totals.total).toBe(14);
+  });
+
+  it('escapes values from the data in the summary: no table cell, link, tag, code span or mention escapes', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'mlci-ws-'));
+    const evil = '"a|b <img src=x> `code` [link](https://evil.example) @octocat\nnext"';
+    writeFileSync(join(workspace, 'data.csv'), `${header}\n1,5.1,3.5,1.4,0.2,${evil}\n`);
+    copyFileSync(join(iris, 'schema.json'), join(workspace, 'schema.json'));
+    const run = await runAction('data-schema-validate', { workspace, inputs: { data: 'data.csv', schema: 'schema.json' } });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toMatchObject({ outcome: 'fail', rows: '1', violations: '1' });
+    for (const raw of ['a|b', '<img', '`code`', '[link]', '](https', '@octocat', 'octocat\nnext']) expect(run.summary).not.toContain(raw);
+    // Every table row of the summary still has its five cells.
+    const violationRow = run.summary.split('\n').find((l) => l.startsWith('| 2 |'));
+    expect(violationRow?.split(' | ')).toHaveLength(5);
+    expect(run.annotations.find((a) => a.level === 'error')?.properties).toMatchObject({ file: 'data.csv', line: '2' });
+  });
+
+  it('writes its result to $RUNNER_TEMP/mlci/results/validate.json', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'mlci-ws-'));
+    copyFileSync(join(iris, 'data/train.csv'), join(workspace, 'train.csv'));
+    copyFileSync(join(iris, 'schema.json'), join(workspace, 'schema.json'));
+    const run = await runAction('data-schema-validate', { workspace, inputs: { data: 'train.csv', schema: 'schema.json' } });
+    expect(run.outputs['result-file']).toMatch(/[\\/]mlci[\\/]results[\\/]validate\.json$/);
+    expect(JSON.parse(readFileSync(run.outputs['result-file'], 'utf8'))).toMatchObject({ outcome: 'pass', rows: 105, format: 'csv' });
   });
 
   it('passes the bundled example and only warns when fail-on-violation is false', async () => {
