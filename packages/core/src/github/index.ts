@@ -1,0 +1,3 @@
+export { createGitHubClient, type GitHubClient, type GitHubClientOptions } from './client';
+export { describeGitHubError, permissionFor, type GitHubErrorContext } from './errors';
+export { repoFromEnv, type RepoRef } from './repo';
