@@ -7,32 +7,70 @@ export type Cast = (raw: unknown) => unknown;
 
 const INTEGER = /^[+-]?\d+$/;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME = /^(\d{2}):(\d{2}):(\d{2})(\.\d+)?$/;
-const NON_FINITE: Record<string, number> = { NaN: NaN, nan: NaN, INF: Infinity, Infinity: Infinity, inf: Infinity, '-INF': -Infinity, '-Infinity': -Infinity, '-inf': -Infinity };
+const NON_FINITE = new Map<string, number>([['NaN', NaN], ['nan', NaN], ['INF', Infinity], ['Infinity', Infinity], ['inf', Infinity], ['-INF', -Infinity], ['-Infinity', -Infinity], ['-inf', -Infinity]]);
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/**
+ * Whether `Number(text)` can be trusted to mean what Table Schema's number grammar means: it accepts
+ * whitespace, hex, binary and octal that the grammar does not, so the first and last characters are checked
+ * (no whitespace, a digit, sign or point first, a digit or point last) and "0x", "0b", "0o" refused. Anything
+ * this rejects goes to the full regular expression, so it only has to be right when it says yes.
+ */
+function plainDecimal(text: string): boolean {
+  const first = text.charCodeAt(0);
+  const last = text.charCodeAt(text.length - 1);
+  if (!(isDigit(first) || first === 45 || first === 43 || first === 46) || !(isDigit(last) || last === 46)) return false;
+  if (first === 48 && text.length > 2) {
+    const second = text.charCodeAt(1) | 32;
+    if (second === 120 || second === 98 || second === 111) return false;
+  }
+  return true;
+}
 
 function castNumber(raw: unknown): unknown {
   if (typeof raw === 'number') return raw;
   if (typeof raw !== 'string') return INVALID;
+  // Fast path: Number() plus a two-character check instead of a regular expression per value.
+  const value = +raw;
+  if (value === value && raw.length > 0 && plainDecimal(raw)) return value;
   if (NUMBER.test(raw)) return Number(raw);
-  return raw in NON_FINITE ? NON_FINITE[raw] : INVALID;
+  return NON_FINITE.get(raw) ?? INVALID;
 }
 
 function castInteger(raw: unknown): unknown {
   if (typeof raw === 'number') return Number.isInteger(raw) ? raw : INVALID;
-  if (typeof raw !== 'string' || !INTEGER.test(raw)) return INVALID;
+  if (typeof raw !== 'string' || raw.length === 0) return INVALID;
+  let i = raw.charCodeAt(0) === 45 || raw.charCodeAt(0) === 43 ? 1 : 0;
+  if (i === raw.length) return INVALID;
+  for (; i < raw.length; i++) if (!isDigit(raw.charCodeAt(i))) return INVALID;
   const value = Number(raw);
   return Number.isSafeInteger(value) ? value : INVALID;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const digitsAt = (s: string, from: number, to: number): number => {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (!isDigit(c)) return -1;
+    n = n * 10 + (c - 48);
+  }
+  return n;
+};
+
+/** YYYY-MM-DD to UTC milliseconds, by character codes (no match arrays or Date objects per value). */
 function castDate(raw: unknown): unknown {
-  if (typeof raw !== 'string') return INVALID;
-  const m = DATE.exec(raw);
-  if (!m) return INVALID;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const ms = Date.UTC(y, mo - 1, d);
-  const back = new Date(ms);
-  return back.getUTCFullYear() === y && back.getUTCMonth() === mo - 1 && back.getUTCDate() === d ? ms : INVALID;
+  if (typeof raw !== 'string' || raw.length !== 10 || raw.charCodeAt(4) !== 45 || raw.charCodeAt(7) !== 45) return INVALID;
+  const y = digitsAt(raw, 0, 4);
+  const m = digitsAt(raw, 5, 7);
+  const d = digitsAt(raw, 8, 10);
+  if (y < 0 || m < 1 || m > 12 || d < 1) return INVALID;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  if (d > (m === 2 && leap ? 29 : DAYS_IN_MONTH[m - 1])) return INVALID;
+  // Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear does not.
+  return y >= 100 ? Date.UTC(y, m - 1, d) : new Date(0).setUTCFullYear(y, m - 1, d);
 }
 
 function castDatetime(raw: unknown): unknown {

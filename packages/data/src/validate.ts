@@ -191,7 +191,8 @@ function checkValue(f: CompiledField, raw: unknown, row: number, line: number, l
   if (f.pattern !== null || f.minLength !== undefined || f.maxLength !== undefined) {
     const text = typeof raw === 'string' ? raw : String(raw);
     if (f.pattern !== null && !f.pattern.test(text)) log.add(row, line, name, 'pattern', raw, `${quote(raw)} does not match the pattern ${f.field.constraints?.pattern}`);
-    const length = codePoints(text);
+    // Code points lie between ceil(length / 2) and length: count them only when the bounds cannot decide.
+    const length = (f.minLength === undefined || text.length >= 2 * f.minLength) && (f.maxLength === undefined || text.length <= f.maxLength) ? text.length : codePoints(text);
     if (f.minLength !== undefined && length < f.minLength) log.add(row, line, name, 'minLength', raw, `${quote(raw)} is shorter than ${f.minLength} characters`);
     if (f.maxLength !== undefined && length > f.maxLength) log.add(row, line, name, 'maxLength', raw, `${quote(raw)} is longer than ${f.maxLength} characters`);
   }
