@@ -35,17 +35,28 @@ class BatchBuilder {
   add(fields: string[], line: number): void {
     let batch = this.current;
     if (!batch) {
-      batch = this.current = { columns: this.columns, values: this.columns.map(() => []), rowStart: this.nextRow, lines: [], length: 0 };
+      // Arrays sized up front and written by index: no growth copies per batch.
+      const size = this.size;
+      batch = this.current = { columns: this.columns, values: this.columns.map(() => new Array<unknown>(size)), rowStart: this.nextRow, lines: new Array<number>(size), length: 0 };
     }
-    for (let c = 0; c < fields.length; c++) batch.values[c].push(fields[c]);
-    batch.lines.push(line);
-    batch.length++;
+    const i = batch.length;
+    const values = batch.values;
+    for (let c = 0; c < fields.length; c++) values[c][i] = fields[c];
+    batch.lines[i] = line;
+    batch.length = i + 1;
     this.nextRow++;
     if (batch.length >= this.size) this.flush();
   }
 
   flush(): void {
-    if (this.current && this.current.length > 0) this.batches.push(this.current);
+    const batch = this.current;
+    if (batch && batch.length > 0) {
+      if (batch.length < this.size) {
+        for (const column of batch.values) column.length = batch.length;
+        batch.lines.length = batch.length;
+      }
+      this.batches.push(batch);
+    }
     this.current = undefined;
   }
 }
