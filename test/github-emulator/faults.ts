@@ -22,6 +22,11 @@ export interface FaultRule extends RequestMatch {
   delayMs?: number;
   /** Destroy the socket instead of answering (the client sees a reset connection). */
   drop?: boolean;
+  /**
+   * Handle the request for real first, then fail the answer: the write is applied but the client cannot
+   * know (the case where a retried POST would duplicate a comment or release). @default false
+   */
+  afterApply?: boolean;
 }
 
 export interface ActiveFault { rule: FaultRule; remaining: number }

@@ -134,6 +134,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
     const fault = faults.take(method, path);
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+    const request: EmulatorRequest = { method, path, query, headers: req.headers, raw, body, params: {} };
+    if (fault?.afterApply) await route(request, record, badJson);
     if (fault?.drop) {
       req.socket.destroy();
       return;
@@ -145,7 +147,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const hook = faults.takeHook(method, path);
     if (hook) await hook();
 
-    const request: EmulatorRequest = { method, path, query, headers: req.headers, raw, body, params: {} };
     const answer = await route(request, record, badJson);
     record.status = answer.status;
     send(res, answer);

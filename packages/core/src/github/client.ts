@@ -6,7 +6,8 @@
  * - A POST is never retried after a 5xx or a dropped connection: GitHub may have applied it, and a second
  *   attempt would post a second comment or create a second release. It is retried on a rate limit (403/429
  *   secondary limit, or `x-ratelimit-remaining: 0`), which GitHub refuses without applying.
- * - Rate limits wait for `retry-after` (or the reset time) when that is at most `maxWaitSeconds`.
+ * - Rate limits wait for `retry-after` (or the reset time) when that is at most `maxWaitSeconds`; they are
+ *   recognised as GitHub marks them (a "secondary rate limit" message, or `x-ratelimit-remaining: 0`).
  */
 import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
@@ -60,7 +61,7 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
     baseUrl: (options.baseUrl || process.env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
     userAgent: options.userAgent ?? 'mlci',
     log: { debug: (m: string) => logger.debug(m), info: (m: string) => logger.debug(m), warn: (m: string) => logger.warn(m), error: (m: string) => logger.error(m) },
-    retry: { retries, retryAfterBaseValue: options.retryBaseMs ?? 1000, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451] },
+    retry: { retries, retryAfterBaseValue: options.retryBaseMs ?? 1000, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
     throttle: {
       onRateLimit: onLimit('rate limit'),
       onSecondaryRateLimit: onLimit('secondary rate limit'),
@@ -70,7 +71,8 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
   // Runs before the retry plugin sees the request: a POST that failed with 5xx or a dropped connection may
   // have been applied, so it gets no 5xx retries (rate-limit retries come from the throttling plugin).
   octokit.hook.before('request', (request) => {
-    if (!IDEMPOTENT.has(String(request.method).toUpperCase())) (request.request as { retries?: number }).retries = 0;
+    // Replace, never mutate: `request.request` may be the client's shared defaults object.
+    if (!IDEMPOTENT.has(String(request.method).toUpperCase())) request.request = { ...request.request, retries: 0 } as typeof request.request;
   });
   return octokit;
 }
