@@ -15,6 +15,8 @@ export function entryPoints() {
     const src = join(root, 'actions', name, 'src/index.ts');
     if (existsSync(src)) entries[`actions/${name}`] = src;
   }
+  // Worker-thread entries, located at run time relative to the chunk that starts them.
+  entries['workers/summarize'] = join(root, 'packages/stats/src/summarize-worker.ts');
   return entries;
 }
 

@@ -42,6 +42,14 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `mlci … | head` closes stdout early: that is the reader's choice, not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 // Run when this module is the entry point (bundled as dist/cli.js and loaded by bin/mlci.js).
 main(process.argv.slice(2)).then(
   (code) => {

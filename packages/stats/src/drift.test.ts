@@ -134,3 +134,13 @@ describe('summaries for a matrix of shards', () => {
     expect(weights.reduce((a, b) => a + b, 0)).toBe(3000);
   });
 });
+
+describe('high-cardinality text columns', () => {
+  it('are reported as not compared instead of testing a truncated table', async () => {
+    const ref = csv(['key'], Array.from({ length: 12_000 }, (_, i) => [`r${i}`]));
+    const cur = csv(['key'], Array.from({ length: 12_000 }, (_, i) => [`c${i}`]));
+    const result = await checkDrift({ data: cur, reference: ref });
+    expect(result.columns[0]).toMatchObject({ test: 'none', drifted: false });
+    expect(result.columns[0].notes[0]).toContain('distinct values');
+  });
+});

@@ -2,7 +2,8 @@ import { worstOutcome, type Outcome } from '@mlci/core';
 import { chiSquareContingency, jensenShannon, psi, wasserstein1 } from './distances';
 import { kolmogorovSf } from './kolmogorov';
 import { ks2Samp, ksStatistic } from './ks';
-import { distributionOf, summarizeTable, type ColumnSummary, type NumericSummary, type SummarizeOptions, type TableSummary } from './summary';
+import { summarizeAll } from './parallel';
+import { distributionOf, MAX_CATEGORIES, type ColumnSummary, type NumericSummary, type SummarizeOptions, type TableSummary } from './summary';
 
 export type DriftTest = 'ks' | 'chi_square' | 'wasserstein' | 'psi' | 'jensen_shannon';
 
@@ -291,6 +292,22 @@ export function compareSummaries(reference: TableSummary, current: TableSummary,
       });
       continue;
     }
+    const tooVaried = [ref, cur].some((x) => x.kind === 'categorical' && x.unseen > 0);
+    if (!numeric && tooVaried) {
+      columns.push({
+        column: name,
+        kind: 'categorical',
+        test: 'none',
+        threshold: null,
+        drifted: false,
+        psi: null,
+        jensenShannon: null,
+        missing: { reference: ref.missing, current: cur.missing },
+        histogram: { labels: [], reference: [], current: [] },
+        notes: [`more than ${MAX_CATEGORIES.toLocaleString('en-US')} distinct values: not compared as categories (ignore it, or fix its type if it should be numeric)`],
+      });
+      continue;
+    }
     const base = numeric ? numericDrift(name, ref as NumericSummary, cur as NumericSummary) : categoricalDrift(name, ref, cur);
     const override = options.perColumn?.[name];
     let test = override?.test ?? chooseTest(base.kind, refCount, options);
@@ -316,7 +333,11 @@ export function compareSummaries(reference: TableSummary, current: TableSummary,
 /** Drift of a dataset against a reference, each a data file or a summary written by `summarizeTable`. */
 export async function checkDrift(args: { data: string | TableSummary; reference: string | TableSummary; options?: DriftOptions }): Promise<DriftResult> {
   const options = args.options ?? {};
-  const read = async (x: string | TableSummary) => (typeof x === 'string' ? summarizeTable(x, options.read) : x);
-  const [reference, current] = [await read(args.reference), await read(args.data)];
+  // Both files: summarised side by side (the second in a worker thread), so two cores read two files.
+  const files = [args.reference, args.data].filter((x): x is string => typeof x === 'string');
+  const summaries = await summarizeAll(files, options.read);
+  const take = (x: string | TableSummary) => (typeof x === 'string' ? summaries.shift()! : x);
+  const reference = take(args.reference);
+  const current = take(args.data);
   return compareSummaries(reference, current, options);
 }

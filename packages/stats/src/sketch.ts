@@ -20,62 +20,88 @@ export interface SketchState {
 
 export class QuantileSketch {
   readonly k: number;
-  levels: number[][];
+  /** Typed buffers of capacity k per level (room for k values; `sizes[h]` are in use). */
+  private buffers: Float64Array[];
+  private sizes: number[];
   count: number;
   private parity: number[];
 
   constructor(k = 4096, state?: SketchState) {
     this.k = state?.k ?? k;
-    this.levels = state?.levels.map((l) => [...l]) ?? [[]];
+    this.buffers = [];
+    this.sizes = [];
+    this.parity = [];
+    this.count = 0;
+    for (const [h, values] of (state?.levels ?? [[]]).entries()) {
+      this.ensureLevel(h);
+      for (const v of values) this.push(h, v);
+    }
     this.count = state?.count ?? 0;
-    this.parity = state?.parity ? [...state.parity] : [0];
+    if (state?.parity) this.parity = this.parity.map((_, h) => state.parity[h] ?? 0);
+  }
+
+  /** The retained values per level, as plain arrays (what JSON keeps). */
+  get levels(): number[][] {
+    return this.buffers.map((b, h) => Array.from(b.subarray(0, this.sizes[h])));
+  }
+
+  private ensureLevel(h: number): void {
+    while (this.buffers.length <= h) {
+      this.buffers.push(new Float64Array(this.k + 1));
+      this.sizes.push(0);
+      this.parity.push(0);
+    }
+  }
+
+  /** Appends to level h, compacting it when full. */
+  private push(h: number, value: number): void {
+    this.buffers[h][this.sizes[h]++] = value;
+    if (this.sizes[h] >= this.k) this.compact(h);
   }
 
   add(value: number): void {
-    this.levels[0].push(value);
     this.count++;
-    if (this.levels[0].length >= this.k) this.compact(0);
+    this.push(0, value);
   }
 
   private compact(h: number): void {
-    const level = this.levels[h].sort((a, b) => a - b);
-    if (this.levels.length === h + 1) {
-      this.levels.push([]);
-      this.parity.push(0);
-    }
+    this.ensureLevel(h + 1);
+    const size = this.sizes[h];
+    // Typed-array sort is numeric and native: several times faster than sort with a comparator.
+    const level = this.buffers[h].subarray(0, size).sort();
     const offset = this.parity[h];
     this.parity[h] ^= 1;
-    const keep = level.length % 2 === 1 ? level.pop()! : undefined; // an odd one out stays at this level
-    const up = this.levels[h + 1];
-    for (let i = offset; i < level.length; i += 2) up.push(level[i]);
-    this.levels[h] = keep === undefined ? [] : [keep];
-    if (up.length >= this.k) this.compact(h + 1);
+    const even = size - (size % 2); // an odd one out (the largest) stays at this level
+    const carry = size % 2 ? level[size - 1] : undefined;
+    this.sizes[h] = 0;
+    for (let i = offset; i < even; i += 2) this.push(h + 1, level[i]);
+    if (carry !== undefined) this.buffers[h][this.sizes[h]++] = carry;
   }
 
   merge(other: QuantileSketch): void {
-    while (this.levels.length < other.levels.length) {
-      this.levels.push([]);
-      this.parity.push(0);
-    }
-    other.levels.forEach((values, h) => this.levels[h].push(...values));
+    other.levels.forEach((values, h) => {
+      this.ensureLevel(h);
+      for (const v of values) this.push(h, v);
+    });
     this.count += other.count;
-    for (let h = 0; h < this.levels.length; h++) if (this.levels[h].length >= this.k) this.compact(h);
   }
 
   /** Fraction of n by which any rank may be off. */
   rankError(): number {
-    return (this.levels.length - 1) / this.k;
+    return (this.buffers.length - 1) / this.k;
   }
 
   /** Retained values, sorted, with their weights: a weighted empirical distribution. */
   weighted(): { values: Float64Array; weights: Float64Array } {
     const pairs: Array<[number, number]> = [];
-    this.levels.forEach((values, h) => values.forEach((v) => pairs.push([v, 2 ** h])));
+    this.buffers.forEach((b, h) => {
+      for (let i = 0; i < this.sizes[h]; i++) pairs.push([b[i], 2 ** h]);
+    });
     pairs.sort((a, b) => a[0] - b[0]);
     return { values: Float64Array.from(pairs, (p) => p[0]), weights: Float64Array.from(pairs, (p) => p[1]) };
   }
 
   toJSON(): SketchState {
-    return { k: this.k, levels: this.levels, count: this.count, parity: this.parity };
+    return { k: this.k, levels: this.levels, count: this.count, parity: [...this.parity] };
   }
 }

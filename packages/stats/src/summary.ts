@@ -4,9 +4,11 @@ import { QuantileSketch, type SketchState } from './sketch';
 
 /** Numeric columns keep their exact values up to this many (exact KS as scipy), then switch to the sketch. */
 export const DEFAULT_EXACT_LIMIT = 200_000;
-/** Distinct values a column remembers; categories past it are counted under "(other)". */
-export const MAX_CATEGORIES = 1000;
-const OTHER = '(other)';
+/**
+ * Distinct values a column remembers. Past it the column is too varied to compare as categories (an id, a
+ * free-text field): values beyond are only counted in `unseen`, and drift reports the column as not compared.
+ */
+export const MAX_CATEGORIES = 10_000;
 
 export interface NumericSummary {
   kind: 'numeric';
@@ -31,6 +33,8 @@ export interface CategoricalSummary {
   count: number;
   missing: number;
   counts: Record<string, number>;
+  /** Values not counted because MAX_CATEGORIES distinct values were already held (0 for a comparable column). */
+  unseen: number;
 }
 
 export type ColumnSummary = NumericSummary | CategoricalSummary;
@@ -47,14 +51,30 @@ export interface TableSummary {
 const NUMBER = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 const NON_FINITE = new Set(['NaN', 'nan', 'inf', '-inf', 'Infinity', '-Infinity', 'INF', '-INF']);
 
+/** A numeric column with at most this many distinct values keeps their counts (a label, a flag, a rating). */
+const FEW_DISTINCT = 20;
+
 class ColumnAccumulator {
-  numeric: NumericSummary | null = { kind: 'numeric', count: 0, missing: 0, nonFinite: 0, min: Infinity, max: -Infinity, sum: 0, sumSquares: 0, exact: [], sketch: null, distinct: {} };
+  numeric: NumericSummary | null = { kind: 'numeric', count: 0, missing: 0, nonFinite: 0, min: Infinity, max: -Infinity, sum: 0, sumSquares: 0, exact: [], sketch: null, distinct: null };
   private sketch: QuantileSketch | null = null;
   counts = new Map<string, number>();
+  /** Values that went into `counts`; the rest are `unseen` (a numeric column stops counting past FEW_DISTINCT). */
+  private counted = 0;
+  /** False once a numeric column has too many distinct values to count: no per-value Map work from then on. */
+  private counting = true;
   missing = 0;
   present = 0;
 
   constructor(private readonly exactLimit: number) {}
+
+  private count(raw: unknown): void {
+    const key = typeof raw === 'string' ? raw : typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
+    const seen = this.counts.get(key);
+    if (seen !== undefined) this.counts.set(key, seen + 1);
+    else if (this.counts.size < MAX_CATEGORIES) this.counts.set(key, 1);
+    else return;
+    this.counted++;
+  }
 
   add(raw: unknown): void {
     if (raw === null || raw === undefined || raw === '') {
@@ -63,21 +83,29 @@ class ColumnAccumulator {
       return;
     }
     this.present++;
-    const key = typeof raw === 'string' ? raw : typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
-    const seen = this.counts.get(key);
-    if (seen !== undefined) this.counts.set(key, seen + 1);
-    else if (this.counts.size < MAX_CATEGORIES) this.counts.set(key, 1);
-    else this.counts.set(OTHER, (this.counts.get(OTHER) ?? 0) + 1);
     const n = this.numeric;
-    if (!n) return;
+    if (!n) {
+      this.count(raw);
+      return;
+    }
     let value: number;
     if (typeof raw === 'number') value = raw;
     else if (typeof raw === 'string' && NUMBER.test(raw)) value = Number(raw);
     else if (typeof raw === 'string' && NON_FINITE.has(raw)) value = NaN;
     else {
-      this.numeric = null; // a non-numeric value: the column is categorical
+      // A non-numeric value: from here on the column is categorical.
+      this.numeric = null;
       this.sketch = null;
+      this.count(raw);
       return;
+    }
+    if (this.counting) {
+      this.count(raw);
+      if (this.counts.size > FEW_DISTINCT) {
+        this.counting = false;
+        this.counts.clear();
+        this.counted = 0;
+      }
     }
     if (!Number.isFinite(value)) {
       n.nonFinite++;
@@ -88,9 +116,6 @@ class ColumnAccumulator {
     if (value > n.max) n.max = value;
     n.sum += value;
     n.sumSquares += value * value;
-    if (n.distinct && Object.keys(n.distinct).length <= 20) n.distinct[key] = (n.distinct[key] ?? 0) + 1;
-    else if (n.distinct && !(key in n.distinct)) n.distinct = null;
-    else if (n.distinct) n.distinct[key]++;
     if (n.exact) {
       n.exact.push(value);
       if (n.exact.length > this.exactLimit) {
@@ -102,8 +127,10 @@ class ColumnAccumulator {
   }
 
   summary(): ColumnSummary {
-    if (this.numeric && this.numeric.count > 0) return { ...this.numeric, sketch: this.sketch ? this.sketch.toJSON() : null };
-    return { kind: 'categorical', count: this.present, missing: this.missing, counts: Object.fromEntries(this.counts) };
+    if (this.numeric && this.numeric.count > 0) {
+      return { ...this.numeric, distinct: this.counting ? Object.fromEntries(this.counts) : null, sketch: this.sketch ? this.sketch.toJSON() : null };
+    }
+    return { kind: 'categorical', count: this.present, missing: this.missing, counts: Object.fromEntries(this.counts), unseen: this.present - this.counted };
   }
 }
 
@@ -141,8 +168,13 @@ function mergeColumn(name: string, a: ColumnSummary, b: ColumnSummary, exactLimi
       throw inputError(`column "${name}" is numeric in one shard and text in another`, { hint: 'check the shards were cut from the same dataset with the same columns' });
     }
     const counts: Record<string, number> = { ...toCounts(a) };
-    for (const [k, v] of Object.entries(toCounts(b))) counts[k] = (counts[k] ?? 0) + v;
-    return { kind: 'categorical', count: a.count + b.count, missing: a.missing + b.missing, counts };
+    let unseen = (a.kind === 'categorical' ? a.unseen : 0) + (b.kind === 'categorical' ? b.unseen : 0);
+    for (const [k, v] of Object.entries(toCounts(b))) {
+      if (k in counts) counts[k] += v;
+      else if (Object.keys(counts).length < MAX_CATEGORIES) counts[k] = v;
+      else unseen += v;
+    }
+    return { kind: 'categorical', count: a.count + b.count, missing: a.missing + b.missing, counts, unseen };
   }
   const merged: NumericSummary = {
     kind: 'numeric',

@@ -1,0 +1,2 @@
+import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
+import{b as s}from"../chunks/chunk-SHAWWN6F.js";import"../chunks/chunk-AG4RTG3P.js";import"../chunks/chunk-D762VPQM.js";import"../chunks/chunk-7SOMVUX7.js";import{parentPort as o,workerData as a}from"node:worker_threads";var{path:i,options:e}=a;s(i,e).then(t=>o.postMessage({summary:t}),t=>o.postMessage({error:{message:t.message,hint:t.hint,location:t.location,kind:t.kind}}));

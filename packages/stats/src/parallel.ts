@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { MlciError } from '@mlci/core';
+import { summarizeTable, type SummarizeOptions, type TableSummary } from './summary';
+
+/**
+ * The bundled worker entry (dist/workers/summarize.js), found relative to the chunk this code is bundled
+ * into. Running from sources (tests through vitest) there is none, and summaries are made one after another.
+ */
+function workerFile(): string | null {
+  const file = fileURLToPath(new URL('../workers/summarize.js', import.meta.url));
+  return existsSync(file) ? file : null;
+}
+
+function inWorker(file: string, path: string, options: SummarizeOptions): Promise<TableSummary> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(file, { workerData: { path, options } });
+    worker.once('message', (message: { summary?: TableSummary; error?: { message: string; hint?: string; location?: { file?: string; line?: number }; kind?: string } }) => {
+      void worker.terminate();
+      if (message.summary) resolve(message.summary);
+      else {
+        const e = message.error!;
+        reject(new MlciError((e.kind as 'input') ?? 'internal', e.message, { hint: e.hint, ...e.location }));
+      }
+    });
+    worker.once('error', reject);
+  });
+}
+
+/** Summarises several datasets, one in this thread and the others in worker threads when the bundle has one. */
+export async function summarizeAll(paths: string[], options: SummarizeOptions = {}): Promise<TableSummary[]> {
+  const file = workerFile();
+  if (!file || paths.length < 2) {
+    const out: TableSummary[] = [];
+    for (const p of paths) out.push(await summarizeTable(p, options));
+    return out;
+  }
+  const [first, ...rest] = paths;
+  return Promise.all([summarizeTable(first, options), ...rest.map((p) => inWorker(file, p, options))]);
+}
