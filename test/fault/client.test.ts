@@ -119,7 +119,7 @@ describe('clear failures', () => {
       [() => read.actions.deleteArtifact({ ...r, artifact_id: 1 }), 'actions: write'],
     ];
     for (const [call, line] of cases) {
-      const error = await call().catch((e) => e);
+      const error = (await call().catch((e: unknown) => e)) as { status: number };
       expect(error.status).toBe(403);
       const described = describeGitHubError(error, { operation: 'do it' }) as MlciError;
       expect(described.kind).toBe('remote');

@@ -27,7 +27,7 @@ describe('errors as GitHub sends them', () => {
     expect(await none.json()).toMatchObject({ message: 'Requires authentication', documentation_url: expect.stringContaining('docs.github.com') });
     const bad = await api('/repos/octo-org/octo-repo/pulls/1', { token: 'ghs_nope' });
     expect(bad.status).toBe(401);
-    expect((await bad.json()).message).toBe('Bad credentials');
+    expect(((await bad.json()) as { message: string }).message).toBe('Bad credentials');
   });
 
   it('403 on writes with the read-only token, reads allowed', async () => {
@@ -136,7 +136,7 @@ describe('npm run emulator', () => {
       expect(line).toContain(`http://127.0.0.1:${port}`);
       const res = await fetch(`http://127.0.0.1:${port}/repos/acme/models/pulls/7`, { headers: { authorization: 'token ghs_test_write' } });
       expect(res.status).toBe(200);
-      expect((await res.json()).title).toBe('Retrain');
+      expect(((await res.json()) as { title: string }).title).toBe('Retrain');
     } finally {
       child.kill('SIGTERM');
     }
