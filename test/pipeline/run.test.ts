@@ -77,3 +77,25 @@ describe('the root action', () => {
     expect(run.summary).toContain('mlci: ready');
   });
 });
+
+describe('mlci init', () => {
+  it('writes an mlci.yml that mlci run accepts, in a repository with a CSV and a training script', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlci-init-'));
+    cpSync(join(repoRoot, 'examples/iris/data'), join(dir, 'data'), { recursive: true });
+    cpSync(join(repoRoot, 'examples/iris/train.py'), join(dir, 'train.py'));
+    cpSync(join(repoRoot, 'examples/iris/params.yaml'), join(dir, 'params.yaml'));
+    const init = await runCli(['init', '--json'], { cwd: dir });
+    expect(init.exitCode, init.stderr).toBe(0);
+    const result = jsonOf(init);
+    expect(result.datasets).toEqual(['data/train.csv']);
+    expect(result.trainCommand).toEqual(['python3', 'train.py']);
+    const yml = readFileSync(join(dir, 'mlci.yml'), 'utf8');
+    expect(yml).toContain('reference: data/reference.csv');
+    expect(yml).toContain('target: species');
+    // mlci run accepts it: the data stages pass on the inferred schema.
+    const run = await runCli(['run', '--only', 'validate,drift', '--json'], { cwd: dir });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(jsonOf(run).stages.map((s: { stage: string }) => s.stage)).toEqual(['validate', 'drift']);
+    expect((await runCli(['init'], { cwd: dir })).exitCode).toBe(2);
+  });
+});

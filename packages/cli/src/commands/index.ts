@@ -16,5 +16,6 @@ export const commands: Record<string, () => Promise<{ command: Command }>> = {
   gate: () => import('./gate'),
   compare: () => import('./compare'),
   run: () => import('./run'),
+  init: () => import('./init'),
   models: () => import('./models'),
 };

@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as c}from"./chunk-C74FYDGI.js";import"./chunk-AG4RTG3P.js";import{e as n,g as l}from"./chunk-D762VPQM.js";import{e as t,g as s,r as o,s as r}from"./chunk-7SOMVUX7.js";var g={summary:"check a dataset (CSV, JSONL, Parquet) against a Table Schema",usage:`
+import{a as c}from"./chunk-C74FYDGI.js";import"./chunk-MXKG3SNB.js";import{e as n,g as l}from"./chunk-6426Q2UV.js";import{e as t,g as s,r as o,s as r}from"./chunk-7SOMVUX7.js";var g={summary:"check a dataset (CSV, JSONL, Parquet) against a Table Schema",usage:`
 usage: mlci validate DATA --schema FILE [--json] [--sample N] [--delimiter C] [--format csv|jsonl|parquet] [--row-schema FILE]
 
 Checks every record of DATA against a Frictionless Table Schema (types, required, unique, minimum, maximum,

@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as f}from"./chunk-C74FYDGI.js";import{a as l}from"./chunk-AG4RTG3P.js";import"./chunk-D762VPQM.js";import{e as a,g as s,k as o,o as i,r as m,s as n}from"./chunk-7SOMVUX7.js";var h={summary:"write a starting Table Schema inferred from a dataset",usage:`
+import{a as f}from"./chunk-C74FYDGI.js";import{a as l}from"./chunk-MXKG3SNB.js";import"./chunk-6426Q2UV.js";import{e as a,g as s,k as o,o as i,r as m,s as n}from"./chunk-7SOMVUX7.js";var h={summary:"write a starting Table Schema inferred from a dataset",usage:`
 usage: mlci infer-schema DATA [--out FILE] [--sample-rows N] [--delimiter C] [--format F]
 
 Reads the first records of DATA and writes a Table Schema: the narrowest type each column fits, required where

@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, extname, join, relative } from 'node:path';
+import { stringify } from 'yaml';
+import { inputError, writeFileAtomic, writeJsonAtomic } from '@mlci/core';
+import { loadConfig } from '@mlci/core/config';
+import { inferSchema, openTable } from '@mlci/data';
+
+const DATA_EXTENSIONS = new Set(['.csv', '.tsv', '.jsonl', '.ndjson', '.parquet']);
+const SKIP = new Set(['node_modules', '.git', '.mlci', '.venv', 'venv', 'dist', 'out', 'mlruns', '__pycache__', '.dvc']);
+const TRAIN_SCRIPTS = ['train.py', 'src/train.py', 'scripts/train.py', 'train.R', 'train.sh'];
+const TARGET_NAMES = ['target', 'label', 'labels', 'y', 'class', 'species', 'outcome'];
+
+export interface InitOptions {
+  /** The repository to look at and write mlci.yml into. */
+  dir: string;
+  /** Overwrite an existing mlci.yml. @default false */
+  force?: boolean;
+}
+
+export interface InitResult {
+  file: string;
+  datasets: string[];
+  schemas: string[];
+  trainCommand: string[] | null;
+  notes: string[];
+}
+
+async function findDataFiles(dir: string, root: string, depth = 0): Promise<string[]> {
+  if (depth > 3) return [];
+  const found: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (SKIP.has(entry.name) || entry.name.startsWith('.')) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...(await findDataFiles(path, root, depth + 1)));
+    else if (DATA_EXTENSIONS.has(extname(entry.name).toLowerCase())) found.push(relative(root, path));
+  }
+  return found.sort();
+}
+
+const isReference = (path: string) => /(^|[/_.-])(ref|reference|baseline|champion)([/_.-]|$)/i.test(path);
+
+/**
+ * Writes a starting mlci.yml by looking at the repository, as `mlci init` does: the data files (each gets an
+ * inferred Table Schema), a reference when a file is named like one, the training script, params.yaml, a
+ * likely target column. The file it writes is loaded back through the same loader `mlci run` uses.
+ */
+export async function initProject(options: InitOptions): Promise<InitResult> {
+  const file = join(options.dir, 'mlci.yml');
+  if (existsSync(file) && !options.force) throw inputError('mlci.yml already exists', { file, hint: 'edit it, or pass --force to replace it' });
+  const dataFiles = await findDataFiles(options.dir, options.dir);
+  const notes: string[] = [];
+  const references = dataFiles.filter(isReference);
+  const primaries = dataFiles.filter((f) => !isReference(f));
+  if (dataFiles.length === 0) notes.push('no data files (.csv, .tsv, .jsonl, .parquet) found: add datasets by hand');
+  const datasets: Record<string, Record<string, unknown>> = {};
+  const schemas: string[] = [];
+  for (const path of primaries.slice(0, 5)) {
+    const name = basename(path, extname(path)).replace(/[^A-Za-z0-9_-]/g, '_');
+    const schemaPath = join('schemas', `${name}.schema.json`);
+    const schema = await inferSchema(join(options.dir, path));
+    await writeJsonAtomic(join(options.dir, schemaPath), schema);
+    schemas.push(schemaPath);
+    const table = await openTable(join(options.dir, path));
+    const target = table.columns.find((c) => TARGET_NAMES.includes(c.toLowerCase()));
+    const reference = references.find((r) => extname(r) === extname(path));
+    datasets[name] = { path, schema: schemaPath, ...(reference ? { reference } : {}), ...(target ? { target } : {}) };
+  }
+  if (primaries.length > 5) notes.push(`${primaries.length - 5} more data files not added`);
+  const script = TRAIN_SCRIPTS.find((s) => existsSync(join(options.dir, s)));
+  const trainCommand = script ? (script.endsWith('.py') ? ['python3', script] : script.endsWith('.R') ? ['Rscript', script] : ['bash', script]) : null;
+  if (!trainCommand) notes.push('no training script found (train.py, src/train.py, …): add train.command by hand');
+  if (existsSync(join(options.dir, 'requirements.txt'))) notes.push('requirements.txt found: install it before `mlci run` (pip install -r requirements.txt)');
+  const config: Record<string, unknown> = { version: 1, project: basename(options.dir) };
+  if (Object.keys(datasets).length) config.datasets = datasets;
+  if (trainCommand) config.train = { command: trainCommand, ...(existsSync(join(options.dir, 'params.yaml')) ? { params: 'params.yaml' } : {}) };
+  config.metrics = { accuracy: { direction: 'higher' }, val_loss: { direction: 'lower' } };
+  config.gates = [];
+  config.model = { name: basename(options.dir).toLowerCase().replace(/[^a-z0-9._-]/g, '-').replace(/^[^a-z0-9]+/, '') || 'model', artifact: 'model' };
+  const header = [
+    '# mlci.yml: the ML loop of this repository, declared once. Written by `mlci init`; review it, then `mlci run`.',
+    '# metrics: declare the ones your script logs (direction, threshold); gates: assertions such as',
+    '#   - val_loss < 1.2 * train_loss',
+    '',
+  ].join('\n');
+  await writeFileAtomic(file, header + stringify(config));
+  await loadConfig(file); // what `mlci run` will read: fail here, not later
+  return { file, datasets: Object.values(datasets).map((d) => String(d.path)), schemas, trainCommand, notes };
+}
