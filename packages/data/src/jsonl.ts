@@ -33,8 +33,8 @@ function parseObject(path: string, text: string, line: number): Record<string, u
   return value as Record<string, unknown>;
 }
 
-/** Columns are the keys of the first records, in order of appearance; keys first seen later are appended. */
-async function headerOf(path: string, sample = 1000): Promise<string[]> {
+/** Columns are the keys of the first batch's records, in order of appearance; keys first seen later are appended. */
+async function headerOf(path: string, sample: number): Promise<string[]> {
   const columns = new Set<string>();
   let n = 0;
   for await (const [text, line] of lines(path)) {
@@ -46,7 +46,7 @@ async function headerOf(path: string, sample = 1000): Promise<string[]> {
 }
 
 export async function openJsonl(path: string, batchSize: number): Promise<Table> {
-  const columns = await headerOf(path);
+  const columns = await headerOf(path, batchSize);
   return {
     path,
     format: 'jsonl',

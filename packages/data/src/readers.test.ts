@@ -131,6 +131,17 @@ describe('JSON Lines reader', () => {
     expect(lines).toEqual([1, 3, 4]);
   });
 
+  it('takes the first batch\'s keys as the columns and appends keys first seen in a later batch', async () => {
+    const table = await openTable(file('{"a":1}\n{"b":2}\n{"a":3,"c":"new"}\n{"c":"again"}\n', '.jsonl'), { batchSize: 2 });
+    expect(table.columns).toEqual(['a', 'b']);
+    const batches = [];
+    for await (const batch of table.batches()) batches.push({ columns: batch.columns, values: batch.values, rowStart: batch.rowStart });
+    expect(batches).toEqual([
+      { columns: ['a', 'b'], values: [[1, null], [null, 2]], rowStart: 1 },
+      { columns: ['a', 'b', 'c'], values: [[3, null], [null, null], ['new', 'again']], rowStart: 3 },
+    ]);
+  });
+
   it('names the line of malformed JSON and of a non-object', async () => {
     expect((await failure(file('{"a":1}\n{"a":\n', '.jsonl'))).location.line).toBe(2);
     const error = await failure(file('{"a":1}\n[1,2]\n', '.jsonl'));
