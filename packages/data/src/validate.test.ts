@@ -225,6 +225,7 @@ describe('validateTable', () => {
       [1101, 1101, 'x', 'maximum'],
       ...Array.from({ length: 49 }, (_, k) => [1152 + k, 1152 + k, 'x', 'maximum']),
     ]);
+    expect(result.violations.slice(0, 3).map((v) => v.value)).toEqual(['NaN', null, 'Infinity']);
   });
 });
 

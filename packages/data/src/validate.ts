@@ -151,7 +151,9 @@ class ViolationLog {
     const counts = (this.byField[field] ??= {});
     counts[constraint] = (counts[constraint] ?? 0) + 1;
     if (this.sample.length < this.sampleSize) {
-      this.pending.push({ row, line, field, constraint, value: typeof value === 'string' ? detachString(value) : value, message });
+      // Kept values must survive JSON: a non-finite number (Parquet NaN) is written as its name, not as null.
+      const kept = typeof value === 'string' ? detachString(value) : typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
+      this.pending.push({ row, line, field, constraint, value: kept, message });
     }
   }
 
