@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MlciError } from '@mlci/core';
 import { inferSchema, parseTableSchema, validateTable } from './index';
 
 describe('inferSchema', () => {
@@ -21,5 +22,17 @@ describe('inferSchema', () => {
     expect(byName.flag.type).toBe('boolean');
     const reparsed = parseTableSchema(JSON.parse(JSON.stringify(schema)), 'inferred');
     expect((await validateTable(data, reparsed)).outcome).toBe('pass');
+  });
+
+  it('refuses a header that reads as one column holding semicolons, unless the delimiter is given', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlci-infer-'));
+    const data = join(dir, 'semi.csv');
+    writeFileSync(data, 'a;b\n1;x\n2;y\n');
+    const error = await inferSchema(data).then(() => undefined, (e: unknown) => e as MlciError);
+    expect(error).toBeInstanceOf(MlciError);
+    expect(error!.location).toMatchObject({ file: data, line: 1 });
+    expect(error!.hint).toContain("--delimiter ';'");
+    const schema = await inferSchema(data, { delimiter: ';' });
+    expect(schema.fields.map((f) => [f.name, f.type])).toEqual([['a', 'integer'], ['b', 'string']]);
   });
 });

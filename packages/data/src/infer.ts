@@ -1,4 +1,6 @@
+import { inputError } from '@mlci/core';
 import { castFor, INVALID } from './cast';
+import { delimiterHint } from './csv';
 import { openTable } from './open';
 import type { FieldType, SchemaField, TableSchema } from './schema';
 import type { OpenTableOptions } from './table';
@@ -40,6 +42,9 @@ export async function inferSchema(path: string, options: InferOptions = {}): Pro
   const sampleRows = options.sampleRows ?? 10_000;
   const maxEnum = options.maxEnumValues ?? 20;
   const table = await openTable(path, options);
+  // One column whose name holds another delimiter: inferring from it would describe the wrong file.
+  const hint = table.format === 'csv' && options.delimiter === undefined ? delimiterHint(table.columns, path.toLowerCase().endsWith('.tsv') ? '\t' : ',') : undefined;
+  if (hint) throw inputError(`the header reads as one column ${JSON.stringify(table.columns[0].slice(0, 60))}: the delimiter looks wrong`, { file: path, line: 1, hint });
   const state: ColumnState[] = table.columns.map(() => ({ types: new Set(CANDIDATES), missing: 0, present: 0, distinct: new Map(), min: Infinity, max: -Infinity }));
   let rows = 0;
   outer: for await (const batch of table.batches()) {
