@@ -18,4 +18,5 @@ export const commands: Record<string, () => Promise<{ command: Command }>> = {
   run: () => import('./run'),
   init: () => import('./init'),
   models: () => import('./models'),
+  serve: () => import('./serve'),
 };

@@ -1,0 +1,139 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { EXIT, MlciError, colour, numberFlag, parseFlags, stderrLogger, usageError } from '@mlci/core';
+import { serveModel, type ModelResolver } from '@mlci/serve';
+import { printJson, type Command } from '../command';
+
+const usage = `
+mlci serve: serve a model over HTTP with MLflow's scoring protocol
+
+usage:
+  mlci serve PATH|NAME@ALIAS|NAME@vX.Y.Z|RUN [--port N] [--host 127.0.0.1] [flags]
+
+PATH is a model directory: an MLflow model (MLmodel + model.pkl/model.skops; sklearn runs in a Python worker,
+other flavors through mlflow.pyfunc), a directory with predict.py defining predict(records) -> list, or a
+directory with one .onnx file (run in-process by onnxruntime-node). NAME@ALIAS and NAME@vX.Y.Z come from the
+registry (mlci models), RUN from the project's runs (its model/ artifacts).
+
+endpoints: POST /invocations (JSON dataframe_split, dataframe_records, instances, inputs; text/csv),
+           GET /ping, /health, /version, /metrics (Prometheus)
+
+flags:
+  --port N            port to listen on; 0 picks a free one (default 8080)
+  --host H            interface (default 127.0.0.1; 0.0.0.0 inside a container)
+  --workers N         Python worker processes (default 1)
+  --loader L          force sklearn, pyfunc, predict.py or onnx
+  --python PATH       Python interpreter for the worker (default $MLCI_PYTHON, else python3)
+  --max-body BYTES    largest request body (default 10485760); larger ones get 413
+  --timeout MS        longest one prediction may take before 504 and a worker restart (default 30000)
+  --request-timeout MS  longest a client may take to send a request (default 30000)
+  --start-timeout MS  longest the model may take to load (default 120000)
+  --project DIR       project whose .mlci/ holds runs and the local registry (default: current directory)
+  --json              print {"url", "port", "loader", ...} on stdout once ready (logs stay on stderr)
+
+Stops gracefully on SIGTERM or SIGINT: in-flight requests finish, then the workers exit.
+`;
+
+const flags = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  workers: { type: 'string' },
+  loader: { type: 'string' },
+  python: { type: 'string' },
+  'max-body': { type: 'string' },
+  timeout: { type: 'string' },
+  'request-timeout': { type: 'string' },
+  'start-timeout': { type: 'string' },
+  project: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+/** NAME@ALIAS / NAME@vX.Y.Z: a verified download of the registry version into a temporary directory. */
+function registryResolver(projectDir: string): ModelResolver {
+  return async (ref) => {
+    if (!/^[^@/\\]+@[^@/\\]+$/.test(ref)) return null;
+    const { openRegistry, downloadVersion } = await import('@mlci/registry');
+    const { registry } = await openRegistry({ backend: 'local', projectDir });
+    const to = await mkdtemp(join(tmpdir(), 'mlci-serve-'));
+    const cleanup = () => rm(to, { recursive: true, force: true });
+    try {
+      const result = await downloadVersion(registry, ref, join(to, 'version'));
+      const modelDir = modelDirOf(result.files.map((f) => f.path), result.to);
+      return { dir: modelDir, ref, source: 'registry', version: result.version, cleanup };
+    } catch (error) {
+      await cleanup();
+      throw error;
+    }
+  };
+}
+
+/** RUN (id, prefix or name): the run's model/ artifacts restored from the store, each verified by hash. */
+function runResolver(projectDir: string): ModelResolver {
+  return async (ref) => {
+    const { projectStore } = await import('@mlci/store');
+    const store = projectStore(projectDir);
+    const run = await store.getRun(ref).catch((error) => {
+      if (error instanceof MlciError && error.kind === 'input') return null;
+      throw error;
+    });
+    if (!run) return null;
+    const files = run.artifacts.filter((a) => a.path.startsWith('model/'));
+    if (!files.length) throw usageError(`run ${run.id} has no model artifacts under model/`, 'log the model with mlflow.<flavor>.log_model(..., name="model")');
+    const to = await mkdtemp(join(tmpdir(), 'mlci-serve-'));
+    for (const f of files) {
+      await mkdir(dirname(join(to, f.path)), { recursive: true });
+      await store.restoreBlob(f.sha256, join(to, f.path));
+    }
+    return { dir: join(to, 'model'), ref, source: 'run', version: run.id, cleanup: () => rm(to, { recursive: true, force: true }) };
+  };
+}
+
+/** The directory holding MLmodel / predict.py / the .onnx file among downloaded paths (e.g. model/MLmodel). */
+function modelDirOf(paths: string[], root: string): string {
+  const marker = paths.find((p) => /(^|\/)(MLmodel|predict\.py)$/.test(p)) ?? paths.find((p) => p.endsWith('.onnx'));
+  return marker ? join(root, dirname(marker)) : root;
+}
+
+export const command: Command = {
+  summary: 'serve a model over HTTP (MLflow scoring protocol, /metrics)',
+  usage,
+  async run(args) {
+    const { values, positionals } = parseFlags('serve', args, flags);
+    if (positionals.length !== 1) throw usageError(`mlci serve takes one model (a directory, NAME@ALIAS or a run id), got ${positionals.length}`, 'run `mlci serve --help`');
+    const projectDir = values.project ?? process.cwd();
+    const served = await serveModel(positionals[0], {
+      host: values.host ?? '127.0.0.1',
+      port: numberFlag('port', values.port, 8080, { min: 0, max: 65535 }),
+      workers: numberFlag('workers', values.workers, 1, { min: 1, max: 32 }),
+      loader: values.loader,
+      python: values.python,
+      maxBodyBytes: numberFlag('max-body', values['max-body'], 10 * 1024 * 1024, { min: 1 }),
+      workerTimeoutMs: numberFlag('timeout', values.timeout, 30_000, { min: 1 }),
+      requestTimeoutMs: numberFlag('request-timeout', values['request-timeout'], 30_000, { min: 1 }),
+      startTimeoutMs: numberFlag('start-timeout', values['start-timeout'], 120_000, { min: 1 }),
+      logger: stderrLogger,
+      resolvers: [registryResolver(projectDir), runResolver(projectDir)],
+    });
+    const { server, info, model } = served;
+    const ready = { url: server.url, port: server.port, host: server.host, loader: info.loader, runtime: info.runtime, model: model.dir, ref: served.resolved.ref, version: served.resolved.version ?? null };
+    if (values.json) printJson(ready);
+    stderrLogger.info(`${colour.green('serving')} ${served.resolved.ref} (${info.loader}, ${info.runtime}) at ${server.url}/invocations`);
+
+    // Node as PID 1 in a container gets no default signal handling: stop gracefully ourselves.
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        stderrLogger.info(`${signal}: finishing in-flight requests, then stopping`);
+        process.off('SIGTERM', onTerm).off('SIGINT', onInt);
+        served.close().then(resolve, (error) => {
+          stderrLogger.error(`error while stopping: ${(error as Error).message}`);
+          resolve();
+        });
+      };
+      const onTerm = () => stop('SIGTERM');
+      const onInt = () => stop('SIGINT');
+      process.on('SIGTERM', onTerm).on('SIGINT', onInt);
+    });
+    return EXIT.pass;
+  },
+};
