@@ -135,6 +135,40 @@ function compileField(field: SchemaField, column: number, schema: TableSchema, f
   };
 }
 
+const quote = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v.length > 80 ? v.slice(0, 77) + '...' : v) : String(v));
+
+/** The message for a failed field constraint: built only for violations that go into the sample. */
+function describeViolation(f: CompiledField, constraint: string, raw: unknown): string {
+  const type = f.field.type;
+  const v = quote(raw);
+  switch (constraint) {
+    case 'type':
+      return `${v} is not a${type === 'integer' ? 'n' : ''} ${type ?? 'string'}`;
+    case 'finite':
+      return `${v} is not a finite number`;
+    case 'minimum':
+      return `${v} is below the minimum ${display(type, f.minimum)}`;
+    case 'maximum':
+      return `${v} is above the maximum ${display(type, f.maximum)}`;
+    case 'exclusiveMinimum':
+      return `${v} is not above ${display(type, f.exclusiveMinimum)}`;
+    case 'exclusiveMaximum':
+      return `${v} is not below ${display(type, f.exclusiveMaximum)}`;
+    case 'enum':
+      return `${v} is not one of the allowed values`;
+    case 'pattern':
+      return `${v} does not match the pattern ${f.field.constraints?.pattern}`;
+    case 'minLength':
+      return `${v} is shorter than ${f.minLength} characters`;
+    case 'maxLength':
+      return `${v} is longer than ${f.maxLength} characters`;
+    case 'unique':
+      return `${v} appears more than once`;
+    default:
+      return `${v} fails ${constraint}`;
+  }
+}
+
 /**
  * Exact totals plus the first `sampleSize` violations in file order. Checks run column by column within a
  * batch, so a batch's violations wait in `pending` and are sorted by row when the batch ends.
@@ -146,14 +180,15 @@ class ViolationLog {
   readonly byField: Record<string, Record<string, number>> = {};
   constructor(private readonly sampleSize: number) {}
 
-  add(row: number, line: number, field: string, constraint: string, value: unknown, message: string): void {
+  /** `message` is the text, or the compiled field to describe the violation from if it is kept. */
+  add(row: number, line: number, field: string, constraint: string, value: unknown, message: string | CompiledField): void {
     this.total++;
     const counts = (this.byField[field] ??= {});
     counts[constraint] = (counts[constraint] ?? 0) + 1;
     if (this.sample.length < this.sampleSize) {
       // Kept values must survive JSON: a non-finite number (Parquet NaN) is written as its name, not as null.
       const kept = typeof value === 'string' ? detachString(value) : typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
-      this.pending.push({ row, line, field, constraint, value: kept, message });
+      this.pending.push({ row, line, field, constraint, value: kept, message: typeof message === 'string' ? message : describeViolation(message, constraint, value) });
     }
   }
 
@@ -168,7 +203,6 @@ class ViolationLog {
   }
 }
 
-const quote = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v.length > 80 ? v.slice(0, 77) + '...' : v) : String(v));
 
 /**
  * Checks one value against its field's type and constraints; returns whether it passed.
@@ -178,28 +212,27 @@ function checkValue(f: CompiledField, raw: unknown, row: number, line: number, l
   const name = f.field.name;
   const value = f.cast(raw);
   if (value === INVALID) {
-    log.add(row, line, name, 'type', raw, `${quote(raw)} is not a${f.field.type === 'integer' ? 'n' : ''} ${f.field.type ?? 'string'}`);
+    log.add(row, line, name, 'type', raw, f);
     return INVALID;
   }
   // No closures or arrays per value: this runs once per cell, millions of times.
   const before = log.total;
-  const type = f.field.type;
-  if (f.finiteOnly && !Number.isFinite(value as number)) log.add(row, line, name, 'finite', raw, `${quote(raw)} is not a finite number`);
-  if (f.minimum !== undefined && (value as number) < (f.minimum as number)) log.add(row, line, name, 'minimum', raw, `${quote(raw)} is below the minimum ${display(type, f.minimum)}`);
-  if (f.maximum !== undefined && (value as number) > (f.maximum as number)) log.add(row, line, name, 'maximum', raw, `${quote(raw)} is above the maximum ${display(type, f.maximum)}`);
-  if (f.exclusiveMinimum !== undefined && (value as number) <= (f.exclusiveMinimum as number)) log.add(row, line, name, 'exclusiveMinimum', raw, `${quote(raw)} is not above ${display(type, f.exclusiveMinimum)}`);
-  if (f.exclusiveMaximum !== undefined && (value as number) >= (f.exclusiveMaximum as number)) log.add(row, line, name, 'exclusiveMaximum', raw, `${quote(raw)} is not below ${display(type, f.exclusiveMaximum)}`);
-  if (f.enumValues !== null && !f.enumValues.has(value)) log.add(row, line, name, 'enum', raw, `${quote(raw)} is not one of the allowed values`);
+  if (f.finiteOnly && !Number.isFinite(value as number)) log.add(row, line, name, 'finite', raw, f);
+  if (f.minimum !== undefined && (value as number) < (f.minimum as number)) log.add(row, line, name, 'minimum', raw, f);
+  if (f.maximum !== undefined && (value as number) > (f.maximum as number)) log.add(row, line, name, 'maximum', raw, f);
+  if (f.exclusiveMinimum !== undefined && (value as number) <= (f.exclusiveMinimum as number)) log.add(row, line, name, 'exclusiveMinimum', raw, f);
+  if (f.exclusiveMaximum !== undefined && (value as number) >= (f.exclusiveMaximum as number)) log.add(row, line, name, 'exclusiveMaximum', raw, f);
+  if (f.enumValues !== null && !f.enumValues.has(value)) log.add(row, line, name, 'enum', raw, f);
   if (f.pattern !== null || f.minLength !== undefined || f.maxLength !== undefined) {
     const text = typeof raw === 'string' ? raw : String(raw);
-    if (f.pattern !== null && !f.pattern.test(text)) log.add(row, line, name, 'pattern', raw, `${quote(raw)} does not match the pattern ${f.field.constraints?.pattern}`);
+    if (f.pattern !== null && !f.pattern.test(text)) log.add(row, line, name, 'pattern', raw, f);
     // Code points lie between ceil(length / 2) and length: count them only when the bounds cannot decide.
     const length = (f.minLength === undefined || text.length >= 2 * f.minLength) && (f.maxLength === undefined || text.length <= f.maxLength) ? text.length : codePoints(text);
-    if (f.minLength !== undefined && length < f.minLength) log.add(row, line, name, 'minLength', raw, `${quote(raw)} is shorter than ${f.minLength} characters`);
-    if (f.maxLength !== undefined && length > f.maxLength) log.add(row, line, name, 'maxLength', raw, `${quote(raw)} is longer than ${f.maxLength} characters`);
+    if (f.minLength !== undefined && length < f.minLength) log.add(row, line, name, 'minLength', raw, f);
+    if (f.maxLength !== undefined && length > f.maxLength) log.add(row, line, name, 'maxLength', raw, f);
   }
   if (f.unique !== null) {
-    if (!f.unique.add(value)) log.add(row, line, name, 'unique', raw, `${quote(raw)} appears more than once`);
+    if (!f.unique.add(value)) log.add(row, line, name, 'unique', raw, f);
   }
   return log.total === before ? value : INVALID;
 }
