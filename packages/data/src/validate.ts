@@ -283,6 +283,8 @@ export async function validateTable(data: string, schemaOrFile: string | TableSc
 
   const fields = schema.fields.filter((f) => columnIndex.has(f.name)).map((f) => compileField(f, columnIndex.get(f.name)!, schema, schemaFile));
   const missing = new Set(schema.missingValues);
+  // The default missingValues [""]: a length test instead of hashing every cell for a Set lookup.
+  const onlyEmptyMissing = missing.size === 1 && missing.has('');
   const rowSchemas = [schema.mlci.rowSchema, options.rowSchema].filter(Boolean).map((s) => compileRowSchema(s!, schemaFile));
   const compositeKey = schema.primaryKey.length > 1 && schema.primaryKey.every((k) => columnIndex.has(k)) ? schema.primaryKey : null;
   const keysSeen = compositeKey ? new HashSet64() : null;
@@ -297,7 +299,7 @@ export async function validateTable(data: string, schemaOrFile: string | TableSc
       const column = batch.values[f.column];
       for (let i = 0; i < batch.length; i++) {
         const raw = column[i];
-        if (raw === null || raw === undefined || (typeof raw === 'string' && missing.has(raw))) {
+        if (raw === null || raw === undefined || (typeof raw === 'string' && (onlyEmptyMissing ? raw.length === 0 : missing.has(raw)))) {
           f.missing++;
           if (f.required) log.add(batch.rowStart + i, batch.lines[i], f.field.name, 'required', raw ?? null, 'a value is required');
           if (typed) typed[fi][i] = null;
