@@ -1,0 +1,276 @@
+/**
+ * One report section per mlci step, rendered from the step's JSON result. Results are read defensively
+ * (they may come from an untrusted artifact in a workflow_run job): unknown shapes render as a plain
+ * outcome line, and every string from them goes through escape.ts.
+ */
+import type { Outcome } from '@mlci/core';
+import type { ComparisonResult, MetricComparison } from './compare';
+import { details, md, mdCode, mermaidLabel, num, percent, signed } from './escape';
+
+/** A rendered section of the PR report. `body` is Markdown already made safe. */
+export interface ReportSection {
+  /** Stable id, `[a-z0-9-]{1,40}`: validate, drift, train, gate, compare, or a custom step's. */
+  id: string;
+  /** Whether a failure here means bad data (⚠️ data problems) or a worse model (❌ regressions). */
+  kind: 'data' | 'model';
+  outcome: Outcome;
+  /** Safe one-line Markdown: the section's heading text. */
+  headline: string;
+  /** Safe Markdown under the heading (tables, details, charts). */
+  body: string;
+}
+
+/** Sections in the order a reviewer reads them; unknown ids follow, alphabetically. */
+export const SECTION_ORDER = ['validate', 'drift', 'train', 'gate', 'compare'];
+export const SECTION_TITLES: Record<string, string> = { validate: 'Data validation', drift: 'Drift', train: 'Training', gate: 'Gates', compare: 'Comparison' };
+export const SECTION_KIND: Record<string, 'data' | 'model'> = { validate: 'data', drift: 'data', train: 'model', gate: 'model', compare: 'model' };
+
+const ICON: Record<Outcome, string> = { pass: '✅', warn: '⚠️', fail: '❌' };
+export const outcomeIcon = (o: Outcome) => ICON[o] ?? '❔';
+
+const BARS = '▁▂▃▄▅▆▇█';
+/** A Unicode sparkline; `range` fixes the scale so two curves drawn with the same range compare by eye. */
+export function sparkline(values: number[], width = 24, range?: [number, number]): string {
+  const v = values.filter((x) => Number.isFinite(x));
+  if (v.length < 2) return '';
+  const buckets: number[] = [];
+  const size = Math.max(1, v.length / width);
+  for (let s = 0; s < v.length; s += size) {
+    const slice = v.slice(Math.floor(s), Math.max(Math.floor(s) + 1, Math.floor(s + size)));
+    buckets.push(slice.reduce((a, b) => a + b, 0) / slice.length);
+  }
+  const [lo, hi] = range ?? [Math.min(...buckets), Math.max(...buckets)];
+  return buckets.map((x) => (hi === lo ? BARS[3] : BARS[Math.max(0, Math.min(7, Math.round(((x - lo) / (hi - lo)) * 7)))])).join('');
+}
+
+const asOutcome = (o: unknown): Outcome => (o === 'pass' || o === 'warn' || o === 'fail' ? o : 'warn');
+const obj = (v: unknown): Record<string, any> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, any>) : {});
+const arr = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+const n = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+const ARROW = (m: MetricComparison) => {
+  if (m.delta === null || m.delta === 0) return '';
+  return m.delta > 0 ? '▲' : '▼';
+};
+const VERDICT_TEXT: Record<string, string> = {
+  improved: '✅ improved',
+  regressed: '❌ regressed',
+  unchanged: '➖ unchanged',
+  'within-noise': '〰️ within noise',
+  new: '🆕 new',
+  missing: '❔ missing',
+};
+export const verdictText = (m: MetricComparison) => (m.verdict === null ? '· changed (no direction)' : VERDICT_TEXT[m.verdict]) + (m.gated && (m.verdict === 'regressed' || m.verdict === 'missing') ? ' (gated)' : '');
+
+/** Metric rows shown before the fold: gated, regressed, improved, within noise, then the rest. */
+const rowRank = (m: MetricComparison) =>
+  (m.gated && (m.verdict === 'regressed' || m.verdict === 'missing') ? 0 : m.verdict === 'regressed' ? 1 : m.gated ? 2 : m.verdict === 'improved' ? 3 : m.verdict === 'within-noise' ? 4 : m.verdict === null ? 5 : 6);
+
+export interface MetricTableOptions {
+  /** Rows shown before the rest fold into <details>. @default 15 */
+  visibleRows?: number;
+  /** Metrics listed at all (the rest are counted in a line). @default 1000 */
+  maxRows?: number;
+  /**
+   * Characters the table may take; rows past it (least important first) are counted in a line instead, so
+   * the comparison leaves room for the other sections under GitHub's limit.
+   * @default 40,000
+   */
+  maxChars?: number;
+}
+
+function metricRow(m: MetricComparison): string {
+  const ci = m.ci ? ` (${Math.round(m.ci.confidence * 100)}% CI ${signed(m.ci.low, 3)} … ${signed(m.ci.high, 3)})` : '';
+  return `| ${md(m.key, 80)} | ${num(m.baseline)} | ${num(m.candidate)} | ${ARROW(m)} ${signed(m.delta)} | ${percent(m.relativeDelta)} | ${m.direction === 'neutral' ? '·' : m.direction === 'higher' ? '↑ better' : '↓ better'} | ${verdictText(m)}${ci} |`;
+}
+const TABLE_HEAD = '| metric | baseline | candidate | Δ | Δ% | direction | verdict |\n| --- | ---: | ---: | ---: | ---: | :---: | --- |';
+
+/** The metric table: the rows that matter first, the rest folded. */
+export function metricTable(metrics: MetricComparison[], options: MetricTableOptions = {}): string {
+  if (!metrics.length) return '_No metrics were logged._';
+  const visible = options.visibleRows ?? 15;
+  const max = options.maxRows ?? 1000;
+  const sorted = [...metrics].sort((a, b) => rowRank(a) - rowRank(b) || a.key.localeCompare(b.key));
+  const budget = options.maxChars ?? 40_000;
+  const shown: MetricComparison[] = [];
+  let used = 0;
+  for (const m of sorted.slice(0, max)) {
+    used += metricRow(m).length + 1;
+    if (used > budget) break;
+    shown.push(m);
+  }
+  const head = shown.slice(0, visible);
+  const rest = shown.slice(visible);
+  const parts = [`${TABLE_HEAD}\n${head.map(metricRow).join('\n')}`];
+  if (rest.length) parts.push(details(`${rest.length} more metrics`, `${TABLE_HEAD}\n${rest.map(metricRow).join('\n')}`));
+  if (sorted.length > shown.length) parts.push(`_${sorted.length - shown.length} more metrics not listed here: see compare.json in the report artifact or \`mlci compare --json\`._`);
+  return parts.join('\n\n');
+}
+
+/** Training curves, candidate over baseline on a shared scale. */
+export function curveTable(metrics: MetricComparison[], limit = 8): string {
+  const rows = metrics.filter((m) => m.curve.candidate || m.curve.baseline).slice(0, limit);
+  if (!rows.length) return '';
+  const lines = ['| metric | candidate | baseline |', '| --- | --- | --- |'];
+  for (const m of rows) {
+    const all = [...(m.curve.candidate ?? []), ...(m.curve.baseline ?? [])];
+    const range: [number, number] = [Math.min(...all), Math.max(...all)];
+    lines.push(`| ${md(m.key, 60)} | ${sparkline(m.curve.candidate ?? [], 24, range) || '–'} | ${sparkline(m.curve.baseline ?? [], 24, range) || '–'} |`);
+  }
+  return lines.join('\n');
+}
+
+export function compareSection(r: ComparisonResult, options: MetricTableOptions = {}): ReportSection {
+  const counts = { improved: 0, regressed: 0, noise: 0 };
+  for (const m of r.metrics) {
+    if (m.verdict === 'improved') counts.improved++;
+    if (m.verdict === 'regressed') counts.regressed++;
+    if (m.verdict === 'within-noise') counts.noise++;
+  }
+  const against = r.baseline ? `against ${md(r.baseline.label)} (${mdCode(r.baseline.id.slice(0, 12))})` : 'with no baseline';
+  const headline = r.regressions.length
+    ? `${r.regressions.length} gated metric${r.regressions.length > 1 ? 's' : ''} regressed ${against}`
+    : `${counts.improved} improved, ${counts.regressed} regressed${counts.noise ? `, ${counts.noise} within noise` : ''} ${against}`;
+  const parts: string[] = [];
+  parts.push(`Candidate ${md(r.candidate.name, 80)} (${mdCode(r.candidate.id.slice(0, 12))})${r.baseline ? ` vs ${md(r.baseline.name, 80)}` : ''}.`);
+  if (r.regressions.length) parts.push(`**Regressed (gated):** ${r.regressions.map((k) => mdCode(k, 80)).join(', ')}`);
+  for (const note of r.notes) parts.push(`> ${md(note, 400)}`);
+  parts.push(metricTable(r.metrics, options));
+  if (r.noise) {
+    const z = r.noise;
+    parts.push(
+      details(
+        'Noise estimate from per-example predictions',
+        `Accuracy on ${z.shared} shared examples: ${num(z.baselineAccuracy)} → ${num(z.candidateAccuracy)} (${signed(z.delta)}). ` +
+          `Paired bootstrap ${Math.round(z.ci.confidence * 100)}% CI of the change: ${signed(z.ci.low)} … ${signed(z.ci.high)} (${z.ci.resamples} resamples, seed ${z.ci.seed}). ` +
+          `McNemar (${z.mcnemar.method === 'exact' ? 'exact binomial' : 'χ² with continuity correction'}): ${z.mcnemar.baselineOnly} examples only the baseline got right, ${z.mcnemar.candidateOnly} only the candidate; p = ${num(z.mcnemar.pValue, 3)}.` +
+          (z.unmatched ? ` ${z.unmatched} examples were not in both files and were left out.` : '') +
+          (r.withinNoise.length ? `\n\nWithin noise: ${r.withinNoise.map((k) => mdCode(k, 80)).join(', ')}.` : ''),
+      ),
+    );
+  }
+  const curves = curveTable(r.metrics);
+  if (curves) parts.push(details('Training curves (candidate vs baseline, shared scale)', curves));
+  return { id: 'compare', kind: 'model', outcome: r.outcome, headline, body: parts.join('\n\n') };
+}
+
+/** A sweep's ranking (several candidate runs): the best is the one compared. */
+export function sweepTable(ranking: { metric: string; direction: string; ranked: Array<{ id: string; name: string; value: number | null; rank: number }> }, limit = 20): string {
+  const rows = ranking.ranked.slice(0, limit).map((r) => `| ${r.rank} | ${md(r.name, 60)} | ${mdCode(r.id.slice(0, 12))} | ${num(r.value)} |`);
+  const more = ranking.ranked.length > limit ? `\n\n_${ranking.ranked.length - limit} more runs._` : '';
+  return `Sweep of ${ranking.ranked.length} runs ranked by ${mdCode(ranking.metric, 80)} (${ranking.direction} is better):\n\n| rank | run | id | ${md(ranking.metric, 40)} |\n| ---: | --- | --- | ---: |\n${rows.join('\n')}${more}`;
+}
+
+/** data-schema-validate's result (validate.json). */
+export function validateSection(result: unknown): ReportSection {
+  const r = obj(result);
+  const totals = obj(r.totals);
+  const outcome = asOutcome(r.outcome);
+  const total = n(totals.total) ?? 0;
+  const headline = `${total ? `${total} violation${total === 1 ? '' : 's'}` : 'no violations'} in ${md(r.file ?? 'the data', 80)}${n(r.rows) !== null ? ` (${r.rows} rows)` : ''}`;
+  const parts: string[] = [];
+  const checks = arr(r.tableChecks).filter((c) => obj(c).outcome !== 'pass');
+  if (checks.length) parts.push(`| check | outcome | detail |\n| --- | --- | --- |\n${checks.slice(0, 20).map((c) => `| ${md(c.check, 60)} | ${md(c.outcome, 10)} | ${md(c.message, 200)} |`).join('\n')}`);
+  const violations = arr(r.violations).slice(0, 50);
+  if (violations.length) {
+    const rows = violations.map((v) => `| ${n(v.line) ?? '–'} | ${md(v.field, 60)} | ${md(v.constraint, 40)} | ${md(v.message, 160)}${v.tolerated ? ' (tolerated)' : ''} |`);
+    parts.push(details(`${violations.length} of ${total} violations`, `| line | field | constraint | detail |\n| ---: | --- | --- | --- |\n${rows.join('\n')}`, outcome === 'fail'));
+  }
+  return { id: 'validate', kind: 'data', outcome, headline, body: parts.join('\n\n') };
+}
+
+/** A Mermaid bar/line chart of reference vs current shares per bin for one drifted column. */
+export function driftChart(column: unknown): string {
+  const c = obj(column);
+  const h = obj(c.histogram);
+  const labels = arr(h.labels).slice(0, 20);
+  const ref = arr(h.reference).slice(0, labels.length).map((x) => (n(x) ?? 0) * 100);
+  const cur = arr(h.current).slice(0, labels.length).map((x) => (n(x) ?? 0) * 100);
+  if (!labels.length || ref.length !== labels.length || cur.length !== labels.length) return '';
+  const max = Math.max(1, ...ref, ...cur);
+  const list = (xs: number[]) => xs.map((x) => String(Number(x.toFixed(2)))).join(', ');
+  return [
+    '```mermaid',
+    'xychart-beta',
+    `    title "${mermaidLabel(c.column)}: reference (bars) vs current (line), % of rows"`,
+    `    x-axis [${labels.map((l) => `"${mermaidLabel(l)}"`).join(', ')}]`,
+    `    y-axis "% of rows" 0 --> ${Math.ceil(max * 1.1)}`,
+    `    bar [${list(ref)}]`,
+    `    line [${list(cur)}]`,
+    '```',
+  ].join('\n');
+}
+
+/** distribution-check's result (drift.json). */
+export function driftSection(result: unknown): ReportSection {
+  const r = obj(result);
+  const columns = arr(r.columns).map(obj);
+  const drifted = columns.filter((c) => c.drifted === true);
+  const compared = columns.filter((c) => c.test !== 'none').length;
+  const headline = `${drifted.length} of ${compared} columns drifted${n(r.driftShare) !== null ? ` (share ${(r.driftShare * 100).toFixed(1)}%)` : ''}`;
+  const parts: string[] = [];
+  if (drifted.length) {
+    const rows = drifted.slice(0, 30).map((c) => `| ${md(c.column, 60)} | ${md(c.kind, 12)} | ${md(c.test, 16)} | ${num(n(c.psi))} | ${num(n(c.jensenShannon))} |`);
+    parts.push(`| drifted column | kind | decided by | PSI | JS (base 2) |\n| --- | --- | --- | ---: | ---: |\n${rows.join('\n')}`);
+    const charts = drifted.slice(0, 5).map(driftChart).filter(Boolean);
+    if (charts.length) parts.push(details('Distributions of the drifted columns', charts.join('\n\n')));
+  }
+  for (const t of arr(obj(r.target).checks).map(obj).filter((t) => t.outcome !== 'pass')) parts.push(`> target ${md(t.check, 40)}: ${md(t.message, 200)}`);
+  for (const note of arr(r.notes).slice(0, 5)) parts.push(`> ${md(note, 300)}`);
+  return { id: 'drift', kind: 'data', outcome: asOutcome(r.outcome), headline, body: parts.join('\n\n') };
+}
+
+/** train-and-log's result (train.json: the run record). */
+export function trainSection(result: unknown): ReportSection {
+  const r = obj(result);
+  const status = typeof r.status === 'string' ? r.status : 'UNKNOWN';
+  const outcome: Outcome = status === 'FINISHED' ? 'pass' : 'fail';
+  const seconds = n(r.endTime) !== null && n(r.startTime) !== null ? ` in ${((r.endTime - r.startTime) / 1000).toFixed(1)} s` : '';
+  const headline = `run ${md(r.name ?? '', 60)} ${md(status.toLowerCase(), 12)}${seconds}${n(r.exitCode) !== null && r.exitCode !== 0 ? ` (exit ${r.exitCode})` : ''}`;
+  const rows: string[] = [];
+  for (const [key, points] of Object.entries(obj(r.metrics)).slice(0, 30)) {
+    if (key.startsWith('system/')) continue;
+    const values = arr(points).map((p) => n(obj(p).value)).filter((v): v is number => v !== null);
+    if (!values.length) continue;
+    rows.push(`| ${md(key, 60)} | ${num(values[values.length - 1])} | ${sparkline(values) || '–'} |`);
+  }
+  const parts = [`Run ${mdCode(String(r.id ?? '').slice(0, 32))}.`];
+  if (rows.length) parts.push(`| metric | last | curve |\n| --- | ---: | --- |\n${rows.join('\n')}`);
+  const params = Object.entries(obj(r.params)).slice(0, 40);
+  if (params.length) parts.push(details(`${params.length} params`, `| param | value |\n| --- | --- |\n${params.map(([k, v]) => `| ${md(k, 60)} | ${md(v, 120)} |`).join('\n')}`));
+  return { id: 'train', kind: 'model', outcome, headline, body: parts.join('\n\n') };
+}
+
+/** overfit-gate's result (gate.json). */
+export function gateSection(result: unknown): ReportSection {
+  const r = obj(result);
+  const assertions = arr(r.assertions).map(obj);
+  const failed = assertions.filter((a) => a.passed !== true);
+  const headline = failed.length ? `${failed.length} of ${assertions.length} assertions failed` : `all ${assertions.length} assertions hold`;
+  const rows = assertions.slice(0, 40).map((a) => `| ${a.passed === true ? 'pass' : '**fail**'} | ${mdCode(a.expression, 160)} | ${md(a.evaluated, 160)} |`);
+  return { id: 'gate', kind: 'model', outcome: asOutcome(r.outcome), headline, body: rows.length ? `| result | assertion | evaluated |\n| --- | --- | --- |\n${rows.join('\n')}` : '' };
+}
+
+/** Any other step's result: its outcome and, when it has one, a `summary` line. */
+export function genericSection(id: string, result: unknown): ReportSection {
+  const r = obj(result);
+  return { id, kind: SECTION_KIND[id] ?? 'model', outcome: asOutcome(r.outcome), headline: md(r.summary ?? r.outcome ?? 'done', 200), body: '' };
+}
+
+/** The section for a step's result file, by step id (validate, drift, train, gate, compare, other). */
+export function sectionFor(id: string, result: unknown): ReportSection {
+  switch (id) {
+    case 'validate':
+      return validateSection(result);
+    case 'drift':
+      return driftSection(result);
+    case 'train':
+      return trainSection(result);
+    case 'gate':
+      return gateSection(result);
+    case 'compare':
+      return compareSection(result as ComparisonResult);
+    default:
+      return genericSection(id, result);
+  }
+}
