@@ -1,2 +1,2 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{b as t}from"../chunks/chunk-PLLNMWDX.js";import"../chunks/chunk-XQTZ5SID.js";import"../chunks/chunk-X34QUMV5.js";import"../chunks/chunk-XU5NPQWZ.js";import{m as r}from"../chunks/chunk-AY57B4OH.js";import"../chunks/chunk-7SOMVUX7.js";await r(()=>t());
+import{b as t}from"../chunks/chunk-7I5ONKJT.js";import"../chunks/chunk-4AQHIVU5.js";import"../chunks/chunk-RUQECBMY.js";import"../chunks/chunk-HUIVBJ3T.js";import{a as r}from"../chunks/chunk-QIAYG46O.js";import"../chunks/chunk-HS3VDYP4.js";import"../chunks/chunk-5Q7J6P6K.js";import"../chunks/chunk-3LHRBKTG.js";await r(()=>t());

@@ -1,7 +1,0 @@
-import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as c}from"./chunk-QH4OZSBD.js";import{a as s}from"./chunk-C74FYDGI.js";import"./chunk-YOO5OEQO.js";import"./chunk-XB6E4TYD.js";import"./chunk-5OOXPKSZ.js";import"./chunk-ZOUWYLCH.js";import"./chunk-FDQOCFRA.js";import"./chunk-KON3ZX32.js";import"./chunk-GSZK6MMP.js";import"./chunk-XQTZ5SID.js";import"./chunk-X34QUMV5.js";import"./chunk-XU5NPQWZ.js";import"./chunk-6LRVI6TC.js";import"./chunk-MXKG3SNB.js";import"./chunk-6426Q2UV.js";import{e as a,g as o,o as r,r as i}from"./chunk-7SOMVUX7.js";var g={summary:"write a starting mlci.yml (and inferred schemas) by looking at the repository",usage:`
-usage: mlci init [--dir DIR] [--force] [--json]
-
-Finds data files (each gets an inferred Table Schema under schemas/), a reference dataset named like one
-(ref, reference, baseline), the training script (train.py, src/train.py, \u2026), params.yaml and a likely target
-column, and writes mlci.yml, checked by the same loader \`mlci run\` uses.`,async run(m){let{values:n,positionals:t}=i("init",m,{dir:{type:"string"},force:{type:"boolean"},json:{type:"boolean"}});if(t.length)throw a(`unexpected argument "${t[0]}"`);let e=await c({dir:n.dir??process.cwd(),force:n.force});if(n.json)s(e);else{r.info(`wrote ${e.file}${e.schemas.length?` and ${e.schemas.join(", ")}`:""}`);for(let l of e.notes)r.info(`note: ${l}`);r.info("next: review it, then `mlci run`")}return o.pass}};export{g as command};

@@ -1,0 +1,103 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DefaultArtifactClient } from '@actions/artifact';
+import { inputError, type Logger, silentLogger } from '@mlci/core';
+import type { RunRecord } from './run-record';
+import type { Store } from './store';
+
+/**
+ * Runs as workflow artifacts: the GitHub half of the store for runs. A run travels as one artifact named
+ * `mlci-run-<id>` holding `run.json` and the blobs of its artifacts (`blobs/<sha256>`), so a later job or
+ * workflow (compare-to-champion looking for main's newest run, promote-model on a tag) restores it whole and
+ * verified. Artifacts are retention-limited; registered models go to releases instead (packages/registry).
+ */
+/**
+ * Loaded on first use: @actions/github fixes its API root from GITHUB_API_URL when it is first imported, and the
+ * Azure SDK behind @actions/artifact is heavy; neither belongs on the path of a local `mlci` command.
+ */
+async function artifactClient(): Promise<DefaultArtifactClient> {
+  const { DefaultArtifactClient } = await import('@actions/artifact');
+  return new DefaultArtifactClient();
+}
+
+export const runArtifactName = (runId: string) => `mlci-run-${runId}`;
+
+export interface PublishRunOptions {
+  /** Days GitHub keeps the artifact (1..90). @default the repository's setting */
+  retentionDays?: number;
+  /** @default a new DefaultArtifactClient (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL from the job) */
+  client?: DefaultArtifactClient;
+  logger?: Logger;
+}
+
+/** True when this process runs in a job that can upload artifacts. */
+export const canPublishArtifacts = (env: NodeJS.ProcessEnv = process.env) => Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL);
+
+/** Uploads a run with its artifact blobs as `mlci-run-<id>`; returns the artifact id and size. */
+export async function publishRun(record: RunRecord, store: Store, options: PublishRunOptions = {}): Promise<{ name: string; id: number | undefined; size: number | undefined }> {
+  const staging = await mkdtemp(join(process.env.RUNNER_TEMP ?? tmpdir(), 'mlci-run-artifact-'));
+  try {
+    const files = [join(staging, 'run.json')];
+    await writeFile(files[0], JSON.stringify(record, null, 2));
+    await mkdir(join(staging, 'blobs'));
+    for (const sha of new Set(record.artifacts.map((a) => a.sha256))) {
+      const file = join(staging, 'blobs', sha);
+      await store.restoreBlob(sha, file);
+      files.push(file);
+    }
+    const client = options.client ?? (await artifactClient());
+    const name = runArtifactName(record.id);
+    const response = await client.uploadArtifact(name, files, staging, { retentionDays: options.retentionDays });
+    (options.logger ?? silentLogger).info(`uploaded run ${record.id} as artifact ${name} (${record.artifacts.length} files)`);
+    return { name, id: response.id, size: response.size };
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/** Where to find a run artifact. The API root is GITHUB_API_URL, as for every @actions client in a job. */
+export interface FetchRunOptions {
+  /** Token that can read the repository's artifacts (`actions: read`). */
+  token: string;
+  owner: string;
+  repo: string;
+  /** The workflow run that uploaded the artifact. */
+  workflowRunId: number;
+  /** The run id (the artifact is `mlci-run-<id>`); the only `mlci-run-*` artifact of that workflow run when omitted. */
+  runId?: string;
+  client?: DefaultArtifactClient;
+}
+
+/**
+ * Downloads a run artifact and imports it into `store`: every blob is stored by hash and must hash to its
+ * name (a tampered artifact is refused), then the run record is written. Returns the record.
+ */
+export async function fetchRun(store: Store, options: FetchRunOptions): Promise<RunRecord> {
+  const client = options.client ?? (await artifactClient());
+  const findBy = { token: options.token, repositoryOwner: options.owner, repositoryName: options.repo, workflowRunId: options.workflowRunId };
+  let name = options.runId ? runArtifactName(options.runId) : undefined;
+  if (!name) {
+    const { artifacts } = await client.listArtifacts({ findBy });
+    const runs = artifacts.filter((a) => a.name.startsWith('mlci-run-'));
+    if (runs.length === 0) throw inputError(`workflow run ${options.workflowRunId} has no mlci-run-* artifact`, { hint: 'the run must be recorded by train-and-log in that workflow' });
+    name = runs[runs.length - 1].name;
+  }
+  const { artifact } = await client.getArtifact(name, { findBy });
+  const dir = await mkdtemp(join(tmpdir(), 'mlci-run-download-'));
+  try {
+    await client.downloadArtifact(artifact.id, { path: dir, findBy });
+    const record = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RunRecord;
+    for (const sha of new Set(record.artifacts.map((a) => a.sha256))) {
+      const stored = await store.putBlob({ path: join(dir, 'blobs', sha) });
+      if (stored.sha256 !== sha) throw inputError(`artifact ${name}: blob ${sha} does not match its hash (got ${stored.sha256})`, { hint: 'the artifact was modified after upload; do not trust it' });
+    }
+    await store.putRun(record).catch((error) => {
+      // The same finished run already stored (fetched before) is fine; anything else is not.
+      if (!/already|immutable|exists/i.test(String(error?.message))) throw error;
+    });
+    return record;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,49 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalStore } from '@mlci/store';
+import { fetchRun } from '@mlci/store/github';
+import { startEmulator, type Emulator } from '../github-emulator/index';
+import { runAction } from '../harness/runner';
+
+let emulator: Emulator;
+const savedApiUrl = process.env.GITHUB_API_URL;
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0 });
+  // @actions/artifact finds other runs' artifacts through @actions/github, which reads GITHUB_API_URL as a job does.
+  process.env.GITHUB_API_URL = emulator.url;
+});
+afterAll(async () => {
+  process.env.GITHUB_API_URL = savedApiUrl;
+  await emulator?.stop();
+});
+
+describe('runs as workflow artifacts', () => {
+  it('train-and-log uploads the run with its files, and another job restores it verified', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'mlci-ws-'));
+    // A training command in plain Node: metrics through MLCI_METRICS_FILE, a model file as an artifact.
+    writeFileSync(
+      join(workspace, 'train.mjs'),
+      `import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+for (let step = 0; step < 3; step++) appendFileSync(process.env.MLCI_METRICS_FILE, JSON.stringify({ key: 'loss', value: 1 / (step + 1), step }) + '\\n');
+mkdirSync('model', { recursive: true });
+writeFileSync('model/weights.bin', 'w'.repeat(1000));
+`,
+    );
+    const env = emulator.jobEnv();
+    const run = await runAction('train-and-log', { workspace, env, inputs: { command: `["${process.execPath}", "train.mjs"]`, artifacts: 'model', 'system-metrics-interval': '0' } });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    const runId = run.outputs['run-id'];
+    expect(run.outputs.artifact).toBe(`mlci-run-${runId}`);
+    expect(emulator.conformance).toEqual([]);
+
+    const elsewhere = new LocalStore({ root: mkdtempSync(join(tmpdir(), 'mlci-store-')) });
+    const record = await fetchRun(elsewhere, { token: 'ghs_test_write', owner: 'octo-org', repo: 'octo-repo', workflowRunId: Number(env.GITHUB_RUN_ID) });
+    expect(record.id).toBe(runId);
+    expect(record.metrics.loss.map((p) => p.value)).toEqual([1, 0.5, 1 / 3]);
+    const weights = record.artifacts.find((a) => a.path.endsWith('weights.bin'))!;
+    expect(Buffer.from(await elsewhere.getBlob(weights.sha256)).toString()).toBe('w'.repeat(1000));
+    expect((await elsewhere.getRun(runId)).status).toBe('FINISHED');
+  });
+});
