@@ -101,7 +101,7 @@ describe('mlci serve: MLflow scoring protocol', () => {
     expect((await invoke(classifier.url, '{}', 'application/json; charset=latin-1')).status).toBe(415);
     const missing = await fetch(classifier.url + '/predict');
     expect(missing.status).toBe(404);
-    expect((await missing.json()).message).toMatch(/POST \/invocations/);
+    expect(((await missing.json()) as { message: string }).message).toMatch(/POST \/invocations/);
     expect((await fetch(classifier.url + '/invocations')).status).toBe(405);
   });
 
