@@ -8,6 +8,7 @@
  * `maxAttempts` times with a short random pause. A racing first run can create a second comment: every
  * writer keeps the oldest (by created_at, then id), merges the others' sections into it and deletes them.
  */
+import { MlciError } from '@mlci/core';
 import type { GitHubClient } from '@mlci/core/github';
 import { isReport, mergeSections, parseSections, renderReport, toStored, type RenderReportOptions, type StoredSection } from './comment';
 import type { ReportSection } from './render-sections';
@@ -24,6 +25,12 @@ export interface UpsertReportOptions extends RenderReportOptions {
   maxAttempts?: number;
   /** Upper bound of the random pause between rounds, in ms. @default 400 */
   jitterMs?: number;
+  /**
+   * Pause after a write before re-reading to verify it, in ms (0..60,000). Another job's write that was in
+   * flight when ours landed shows up within this time; a longer pause catches slower racers.
+   * @default 1000
+   */
+  settleMs?: number;
 }
 
 export interface UpsertReportResult {
@@ -65,6 +72,8 @@ export async function upsertReport(options: UpsertReportOptions): Promise<Upsert
   const mine = options.sections.map(toStored);
   const maxAttempts = Math.min(20, Math.max(1, options.maxAttempts ?? 5));
   const jitter = options.jitterMs ?? 400;
+  const settle = Math.min(60_000, Math.max(0, options.settleMs ?? 1000));
+  let wrote = false;
   const removedDuplicates: number[] = [];
   /** Every section seen in any round: a section never disappears unless it is replaced. */
   let seen: StoredSection[] = [];
@@ -73,7 +82,9 @@ export async function upsertReport(options: UpsertReportOptions): Promise<Upsert
 
   // Round r reads (and verifies round r-1's write), then writes; the round after the last write only verifies.
   for (let attempt = 1; ; attempt++) {
+    if (wrote) await sleep(settle);
     if (attempt > 2) await sleep(Math.floor(Math.random() * jitter));
+    wrote = false;
     const comments = await findReportComments(client, owner, repo, issueNumber, key);
     const [primary, ...duplicates] = comments;
 
@@ -100,11 +111,13 @@ export async function upsertReport(options: UpsertReportOptions): Promise<Upsert
       const created = await client.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });
       written = { id: created.data.id, body, truncated };
       action = 'created';
+      wrote = true;
     } else {
       if (primary.body !== body) {
         try {
           await client.rest.issues.updateComment({ owner, repo, comment_id: primary.id, body });
           if (action !== 'created') action = 'updated';
+          wrote = true;
         } catch (error) {
           if (!is404(error)) throw error; // deleted by a racing writer: the next round finds the survivor
         }
@@ -114,11 +127,14 @@ export async function upsertReport(options: UpsertReportOptions): Promise<Upsert
         try {
           await client.rest.issues.deleteComment({ owner, repo, comment_id: d.id });
           removedDuplicates.push(d.id);
+          wrote = true;
         } catch (error) {
           if (!is404(error)) throw error; // another writer removed it first
         }
       }
     }
   }
-  throw new Error(`the report comment on #${issueNumber} kept changing under us: gave up after ${maxAttempts} attempts (another job may be rewriting it)`);
+  throw new MlciError('remote', `the report comment on #${issueNumber} kept changing under us: gave up after ${maxAttempts} attempts`, {
+    hint: 'another job may be rewriting it in a loop; rerun this job, or raise max-attempts',
+  });
 }
