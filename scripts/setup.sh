@@ -6,4 +6,7 @@ npm ci --no-audit --no-fund
 # Python peers: mlflow's own client and server judge mlci's MLflow compatibility; scikit-learn trains the examples.
 python3 -m pip install --quiet --disable-pip-version-check mlflow scikit-learn
 # nektos/act runs workflows-examples/ end to end against the GitHub emulator (test/workflows); about 2 min to build.
-if command -v go >/dev/null; then GOFLAGS=-mod=mod go install github.com/nektos/act@v0.2.89; fi
+# A failed build is reported, not fatal: the workflow tests then say they were skipped and why.
+if command -v go >/dev/null; then
+  GOFLAGS=-mod=mod go install github.com/nektos/act@v0.2.89 || echo "warning: nektos/act did not build; workflow end-to-end tests will be skipped" >&2
+fi
