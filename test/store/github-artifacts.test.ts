@@ -46,4 +46,19 @@ writeFileSync('model/weights.bin', 'w'.repeat(1000));
     expect(Buffer.from(await elsewhere.getBlob(weights.sha256)).toString()).toBe('w'.repeat(1000));
     expect((await elsewhere.getRun(runId)).status).toBe('FINISHED');
   });
+
+  it('stores a snapshotted dataset once per repository: the second run uploads nothing', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'mlci-ws-'));
+    writeFileSync(join(workspace, 'data.csv'), 'x,y\n1,2\n3,4\n');
+    writeFileSync(join(workspace, 'train.mjs'), `console.log('trained')\n`);
+    const inputs = { command: `["${process.execPath}", "train.mjs"]`, data: 'data.csv', snapshot: 'true', 'system-metrics-interval': '0' };
+    const first = await runAction('train-and-log', { workspace, env: emulator.jobEnv(), inputs });
+    expect(first.exitCode, first.stdout + first.stderr).toBe(0);
+    expect(first.outputs['datasets-uploaded']).toBe('1');
+    const second = await runAction('train-and-log', { workspace, env: emulator.jobEnv(), inputs });
+    expect(second.outputs['datasets-uploaded']).toBe('0');
+    const names = emulator.state.artifacts.map((a) => a.name).filter((n) => n.startsWith('mlci-data-'));
+    expect(names).toHaveLength(1);
+    expect(emulator.conformance).toEqual([]);
+  });
 });

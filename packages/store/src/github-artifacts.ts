@@ -101,3 +101,48 @@ export async function fetchRun(store: Store, options: FetchRunOptions): Promise<
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+export const datasetArtifactName = (sha256: string) => `mlci-data-${sha256}`;
+
+export interface PublishDatasetsOptions {
+  /** Token with `actions: read`, to ask whether the repository already holds a dataset. */
+  token: string;
+  owner: string;
+  repo: string;
+  /** REST API root. @default $GITHUB_API_URL */
+  baseUrl?: string;
+  retentionDays?: number;
+  client?: DefaultArtifactClient;
+  logger?: Logger;
+}
+
+/**
+ * Stores each snapshotted dataset of a run once per repository, as an artifact named by its SHA-256: when a
+ * live (unexpired) artifact of that name exists in any workflow run, nothing is uploaded, so an unchanged
+ * dataset costs no upload however many runs use it. Returns what was uploaded and what was already there.
+ */
+export async function publishDatasets(record: RunRecord, store: Store, options: PublishDatasetsOptions): Promise<{ uploaded: string[]; existing: string[] }> {
+  const { createGitHubClient } = await import('@mlci/core/github');
+  const github = createGitHubClient({ token: options.token, baseUrl: options.baseUrl ?? process.env.GITHUB_API_URL, logger: options.logger });
+  const uploaded: string[] = [];
+  const existing: string[] = [];
+  for (const dataset of record.lineage.datasets.filter((d) => d.snapshot)) {
+    const name = datasetArtifactName(dataset.sha256);
+    const { data } = await github.rest.actions.listArtifactsForRepo({ owner: options.owner, repo: options.repo, name, per_page: 1 });
+    if (data.artifacts.some((a) => !a.expired)) {
+      existing.push(dataset.sha256);
+      continue;
+    }
+    const staging = await mkdtemp(join(process.env.RUNNER_TEMP ?? tmpdir(), 'mlci-data-artifact-'));
+    try {
+      const file = join(staging, dataset.sha256);
+      await store.restoreBlob(dataset.sha256, file);
+      const client = options.client ?? (await artifactClient());
+      await client.uploadArtifact(name, [file], staging, { retentionDays: options.retentionDays });
+      uploaded.push(dataset.sha256);
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+  }
+  return { uploaded, existing };
+}

@@ -1,7 +1,0 @@
-import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as c}from"./chunk-DNKWPV7F.js";import{a as s}from"./chunk-C74FYDGI.js";import"./chunk-DMJ7MUQ6.js";import"./chunk-ECB6355T.js";import"./chunk-5OOXPKSZ.js";import"./chunk-XNR3JNJM.js";import"./chunk-EAOXHFXD.js";import"./chunk-JNB2Q6VH.js";import"./chunk-3OK67AHT.js";import"./chunk-4AQHIVU5.js";import"./chunk-RUQECBMY.js";import"./chunk-HUIVBJ3T.js";import"./chunk-37ZTT5PQ.js";import"./chunk-ES422XHA.js";import"./chunk-XZPRDUCB.js";import{b as a,d as o,l as r,o as i}from"./chunk-5Q7J6P6K.js";import"./chunk-3LHRBKTG.js";var g={summary:"write a starting mlci.yml (and inferred schemas) by looking at the repository",usage:`
-usage: mlci init [--dir DIR] [--force] [--json]
-
-Finds data files (each gets an inferred Table Schema under schemas/), a reference dataset named like one
-(ref, reference, baseline), the training script (train.py, src/train.py, \u2026), params.yaml and a likely target
-column, and writes mlci.yml, checked by the same loader \`mlci run\` uses.`,async run(m){let{values:n,positionals:t}=i("init",m,{dir:{type:"string"},force:{type:"boolean"},json:{type:"boolean"}});if(t.length)throw a(`unexpected argument "${t[0]}"`);let e=await c({dir:n.dir??process.cwd(),force:n.force});if(n.json)s(e);else{r.info(`wrote ${e.file}${e.schemas.length?` and ${e.schemas.join(", ")}`:""}`);for(let l of e.notes)r.info(`note: ${l}`);r.info("next: review it, then `mlci run`")}return o.pass}};export{g as command};
