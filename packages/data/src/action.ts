@@ -23,7 +23,8 @@ export async function runValidateAction(): Promise<void> {
   const file = isAbsolute(data) ? relative(workspace, data) : data;
   const failing = result.violations.filter((v) => !v.tolerated);
   for (const v of failing.slice(0, maxAnnotations)) {
-    core.error(`row ${v.row}, ${v.field}: ${v.message} [${v.constraint}]`, { title: 'mlci data-schema-validate', file, startLine: v.line });
+    // Parquet has no lines to point at (its `line` is the row number): annotate the file, name the row.
+    core.error(`row ${v.row}, ${v.field}: ${v.message} [${v.constraint}]`, { title: 'mlci data-schema-validate', file, startLine: result.format === 'parquet' ? undefined : v.line });
   }
   for (const t of result.tableChecks.filter((c) => c.outcome === 'fail')) core.error(`${t.check}: ${t.message}`, { title: 'mlci data-schema-validate', file });
   const notAnnotated = Math.max(0, result.totals.total - Math.min(failing.length, maxAnnotations));
