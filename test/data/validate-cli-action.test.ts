@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync, readFileSync, copyFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../harness/cli';
 import { repoRoot, runAction } from '../harness/runner';
@@ -170,6 +171,23 @@ describe('data-schema-validate action', () => {
     const violationRow = run.summary.split('\n').find((l) => l.startsWith('| 2 |'));
     expect(violationRow?.split(' | ')).toHaveLength(5);
     expect(run.annotations.find((a) => a.level === 'error')?.properties).toMatchObject({ file: 'data.csv', line: '2' });
+  });
+
+  it('validates Parquet and annotates the file without a line (Parquet has none)', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'mlci-ws-'));
+    const buffer = parquetWriteBuffer({
+      columnData: [
+        { name: 'id', data: Int32Array.from([1, 2, 3]), type: 'INT32' },
+        { name: 'species', data: ['setosa', 'rose', 'virginica'], type: 'STRING' },
+      ],
+    });
+    writeFileSync(join(workspace, 'data.parquet'), new Uint8Array(buffer));
+    writeFileSync(join(workspace, 'schema.json'), JSON.stringify({ fields: [{ name: 'id', type: 'integer' }, { name: 'species', constraints: { enum: ['setosa', 'virginica'] } }] }));
+    const run = await runAction('data-schema-validate', { workspace, inputs: { data: 'data.parquet', schema: 'schema.json' } });
+    expect(run.outputs).toMatchObject({ outcome: 'fail', rows: '3', violations: '1' });
+    const error = run.annotations.find((a) => a.level === 'error' && a.properties.file === 'data.parquet');
+    expect(error?.message).toContain('row 2, species');
+    expect(error?.properties.line).toBeUndefined();
   });
 
   it('writes its result to $RUNNER_TEMP/mlci/results/validate.json', async () => {
