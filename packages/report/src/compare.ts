@@ -107,6 +107,10 @@ export interface ComparisonResult {
   /** Plain sentences about what could not be compared. May quote metric names: escape when rendering. */
   notes: string[];
   noise: NoiseEstimate | null;
+  /** Id of the run compared (the best of a sweep). Set by `compareJob`. */
+  bestRun?: string;
+  /** A sweep's ranking, when several candidates were given. Set by `compareJob`. */
+  sweep?: { metric: string; direction: Direction; ranked: Array<{ id: string; name: string; value: number | null; rank: number }>; best: string | null };
 }
 
 function curve(points: MetricPoint[] | undefined, max: number): number[] | null {

@@ -11,3 +11,5 @@ export * from './comment';
 export * from './comment-sticky';
 export * from './publish';
 export * from './pull-request';
+export * from './compare-job';
+export * from './render-terminal';

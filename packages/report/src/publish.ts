@@ -42,6 +42,8 @@ export interface PublishOptions extends RenderReportOptions {
   notice?: (message: string) => void;
   /** Read-merge-write rounds for the comment. @default 5 */
   maxAttempts?: number;
+  /** Pause before verifying a write, in ms (see UpsertReportOptions.settleMs). @default 1000 */
+  settleMs?: number;
 }
 
 export interface PublishResult {

@@ -135,6 +135,7 @@ export function compareSection(r: ComparisonResult, options: MetricTableOptions 
   parts.push(`Candidate ${md(r.candidate.name, 80)} (${mdCode(r.candidate.id.slice(0, 12))})${r.baseline ? ` vs ${md(r.baseline.name, 80)}` : ''}.`);
   if (r.regressions.length) parts.push(`**Regressed (gated):** ${r.regressions.map((k) => mdCode(k, 80)).join(', ')}`);
   for (const note of r.notes) parts.push(`> ${md(note, 400)}`);
+  if (r.sweep && r.sweep.ranked.length > 1) parts.push(sweepTable(r.sweep));
   parts.push(metricTable(r.metrics, options));
   if (r.noise) {
     const z = r.noise;

@@ -1,0 +1,123 @@
+/**
+ * A whole comparison from a run store: resolve the candidate run(s) and the baseline, load per-example
+ * predictions where the runs logged them, rank a sweep, compare. What `mlci compare` and the
+ * compare-to-champion action both call.
+ */
+import { inputError } from '@mlci/core';
+import type { Store } from '@mlci/store';
+import { compareRuns, type BaselineRef, type ComparisonResult, type RunLike } from './compare';
+import { championBaseline, mainBaseline, type BaselineLookup, type ChampionLike } from './compare-baseline';
+import { estimateNoise, type Prediction } from './compare-noise';
+import { PREDICTIONS_ARTIFACT, parsePredictions } from './compare-predictions';
+import type { MetricSpec } from './compare-spec';
+import { rankRuns } from './compare-sweep';
+
+type RunStore = Pick<Store, 'getRun' | 'listRuns' | 'getBlob'>;
+
+export interface CompareJobOptions {
+  /** Where runs (and their predictions artifacts) are read. */
+  store: RunStore;
+  /** Candidate runs: ids, prefixes, names or `latest`. Several: a sweep, ranked by `primary`. At least one. */
+  candidates: Array<string | RunLike>;
+  /**
+   * The baseline: a run (id, prefix, name, `latest`), `main` (newest finished run on the default branch),
+   * `champion` (the registry's champion of `model`), or a run object. Absent: none (metrics shown alone).
+   * A baseline that cannot be found is a note in the result, never an error.
+   */
+  baseline?: string | RunLike | null;
+  /** Model name in the registry, for `baseline: 'champion'`. */
+  model?: string;
+  /** Looks up the champion of a model (the registry's getChampion); absent: "no registry". */
+  champion?: (model: string) => Promise<ChampionLike | null>;
+  /** Default branch for `baseline: 'main'`. @default 'main' */
+  defaultBranch?: string;
+  /** Declared metrics (directions, thresholds). @default {} */
+  metrics?: Record<string, MetricSpec>;
+  /** The metric a sweep is ranked by. @default the first declared metric with a direction, else the first shared metric with one */
+  primary?: string;
+  /** Per-example predictions given directly (otherwise read from the runs' `predictions.*` artifacts). */
+  predictions?: { candidate?: Prediction[]; baseline?: Prediction[] };
+}
+
+async function resolveRun(store: RunStore, ref: string | RunLike): Promise<RunLike> {
+  if (typeof ref !== 'string') return ref;
+  if (ref === 'latest') {
+    const [newest] = await store.listRuns({ limit: 1 });
+    if (!newest) throw inputError('no runs recorded yet, so there is no `latest`', { hint: 'record one with `mlci train -- COMMAND`' });
+    return newest;
+  }
+  return store.getRun(ref);
+}
+
+/** The run's predictions artifact (predictions.csv / .jsonl), parsed; null when it logged none. */
+export async function runPredictions(store: Pick<Store, 'getBlob'>, run: RunLike): Promise<Prediction[] | null> {
+  const artifact = (run.artifacts ?? []).find((a) => PREDICTIONS_ARTIFACT.test(a.path));
+  if (!artifact) return null;
+  const bytes = await store.getBlob(artifact.sha256);
+  return parsePredictions(Buffer.from(bytes).toString('utf8'), `${run.id.slice(0, 8)}:${artifact.path}`);
+}
+
+function firstRankable(runs: RunLike[], metrics: Record<string, MetricSpec>): string | null {
+  for (const [key, spec] of Object.entries(metrics)) if ((spec.direction ?? 'x') !== 'neutral') return key;
+  const keys = Object.keys(runs[0]?.metrics ?? {}).filter((k) => !k.startsWith('system/') && runs.every((r) => r.metrics[k]?.length)).sort();
+  return keys.find((k) => /acc|f1|auc|loss|error|mse|mae|rmse|r2|precision|recall/i.test(k)) ?? null;
+}
+
+async function findBaseline(options: CompareJobOptions, candidates: RunLike[]): Promise<BaselineLookup> {
+  const b = options.baseline;
+  if (b === undefined || b === null) return { baseline: null, notes: [] };
+  if (typeof b !== 'string') return { baseline: { run: b, source: 'run', label: `run ${b.name}` }, notes: [] };
+  if (b === 'main') return mainBaseline(options.store, { branch: options.defaultBranch, exclude: candidates.map((c) => c.id) });
+  if (b === 'champion') {
+    if (!options.model) return { baseline: null, notes: ['no model name given, so no champion to compare with (set `model`)'] };
+    if (!options.champion) return { baseline: null, notes: [`no champion yet: there is no model registry to look up "${options.model}" in`] };
+    return championBaseline(await options.champion(options.model), options.store, options.model);
+  }
+  try {
+    const run = await resolveRun(options.store, b);
+    return { baseline: { run, source: 'run', label: `run ${run.name}` }, notes: [] };
+  } catch (error) {
+    return { baseline: null, notes: [`baseline run "${b}" not found: ${(error as Error).message.split('\n')[0]}`] };
+  }
+}
+
+/** Resolves, ranks and compares (see CompareJobOptions). Throws only for candidates that cannot be found. */
+export async function compareJob(options: CompareJobOptions): Promise<ComparisonResult> {
+  if (!options.candidates.length) throw inputError('no candidate run to compare', { hint: 'name a run id, `latest`, or several runs of a sweep' });
+  const runs = await Promise.all(options.candidates.map((c) => resolveRun(options.store, c)));
+  const metrics = options.metrics ?? {};
+  const notes: string[] = [];
+  let best = runs[0];
+  let sweep: ComparisonResult['sweep'];
+  if (runs.length > 1) {
+    const primary = options.primary ?? firstRankable(runs, metrics);
+    if (primary) {
+      const spec = metrics[primary];
+      try {
+        sweep = rankRuns(runs, primary, spec?.direction);
+        if (sweep.best) best = runs.find((r) => r.id === sweep!.best)!;
+        else notes.push(`no candidate logged "${primary}": the first run is compared`);
+      } catch (error) {
+        notes.push(`${(error as Error).message}: the first run is compared`);
+      }
+    } else notes.push(`${runs.length} candidate runs but no metric to rank them by: declare one; the first run is compared`);
+  }
+  const lookup = await findBaseline(options, runs);
+  notes.push(...lookup.notes);
+  const baseline = lookup.baseline?.run ?? null;
+  let noise = null;
+  if (baseline) {
+    const cand = options.predictions?.candidate ?? (await runPredictions(options.store, best).catch(() => null));
+    const base = options.predictions?.baseline ?? (await runPredictions(options.store, baseline).catch(() => null));
+    if (cand && base) noise = estimateNoise(base, cand);
+    else if (cand || base) notes.push('only one of the two runs logged per-example predictions, so no change can be told apart from noise');
+  }
+  const ref: Omit<BaselineRef, 'id' | 'name'> | undefined = lookup.baseline ? { source: lookup.baseline.source, label: lookup.baseline.label } : undefined;
+  const result = compareRuns(best, baseline, { metrics, noise, baselineRef: ref });
+  // compareRuns says "no baseline" itself; the lookup's note says why, so keep that one first.
+  if (!baseline && lookup.notes.length) result.notes = result.notes.filter((n) => !n.startsWith('no baseline to compare with'));
+  result.notes.unshift(...notes);
+  result.bestRun = best.id;
+  if (sweep) result.sweep = sweep;
+  return result;
+}
