@@ -1,8 +1,5 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { EXIT, MlciError, colour, numberFlag, parseFlags, stderrLogger, usageError } from '@mlci/core';
-import { serveModel, type ModelResolver } from '@mlci/serve';
+import { EXIT, colour, numberFlag, parseFlags, stderrLogger, usageError } from '@mlci/core';
+import { projectResolvers, serveModel } from '@mlci/serve';
 import { printJson, type Command } from '../command';
 
 const usage = `
@@ -49,52 +46,6 @@ const flags = {
   json: { type: 'boolean' },
 } as const;
 
-/** NAME@ALIAS / NAME@vX.Y.Z: a verified download of the registry version into a temporary directory. */
-function registryResolver(projectDir: string): ModelResolver {
-  return async (ref) => {
-    if (!/^[^@/\\]+@[^@/\\]+$/.test(ref)) return null;
-    const { openRegistry, downloadVersion } = await import('@mlci/registry');
-    const { registry } = await openRegistry({ backend: 'local', projectDir });
-    const to = await mkdtemp(join(tmpdir(), 'mlci-serve-'));
-    const cleanup = () => rm(to, { recursive: true, force: true });
-    try {
-      const result = await downloadVersion(registry, ref, join(to, 'version'));
-      const modelDir = modelDirOf(result.files.map((f) => f.path), result.to);
-      return { dir: modelDir, ref, source: 'registry', version: result.version, cleanup };
-    } catch (error) {
-      await cleanup();
-      throw error;
-    }
-  };
-}
-
-/** RUN (id, prefix or name): the run's model/ artifacts restored from the store, each verified by hash. */
-function runResolver(projectDir: string): ModelResolver {
-  return async (ref) => {
-    const { projectStore } = await import('@mlci/store');
-    const store = projectStore(projectDir);
-    const run = await store.getRun(ref).catch((error) => {
-      if (error instanceof MlciError && error.kind === 'input') return null;
-      throw error;
-    });
-    if (!run) return null;
-    const files = run.artifacts.filter((a) => a.path.startsWith('model/'));
-    if (!files.length) throw usageError(`run ${run.id} has no model artifacts under model/`, 'log the model with mlflow.<flavor>.log_model(..., name="model")');
-    const to = await mkdtemp(join(tmpdir(), 'mlci-serve-'));
-    for (const f of files) {
-      await mkdir(dirname(join(to, f.path)), { recursive: true });
-      await store.restoreBlob(f.sha256, join(to, f.path));
-    }
-    return { dir: join(to, 'model'), ref, source: 'run', version: run.id, cleanup: () => rm(to, { recursive: true, force: true }) };
-  };
-}
-
-/** The directory holding MLmodel / predict.py / the .onnx file among downloaded paths (e.g. model/MLmodel). */
-function modelDirOf(paths: string[], root: string): string {
-  const marker = paths.find((p) => /(^|\/)(MLmodel|predict\.py)$/.test(p)) ?? paths.find((p) => p.endsWith('.onnx'));
-  return marker ? join(root, dirname(marker)) : root;
-}
-
 export const command: Command = {
   summary: 'serve a model over HTTP (MLflow scoring protocol, /metrics)',
   usage,
@@ -113,7 +64,7 @@ export const command: Command = {
       requestTimeoutMs: numberFlag('request-timeout', values['request-timeout'], 30_000, { min: 1 }),
       startTimeoutMs: numberFlag('start-timeout', values['start-timeout'], 120_000, { min: 1 }),
       logger: stderrLogger,
-      resolvers: [registryResolver(projectDir), runResolver(projectDir)],
+      resolvers: projectResolvers(projectDir),
     });
     const { server, info, model } = served;
     const ready = { url: server.url, port: server.port, host: server.host, loader: info.loader, runtime: info.runtime, model: model.dir, ref: served.resolved.ref, version: served.resolved.version ?? null };

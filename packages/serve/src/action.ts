@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as core from '@actions/core';
+import { booleanInput, numberInput, requiredInput, resultsDir, writeStepResult } from '@mlci/core/action';
+import { codeSpan, escapeMarkdown, markdownTable, usageError } from '@mlci/core';
+import { buildServeImage, type BuildServeImageResult } from './image/build';
+import { projectResolvers } from './resolvers';
+
+/** The bundled mlci beside this code: dist/ (this module runs from dist/chunks/ or dist/actions/). */
+function bundledDist(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 3; i++, dir = dirname(dir)) if (existsSync(join(dir, 'cli.js'))) return dir;
+  throw usageError('cannot find the bundled mlci (cli.js) beside the action', 'set the server-dist input to the directory holding cli.js');
+}
+
+/** The build-serve-image action's body (entry: actions/build-serve-image/src/index.ts). */
+export async function runBuildServeImage(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const builder = core.getInput('builder') || 'auto';
+  if (!['auto', 'docker', 'podman', 'none'].includes(builder)) throw usageError(`input "builder" must be auto, docker, podman or none, got "${builder}"`);
+  const project = core.getInput('project') || '.';
+  const buildArgs: Record<string, string> = {};
+  if (core.getInput('node-image')) buildArgs.NODE_IMAGE = core.getInput('node-image');
+  if (core.getInput('python-image')) buildArgs.PYTHON_IMAGE = core.getInput('python-image');
+  const result = await buildServeImage({
+    model: requiredInput('model'),
+    resolvers: projectResolvers(project),
+    image: core.getInput('image') || undefined,
+    modelVersion: core.getInput('model-version') || undefined,
+    commit: env.GITHUB_SHA,
+    serverDist: core.getInput('server-dist') ? resolve(core.getInput('server-dist')) : bundledDist(),
+    contextDir: core.getInput('context-dir') ? resolve(core.getInput('context-dir')) : join(resultsDir(), '..', 'serve-image-context'),
+    push: booleanInput('push', false),
+    builder: builder as 'auto',
+    buildArgs,
+    smokeRequests: numberInput('smoke-requests', 100),
+    smokeConcurrency: numberInput('smoke-concurrency', 4),
+    env,
+    logger: { info: core.info, warn: core.warning, error: core.error, debug: core.debug },
+    group: (name, body) => core.group(name, body),
+  });
+  const file = await writeStepResult('build-serve-image', result);
+  const { latencyMs } = result.smoke.load;
+  core.setOutput('image', result.tags[0]);
+  core.setOutput('tags', result.tags.join('\n'));
+  core.setOutput('digest', result.push.digest ?? '');
+  core.setOutput('container-tested', String(result.container.exercised));
+  core.setOutput('context-dir', result.context.dir);
+  core.setOutput('p50-ms', String(latencyMs.p50));
+  core.setOutput('p95-ms', String(latencyMs.p95));
+  core.setOutput('p99-ms', String(latencyMs.p99));
+  core.setOutput('result-file', file);
+  await core.summary.addRaw(summaryOf(result), true).write();
+}
+
+export function summaryOf(r: BuildServeImageResult): string {
+  const { load } = r.smoke;
+  const lines = [
+    `### Serving image: ${codeSpan(r.tags[0])}`,
+    '',
+    r.container.exercised
+      ? `Built and run with ${escapeMarkdown(r.container.builder)}; stopped by SIGTERM in ${r.container.stopSeconds} s (exit ${r.container.stopExitCode}).`
+      : `**Container step not exercised**: ${escapeMarkdown(r.container.reason)}`,
+    '',
+    markdownTable(
+      ['smoke test', 'requests', 'ok', 'p50 ms', 'p95 ms', 'p99 ms', 'req/s'],
+      [[escapeMarkdown(r.smoke.target), String(load.requests), String(load.ok), String(load.latencyMs.p50), String(load.latencyMs.p95), String(load.latencyMs.p99), String(load.throughput)]],
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+    '',
+    `Model ${codeSpan(r.model.ref)} (${escapeMarkdown(r.model.loader)}${r.model.version ? `, version ${codeSpan(r.model.version)}` : ''}); tags: ${r.tags.map(codeSpan).join(', ')}.`,
+    r.push.pushed
+      ? `Pushed: digest ${codeSpan(r.push.digest ?? 'unknown')}; SBOM ${r.push.sbom ? 'yes' : 'no'}, provenance ${r.push.provenance ? 'yes' : 'no'}${r.push.reason ? ` (${escapeMarkdown(r.push.reason)})` : ''}.`
+      : `Not pushed: ${escapeMarkdown(r.push.reason)}.`,
+  ];
+  return lines.join('\n') + '\n';
+}
