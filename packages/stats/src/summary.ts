@@ -1,5 +1,5 @@
 import { inputError } from '@mlci/core';
-import { openTable, type OpenTableOptions } from '@mlci/data';
+import { detachString, openTable, type OpenTableOptions } from '@mlci/data';
 import { QuantileSketch, type SketchState } from './sketch';
 
 /** Numeric columns keep their exact values up to this many (exact KS as scipy), then switch to the sketch. */
@@ -71,7 +71,8 @@ class ColumnAccumulator {
     const key = typeof raw === 'string' ? raw : typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
     const seen = this.counts.get(key);
     if (seen !== undefined) this.counts.set(key, seen + 1);
-    else if (this.counts.size < MAX_CATEGORIES) this.counts.set(key, 1);
+    // A new key outlives its batch: copy it, or a slice of a CSV chunk would pin the whole 1 MiB chunk.
+    else if (this.counts.size < MAX_CATEGORIES) this.counts.set(detachString(key), 1);
     else return;
     this.counted++;
   }
