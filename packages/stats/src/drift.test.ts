@@ -144,3 +144,13 @@ describe('high-cardinality text columns', () => {
     expect(result.columns[0].notes[0]).toContain('distinct values');
   });
 });
+
+describe('non-finite values in a column of few values', () => {
+  it('are counted as non-finite, never compared as categories', async () => {
+    const ref = csv(['a'], [[1], [2], [3], [4]]);
+    const cur = csv(['a'], [[1], [2], ['NaN'], ['inf'], ['-inf'], [''], [3]]);
+    const result = await checkDrift({ data: cur, reference: ref });
+    expect(result.columns[0].newCategories ?? []).toEqual([]);
+    expect(result.columns[0].histogram.labels).not.toContain('NaN');
+  });
+});

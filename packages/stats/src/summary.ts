@@ -100,6 +100,11 @@ class ColumnAccumulator {
       this.count(raw);
       return;
     }
+    if (!Number.isFinite(value)) {
+      n.nonFinite++;
+      return;
+    }
+    // Only finite values are counted: NaN and ±Infinity are reported by nonFinite, never as categories.
     if (this.counting) {
       this.count(raw);
       if (this.counts.size > FEW_DISTINCT) {
@@ -107,10 +112,6 @@ class ColumnAccumulator {
         this.counts.clear();
         this.counted = 0;
       }
-    }
-    if (!Number.isFinite(value)) {
-      n.nonFinite++;
-      return;
     }
     n.count++;
     if (value < n.min) n.min = value;
