@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { runAction } from '../harness/runner';
 import { freshProject, recordRun } from './fixtures';
-import { startFakeGitHub } from './fake-github';
+import { startEmulator } from '../github-emulator/index';
+import { newCommit, registryEnv } from './emulator';
 
 describe('promote-model action (local backend)', () => {
   it('workflow_dispatch: promotes the named run and sets outputs and a summary', async () => {
@@ -39,19 +40,19 @@ describe('promote-model action (local backend)', () => {
   });
 });
 
-describe('promote-model action (GitHub backend)', () => {
+describe('promote-model action (GitHub backend, on the emulator)', () => {
   it('registers a release and moves champion; outputs name the release and the previous holder', async () => {
-    const gh = await startFakeGitHub();
+    const gh = await startEmulator();
     try {
       const { dir, store } = await freshProject();
-      const a = await recordRun(store, { content: 'gh-act-A', accuracy: 0.7, commit: '1'.repeat(40) });
-      const b = await recordRun(store, { content: 'gh-act-B', accuracy: 0.8, commit: '2'.repeat(40) });
-      const env = { GITHUB_API_URL: gh.url };
+      const a = await recordRun(store, { content: 'gh-act-A', accuracy: 0.7, commit: newCommit(gh, 'train A') });
+      const b = await recordRun(store, { content: 'gh-act-B', accuracy: 0.8, commit: newCommit(gh, 'train B') });
+      const env = registryEnv(gh);
       const first = await runAction('promote-model', { workspace: dir, eventName: 'workflow_dispatch', env, inputs: { name: 'iris', run: a.id, 'github-token': 'ghs_test_write' } });
       expect(first.exitCode, first.stdout).toBe(0);
       const second = await runAction('promote-model', { workspace: dir, eventName: 'workflow_dispatch', env, inputs: { name: 'iris', run: b.id, 'github-token': 'ghs_test_write' } });
       expect(second.outputs).toMatchObject({ version: '0.2.0', tag: 'iris@v0.2.0', 'previous-holder': '0.1.0', 'release-url': 'https://github.com/octo-org/octo-repo/releases/tag/iris%40v0.2.0' });
-      expect([...gh.state.refs.keys()].filter((k) => k.includes('#champion#'))).toEqual(['refs/tags/iris#champion#1', 'refs/tags/iris#champion#2']);
+      expect([...gh.state.refs.keys()].filter((k) => k.includes('#champion#')).sort()).toEqual(['refs/tags/iris#champion#1', 'refs/tags/iris#champion#2']);
       // release published for a version mlci registered: the alias moves to it (here: back to v0.1.0)
       const published = await runAction('promote-model', { workspace: dir, eventName: 'release', env, event: { action: 'published', release: { tag_name: 'iris@v0.1.0' } }, inputs: { 'github-token': 'ghs_test_write' } });
       expect(published.exitCode, published.stdout).toBe(0);
@@ -59,6 +60,8 @@ describe('promote-model action (GitHub backend)', () => {
       const readOnly = await runAction('promote-model', { workspace: dir, eventName: 'workflow_dispatch', env, inputs: { name: 'iris', run: b.id, bump: 'major', 'github-token': 'ghs_test_read' } });
       expect(readOnly.exitCode).toBe(1);
       expect(readOnly.stdout).toMatch(/contents: write/);
+      expect(gh.state.releases.map((r) => r.tag_name).sort()).toEqual(['iris@v0.1.0', 'iris@v0.2.0']);
+      expect(gh.conformance).toEqual([]);
     } finally {
       await gh.stop();
     }
