@@ -10,3 +10,5 @@ python3 -m pip install --quiet --disable-pip-version-check mlflow scikit-learn
 if command -v go >/dev/null; then
   GOFLAGS=-mod=mod go install github.com/nektos/act@v0.2.89 || echo "warning: nektos/act did not build; workflow end-to-end tests will be skipped" >&2
 fi
+# Container engine for the build-serve-image tests (a private dockerd is started and stopped by the test itself).
+command -v dockerd >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null; }
