@@ -1,4 +1,5 @@
 export * from './special';
+export * from './erf';
 export * from './kolmogorov';
 export * from './ks';
 export * from './distances';

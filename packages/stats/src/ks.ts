@@ -44,34 +44,37 @@ function probOutsideSquare(n: number, h: number): number {
 }
 
 /**
- * P(D >= d) for sizes m != n by counting lattice paths from (0,0) to (m,n) that stay strictly inside
- * |i·n/g − j·m/g| < h, as a running proportion (each cell holds paths / C(i+j, i), so nothing overflows).
+ * P(D >= d) for sizes m != n: the proportion of lattice paths from (0,0) to (m,n) that leave the band
+ * |i·n/g − j·m/g| < h at some point. The recursion runs on that proportion directly (each cell holds
+ * paths-that-left / C(i+j, i), a weighted average of its two predecessors; cells outside the band hold 1),
+ * as scipy's _compute_outer_prob_inside_method does (Viehmann 2021): computing the inside proportion and
+ * subtracting it from 1 would cancel every p-value below about 1e-16.
  */
 function probOutsideByInsidePaths(m: number, n: number, g: number, h: number): number {
   if (m < n) [m, n] = [n, m];
   const mg = m / g;
   const ng = n / g;
-  // A[j] holds the proportion for the current column i; cells outside the band are 0.
+  // A[j] holds the proportion for the current column i. Column 0: a path up the j axis has left the band
+  // once j·mg >= h, and stays out.
   const A = new Float64Array(n + 1);
-  for (let j = 0; j <= n; j++) A[j] = Math.abs(j * mg) < h ? 1 : 0;
-  for (let j = 1; j <= n; j++) if (A[j - 1] === 0) A[j] = 0;
+  for (let j = 0; j <= n; j++) A[j] = j * mg < h ? 0 : 1;
   for (let i = 1; i <= m; i++) {
     const lo = Math.max(0, Math.floor((i * ng - h) / mg) + 1);
     const hi = Math.min(n, Math.ceil((i * ng + h) / mg) - 1);
     if (hi < lo) return 1;
-    let left = 0; // A[i][j-1]
+    let below = 1; // the cell (i, j−1); below the band every path has left
     for (let j = 0; j <= n; j++) {
       if (j < lo || j > hi) {
-        A[j] = 0;
-        left = 0;
+        A[j] = 1;
+        below = 1;
         continue;
       }
-      const value = (A[j] * i + left * j) / (i + j);
+      const value = j === 0 ? A[0] : (A[j] * i + below * j) / (i + j);
       A[j] = value;
-      left = value;
+      below = value;
     }
   }
-  return Math.min(1, Math.max(0, 1 - A[n]));
+  return Math.min(1, Math.max(0, A[n]));
 }
 
 /** scipy.stats.ks_2samp(a, b) with its default method='auto' and alternative='two-sided'; inputs SORTED. */
