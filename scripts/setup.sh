@@ -12,3 +12,5 @@ if command -v go >/dev/null; then
 fi
 # Container engine for the build-serve-image tests (a private dockerd is started and stopped by the test itself).
 command -v dockerd >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null; }
+# Optional ONNX runtime for mlci serve (not a package.json dependency: its install script would fetch GPU binaries; skip keeps the bundled CPU runtime).
+ONNXRUNTIME_NODE_INSTALL=skip npm install --no-save --no-audit --no-fund onnxruntime-node@1.30.0 >/dev/null
