@@ -64,6 +64,15 @@ function firstRankable(runs: RunLike[], metrics: Record<string, MetricSpec>): st
 }
 
 async function findBaseline(options: CompareJobOptions, candidates: RunLike[]): Promise<BaselineLookup> {
+  try {
+    return await lookupBaseline(options, candidates);
+  } catch (error) {
+    // A registry or store that cannot be read is said plainly; the candidate is still shown.
+    return { baseline: null, notes: [`the ${typeof options.baseline === 'string' ? options.baseline : 'baseline'} could not be read (${(error as Error).message.split('\n')[0].slice(0, 300)}): compared with no baseline`] };
+  }
+}
+
+async function lookupBaseline(options: CompareJobOptions, candidates: RunLike[]): Promise<BaselineLookup> {
   const b = options.baseline;
   if (b === undefined || b === null) return { baseline: null, notes: [] };
   if (typeof b !== 'string') return { baseline: { run: b, source: 'run', label: `run ${b.name}` }, notes: [] };

@@ -80,8 +80,9 @@ export async function publishReport(options: PublishOptions): Promise<PublishRes
       if (status(error) !== 403 && status(error) !== 404) throw error;
       skipped =
         `the token may not write to pull request #${issueNumber} (HTTP ${status(error)}: a pull request from a fork gets a read-only token). ` +
-        `The report is in the job summary and saved as ${files.json} and ${files.markdown}: upload them as an artifact and post them ` +
-        'from a workflow_run workflow (see the mlci report README, "Pull requests from forks").';
+        `The report is in the job summary and saved as ${files.json} and ${files.markdown}. To post it, upload the step results ` +
+        '($RUNNER_TEMP/mlci/results) as an artifact and run compare-to-champion with `post-results` in a workflow_run workflow ' +
+        '(see the mlci report README, "Pull requests from forks").';
       options.notice?.(skipped);
     }
   }
