@@ -154,3 +154,13 @@ describe('non-finite values in a column of few values', () => {
     expect(result.columns[0].histogram.labels).not.toContain('NaN');
   });
 });
+
+describe('a column of numbers with a stray text value', () => {
+  it('is reported as mixing numbers and text, not as too varied', async () => {
+    const ref = csv(['v'], Array.from({ length: 50 }, (_, i) => [i]));
+    const cur = csv(['v'], [...Array.from({ length: 50 }, (_, i) => [i]), ['oops']]);
+    const result = await checkDrift({ data: cur, reference: ref });
+    expect(result.columns[0].test).toBe('none');
+    expect(result.columns[0].notes[0]).toContain('mixes numbers and text');
+  });
+});

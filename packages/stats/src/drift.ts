@@ -304,7 +304,11 @@ export function compareSummaries(reference: TableSummary, current: TableSummary,
         jensenShannon: null,
         missing: { reference: ref.missing, current: cur.missing },
         histogram: { labels: [], reference: [], current: [] },
-        notes: [`more than ${MAX_CATEGORIES.toLocaleString('en-US')} distinct values: not compared as categories (ignore it, or fix its type if it should be numeric)`],
+        notes: [
+          [ref, cur].some((x) => x.kind === 'categorical' && x.mixed)
+            ? 'mixes numbers and text: not compared (fix the values that are not numbers, or ignore the column)'
+            : `more than ${MAX_CATEGORIES.toLocaleString('en-US')} distinct values: not compared as categories (ignore it, or fix its type if it should be numeric)`,
+        ],
       });
       continue;
     }

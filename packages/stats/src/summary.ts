@@ -35,6 +35,8 @@ export interface CategoricalSummary {
   counts: Record<string, number>;
   /** Values not counted because MAX_CATEGORIES distinct values were already held (0 for a comparable column). */
   unseen: number;
+  /** Set when numbers came first and text later: the column mixes both (a data error more often than not). */
+  mixed?: boolean;
 }
 
 export type ColumnSummary = NumericSummary | CategoricalSummary;
@@ -64,6 +66,8 @@ class ColumnAccumulator {
   private counting = true;
   missing = 0;
   present = 0;
+  /** Numbers came first, then text. */
+  private mixed = false;
 
   constructor(private readonly exactLimit: number) {}
 
@@ -95,6 +99,7 @@ class ColumnAccumulator {
     else if (typeof raw === 'string' && NON_FINITE.has(raw)) value = NaN;
     else {
       // A non-numeric value: from here on the column is categorical.
+      this.mixed = n.count + n.nonFinite > 0;
       this.numeric = null;
       this.sketch = null;
       this.count(raw);
@@ -132,7 +137,7 @@ class ColumnAccumulator {
     if (this.numeric && this.numeric.count > 0) {
       return { ...this.numeric, distinct: this.counting ? Object.fromEntries(this.counts) : null, sketch: this.sketch ? this.sketch.toJSON() : null };
     }
-    return { kind: 'categorical', count: this.present, missing: this.missing, counts: Object.fromEntries(this.counts), unseen: this.present - this.counted };
+    return { kind: 'categorical', count: this.present, missing: this.missing, counts: Object.fromEntries(this.counts), unseen: this.present - this.counted, ...(this.mixed ? { mixed: true } : {}) };
   }
 }
 
