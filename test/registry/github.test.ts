@@ -168,6 +168,46 @@ describe('GitHub registry (releases + GTO tags) on the emulator', () => {
     expect(tagRefs()).toEqual([]);
   });
 
+  it('the default client retries idempotent calls on 5xx: a promotion survives flaky reads and publish', async () => {
+    const { store } = await freshProject();
+    const registry = registryFor();
+    const run = await recordRun(store, { content: 'flaky', accuracy: 0.5, commit: newCommit(gh, 'flaky') });
+    gh.faults.add({ method: 'GET', path: '/repos/octo-org/octo-repo/releases', status: 502, times: 2 });
+    gh.faults.add({ method: 'GET', path: /\/git\/matching-refs\//, status: 503 });
+    // Publishing applied, then the answer lost: the retried PATCH finds it published and succeeds.
+    gh.faults.add({ method: 'PATCH', path: /\/releases\/\d+$/, status: 500, afterApply: true });
+    const result = await promote({ registry, store, name: 'iris', run: run.id });
+    expect(result).toMatchObject({ version: '0.1.0', previous: null });
+    expect((await getChampion(registry, 'iris'))?.runId).toBe(run.id);
+    expect(gh.requests.filter((r) => r.method === 'PATCH').map((r) => r.status)).toEqual([500, 200]);
+    expect(gh.requests.filter((r) => r.status >= 500)).toHaveLength(4);
+    expect(gh.state.releases.map((r) => [r.tag_name, r.draft])).toEqual([['iris@v0.1.0', false]]);
+  });
+
+  it('an alias ref GitHub created but answered 502 for counts as won, not as a lost race', async () => {
+    const { store } = await freshProject();
+    const registry = registryFor();
+    const run = await recordRun(store, { content: 'ambiguous', accuracy: 0.5, commit: newCommit(gh, 'ambiguous') });
+    gh.faults.add({ method: 'POST', path: '/repos/octo-org/octo-repo/git/refs', status: 502, afterApply: true });
+    expect(await promote({ registry, store, name: 'iris', run: run.id })).toMatchObject({ version: '0.1.0', alias: 'champion' });
+    expect(gh.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/git/refs')).map((r) => r.status)).toEqual([502]);
+    expect((await getChampion(registry, 'iris'))?.runId).toBe(run.id);
+  });
+
+  it('an alias ref create that failed before GitHub applied it is tried once more', async () => {
+    const { store } = await freshProject();
+    const registry = registryFor();
+    const run = await recordRun(store, { content: 'retried', accuracy: 0.5, commit: newCommit(gh, 'retried') });
+    gh.faults.add({ method: 'POST', path: '/repos/octo-org/octo-repo/git/refs', drop: true });
+    expect(await promote({ registry, store, name: 'iris', run: run.id })).toMatchObject({ version: '0.1.0', alias: 'champion' });
+    expect(gh.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/git/refs')).map((r) => r.status)).toEqual([0, 201]);
+    // Twice failing is an error that says so, and nothing points at an incomplete version.
+    const other = await recordRun(store, { content: 'retried-2', accuracy: 0.6, commit: newCommit(gh, 'retried 2') });
+    gh.faults.add({ method: 'POST', path: '/repos/octo-org/octo-repo/git/refs', status: 503, times: 2 });
+    await expect(promote({ registry, store, name: 'iris', run: other.id })).rejects.toThrow(/GitHub create iris#champion#2 failed \(HTTP 503\)/);
+    expect((await getChampion(registry, 'iris'))?.runId).toBe(run.id);
+  });
+
   it('the CLI drives the GitHub backend with --github', async () => {
     const { dir, store } = await freshProject();
     const run = await recordRun(store, { content: 'cli-gh', accuracy: 0.5, commit: newCommit(gh, 'cli') });

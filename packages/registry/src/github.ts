@@ -1,5 +1,6 @@
-import { Octokit } from '@octokit/rest';
+import type { Octokit } from '@octokit/rest';
 import { MlciError, inputError, sha256Hex } from '@mlci/core';
+import { createGitHubClient, type GitHubClientOptions } from '@mlci/core/github';
 import { AliasConflictError, VersionExistsError } from './errors';
 import { parseAliasEvent } from './history';
 import { aliasTag, assertAlias, assertModelName, compareVersions, parseAliasTag, parseVersionTag, versionTag } from './names';
@@ -10,9 +11,15 @@ export interface GitHubRegistryOptions {
   repo: string;
   /** Token with `contents: write` to promote; `contents: read` is enough to list, show and download. */
   token?: string;
-  /** API base URL. @default https://api.github.com */
+  /** API base URL. @default $GITHUB_API_URL, else https://api.github.com */
   baseUrl?: string;
-  /** A ready client (e.g. from `createGitHubClient`, with retry and throttling); overrides token/baseUrl. */
+  /**
+   * Settings of the client made by `createGitHubClient` (retries of idempotent calls on 5xx and dropped
+   * connections, rate-limit waits, writes paced one a second). Ignored with `octokit`.
+   * @default createGitHubClient's defaults (3 retries, 1 s backoff unit, writes paced)
+   */
+  client?: Omit<GitHubClientOptions, 'token' | 'baseUrl'>;
+  /** A ready client; overrides token, baseUrl and client. @default createGitHubClient({token, baseUrl, ...client}) */
   octokit?: Octokit;
 }
 
@@ -54,7 +61,7 @@ export class GitHubRegistry implements RegistryBackend {
     this.owner = options.owner;
     this.repo = options.repo;
     this.location = `${options.owner}/${options.repo}`;
-    this.octokit = options.octokit ?? new Octokit({ auth: options.token, baseUrl: options.baseUrl, userAgent: 'mlci-registry' });
+    this.octokit = options.octokit ?? (createGitHubClient({ userAgent: 'mlci-registry', ...options.client, token: options.token, baseUrl: options.baseUrl }));
   }
 
   private get r() {
@@ -275,11 +282,22 @@ export class GitHubRegistry implements RegistryBackend {
         type: 'commit',
       }) as Promise<{ data: { sha: string } }>,
     );
-    try {
-      await this.octokit.request('POST /repos/{owner}/{repo}/git/refs', { ...this.r, ref: `refs/tags/${tag}`, sha: object.sha });
-    } catch (error) {
-      if (status(error) === 422) throw new AliasConflictError(event.alias, event.seq - 1, null);
-      throw this.remote(`create ${tag}`, error);
+    // Creating the ref is the compare-and-swap. A POST is never retried blindly: a 5xx or a dropped connection
+    // may hide a create GitHub applied, and a second attempt would then read as a lost race (422). The ref
+    // itself says what happened: ours (done), someone else's (lost), or absent (safe to create again, once).
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.octokit.request('POST /repos/{owner}/{repo}/git/refs', { ...this.r, ref: `refs/tags/${tag}`, sha: object.sha });
+        return;
+      } catch (error) {
+        const code = status(error);
+        if (code === 422) throw new AliasConflictError(event.alias, event.seq - 1, null);
+        if (code !== undefined && code < 500) throw this.remote(`create ${tag}`, error);
+        const landed = await this.tagRef(tag).catch(() => undefined);
+        if (landed?.object.sha === object.sha) return;
+        if (landed) throw new AliasConflictError(event.alias, event.seq - 1, null);
+        if (landed === undefined || attempt >= 1) throw this.remote(`create ${tag}`, error);
+      }
     }
   }
 }

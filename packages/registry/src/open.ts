@@ -1,6 +1,7 @@
 import { usageError } from '@mlci/core';
 import { projectStore, type LocalStore } from '@mlci/store';
 import { LocalRegistry } from './local';
+import type { GitHubRegistryOptions } from './github';
 import type { RegistryBackend } from './types';
 
 export interface OpenRegistryOptions {
@@ -14,6 +15,11 @@ export interface OpenRegistryOptions {
   token?: string;
   /** GitHub backend: API base URL. @default $GITHUB_API_URL, else https://api.github.com */
   baseUrl?: string;
+  /**
+   * GitHub backend: client settings (retries, backoff, pacing; see `GitHubClientOptions`).
+   * @default writes paced one a second unless the environment sets MLCI_GITHUB_PACE_WRITES=false (for emulators)
+   */
+  client?: GitHubRegistryOptions['client'];
   /** Environment to read the defaults from. @default process.env */
   env?: Record<string, string | undefined>;
 }
@@ -35,5 +41,7 @@ export async function openRegistry(options: OpenRegistryOptions = {}): Promise<O
   if (!token) throw usageError('the GitHub registry needs a token', 'set GITHUB_TOKEN (in a workflow: `env: GITHUB_TOKEN: ${{ github.token }}` with `permissions: contents: write`)');
   const { GitHubRegistry } = await import('./github');
   const [owner, name] = repo.split('/');
-  return { registry: new GitHubRegistry({ owner, repo: name, token, baseUrl: options.baseUrl || env.GITHUB_API_URL }), store };
+  // Pacing writes is GitHub's advice for integrations; an emulator or a test has no secondary limits to respect.
+  const paceWrites = !/^(false|0|no|off)$/i.test(env.MLCI_GITHUB_PACE_WRITES ?? '');
+  return { registry: new GitHubRegistry({ owner, repo: name, token, baseUrl: options.baseUrl || env.GITHUB_API_URL, client: { paceWrites, ...options.client } }), store };
 }
