@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSections } from '@mlci/report';
-import { startEmulator, type Emulator } from '../github-emulator/index';
+import { addWorkflowRun, startEmulator, type Emulator } from '../github-emulator/index';
 import { runAction } from '../harness/runner';
 import { record, seedStore } from './fixtures-runs';
 
@@ -106,5 +106,32 @@ describe('compare-to-champion post-results (the workflow_run half of the fork pa
     expect(parseSections(comment.body).find((s) => s.id === 'validate')?.outcome).toBe('fail');
     expect(comment.body).not.toMatch(/<img|@octocat|\]\(https/);
     expect(run.outputs.verdict).toBe('fail');
+  });
+});
+
+describe('compare-to-champion baseline main', () => {
+  it('is the newest successful run on main that left an mlci-run artifact, fetched into a fresh runner and verified', async () => {
+    // A push to main trains and uploads its run (train-and-log, as in a real workflow).
+    const onMain = addWorkflowRun(gh.state, { head_branch: 'main', event: 'push', status: 'completed', conclusion: 'success' });
+    const trainWs = await mkdtemp(join(tmpdir(), 'mlci-ws-main-'));
+    await writeFile(join(trainWs, 'train.mjs'), `import { appendFileSync } from 'node:fs';\nappendFileSync(process.env.MLCI_METRICS_FILE, JSON.stringify({ key: 'accuracy', value: 0.8, step: 0 }) + '\\n');\n`);
+    const trained = await runAction('train-and-log', { workspace: trainWs, env: gh.jobEnv(onMain), inputs: { command: `["${process.execPath}", "train.mjs"]`, 'system-metrics-interval': '0' } });
+    expect(trained.exitCode, trained.stdout + trained.stderr).toBe(0);
+
+    // The PR job runs on a fresh runner: an empty store, only its own train result.
+    const workspace = await mkdtemp(join(tmpdir(), 'mlci-ws-pr-'));
+    const temp = await mkdtemp(join(tmpdir(), 'mlci-rt-'));
+    await mkdir(join(temp, 'mlci', 'results'), { recursive: true });
+    await writeFile(join(temp, 'mlci', 'results', 'train.json'), JSON.stringify(record('pr-run', { accuracy: [0.86] })));
+    const run = await runAction('compare-to-champion', {
+      workspace,
+      inputs: { baseline: 'main', thresholds: 'accuracy: higher', 'github-token': 'ghs_test_write', comment: 'false' },
+      event,
+      env: { ...gh.jobEnv(), RUNNER_TEMP: temp },
+    });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    const result = JSON.parse(await readFile(run.outputs['result-file'], 'utf8'));
+    expect(result.baseline).toMatchObject({ source: 'main', id: trained.outputs['run-id'] });
+    expect(result.metrics[0]).toMatchObject({ key: 'accuracy', baseline: 0.8, candidate: 0.86, verdict: 'improved' });
   });
 });

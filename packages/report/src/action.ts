@@ -108,6 +108,13 @@ export async function runCompareAction(): Promise<void> {
     return getChampion(registry, name);
   };
 
+  const main = client
+    ? async () => {
+        const { mainBaselineFromGitHub } = await import('./compare-baseline-github');
+        const exclude = process.env.GITHUB_RUN_ID ? [Number(process.env.GITHUB_RUN_ID)] : [];
+        return mainBaselineFromGitHub({ client, token, owner, repo, store, branch: core.getInput('default-branch') || 'main', exclude });
+      }
+    : undefined;
   const result = await core.group('Compare with the baseline', () =>
     compareJob({
       store,
@@ -115,6 +122,7 @@ export async function runCompareAction(): Promise<void> {
       baseline: baselineInput === 'none' ? null : baselineInput,
       model,
       champion,
+      main,
       defaultBranch: core.getInput('default-branch') || 'main',
       metrics: parseThresholds(core.getInput('thresholds'), 'input "thresholds"'),
       primary: core.getInput('primary') || undefined,

@@ -29,6 +29,11 @@ export interface CompareJobOptions {
   model?: string;
   /** Looks up the champion of a model (the registry's getChampion); absent: "no registry". */
   champion?: (model: string) => Promise<ChampionLike | null>;
+  /**
+   * Where `baseline: 'main'` looks when the store has no finished run from the default branch (e.g. the
+   * workflow runs' artifacts: mainBaselineFromGitHub). @default the store only
+   */
+  main?: () => Promise<BaselineLookup>;
   /** Default branch for `baseline: 'main'`. @default 'main' */
   defaultBranch?: string;
   /** Declared metrics (directions, thresholds). @default {} */
@@ -76,7 +81,10 @@ async function lookupBaseline(options: CompareJobOptions, candidates: RunLike[])
   const b = options.baseline;
   if (b === undefined || b === null) return { baseline: null, notes: [] };
   if (typeof b !== 'string') return { baseline: { run: b, source: 'run', label: `run ${b.name}` }, notes: [] };
-  if (b === 'main') return mainBaseline(options.store, { branch: options.defaultBranch, exclude: candidates.map((c) => c.id) });
+  if (b === 'main') {
+    const local = await mainBaseline(options.store, { branch: options.defaultBranch, exclude: candidates.map((c) => c.id) });
+    return local.baseline || !options.main ? local : options.main();
+  }
   if (b === 'champion') {
     if (!options.model) return { baseline: null, notes: ['no model name given, so no champion to compare with (set `model`)'] };
     if (!options.champion) return { baseline: null, notes: [`no champion yet: there is no model registry to look up "${options.model}" in`] };
