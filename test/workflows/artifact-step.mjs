@@ -36,7 +36,8 @@ async function upload() {
     .map((l) => (l.startsWith('!') ? `!${resolve(workspace, l.slice(1))}` : resolve(workspace, l)))
     .join('\n');
   if (!patterns) fail('input "path" is required');
-  const globber = await glob.create(patterns, { implicitDescendants: true });
+  // As upload-artifact v4.4+: files and directories starting with '.' are left out unless include-hidden-files.
+  const globber = await glob.create(patterns, { implicitDescendants: true, excludeHiddenFiles: input('include-hidden-files') !== 'true' });
   const files = (await globber.glob()).filter((f) => statSync(f).isFile());
   if (files.length === 0) {
     const mode = input('if-no-files-found') || 'warn';

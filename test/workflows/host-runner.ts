@@ -3,7 +3,8 @@
  * (The project's own harness; nektos/act is the alternative, see README in this folder's tests.)
  *
  * - Jobs run one after another in `needs:` order; `strategy.matrix` expands to one job per combination
- *   (include/exclude honoured), all of which finish before a job that needs them. Job `if:` and `outputs:`.
+ *   (include/exclude honoured; two at a time by default), all of which finish before a job that needs them.
+ *   Job `if:` and `outputs:`.
  * - Each job gets a fresh copy of `projectDir` as GITHUB_WORKSPACE (as each job gets a fresh runner) and its
  *   own RUNNER_TEMP shared by its steps; each step gets fresh GITHUB_OUTPUT / GITHUB_STEP_SUMMARY /
  *   GITHUB_ENV / GITHUB_PATH files, read back after it (GITHUB_ENV and GITHUB_PATH carry to later steps).
@@ -56,6 +57,8 @@ export interface WorkflowRunOptions {
   env?: Record<string, string>;
   /** Run only these jobs (their `needs` must be among them). @default all */
   jobs?: string[];
+  /** Matrix instances of one job run at once, at most (GitHub runs them all; the strategy's max-parallel also bounds it). @default 2 */
+  matrixParallel?: number;
   /** A step running longer is killed (with its process group) and fails. @default 300000 */
   stepTimeoutMs?: number;
 }
@@ -254,18 +257,26 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Workflow
     if (typeof matrixSpec === 'string') matrixSpec = evaluate(matrixSpec.replace(/^\$\{\{|\}\}$/g, ''), baseContexts);
     const combos = matrixSpec ? expandMatrix(matrixSpec) : [undefined];
     const failFast = spec.strategy?.['fail-fast'] !== false;
-    const instances: JobResult[] = [];
-    for (const matrix of combos) {
-      const contexts: Contexts = { ...baseContexts, matrix: matrix ?? {}, strategy: { 'fail-fast': failFast, 'job-total': combos.length } };
-      const name = `${spec.name ? interpolate(String(spec.name), contexts) : id}${matrix && !spec.name ? ` (${Object.values(matrix).map((v) => text(v)).join(', ')})` : ''}`;
-      const cancelled = failFast && instances.some((j) => j.conclusion === 'failure');
-      const runIt = !cancelled && condition(spec.if, contexts, status);
-      const job = runIt
-        ? await runJob(ctx, id, name, spec, contexts, matrix)
-        : { id, name, matrix, conclusion: (cancelled ? 'cancelled' : 'skipped') as JobConclusion, outputs: {}, steps: [], summary: '', workspace: '', runnerTemp: '', permissions: spec.permissions ?? workflow.permissions, durationMs: 0 };
-      instances.push(job);
-      jobs.push(job);
-    }
+    // Matrix instances run side by side as on GitHub (up to max-parallel and options.matrixParallel);
+    // with fail-fast, instances not yet started when one fails are cancelled.
+    const instances: JobResult[] = new Array(combos.length);
+    const limit = Math.max(1, Math.min(Number(spec.strategy?.['max-parallel'] ?? Infinity), options.matrixParallel ?? 2));
+    let next = 0;
+    const worker = async () => {
+      while (next < combos.length) {
+        const index = next++;
+        const matrix = combos[index];
+        const contexts: Contexts = { ...baseContexts, matrix: matrix ?? {}, strategy: { 'fail-fast': failFast, 'job-total': combos.length, 'job-index': index } };
+        const name = `${spec.name ? interpolate(String(spec.name), contexts) : id}${matrix && !spec.name ? ` (${Object.values(matrix).map((v) => text(v)).join(', ')})` : ''}`;
+        const cancelled = failFast && instances.some((j) => j?.conclusion === 'failure');
+        const runIt = !cancelled && condition(spec.if, contexts, status);
+        instances[index] = runIt
+          ? await runJob(ctx, id, name, spec, contexts, matrix)
+          : { id, name, matrix, conclusion: cancelled ? 'cancelled' : 'skipped', outputs: {}, steps: [], summary: '', workspace: '', runnerTemp: '', permissions: spec.permissions ?? workflow.permissions, durationMs: 0 };
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, combos.length) }, worker));
+    jobs.push(...instances);
     // What `needs.<id>` shows: failure if any instance failed, outputs merged (later instances win, as on GitHub's "last writer").
     const result: JobConclusion = instances.some((j) => j.conclusion === 'failure' || j.conclusion === 'cancelled') ? 'failure' : instances.every((j) => j.conclusion === 'skipped') ? 'skipped' : 'success';
     needsResults[id] = { result, outputs: Object.assign({}, ...instances.map((j) => Object.fromEntries(Object.entries(j.outputs).filter(([, v]) => v !== '')))) };
