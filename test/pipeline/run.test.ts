@@ -13,7 +13,7 @@ function irisCopy(): string {
 }
 
 describe('mlci run on the iris example', () => {
-  it('validates, trains, gates and promotes, then a second run promotes again with the old champion recorded', async () => {
+  it('validates, checks drift, trains, gates, compares and promotes; a second run compares with that champion and does not churn it', async () => {
     const dir = irisCopy();
     const first = await runCli(['run', '--json'], { cwd: dir });
     expect(first.exitCode, first.stderr).toBe(0);
@@ -24,23 +24,27 @@ describe('mlci run on the iris example', () => {
       ['drift', 'pass'],
       ['train', 'pass'],
       ['gate', 'pass'],
+      ['compare', 'pass'],
       ['promote', 'pass'],
     ]);
     const run = result.stages[2].result;
     expect(run.status).toBe('FINISHED');
     expect(run.metrics.val_loss.length).toBe(30);
     expect(run.lineage.datasets.map((d: { path: string }) => d.path)).toEqual(['data/train.csv']);
-    expect(result.stages[4].result).toMatchObject({ name: 'iris-classifier', alias: 'champion', previous: null });
+    expect(result.stages[5].result).toMatchObject({ name: 'iris-classifier', alias: 'champion', previous: null });
 
     const models = await runCli(['models', 'show', 'iris-classifier@champion', '--json'], { cwd: dir });
     expect(models.exitCode, models.stderr).toBe(0);
     expect(jsonOf(models).runId).toBe(run.id);
 
+    // A second run compares with the champion; the same model improves nothing, so it is not promoted.
+    const second = await runCli(['run'], { cwd: dir });
+    expect(second.exitCode, second.stderr).toBe(0);
+    expect(second.stderr).toMatch(/compare: vs champion iris-classifier@v0\.1\.0/);
+    expect(second.stderr).toContain('not promoted: no metric improved on champion');
     // The human form ends with the verdict line.
-    const second = await runCli(['run', '--only', 'validate,gate'], { cwd: dir });
-    expect(second.exitCode).toBe(0);
-    expect(second.stdout.trim().split('\n').pop()).toBe('mlci: ✔ ready: validate passed');
-  });
+    expect(second.stdout.trim().split('\n').pop()).toBe('mlci: ✔ ready: validate, drift, train, gate, compare passed');
+  }, 240_000);
 
   it('does not promote when the data fails its schema, and exits 1 with a data-problems verdict', async () => {
     const dir = irisCopy();
@@ -72,7 +76,7 @@ describe('the root action', () => {
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain('::group::mlci validate');
     expect(run.stdout).toContain('::group::mlci train');
-    expect(run.outputs).toMatchObject({ outcome: 'pass', 'validate-outcome': 'pass', 'drift-outcome': 'pass', 'train-outcome': 'pass', 'gate-outcome': 'pass', 'promote-outcome': 'skipped' });
+    expect(run.outputs).toMatchObject({ outcome: 'pass', 'validate-outcome': 'pass', 'drift-outcome': 'pass', 'train-outcome': 'pass', 'gate-outcome': 'pass', 'compare-outcome': 'pass', 'promote-outcome': 'skipped' });
     expect(run.outputs['run-id']).toMatch(/^[0-9a-f]{32}$/);
     expect(run.summary).toContain('mlci: ready');
   });

@@ -3,7 +3,8 @@ import { worstOutcome, type Outcome } from '@mlci/core';
 import { validateTable, validationHeadline, type ValidationResult } from '@mlci/data';
 import { checkDrift, driftHeadline, parseDriftConfig, type DriftResult } from '@mlci/stats';
 import { gateRun, train } from '@mlci/tracking';
-import { openRegistry, promote, type PromoteResult } from '@mlci/registry';
+import { getChampion, openRegistry, promote, type PromoteResult } from '@mlci/registry';
+import { compareJob, type ComparisonResult, type MetricSpec } from '@mlci/report';
 import type { PipelineContext, StageName, StageResult } from './types';
 
 type StageBody = (ctx: PipelineContext) => Promise<Omit<StageResult, 'stage' | 'durationMs'>>;
@@ -89,6 +90,33 @@ const gateStage: Stage = {
   },
 };
 
+const compareStage: Stage = {
+  name: 'compare',
+  declared: (ctx) => Boolean(ctx.config.train) && (Object.keys(ctx.config.metrics).length > 0 || Boolean(ctx.config.model)),
+  async run(ctx) {
+    if (!ctx.run) return { outcome: 'skipped', summary: 'no run to compare (the train stage did not run)' };
+    const metrics: Record<string, MetricSpec> = {};
+    for (const [key, m] of Object.entries(ctx.config.metrics)) {
+      metrics[key] = { direction: m.direction, threshold: m.threshold, min_absolute_change: m.min_absolute_change, min_relative_change: m.min_relative_change, gated: m.gate };
+    }
+    const model = ctx.config.model?.name;
+    const { registry } = await openRegistry({ backend: 'local', projectDir: ctx.config.root });
+    // Against the champion when a model is registered; otherwise against the newest run of the default branch.
+    const result = await compareJob({
+      store: ctx.store,
+      candidates: [ctx.run.id],
+      baseline: model ? 'champion' : 'main',
+      model,
+      champion: (name) => getChampion(registry, name, { alias: ctx.config.model?.alias ?? 'champion' }),
+      metrics,
+    });
+    const base = result.baseline ? `vs ${result.baseline.label ?? result.baseline.id}` : 'no baseline yet';
+    const changed = result.metrics.filter((m) => m.verdict === 'improved' || m.verdict === 'regressed').map((m) => `${m.key} ${m.verdict}`);
+    const summary = `${base}: ${result.regressions.length ? `regressed ${result.regressions.join(', ')}` : changed.length ? changed.join(', ') : 'no significant change'}${result.withinNoise.length ? `; within noise: ${result.withinNoise.join(', ')}` : ''}`;
+    return { outcome: result.outcome, summary, result };
+  },
+};
+
 const promoteStage: Stage = {
   name: 'promote',
   declared: (ctx) => Boolean(ctx.config.model),
@@ -98,6 +126,11 @@ const promoteStage: Stage = {
     const failedBefore = ctx.done.filter((s) => s.outcome === 'fail').map((s) => s.stage);
     if (failedBefore.length) return { outcome: 'skipped', summary: `not promoted: ${failedBefore.join(', ')} failed` };
     const model = ctx.config.model!;
+    // No churn: a new version only when it beats the champion on something (or there is none yet).
+    const comparison = ctx.done.find((s) => s.stage === 'compare')?.result as ComparisonResult | undefined;
+    if ((model.promote ?? 'improved') === 'improved' && comparison?.baseline?.source === 'champion' && !comparison.metrics.some((m) => m.verdict === 'improved')) {
+      return { outcome: 'skipped', summary: `not promoted: no metric improved on ${comparison.baseline.label} (model.promote: always to promote anyway)` };
+    }
     const { registry } = await openRegistry({ backend: 'local', projectDir: ctx.config.root });
     const gates = ctx.done.filter((s) => s.stage === 'gate' && s.outcome !== 'skipped').map((s) => ({ name: 'overfit-gate', outcome: s.outcome as Outcome, source: 'mlci run' }));
     const result: PromoteResult = await promote({ registry, store: ctx.store, name: model.name, run: ctx.run.id, alias: model.alias ?? 'champion', gates, modelPath: `${model.artifact ?? 'model'}/`, logger: ctx.logger });
@@ -107,4 +140,4 @@ const promoteStage: Stage = {
 };
 
 /** Every stage in pipeline order. Stages not yet declared by mlci.yml are skipped, not failed. */
-export const STAGES: Stage[] = [validateStage, driftStage, trainStage, gateStage, promoteStage];
+export const STAGES: Stage[] = [validateStage, driftStage, trainStage, gateStage, compareStage, promoteStage];

@@ -30,7 +30,7 @@ export interface MlciConfig {
   train?: { command: string[]; data?: string[]; params?: string; metrics?: string; name?: string };
   metrics: Record<string, MetricConfig>;
   gates: string[];
-  model?: { name: string; artifact?: string; alias?: string };
+  model?: { name: string; artifact?: string; alias?: string; promote?: 'improved' | 'always' };
   /** Absolute path of the file read. */
   file: string;
   /** Absolute directory paths are relative to. */

@@ -77,6 +77,7 @@ export const MLCI_CONFIG_SCHEMA = {
         name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'Registered model name (GTO-style tags: name@v1.2.3).' },
         artifact: { type: 'string', description: 'Run artifact path of the model directory (default "model", where mlflow.*.log_model puts it).' },
         alias: { type: 'string', description: 'Alias a promotion moves (default champion).' },
+        promote: { enum: ['improved', 'always'], description: 'improved (default): promote only when there is no champion yet or a metric improved on it; always: whenever every stage passed.' },
       },
     },
   },
