@@ -3,6 +3,7 @@ import { runAction } from '../harness/runner';
 import { freshProject, recordRun } from './fixtures';
 import { startEmulator } from '../github-emulator/index';
 import { newCommit, registryEnv } from './emulator';
+import { createGitHubClient } from '@mlci/core/github';
 
 describe('promote-model action (local backend)', () => {
   it('workflow_dispatch: promotes the named run and sets outputs and a summary', async () => {
@@ -61,6 +62,49 @@ describe('promote-model action (GitHub backend, on the emulator)', () => {
       expect(readOnly.exitCode).toBe(1);
       expect(readOnly.stdout).toMatch(/contents: write/);
       expect(gh.state.releases.map((r) => r.tag_name).sort()).toEqual(['iris@v0.1.0', 'iris@v0.2.0']);
+      expect(gh.conformance).toEqual([]);
+    } finally {
+      await gh.stop();
+    }
+  });
+
+  it('push of a version tag (annotated as GTO and `git tag -a` make it, or lightweight) registers under that tag', async () => {
+    const gh = await startEmulator();
+    try {
+      const { dir, store } = await freshProject();
+      const git = createGitHubClient({ token: 'ghs_test_write', baseUrl: gh.url, paceWrites: false, retries: 0 });
+      const r = { owner: gh.state.owner, repo: gh.state.repo };
+      const annotatedAt = newCommit(gh, 'release 3.1.0');
+      const lightAt = newCommit(gh, 'release 3.2.0');
+      const annotatedRun = await recordRun(store, { content: 'tag-annotated', accuracy: 0.9, commit: annotatedAt });
+      const lightRun = await recordRun(store, { content: 'tag-light', accuracy: 0.91, commit: lightAt });
+      // What `git push` of each tag leaves on GitHub.
+      const object = await git.request('POST /repos/{owner}/{repo}/git/tags', { ...r, tag: 'iris@v3.1.0', message: 'Registering iris v3.1.0', object: annotatedAt, type: 'commit' });
+      await git.request('POST /repos/{owner}/{repo}/git/refs', { ...r, ref: 'refs/tags/iris@v3.1.0', sha: object.data.sha });
+      await git.request('POST /repos/{owner}/{repo}/git/refs', { ...r, ref: 'refs/tags/iris@v3.2.0', sha: lightAt });
+      const env = registryEnv(gh);
+      const pushed = (tag: string, sha: string) => runAction('promote-model', { workspace: dir, eventName: 'push', env: { ...env, GITHUB_REF: `refs/tags/${tag}`, GITHUB_SHA: sha }, inputs: { 'github-token': 'ghs_test_write' } });
+      const annotated = await pushed('iris@v3.1.0', annotatedAt);
+      expect(annotated.exitCode, annotated.stdout).toBe(0);
+      expect(annotated.outputs).toMatchObject({ version: '3.1.0', tag: 'iris@v3.1.0', 'run-id': annotatedRun.id, 'previous-holder': '' });
+      const light = await pushed('iris@v3.2.0', lightAt);
+      expect(light.exitCode, light.stdout).toBe(0);
+      expect(light.outputs).toMatchObject({ version: '3.2.0', 'run-id': lightRun.id, 'previous-holder': '3.1.0' });
+      // The pushed tags are kept (the releases adopt them), and alias tags point at the versions' commits.
+      expect(gh.state.refs.get('refs/tags/iris@v3.1.0')).toBe(object.data.sha);
+      expect(gh.state.tagObjects.get(gh.state.refs.get('refs/tags/iris#champion#1')!)!.object.sha).toBe(annotatedAt);
+      expect(gh.state.releases.map((x) => [x.tag_name, x.draft])).toEqual([['iris@v3.1.0', false], ['iris@v3.2.0', false]]);
+      // The same published version pushed again (another run's commit) is refused: tags are never reused.
+      const again = await pushed('iris@v3.1.0', lightAt);
+      expect(again.exitCode).toBe(1);
+      expect(again.stdout).toMatch(/iris@v3.1.0 already exists/);
+      // A tag whose commit is not the run's is refused with the reason.
+      const elsewhere = newCommit(gh, 'unrelated');
+      await git.request('POST /repos/{owner}/{repo}/git/refs', { ...r, ref: 'refs/tags/iris@v4.0.0', sha: elsewhere });
+      const mismatch = await runAction('promote-model', { workspace: dir, eventName: 'push', env: { ...env, GITHUB_REF: 'refs/tags/iris@v4.0.0', GITHUB_SHA: elsewhere }, inputs: { 'github-token': 'ghs_test_write', run: lightRun.id } });
+      expect(mismatch.exitCode).toBe(1);
+      expect(mismatch.stdout).toMatch(/tag iris@v4.0.0 points at [0-9a-f]{12}, not at the run's commit/);
+      expect(gh.state.releases.filter((x) => x.draft)).toEqual([]);
       expect(gh.conformance).toEqual([]);
     } finally {
       await gh.stop();

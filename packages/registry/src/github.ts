@@ -101,6 +101,16 @@ export class GitHubRegistry implements RegistryBackend {
     return (await this.matchingRefs(`tags/${tag}`)).find((r) => r.ref === `refs/tags/${tag}`) ?? null;
   }
 
+  /** The commit a tag ref names: annotated tags (possibly nested) are peeled. */
+  private async commitOf(ref: Ref): Promise<string> {
+    let object = ref.object;
+    for (let depth = 0; object.type === 'tag' && depth < 10; depth++) {
+      const sha = object.sha;
+      object = (await this.call<{ object: { sha: string; type: string } }>(`read tag ${ref.ref}`, () => this.octokit.request('GET /repos/{owner}/{repo}/git/tags/{tag_sha}', { ...this.r, tag_sha: sha }) as Promise<{ data: { object: { sha: string; type: string } } }>)).object;
+    }
+    return object.sha;
+  }
+
   async listModels(): Promise<string[]> {
     const names = new Set<string>();
     for (const release of await this.releases()) {
@@ -165,9 +175,11 @@ export class GitHubRegistry implements RegistryBackend {
     const clash = (await this.releases()).find((r) => r.tag_name === tag && (!options.adoptTag || !r.draft));
     const existingTag = await this.tagRef(tag);
     if (clash) throw new VersionExistsError(tag, this.location);
-    if (existingTag && !(options.adoptTag && existingTag.object.sha === options.commit)) {
-      if (options.adoptTag) throw inputError(`tag ${tag} points at ${existingTag.object.sha.slice(0, 12)}, not at the run's commit ${String(options.commit).slice(0, 12)}`, { hint: 'promote the run trained at the tagged commit' });
-      throw new VersionExistsError(tag, this.location);
+    if (existingTag) {
+      if (!options.adoptTag) throw new VersionExistsError(tag, this.location);
+      // A pushed tag is often annotated (`git tag -a`, GTO): compare the commit it names, not the tag object.
+      const tagged = await this.commitOf(existingTag);
+      if (tagged !== options.commit) throw inputError(`tag ${tag} points at ${tagged.slice(0, 12)}, not at the run's commit ${String(options.commit).slice(0, 12)}`, { hint: 'promote the run trained at the tagged commit' });
     }
     const draft = await this.call<Release>(`create draft release ${tag}`, () =>
       this.octokit.request('POST /repos/{owner}/{repo}/releases', {
@@ -267,11 +279,8 @@ export class GitHubRegistry implements RegistryBackend {
     const tag = aliasTag(event.name, event.alias, event.seq);
     const versionRef = await this.tagRef(versionTag(event.name, event.version));
     if (!versionRef) throw inputError(`${versionTag(event.name, event.version)} has no git tag, so it is not a published version`, { hint: 'an alias only ever points to a published release' });
-    // An annotated version tag is peeled to its commit: alias tags point at the commit the version was built from.
-    let commit = versionRef.object.sha;
-    if (versionRef.object.type === 'tag') {
-      commit = (await this.call<{ object: { sha: string } }>(`read tag ${versionRef.ref}`, () => this.octokit.request('GET /repos/{owner}/{repo}/git/tags/{tag_sha}', { ...this.r, tag_sha: versionRef.object.sha }) as Promise<{ data: { object: { sha: string } } }>)).object.sha;
-    }
+    // Alias tags point at the commit the version was built from, whether its tag is lightweight or annotated.
+    const commit = await this.commitOf(versionRef);
     const message = `${event.action === 'rollback' ? 'Rolling back' : 'Assigning'} ${event.alias} to ${event.name} v${event.version} (mlci)\n\n${JSON.stringify(event)}\n`;
     const object = await this.call<{ sha: string }>(`create tag object ${tag}`, () =>
       this.octokit.request('POST /repos/{owner}/{repo}/git/tags', {
