@@ -56,6 +56,24 @@ describe('mlci compare', () => {
     expect(out.noise).toMatchObject({ shared: 50, mcnemar: { baselineOnly: 0, candidateOnly: 1, method: 'exact' } });
   });
 
+  it('bounds a regression metric (RMSE) from numeric predictions and reports it in the comment', async () => {
+    const dir = await project();
+    const n = 60;
+    const truth = Array.from({ length: n }, (_, i) => Math.sin(i) * 3);
+    const csv = (err: (i: number) => number) => ['id,y_true,y_pred', ...truth.map((t, i) => `r${i},${t},${t + err(i)}`)].join('\n');
+    const rmse = (err: (i: number) => number) => Math.sqrt(truth.reduce((s, _, i) => s + err(i) ** 2, 0) / n);
+    const baseErr = (i: number) => (i % 2 ? 1 : -1) * (1 + (i % 3) * 0.1);
+    const candErr = (i: number) => (i % 2 ? 1 : -1) * (0.5 + (i % 5) * 0.05);
+    const base = record('base', { val_rmse: [rmse(baseErr)] });
+    const cand = record('cand', { val_rmse: [rmse(candErr)] });
+    await seedStore(dir, [{ run: base, predictions: csv(baseErr) }, { run: cand, predictions: csv(candErr) }]);
+    const md = join(dir, 'c.md');
+    const out = jsonOf(await runCli(['compare', cand.id, '--baseline', base.id, '--json', '--markdown', md], { cwd: dir }));
+    expect(out.metrics[0]).toMatchObject({ key: 'val_rmse', verdict: 'improved', noiseApplied: true, noiseSource: 'rmse' });
+    expect(out.metrics[0].ci.high).toBeLessThan(0);
+    expect(await readFile(md, 'utf8')).toContain('Noise estimate of regression errors');
+  });
+
   it('ranks a sweep and compares the best; a missing baseline is a note, not an error', async () => {
     const dir = await project();
     const runs = [record('lr-a', { val_loss: [0.5] }), record('lr-b', { val_loss: [0.3] }), record('lr-c', { val_loss: [0.4] })];

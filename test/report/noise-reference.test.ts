@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { estimateNoise, mcnemar, mulberry32, pairedBootstrap } from '@mlci/report';
+import { compareRuns, estimateErrorNoise, estimateNoise, mcnemar, mulberry32, pairedBootstrap } from '@mlci/report';
 
 const reference = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/noise_reference.json'), 'utf8'));
 
@@ -46,5 +46,24 @@ describe('noise estimate vs the Python reference', () => {
       expect(noise.ci.low).toBeLessThanOrEqual(noise.delta);
       expect(noise.ci.high).toBeGreaterThanOrEqual(noise.delta);
     }
+  });
+
+  it('regression errors (MSE, RMSE, MAE): the bootstrap interval of the delta matches the Python resampling', () => {
+    for (const c of reference.regression) {
+      const preds = (y: number[]) => y.map((v, i) => ({ id: `r${i}`, yTrue: String(c.y_true[i]), yPred: String(v) }));
+      const e = estimateErrorNoise(preds(c.y_base), preds(c.y_cand), c.metric, { seed: c.seed, resamples: c.resamples, confidence: c.confidence })!;
+      expect(e.shared).toBe(c.y_true.length);
+      expect(e.baselineValue).toBeCloseTo(c.baseline, 10);
+      expect(e.candidateValue).toBeCloseTo(c.candidate, 10);
+      expect(e.ci.low, c.metric).toBeCloseTo(c.low, 10);
+      expect(e.ci.high, c.metric).toBeCloseTo(c.high, 10);
+      // Applied to the run metric with the same name and values: within noise exactly when the interval spans 0.
+      const run = (id: string, v: number) => ({ id: id.padEnd(32, '0'), name: id, metrics: { [`val_${c.metric}`]: [{ step: 0, value: v, timestamp: 0 }] } });
+      const m = compareRuns(run('c', c.candidate), run('b', c.baseline), { errorNoise: [e] }).metrics[0];
+      expect(m).toMatchObject({ noiseApplied: true, noiseSource: c.metric, verdict: c.low <= 0 && c.high >= 0 ? 'within-noise' : c.candidate < c.baseline ? 'improved' : 'regressed' });
+    }
+    // Both kinds of outcome are exercised by the fixture.
+    expect(reference.regression.some((c: any) => c.low <= 0 && c.high >= 0)).toBe(true);
+    expect(reference.regression.some((c: any) => c.high < 0)).toBe(true);
   });
 });

@@ -7,7 +7,7 @@ import { inputError } from '@mlci/core';
 import type { Store } from '@mlci/store';
 import { compareRuns, type BaselineRef, type ComparisonResult, type RunLike } from './compare';
 import { championBaseline, mainBaseline, type BaselineLookup, type ChampionLike } from './compare-baseline';
-import { estimateNoise, type Prediction } from './compare-noise';
+import { estimateErrorNoise, estimateNoise, type ErrorNoiseEstimate, type Prediction } from './compare-noise';
 import { PREDICTIONS_ARTIFACT, parsePredictions } from './compare-predictions';
 import type { MetricSpec } from './compare-spec';
 import { rankRuns } from './compare-sweep';
@@ -123,14 +123,22 @@ export async function compareJob(options: CompareJobOptions): Promise<Comparison
   notes.push(...lookup.notes);
   const baseline = lookup.baseline?.run ?? null;
   let noise = null;
+  const errorNoise: ErrorNoiseEstimate[] = [];
   if (baseline) {
     const cand = options.predictions?.candidate ?? (await runPredictions(options.store, best).catch(() => null));
     const base = options.predictions?.baseline ?? (await runPredictions(options.store, baseline).catch(() => null));
-    if (cand && base) noise = estimateNoise(base, cand);
+    if (cand && base) {
+      noise = estimateNoise(base, cand);
+      // Regression metrics too, when both files hold numbers (classification labels give null here or no match).
+      for (const metric of ['mse', 'rmse', 'mae'] as const) {
+        const e = estimateErrorNoise(base, cand, metric);
+        if (e) errorNoise.push(e);
+      }
+    }
     else if (cand || base) notes.push('only one of the two runs logged per-example predictions, so no change can be told apart from noise');
   }
   const ref: Omit<BaselineRef, 'id' | 'name'> | undefined = lookup.baseline ? { source: lookup.baseline.source, label: lookup.baseline.label } : undefined;
-  const result = compareRuns(best, baseline, { metrics, noise, baselineRef: ref });
+  const result = compareRuns(best, baseline, { metrics, noise, errorNoise, baselineRef: ref });
   // compareRuns says "no baseline" itself; the lookup's note says why, so keep that one first.
   if (!baseline && lookup.notes.length) result.notes = result.notes.filter((n) => !n.startsWith('no baseline to compare with'));
   result.notes.unshift(...notes);

@@ -186,3 +186,62 @@ export function estimateNoise(baseline: Prediction[], candidate: Prediction[], o
     mcnemar: mcnemar(b, c),
   };
 }
+
+/** Regression metrics whose delta a paired bootstrap bounds from per-example numeric predictions. */
+export type ErrorMetric = 'mse' | 'rmse' | 'mae';
+
+/** The noise in a regression metric's delta (candidate − baseline), from numeric per-example predictions. */
+export interface ErrorNoiseEstimate {
+  metric: ErrorMetric;
+  /** Examples in both files with numeric, equal y_true and numeric y_pred. */
+  shared: number;
+  baselineValue: number;
+  candidateValue: number;
+  delta: number;
+  ci: NoiseEstimate['ci'];
+  spansZero: boolean;
+}
+
+/**
+ * Pairs numeric predictions by id and bootstraps the delta of MSE, RMSE or MAE: each resample draws example
+ * indices (as pairedBootstrap does, same generator) and recomputes both runs' metric on them. Null when no
+ * example pairs up.
+ */
+export function estimateErrorNoise(baseline: Prediction[], candidate: Prediction[], metric: ErrorMetric, options: NoiseOptions = {}): ErrorNoiseEstimate | null {
+  const byId = new Map(baseline.map((p) => [p.id, p]));
+  const loss = (t: number, p: number) => (metric === 'mae' ? Math.abs(p - t) : (p - t) ** 2);
+  const finish = (meanLoss: number) => (metric === 'rmse' ? Math.sqrt(meanLoss) : meanLoss);
+  const base: number[] = [];
+  const cand: number[] = [];
+  for (const p of candidate) {
+    const q = byId.get(p.id);
+    if (!q) continue;
+    const [t1, p1, t0, p0] = [p.yTrue, p.yPred, q.yTrue, q.yPred].map((v) => (v.trim() === '' ? NaN : Number(v)));
+    if (![t1, p1, t0, p0].every(Number.isFinite) || t1 !== t0) continue;
+    base.push(loss(t0, p0));
+    cand.push(loss(t1, p1));
+  }
+  const n = base.length;
+  if (!n) return null;
+  const resamples = options.resamples ?? 2000;
+  const seed = options.seed ?? 20240601;
+  const confidence = options.confidence ?? 0.95;
+  const random = mulberry32(seed);
+  const deltas = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) {
+    let sb = 0;
+    let sc = 0;
+    for (let i = 0; i < n; i++) {
+      const k = Math.floor(random() * n);
+      sb += base[k];
+      sc += cand[k];
+    }
+    deltas[r] = finish(sc / n) - finish(sb / n);
+  }
+  deltas.sort();
+  const alpha = (1 - confidence) / 2;
+  const ci = { low: quantile(deltas, alpha), high: quantile(deltas, 1 - alpha), confidence, resamples, seed };
+  const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
+  const [baselineValue, candidateValue] = [finish(mean(base)), finish(mean(cand))];
+  return { metric, shared: n, baselineValue, candidateValue, delta: candidateValue - baselineValue, ci, spansZero: ci.low <= 0 && ci.high >= 0 };
+}

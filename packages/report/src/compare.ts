@@ -7,7 +7,7 @@
 import { worstOutcome, type Outcome } from '@mlci/core';
 import type { ArtifactRef, MetricPoint } from '@mlci/store';
 import { defaultDirection, type Direction, type MetricSpec } from './compare-spec';
-import type { NoiseEstimate } from './compare-noise';
+import type { ErrorNoiseEstimate, NoiseEstimate } from './compare-noise';
 import { lastValue } from './compare-util';
 
 /** What a comparison needs of a run: a structural subset of RunRecord. */
@@ -58,6 +58,8 @@ export interface MetricComparison {
   curve: { baseline: number[] | null; candidate: number[] | null };
   /** True when the predictions' noise estimate was applied to this metric. */
   noiseApplied: boolean;
+  /** Which estimate was applied: the accuracy one (with McNemar) or a regression error's. */
+  noiseSource?: 'accuracy' | 'mse' | 'rmse' | 'mae';
   /** The interval applied, when noiseApplied. */
   ci?: { low: number; high: number; confidence: number };
 }
@@ -81,6 +83,12 @@ export interface CompareOptions {
    * @default matched by value
    */
   noiseMetric?: string;
+  /**
+   * Regression-metric noise (`estimateErrorNoise`): each applies to the metrics named like it (last word
+   * mse / rmse / mae) whose baseline and candidate values equal its values (relative 1e-6).
+   * @default none
+   */
+  errorNoise?: ErrorNoiseEstimate[];
   /** Which baseline this is, for the result. @default { source: 'run', label: 'baseline run' } */
   baselineRef?: Omit<BaselineRef, 'id' | 'name'>;
   /**
@@ -107,6 +115,8 @@ export interface ComparisonResult {
   /** Plain sentences about what could not be compared. May quote metric names: escape when rendering. */
   notes: string[];
   noise: NoiseEstimate | null;
+  /** Regression-error noise estimates (MSE, RMSE, MAE) from numeric predictions, when given. */
+  errorNoise?: ErrorNoiseEstimate[];
   /** Id of the run compared (the best of a sweep). Set by `compareJob`. */
   bestRun?: string;
   /** A sweep's ranking, when several candidates were given. Set by `compareJob`. */
@@ -159,6 +169,16 @@ export function judge(
   return { verdict: better ? 'improved' : 'regressed', reason: `${direction} is better` };
 }
 
+const close = (x: number, y: number) => Math.abs(x - y) <= 1e-6 * Math.max(1, Math.abs(x), Math.abs(y));
+
+/** The regression noise estimate that belongs to this metric (by name and values), or null. */
+function errorNoiseFor(key: string, b: number | null, c: number | null, estimates: ErrorNoiseEstimate[] | undefined): ErrorNoiseEstimate | null {
+  if (!estimates?.length || b === null || c === null) return null;
+  const words = key.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const last = words[words.length - 1];
+  return estimates.find((e) => e.metric === last && close(b, e.baselineValue) && close(c, e.candidateValue)) ?? null;
+}
+
 /** Whether the predictions' accuracy noise belongs to this metric (see CompareOptions.noise). */
 function noiseFits(key: string, b: number | null, c: number | null, direction: Direction, options: CompareOptions): boolean {
   const noise = options.noise;
@@ -192,8 +212,10 @@ export function compareRuns(candidate: RunLike, baseline: RunLike | null, option
     }
     const delta = b !== null && c !== null ? c - b : null;
     const relativeDelta = delta !== null && b ? delta / Math.abs(b) : null;
-    const applyNoise = noiseFits(key, b, c, direction, options);
-    const ci = applyNoise && options.noise ? { low: options.noise.ci.low, high: options.noise.ci.high, confidence: options.noise.ci.confidence } : undefined;
+    const errorFit = errorNoiseFor(key, b, c, options.errorNoise);
+    const applyNoise = noiseFits(key, b, c, direction, options) || errorFit !== null;
+    const source = errorFit?.ci ?? (applyNoise ? options.noise?.ci : undefined);
+    const ci = source ? { low: source.low, high: source.high, confidence: source.confidence } : undefined;
     let verdict: Verdict | null;
     let reason: string;
     if (c === null) {
@@ -202,7 +224,7 @@ export function compareRuns(candidate: RunLike, baseline: RunLike | null, option
     } else if (b === null) {
       [verdict, reason] = breaksThreshold(c, direction, spec ?? {}) ? ['regressed', thresholdReason(c, direction, spec!)] : ['new', baseline ? 'the baseline did not log it' : 'no baseline'];
     } else {
-      ({ verdict, reason } = judge(b, c, direction, spec ?? {}, ci && { ...ci, pValue: options.noise!.mcnemar.pValue }));
+      ({ verdict, reason } = judge(b, c, direction, spec ?? {}, ci && (errorFit ? ci : { ...ci, pValue: options.noise!.mcnemar.pValue })));
     }
     metrics.push({
       key,
@@ -216,11 +238,12 @@ export function compareRuns(candidate: RunLike, baseline: RunLike | null, option
       reason,
       curve: { baseline: curve(baseline?.metrics[key], maxCurve), candidate: curve(candidate.metrics[key], maxCurve) },
       noiseApplied: applyNoise,
+      ...(applyNoise ? { noiseSource: errorFit ? errorFit.metric : ('accuracy' as const) } : {}),
       ...(ci ? { ci } : {}),
     });
   }
-  if (options.noise && !metrics.some((m) => m.noiseApplied)) {
-    notes.push('per-example predictions were given but no metric matched their accuracy, so no noise interval was applied');
+  if ((options.noise || options.errorNoise?.length) && !metrics.some((m) => m.noiseApplied)) {
+    notes.push('per-example predictions were given but no metric matched the values computed from them, so no noise interval was applied');
   }
   const regressions = metrics.filter(isBlocking).map((m) => m.key);
   const ref = options.baselineRef ?? { source: 'run', label: 'baseline run' };
@@ -234,6 +257,7 @@ export function compareRuns(candidate: RunLike, baseline: RunLike | null, option
     withinNoise: metrics.filter((m) => m.verdict === 'within-noise').map((m) => m.key),
     notes,
     noise: options.noise ?? null,
+    ...(options.errorNoise?.length ? { errorNoise: options.errorNoise } : {}),
   };
 }
 

@@ -137,7 +137,7 @@ export function compareSection(r: ComparisonResult, options: MetricTableOptions 
   for (const note of r.notes) parts.push(`> ${md(note, 400)}`);
   if (r.sweep && r.sweep.ranked.length > 1) parts.push(sweepTable(r.sweep));
   parts.push(metricTable(r.metrics, options));
-  if (r.noise) {
+  if (r.noise && r.metrics.some((m) => m.noiseSource === 'accuracy')) {
     const z = r.noise;
     parts.push(
       details(
@@ -147,6 +147,17 @@ export function compareSection(r: ComparisonResult, options: MetricTableOptions 
           `McNemar (${z.mcnemar.method === 'exact' ? 'exact binomial' : 'χ² with continuity correction'}): ${z.mcnemar.baselineOnly} examples only the baseline got right, ${z.mcnemar.candidateOnly} only the candidate; p = ${num(z.mcnemar.pValue, 3)}.` +
           (z.unmatched ? ` ${z.unmatched} examples were not in both files and were left out.` : '') +
           (r.withinNoise.length ? `\n\nWithin noise: ${r.withinNoise.map((k) => mdCode(k, 80)).join(', ')}.` : ''),
+      ),
+    );
+  }
+  const errorRows = r.metrics.filter((m) => m.noiseSource && m.noiseSource !== 'accuracy' && m.ci);
+  if (errorRows.length) {
+    const e = r.errorNoise?.[0];
+    parts.push(
+      details(
+        'Noise estimate of regression errors from per-example predictions',
+        errorRows.map((m) => `${mdCode(m.key, 80)}: ${Math.round(m.ci!.confidence * 100)}% CI of the change ${signed(m.ci!.low)} … ${signed(m.ci!.high)}${m.verdict === 'within-noise' ? ' (within noise)' : ''}`).join('  \n') +
+          (e ? `\n\nPaired bootstrap on ${e.shared} shared examples (${e.ci.resamples} resamples, seed ${e.ci.seed}).` : ''),
       ),
     );
   }
