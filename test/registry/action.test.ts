@@ -49,8 +49,11 @@ describe('promote-model action (GitHub backend, on the emulator)', () => {
       const a = await recordRun(store, { content: 'gh-act-A', accuracy: 0.7, commit: newCommit(gh, 'train A') });
       const b = await recordRun(store, { content: 'gh-act-B', accuracy: 0.8, commit: newCommit(gh, 'train B') });
       const env = registryEnv(gh);
+      // A secondary rate limit on the first listing: waited out, and said in the job log.
+      gh.faults.add({ method: 'GET', path: '/repos/octo-org/octo-repo/releases', status: 429, headers: { 'retry-after': '1' } });
       const first = await runAction('promote-model', { workspace: dir, eventName: 'workflow_dispatch', env, inputs: { name: 'iris', run: a.id, 'github-token': 'ghs_test_write' } });
       expect(first.exitCode, first.stdout).toBe(0);
+      expect(first.stdout).toMatch(/::warning::GitHub secondary rate limit on GET .*\/releases.*waiting 1s/);
       const second = await runAction('promote-model', { workspace: dir, eventName: 'workflow_dispatch', env, inputs: { name: 'iris', run: b.id, 'github-token': 'ghs_test_write' } });
       expect(second.outputs).toMatchObject({ version: '0.2.0', tag: 'iris@v0.2.0', 'previous-holder': '0.1.0', 'release-url': 'https://github.com/octo-org/octo-repo/releases/tag/iris%40v0.2.0' });
       expect([...gh.state.refs.keys()].filter((k) => k.includes('#champion#')).sort()).toEqual(['refs/tags/iris#champion#1', 'refs/tags/iris#champion#2']);

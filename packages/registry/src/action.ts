@@ -11,7 +11,9 @@ import { promoteFromWorkflow } from './workflow';
 export async function runPromoteModel(env: Record<string, string | undefined> = process.env): Promise<void> {
   const backend = core.getInput('backend') || 'github';
   if (backend !== 'github' && backend !== 'local') throw usageError(`input "backend" must be github or local, got "${backend}"`);
-  const { registry, store } = await openRegistry({ backend, projectDir: core.getInput('project') || '.', token: core.getInput('github-token') || env.GITHUB_TOKEN, env });
+  const logger = { info: core.info, warn: core.warning, error: core.error, debug: core.debug };
+  // The client's retries and rate-limit waits show in the job log as warnings.
+  const { registry, store } = await openRegistry({ backend, projectDir: core.getInput('project') || '.', token: core.getInput('github-token') || env.GITHUB_TOKEN, env, client: { logger } });
   const payload = env.GITHUB_EVENT_PATH ? JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) : {};
   const gateFiles = core.getMultilineInput('gate-files').filter(Boolean);
   const result = await promoteFromWorkflow({
@@ -29,7 +31,7 @@ export async function runPromoteModel(env: Record<string, string | undefined> = 
     bump: parseBump(core.getInput('bump') || 'minor'),
     requireGates: booleanInput('require-gates'),
     gates: await readGateFiles(gateFiles),
-    logger: { info: core.info, warn: core.warning, error: core.error, debug: core.debug },
+    logger,
   });
   core.setOutput('version', result.version);
   core.setOutput('tag', result.tag);
