@@ -98,6 +98,14 @@ describe('sticky report comment', () => {
     expect([...a.removedDuplicates, ...b.removedDuplicates].length).toBeGreaterThanOrEqual(1);
   });
 
+  it('five jobs reporting at once on a new PR, with slow writes, end with one comment holding all five sections', async () => {
+    gh.faults.add({ method: 'PATCH', path: /\/issues\/comments\//, delayMs: 150, times: 3 });
+    const ids = ['validate', 'drift', 'train', 'gate', 'compare'];
+    await Promise.all(ids.map((id) => upsert(1, [section(id, `${id} result`)], { settleMs: 300, jitterMs: 100, maxAttempts: 8 })));
+    expect(reportsOn(1)).toHaveLength(1);
+    expect(parseSections(reportsOn(1)[0].body).map((s) => s.id)).toEqual(ids);
+  });
+
   it('a read-only token (a fork\'s PR) still gives the summary and the report files, with a notice, not a failure', async () => {
     const outDir = await mkdtemp(join(tmpdir(), 'mlci-report-'));
     const notices: string[] = [];
