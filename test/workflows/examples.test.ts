@@ -3,7 +3,7 @@
  * what a user would see: the job summary, step outputs, releases, tags, issues, artifacts; and that the
  * workflow's `permissions:` cover every API call it made.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,7 +96,7 @@ describe('workflows-examples', () => {
 
   it('has a test for every example workflow', () => {
     const files = readdirSync(join(repoRoot, 'workflows-examples')).filter((f) => f.endsWith('.yml'));
-    expect(files.filter((f) => !TESTED_IN[f])).toEqual([]);
+    expect(files.filter((f) => !TESTED_IN[f] || !existsSync(join(repoRoot, TESTED_IN[f]!)))).toEqual([]);
   });
 });
 

@@ -47,8 +47,7 @@ describe('matrix-sweep.yml', () => {
     const accuracy = (id: string) => {
       const job = run.jobs.find((j) => j.steps.some((s) => s.outputs['run-id'] === id))!;
       const record = JSON.parse(readFileSync(job.steps.find((s) => s.id === 'train')!.outputs['result-file']!, 'utf8'));
-      const m = record.metrics.accuracy;
-      return Array.isArray(m) ? m.at(-1).value : typeof m === 'object' ? m.value ?? m.last : m;
+      return record.metrics.accuracy.at(-1).value as number;
     };
     const best = rank.outputs['best-run']!;
     expect(trained).toContain(best);
