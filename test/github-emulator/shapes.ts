@@ -148,7 +148,7 @@ export function releaseJson(ctx: ShapeContext, rel: Release) {
 export function refJson(ctx: ShapeContext, ref: string, sha: string) {
   const type = ctx.state.tagObjects.has(sha) ? 'tag' : 'commit';
   return {
-    ref, node_id: nodeId('Ref', ref), url: `${repoBase(ctx)}/git/${ref}`,
+    ref, node_id: nodeId('Ref', ref), url: `${repoBase(ctx)}/git/${ref.split('/').map(encodeURIComponent).join('/')}`, // `#` in GTO tags must be escaped in a URI
     object: { type, sha, url: `${repoBase(ctx)}/git/${type === 'tag' ? 'tags' : 'commits'}/${sha}` },
   };
 }
