@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as y}from"./chunk-C74FYDGI.js";import{b as N,c as M,e as I,f as R}from"./chunk-VPMZ6XT4.js";import{h as A,n as v,p as E,r as k}from"./chunk-KO4W3SGB.js";import{h as $,q as b}from"./chunk-ANZ5LHSR.js";import"./chunk-FW243R2I.js";import{f}from"./chunk-LMPGFEDW.js";import{b as l,d as m,g as p,h as w}from"./chunk-55RPZVZE.js";import"./chunk-3LHRBKTG.js";var S=`
+import{a as y}from"./chunk-C74FYDGI.js";import{b as N,c as M,e as I,f as R}from"./chunk-3TEH7ZHG.js";import{h as A,n as v,p as E,r as k}from"./chunk-QTDBJL7B.js";import{h as $,q as b}from"./chunk-ANZ5LHSR.js";import"./chunk-FW243R2I.js";import{f}from"./chunk-LMPGFEDW.js";import{b as l,d as m,g as p,h as w}from"./chunk-55RPZVZE.js";import"./chunk-3LHRBKTG.js";var S=`
 mlci models: the model registry (versions, aliases such as champion, rollback, verified downloads)
 
 usage:
