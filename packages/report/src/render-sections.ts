@@ -130,7 +130,9 @@ export function compareSection(r: ComparisonResult, options: MetricTableOptions 
   const against = r.baseline ? `against ${md(r.baseline.label)} (${mdCode(r.baseline.id.slice(0, 12))})` : 'with no baseline';
   const headline = r.regressions.length
     ? `${r.regressions.length} gated metric${r.regressions.length > 1 ? 's' : ''} regressed ${against}`
-    : `${counts.improved} improved, ${counts.regressed} regressed${counts.noise ? `, ${counts.noise} within noise` : ''} ${against}`;
+    : r.baseline
+      ? `${counts.improved} improved, ${counts.regressed} regressed${counts.noise ? `, ${counts.noise} within noise` : ''} ${against}`
+      : `no baseline yet: ${r.metrics.length} metric${r.metrics.length === 1 ? '' : 's'} shown alone`;
   const parts: string[] = [];
   parts.push(`Candidate ${md(r.candidate.name, 80)} (${mdCode(r.candidate.id.slice(0, 12))})${r.baseline ? ` vs ${md(r.baseline.name, 80)}` : ''}.`);
   if (r.regressions.length) parts.push(`**Regressed (gated):** ${r.regressions.map((k) => mdCode(k, 80)).join(', ')}`);
