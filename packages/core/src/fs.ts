@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
+import { fileError } from './errors';
 
 /**
  * Writes `data` to `path` atomically: a temp file in the same directory (same filesystem), fsync, rename.
@@ -38,3 +39,12 @@ export async function hashFile(path: string, algorithms: Array<'sha256' | 'md5'>
 }
 
 export const sha256Hex = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
+
+/** Reads a UTF-8 text file; a missing or unreadable file becomes an MlciError that names it, with a hint. */
+export async function readTextFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw fileError(path, error);
+  }
+}

@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { fileError, inputError } from '@mlci/core';
+import { inputError, readTextFile } from '@mlci/core';
 
 /** Field types of Frictionless Table Schema that mlci checks (others are read as `any`). */
 export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'datetime' | 'time' | 'year' | 'any';
@@ -103,12 +102,7 @@ export function parseTableSchema(doc: unknown, file: string): TableSchema {
 
 /** Reads a Table Schema file; a JSON syntax error names its line. */
 export async function loadTableSchema(file: string): Promise<TableSchema> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw fileError(file, error);
-  }
+  const text = await readTextFile(file);
   let doc: unknown;
   try {
     doc = JSON.parse(text);

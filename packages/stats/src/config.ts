@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
-import { fileError, inputError } from '@mlci/core';
+import { inputError, readTextFile } from '@mlci/core';
 import type { DriftOptions, DriftTest } from './drift';
 
 const TESTS: DriftTest[] = ['ks', 'chi_square', 'wasserstein', 'psi', 'jensen_shannon'];
@@ -48,12 +47,7 @@ export function parseDriftConfig(doc: unknown, file = 'drift config'): DriftOpti
 
 export async function loadDriftConfig(file?: string): Promise<DriftOptions> {
   if (!file) return {};
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw fileError(file, error);
-  }
+  const text = await readTextFile(file);
   let doc: unknown;
   try {
     doc = parse(text);

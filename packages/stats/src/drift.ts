@@ -258,6 +258,22 @@ function targetChecks(options: TargetOptions, ref: ColumnSummary | undefined, cu
   return checks;
 }
 
+/** A column reported without a test, and why. */
+function notCompared(column: string, kind: ColumnDrift['kind'], ref: ColumnSummary, cur: ColumnSummary, note: string): ColumnDrift {
+  return {
+    column,
+    kind,
+    test: 'none',
+    threshold: null,
+    drifted: false,
+    psi: null,
+    jensenShannon: null,
+    missing: { reference: ref.missing, current: cur.missing },
+    histogram: { labels: [], reference: [], current: [] },
+    notes: [note],
+  };
+}
+
 /** Compares two summaries column by column. */
 export function compareSummaries(reference: TableSummary, current: TableSummary, options: DriftOptions = {}): DriftResult {
   const notes: string[] = [];
@@ -278,38 +294,23 @@ export function compareSummaries(reference: TableSummary, current: TableSummary,
     const numeric = ref.kind === 'numeric' && cur.kind === 'numeric' && !fewValues;
     const refCount = ref.count;
     if (refCount === 0 || cur.count === 0) {
-      columns.push({
-        column: name,
-        kind: numeric ? 'numeric' : 'categorical',
-        test: 'none',
-        threshold: null,
-        drifted: false,
-        psi: null,
-        jensenShannon: null,
-        missing: { reference: ref.missing, current: cur.missing },
-        histogram: { labels: [], reference: [], current: [] },
-        notes: [`no values in the ${refCount === 0 ? 'reference' : 'current data'}: nothing to compare`],
-      });
+      columns.push(notCompared(name, numeric ? 'numeric' : 'categorical', ref, cur, `no values in the ${refCount === 0 ? 'reference' : 'current data'}: nothing to compare`));
       continue;
     }
     const tooVaried = [ref, cur].some((x) => x.kind === 'categorical' && x.unseen > 0);
     if (!numeric && tooVaried) {
-      columns.push({
-        column: name,
-        kind: 'categorical',
-        test: 'none',
-        threshold: null,
-        drifted: false,
-        psi: null,
-        jensenShannon: null,
-        missing: { reference: ref.missing, current: cur.missing },
-        histogram: { labels: [], reference: [], current: [] },
-        notes: [
-          [ref, cur].some((x) => x.kind === 'categorical' && x.mixed)
+      const mixed = [ref, cur].some((x) => x.kind === 'categorical' && x.mixed);
+      columns.push(
+        notCompared(
+          name,
+          'categorical',
+          ref,
+          cur,
+          mixed
             ? 'mixes numbers and text: not compared (fix the values that are not numbers, or ignore the column)'
             : `more than ${MAX_CATEGORIES.toLocaleString('en-US')} distinct values: not compared as categories (ignore it, or fix its type if it should be numeric)`,
-        ],
-      });
+        ),
+      );
       continue;
     }
     const base = numeric ? numericDrift(name, ref as NumericSummary, cur as NumericSummary) : categoricalDrift(name, ref, cur);

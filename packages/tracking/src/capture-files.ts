@@ -1,7 +1,7 @@
 /** Metric and param capture from files: DVC's params.yaml / metrics.json and the MLCI_METRICS_FILE protocol. */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { fileError, inputError } from '@mlci/core';
+import { inputError, readTextFile } from '@mlci/core';
 import type { RunCollector } from './collector';
 
 /** Flattens nested objects into dotted keys (`train.lr`), as DVC shows params and metrics. Arrays stay whole. */
@@ -18,12 +18,7 @@ const paramString = (v: unknown) => (typeof v === 'string' ? v : v === null || v
 
 /** Reads a params file (YAML or JSON; YAML is a superset) into flat string params. */
 export async function readParamsFile(path: string): Promise<Record<string, string>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw fileError(path, error);
-  }
+  const text = await readTextFile(path);
   let doc: unknown;
   try {
     doc = parseYaml(text);
@@ -37,12 +32,7 @@ export async function readParamsFile(path: string): Promise<Record<string, strin
 
 /** Reads a DVC metrics file (JSON or YAML, nested) into flat numeric metrics; non-numbers are skipped. */
 export async function readMetricsFile(path: string): Promise<Record<string, number>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw fileError(path, error);
-  }
+  const text = await readTextFile(path);
   let doc: unknown;
   try {
     doc = parseYaml(text);

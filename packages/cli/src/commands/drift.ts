@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { EXIT, fileError, inputError, numberFlag, parseFlags, stderrLogger, usageError, writeJsonAtomic } from '@mlci/core';
+import { EXIT, inputError, numberFlag, parseFlags, stderrLogger, usageError, writeJsonAtomic, readTextFile } from '@mlci/core';
 import { checkDrift, driftText, loadDriftConfig, mergeSummaries, summarizeTable, type TableSummary } from '@mlci/stats';
 import type { TableFormat } from '@mlci/data';
 import { printJson, type Command } from '../command';
@@ -7,12 +6,7 @@ import { printJson, type Command } from '../command';
 /** A `.json` argument that holds a table summary is used as one; anything else is read as data. */
 async function dataOrSummary(path: string): Promise<string | TableSummary> {
   if (!path.endsWith('.json')) return path;
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw fileError(path, error);
-  }
+  const text = await readTextFile(path);
   let doc: TableSummary;
   try {
     doc = JSON.parse(text);

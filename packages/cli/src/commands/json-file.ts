@@ -1,14 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { fileError, inputError } from '@mlci/core';
+import { inputError, readTextFile } from '@mlci/core';
 
 /** Reads a JSON file a flag named, with errors that name the file and what it was for. */
 export async function loadJsonFile(file: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw fileError(file, error);
-  }
+  const text = await readTextFile(file);
   try {
     return JSON.parse(text);
   } catch (error) {

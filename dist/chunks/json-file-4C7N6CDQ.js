@@ -1,2 +1,0 @@
-import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import"./chunk-LMPGFEDW.js";import{c as e,f as n}from"./chunk-55RPZVZE.js";import"./chunk-3LHRBKTG.js";import{readFile as a}from"node:fs/promises";async function m(r,i){let o;try{o=await a(r,"utf8")}catch(t){throw n(r,t)}try{return JSON.parse(o)}catch(t){throw e(`the ${i} is not valid JSON: ${t.message}`,{file:r})}}export{m as loadJsonFile};
