@@ -10,11 +10,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../github-emulator/index';
 import { repoRoot } from '../harness/runner';
-import { checkoutCopy, explain, runWorkflow, type WorkflowRunResult } from './host-runner';
+import { checkoutCopy, explain, runWorkflow, type WorkflowRunResult, removeWorkflowDirs } from './host-runner';
 import { callsBeyond } from './permissions';
 
 const WORKFLOW = 'workflows-examples/drift-monitor.yml';
 const MARKER = '<!-- mlci:drift-monitor -->';
+/** The emulator has no secondary rate limits: mlci's GitHub writes need not be spaced out (seconds per write). */
+const NO_PACING = { MLCI_GITHUB_PACE_WRITES: 'false' };
 const reference = readFileSync(join(repoRoot, 'examples/iris/data/reference.csv'), 'utf8');
 
 /** The iris reference rows with the flower measurements scaled: production data that has drifted. */
@@ -51,6 +53,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await gh?.stop();
+  removeWorkflowDirs();
   server?.close();
 });
 
@@ -59,7 +62,7 @@ describe('drift-monitor.yml', () => {
 
   it('a drifted scheduled run opens one issue, dispatches retraining once and stays green', async () => {
     const from = gh.requests.length;
-    const run = await runWorkflow({ workflow: WORKFLOW, projectDir: project(drifted(2)), emulator: gh, event: 'schedule' });
+    const run = await runWorkflow({ workflow: WORKFLOW, projectDir: project(drifted(2)), emulator: gh, env: NO_PACING, event: 'schedule' });
     expect(run.conclusion, explain(run)).toBe('success');
     expect(step(run).outputs).toMatchObject({ outcome: 'fail', 'issue-action': 'opened', dispatched: 'true' });
     expect(monitorIssues()).toHaveLength(1);
@@ -79,7 +82,7 @@ describe('drift-monitor.yml', () => {
 
   it('a second drifted run, its data fetched from a URL, updates the same issue without dispatching again', async () => {
     const from = gh.requests.length;
-    const run = await runWorkflow({ workflow: WORKFLOW, projectDir: project(reference), emulator: gh, event: 'workflow_dispatch', inputs: { 'data-url': dataUrl } });
+    const run = await runWorkflow({ workflow: WORKFLOW, projectDir: project(reference), emulator: gh, env: NO_PACING, event: 'workflow_dispatch', inputs: { 'data-url': dataUrl } });
     expect(run.conclusion, explain(run)).toBe('success');
     expect(run.job('drift').steps[1]!.outcome).toBe('success'); // the fetch step ran
     expect(step(run).outputs).toMatchObject({ outcome: 'fail', 'issue-action': 'updated', 'issue-number': String(issueNumber), dispatched: 'false' });
@@ -91,7 +94,7 @@ describe('drift-monitor.yml', () => {
   }, 60_000);
 
   it('a clean run comments that drift cleared and closes the issue', async () => {
-    const run = await runWorkflow({ workflow: WORKFLOW, projectDir: project(reference), emulator: gh, event: 'schedule' });
+    const run = await runWorkflow({ workflow: WORKFLOW, projectDir: project(reference), emulator: gh, env: NO_PACING, event: 'schedule' });
     expect(run.conclusion, explain(run)).toBe('success');
     expect(run.job('drift').steps[1]!.outcome).toBe('skipped'); // no URL: the file in the repository
     expect(step(run).outputs).toMatchObject({ outcome: 'pass', 'issue-action': 'cleared', 'issue-number': String(issueNumber) });
@@ -102,7 +105,7 @@ describe('drift-monitor.yml', () => {
   }, 60_000);
 
   it('with a read-only token the step fails and names the permission to add', async () => {
-    const run = await runWorkflow({ workflow: WORKFLOW, projectDir: project(drifted(2)), emulator: gh, event: 'schedule', token: 'ghs_test_read' });
+    const run = await runWorkflow({ workflow: WORKFLOW, projectDir: project(drifted(2)), emulator: gh, env: NO_PACING, event: 'schedule', token: 'ghs_test_read' });
     expect(run.conclusion).toBe('failure');
     const errors = step(run).annotations.filter((a) => a.level === 'error').map((a) => a.message).join('\n');
     expect(errors).toContain('could not open the drift issue: GitHub answered 403');

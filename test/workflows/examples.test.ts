@@ -3,23 +3,27 @@
  * what a user would see: the job summary, step outputs, releases, tags, issues, artifacts; and that the
  * workflow's `permissions:` cover every API call it made.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../github-emulator/index';
 import { jsonOf, runCli } from '../harness/cli';
 import { repoRoot } from '../harness/runner';
-import { checkoutCopy, explain, runWorkflow } from './host-runner';
+import { checkoutCopy, explain, runWorkflow, removeWorkflowDirs } from './host-runner';
 import { callsBeyond } from './permissions';
 
 const iris = join(repoRoot, 'examples/iris');
+/** The emulator has no secondary rate limits: mlci's GitHub writes need not be spaced out (seconds per write). */
+const NO_PACING = { MLCI_GITHUB_PACE_WRITES: 'false' };
 let gh: Emulator;
 
 beforeAll(async () => {
   gh = await startEmulator();
 });
-afterAll(() => gh?.stop());
+afterAll(async () => {
+  await gh?.stop();
+  removeWorkflowDirs();
+});
 
 /** examples/iris as a user's repository has it: with the requirements.txt the example workflows install. */
 function irisCheckout(): string {
@@ -34,7 +38,7 @@ const rendered = (markdown: string) => markdown.replace(/&#(\d+);/g, (_m, n: str
 describe('workflows-examples', () => {
   it('pull-request-checks.yml: the pipeline passes on PR #1, the summary holds the verdict, nothing is promoted', async () => {
     const from = gh.requests.length;
-    const run = await runWorkflow({ workflow: 'workflows-examples/pull-request-checks.yml', projectDir: irisCheckout(), emulator: gh, event: 'pull_request' });
+    const run = await runWorkflow({ workflow: 'workflows-examples/pull-request-checks.yml', projectDir: irisCheckout(), emulator: gh, env: NO_PACING, event: 'pull_request' });
     expect(run.conclusion, explain(run)).toBe('success');
     const job = run.job('ml');
     const mlci = job.steps.find((s) => s.id === 'mlci')!;
@@ -48,6 +52,7 @@ describe('workflows-examples', () => {
     expect(seen).toMatch(/\| promote \| ➖ skipped \|/);
     expect(job.steps.at(-1)!.stdout).toBe(`verdict ${mlci.outputs.verdict}\n`);
     expect(gh.state.releases).toEqual([]);
+    expect(existsSync(join(job.workspace, '.mlci/registry'))).toBe(false);
     expect([...gh.state.refs.keys()].filter((r) => r.startsWith('refs/tags/'))).toEqual([]);
     expect(callsBeyond(gh, from, run.job('ml').permissions)).toEqual([]);
     expect(gh.conformance).toEqual([]);
@@ -68,18 +73,18 @@ describe('workflows-examples', () => {
     // results on a run (no `mlci.gate.*` tags from `mlci run`'s gate stage or overfit-gate), so the promote
     // step refuses every run. Remove `.fails` once gate results reach the run record.
     it.fails('dispatched with a run whose gates passed, it promotes it', async () => {
-      const run = await runWorkflow({ workflow: 'workflows-examples/promote-on-tag.yml', projectDir: project, emulator: gh, event: 'workflow_dispatch', inputs: { run: runId } });
+      const run = await runWorkflow({ workflow: 'workflows-examples/promote-on-tag.yml', projectDir: project, emulator: gh, env: NO_PACING, event: 'workflow_dispatch', inputs: { run: runId } });
       expect(run.conclusion, explain(run)).toBe('success');
     }, 30_000);
 
     it('publishes iris-classifier@v0.1.0 with card and checksums and moves champion (require-gates off)', async () => {
-      const variant = join(mkdtempSync(join(tmpdir(), 'mlci-wf-variant-')), 'promote-on-tag.yml');
+      const variant = join(checkoutCopy(join(repoRoot, 'workflows-examples')), 'promote-on-tag.yml');
       const original = readFileSync(join(repoRoot, 'workflows-examples/promote-on-tag.yml'), 'utf8');
       expect(original).toContain("require-gates: 'true'");
       writeFileSync(variant, original.replace("require-gates: 'true'", "require-gates: 'false'"));
       const releasesBefore = gh.state.releases.length;
       const from = gh.requests.length;
-      const run = await runWorkflow({ workflow: variant, projectDir: project, emulator: gh, event: 'workflow_dispatch', inputs: { run: runId } });
+      const run = await runWorkflow({ workflow: variant, projectDir: project, emulator: gh, env: NO_PACING, event: 'workflow_dispatch', inputs: { run: runId } });
       expect(run.conclusion, explain(run)).toBe('success');
       const promote = run.job('promote').steps.find((s) => s.id === 'promote')!;
       expect(promote.outputs).toMatchObject({ version: '0.1.0', tag: 'iris-classifier@v0.1.0', 'run-id': runId, 'previous-holder': '' });

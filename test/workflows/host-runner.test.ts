@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../github-emulator/index';
-import { expandMatrix, explain, runWorkflow, type WorkflowRunResult } from './host-runner';
+import { expandMatrix, explain, runWorkflow, type WorkflowRunResult, removeWorkflowDirs } from './host-runner';
 
 const here = import.meta.dirname;
 let gh: Emulator;
@@ -12,7 +12,10 @@ beforeAll(async () => {
   gh = await startEmulator();
   run = await runWorkflow({ workflow: join(here, 'host-fixtures/features.yml'), projectDir: join(here, 'host-fixtures/project'), emulator: gh, inputs: { greeting: 'HELLO' } });
 }, 60_000);
-afterAll(() => gh?.stop());
+afterAll(async () => {
+  await gh?.stop();
+  removeWorkflowDirs();
+});
 
 describe('host runner', () => {
   it('runs steps with outputs, GITHUB_ENV, GITHUB_PATH, the workspace copy and the step summary', () => {

@@ -22,7 +22,7 @@
  * Nothing from an expression ever reaches a shell except through the workflow's own `run:` text or `env:`.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -119,6 +119,20 @@ const GITHUB_ACTION_STUBS = /^actions\/(checkout|setup-python|setup-node|cache)@
 const ARTIFACT_ACTIONS = /^actions\/(upload|download)-artifact@/;
 const MLCI_ACTION = /^mlci-dev\/mlci(?:\/(.+?))?@[^/]+$/;
 const artifactStep = join(import.meta.dirname, 'artifact-step.mjs');
+
+/** Every temp directory this module made (workspaces, RUNNER_TEMPs, checkouts), for removeWorkflowDirs(). */
+const created = new Set<string>();
+const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  created.add(dir);
+  return dir;
+};
+
+/** Removes every directory runWorkflow and checkoutCopy made in this process (call it in afterAll). */
+export function removeWorkflowDirs(): void {
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+  created.clear();
+}
 
 const text = (v: unknown) => (v === undefined || v === null ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
@@ -219,7 +233,7 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Workflow
   const run = addWorkflowRun(s, { name: workflow.name ?? file, path: `.github/workflows/${file.split('/').pop()}`, event, head_sha: sha, head_branch: pr ? pr.pull!.head : ref.replace(/^refs\/(heads|tags)\//, '') });
   const jobEnv = gh.jobEnv(run, token);
 
-  const top = mkdtempSync(join(tmpdir(), 'mlci-wf-'));
+  const top = tempDir('mlci-wf-');
   const eventPath = join(top, 'event.json');
   const payload = options.payload ?? defaultPayload(event, gh, workflow, ref, sha, inputs);
   writeFileSync(eventPath, JSON.stringify(payload));
@@ -294,6 +308,7 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Workflow
       if (!j) throw new Error(`no job ${id} in this run (jobs: ${jobs.map((x) => x.id).join(', ')})`);
       return j;
     },
+
   };
 }
 
@@ -304,9 +319,9 @@ function evalEnv(env: Record<string, unknown> | undefined, contexts: Contexts): 
 
 async function runJob(ctx: RunContext, id: string, name: string, spec: any, contexts: Contexts, matrix: Record<string, Value> | undefined): Promise<JobResult> {
   const started = Date.now();
-  const workspace = mkdtempSync(join(tmpdir(), 'mlci-wf-workspace-'));
+  const workspace = tempDir('mlci-wf-workspace-');
   cpSync(resolve(ctx.options.projectDir), workspace, { recursive: true });
-  const runnerTemp = mkdtempSync(join(tmpdir(), 'mlci-wf-temp-'));
+  const runnerTemp = tempDir('mlci-wf-temp-');
   const github = { ...ctx.github, job: id, workspace };
   const runner = { ...(contexts.runner as object), temp: runnerTemp };
   const workflowEnv = evalEnv(ctx.workflow.env, { ...contexts, github, runner });
@@ -485,7 +500,7 @@ export function explain(run: WorkflowRunResult): string {
 const indent = (s: string) => s.split('\n').map((l) => `      | ${l}`).join('\n');
 
 /** Copies a project directory the way a checkout has it: without .mlci/, out/, caches and node_modules. */
-export function checkoutCopy(projectDir: string, into = mkdtempSync(join(tmpdir(), 'mlci-checkout-'))): string {
+export function checkoutCopy(projectDir: string, into = tempDir('mlci-wf-checkout-')): string {
   const skip = new Set(['.mlci', 'out', 'mlruns', 'node_modules', '__pycache__', '.git']);
   cpSync(projectDir, into, { recursive: true, filter: (src) => !skip.has(src.split('/').pop()!) || src === projectDir });
   return into;

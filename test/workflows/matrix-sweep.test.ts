@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../github-emulator/index';
 import { repoRoot } from '../harness/runner';
-import { checkoutCopy, explain, runWorkflow, type WorkflowRunResult } from './host-runner';
+import { checkoutCopy, explain, runWorkflow, type WorkflowRunResult, removeWorkflowDirs } from './host-runner';
 import { callsBeyond } from './permissions';
 
 let gh: Emulator;
@@ -22,7 +22,10 @@ beforeAll(async () => {
   from = gh.requests.length;
   run = await runWorkflow({ workflow: 'workflows-examples/matrix-sweep.yml', projectDir: project, emulator: gh, event: 'workflow_dispatch' });
 }, 150_000);
-afterAll(() => gh?.stop());
+afterAll(async () => {
+  await gh?.stop();
+  removeWorkflowDirs();
+});
 
 describe('matrix-sweep.yml', () => {
   it('trains one job per learning rate, each with its own parameter, and uploads its run store', () => {
