@@ -149,7 +149,7 @@ describe('train-and-log and overfit-gate actions', () => {
     expect(train.outputs.status).toBe('FINISHED');
     expect(record.metrics.loss).toHaveLength(4);
     expect(record.lineage.datasets[0].snapshot).toBe(true);
-    expect(train.summary).toContain('ci &lt;run&gt;');
+    expect(train.summary).toContain('ci &#60;run&#62;');
     expect(train.summary).toMatch(/\| loss \|/);
 
     const gate = await runAction('overfit-gate', {
@@ -161,7 +161,7 @@ describe('train-and-log and overfit-gate actions', () => {
     expect(gate.outputs.outcome).toBe('fail');
     const result = JSON.parse(await readFile(join(train.runnerTemp, 'mlci', 'results', 'gate.json'), 'utf8'));
     expect(result.assertions.map((a: any) => a.passed)).toEqual([true, false]);
-    expect(gate.summary).toMatch(/\| pass \| accuracy &gt;= 0 \|/);
+    expect(gate.summary).toMatch(/\| pass \| accuracy &#62;&#61; 0 \|/);
     expect(gate.annotations.some((a) => a.level === 'error' && a.message.includes('loss < 0.0001'))).toBe(true);
 
     const byId = await runAction('overfit-gate', { workspace, inputs: { run: record.id.slice(0, 8), assertions: 'accuracy >= 0' } });

@@ -1,3 +1,4 @@
+import { escapeMarkdown as coreEscapeMarkdown } from '@mlci/core';
 import type { RunRecord } from '@mlci/store';
 import { lastValues } from '@mlci/store';
 import type { GateResult, ModelCard, ModelFile } from './types';
@@ -40,16 +41,8 @@ export function buildCard(input: CardInput): ModelCard {
   };
 }
 
-/**
- * Escapes text from a run (metric names, params, paths) for Markdown and HTML: it may not open links, tags,
- * emphasis, tables or @mentions.
- */
-export function escapeMarkdown(text: string): string {
-  return String(text)
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/[\\`*_{}[\]()<>#+!|~&"'$]/g, (c) => `&#${c.charCodeAt(0)};`)
-    .replace(/@/g, '@\u200b');
-}
+/** Text from a run (metric names, params, paths) made inert for Markdown and HTML: core's one escaper. */
+export const escapeMarkdown = (text: string): string => coreEscapeMarkdown(text);
 
 const cell = (value: unknown) => escapeMarkdown(String(value));
 

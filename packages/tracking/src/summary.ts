@@ -1,18 +1,11 @@
 /** Markdown for job summaries. Everything from a run (names, params, expressions) is escaped: it is untrusted. */
+import { escapeMarkdown } from '@mlci/core';
 import type { RunRecord } from '@mlci/store';
 import type { GateResult } from './gate';
 import { sparkline } from './view';
 
-/** Escapes text for a Markdown table cell: no HTML, no table breaks, no formatting injection. */
-export function escapeCell(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '&#124;')
-    .replace(/([\\`*_{}[\]()#+!~])/g, '\\$1')
-    .replace(/\r?\n/g, ' ');
-}
+/** Text for a Markdown table cell, made inert (no HTML, table breaks or formatting): core's one escaper. */
+export const escapeCell = (text: string): string => escapeMarkdown(text);
 
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : Number(n.toPrecision(4)).toString());
 
