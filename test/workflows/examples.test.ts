@@ -69,22 +69,11 @@ describe('workflows-examples', () => {
       runId = recorded.runId;
     }, 90_000);
 
-    // KNOWN GAP (in the report to the lead): the example sets require-gates: 'true', but nothing records gate
-    // results on a run (no `mlci.gate.*` tags from `mlci run`'s gate stage or overfit-gate), so the promote
-    // step refuses every run. Remove `.fails` once gate results reach the run record.
-    it.fails('dispatched with a run whose gates passed, it promotes it', async () => {
-      const run = await runWorkflow({ workflow: 'workflows-examples/promote-on-tag.yml', projectDir: project, emulator: gh, env: NO_PACING, event: 'workflow_dispatch', inputs: { run: runId } });
-      expect(run.conclusion, explain(run)).toBe('success');
-    }, 30_000);
-
-    it('publishes iris-classifier@v0.1.0 with card and checksums and moves champion (require-gates off)', async () => {
-      const variant = join(checkoutCopy(join(repoRoot, 'workflows-examples')), 'promote-on-tag.yml');
-      const original = readFileSync(join(repoRoot, 'workflows-examples/promote-on-tag.yml'), 'utf8');
-      expect(original).toContain("require-gates: 'true'");
-      writeFileSync(variant, original.replace("require-gates: 'true'", "require-gates: 'false'"));
+    it('dispatched with a run whose gates passed (require-gates on), publishes iris-classifier@v0.1.0 with card and checksums and moves champion', async () => {
+      expect(readFileSync(join(repoRoot, 'workflows-examples/promote-on-tag.yml'), 'utf8')).toContain("require-gates: 'true'");
       const releasesBefore = gh.state.releases.length;
       const from = gh.requests.length;
-      const run = await runWorkflow({ workflow: variant, projectDir: project, emulator: gh, env: NO_PACING, event: 'workflow_dispatch', inputs: { run: runId } });
+      const run = await runWorkflow({ workflow: 'workflows-examples/promote-on-tag.yml', projectDir: project, emulator: gh, env: NO_PACING, event: 'workflow_dispatch', inputs: { run: runId } });
       expect(run.conclusion, explain(run)).toBe('success');
       const promote = run.job('promote').steps.find((s) => s.id === 'promote')!;
       expect(promote.outputs).toMatchObject({ version: '0.1.0', tag: 'iris-classifier@v0.1.0', 'run-id': runId, 'previous-holder': '' });

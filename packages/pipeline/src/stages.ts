@@ -81,6 +81,7 @@ const gateStage: Stage = {
   async run(ctx) {
     if (!ctx.run) return { outcome: 'skipped', summary: 'no run to check (the train stage did not run)' };
     const result = gateRun(ctx.run, ctx.config.gates);
+    await ctx.store.annotateRun?.(ctx.run.id, { 'mlci.gate.overfit-gate': result.outcome });
     const failed = result.assertions.filter((a) => !a.passed);
     return {
       outcome: result.outcome,
@@ -110,6 +111,7 @@ const compareStage: Stage = {
       champion: (name) => getChampion(registry, name, { alias: ctx.config.model?.alias ?? 'champion' }),
       metrics,
     });
+    await ctx.store.annotateRun?.(ctx.run.id, { 'mlci.gate.compare-to-champion': result.outcome });
     const base = result.baseline ? `vs ${result.baseline.label ?? result.baseline.id}` : 'no baseline yet';
     const changed = result.metrics.filter((m) => m.verdict === 'improved' || m.verdict === 'regressed').map((m) => `${m.key} ${m.verdict}`);
     const summary = `${base}: ${result.regressions.length ? `regressed ${result.regressions.join(', ')}` : changed.length ? changed.join(', ') : 'no significant change'}${result.withinNoise.length ? `; within noise: ${result.withinNoise.join(', ')}` : ''}`;

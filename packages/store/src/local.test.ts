@@ -74,3 +74,19 @@ describe('LocalStore runs', () => {
     expect(onDisk.id).toBe(ids[0]);
   });
 });
+
+describe('LocalStore run checks', () => {
+  it('adds mlci.* check results beside an ended run, merged into what getRun returns, run.json untouched', async () => {
+    const store = await fresh();
+    const id = 'd'.repeat(32);
+    await store.putRun(run(id, 1000, { tags: { owner: 'me' } }));
+    const before = await readFile(join(store.root, 'runs', id, 'run.json'), 'utf8');
+    await store.annotateRun(id, { 'mlci.gate.overfit-gate': 'pass' });
+    await store.annotateRun(id, { 'mlci.gate.compare-to-champion': 'fail' });
+    expect((await store.getRun(id)).tags).toEqual({ owner: 'me', 'mlci.gate.overfit-gate': 'pass', 'mlci.gate.compare-to-champion': 'fail' });
+    expect((await store.listRuns())[0].tags['mlci.gate.overfit-gate']).toBe('pass');
+    expect(await readFile(join(store.root, 'runs', id, 'run.json'), 'utf8')).toBe(before);
+    await expect(store.annotateRun(id, { owner: 'someone else' })).rejects.toThrow(/only mlci\.\* tags/);
+    await expect(store.annotateRun('e'.repeat(32), { 'mlci.gate.x': 'pass' })).rejects.toThrow();
+  });
+});

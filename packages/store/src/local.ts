@@ -133,11 +133,32 @@ export class LocalStore implements Store {
 
   private async readRun(path: string): Promise<RunRecord> {
     const text = await readFile(path, 'utf8');
+    let record: RunRecord;
     try {
-      return JSON.parse(text) as RunRecord;
+      record = JSON.parse(text) as RunRecord;
     } catch (error) {
       throw inputError(`run record is not valid JSON: ${(error as Error).message}`, { file: path, hint: 'the file was edited or damaged; restore it or delete the run directory' });
     }
+    const checks = await this.readChecks(join(path, '..', 'checks.json'));
+    return Object.keys(checks).length ? { ...record, tags: { ...record.tags, ...checks } } : record;
+  }
+
+  private async readChecks(path: string): Promise<Record<string, string>> {
+    try {
+      return JSON.parse(await readFile(path, 'utf8')) as Record<string, string>;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw inputError(`run checks are not valid JSON: ${(error as Error).message}`, { file: path, hint: 'delete the file; the checks can be run again' });
+    }
+  }
+
+  async annotateRun(id: string, tags: Record<string, string>): Promise<void> {
+    for (const key of Object.keys(tags)) {
+      if (!key.startsWith('mlci.')) throw inputError(`"${key}": only mlci.* tags (results of later checks) can be added to an ended run`);
+    }
+    const path = join(this.runPath(id), '..', 'checks.json');
+    await this.readRun(this.runPath(id)); // the run must exist
+    await writeJsonAtomic(path, { ...(await this.readChecks(path)), ...tags });
   }
 
   private async runIds(): Promise<string[]> {

@@ -92,4 +92,11 @@ export interface Store {
 
   /** Runs, newest first (by startTime, then id). */
   listRuns(options?: ListRunsOptions): Promise<RunRecord[]>;
+
+  /**
+   * Records the outcome of a later check on an ended run (e.g. `mlci.gate.overfit-gate: pass`) without
+   * rewriting the run: kept beside it and merged into the tags getRun/listRuns return. Only `mlci.*` keys.
+   * Promotion with required gates reads these.
+   */
+  annotateRun?(id: string, tags: Record<string, string>): Promise<void>;
 }

@@ -117,6 +117,9 @@ export async function runOverfitGate(): Promise<void> {
     }
   }
   const result = gateRun(run, assertions);
+  // Recorded on the run in the workspace store too, so a promotion that requires gates can see it.
+  const store = projectStore(await findProjectDir(process.env.GITHUB_WORKSPACE ?? process.cwd()));
+  await store.annotateRun(run.id, { 'mlci.gate.overfit-gate': result.outcome }).catch((error) => core.warning(`gate result not recorded on run ${run.id}: ${(error as Error).message}`));
   const resultFile = join(resultsDir(), 'gate.json');
   await mkdir(resultsDir(), { recursive: true });
   await writeJsonAtomic(resultFile, result);

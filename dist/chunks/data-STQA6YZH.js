@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as i}from"./chunk-C74FYDGI.js";import{b as d}from"./chunk-DEUUBGGI.js";import{a as n}from"./chunk-TQF45YG5.js";import"./chunk-RUQECBMY.js";import{e as m}from"./chunk-3YF52DO3.js";import{g as s}from"./chunk-E26G5FZX.js";import{b as a,h as o}from"./chunk-55RPZVZE.js";import"./chunk-3LHRBKTG.js";var h={summary:"restore the exact bytes of a dataset or artifact a run used",usage:`
+import{a as i}from"./chunk-C74FYDGI.js";import{b as d}from"./chunk-IVWMPOOM.js";import{a as n}from"./chunk-AKNRYFYN.js";import"./chunk-RUQECBMY.js";import{e as m}from"./chunk-66WH5IMO.js";import{g as s}from"./chunk-E26G5FZX.js";import{b as a,h as o}from"./chunk-55RPZVZE.js";import"./chunk-3LHRBKTG.js";var h={summary:"restore the exact bytes of a dataset or artifact a run used",usage:`
 usage: mlci data get RUN:PATH|SHA256 --to DIR [--json]
 
 Writes the file into DIR under its own name, verified against its SHA-256 (a tampered or corrupt store
