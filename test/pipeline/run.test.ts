@@ -69,17 +69,31 @@ describe('mlci run on the iris example', () => {
 });
 
 describe('the root action', () => {
-  it('runs the pipeline in log groups, sets per-stage outputs and does not promote in a pull request', async () => {
+  it('runs the pipeline in log groups, sets per-stage outputs, posts ONE sticky report comment and does not promote in a pull request', async () => {
     const { runAction } = await import('../harness/runner');
-    const workspace = irisCopy();
-    const run = await runAction('pipeline', { workspace, inputs: { config: 'mlci.yml' }, eventName: 'pull_request', env: { PYTHONUNBUFFERED: '1' } });
-    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
-    expect(run.stdout).toContain('::group::mlci validate');
-    expect(run.stdout).toContain('::group::mlci train');
-    expect(run.outputs).toMatchObject({ outcome: 'pass', 'validate-outcome': 'pass', 'drift-outcome': 'pass', 'train-outcome': 'pass', 'gate-outcome': 'pass', 'compare-outcome': 'pass', 'promote-outcome': 'skipped' });
-    expect(run.outputs['run-id']).toMatch(/^[0-9a-f]{32}$/);
-    expect(run.summary).toContain('mlci: ready');
-  });
+    const { startEmulator } = await import('../github-emulator/index');
+    const gh = await startEmulator({ port: 0 });
+    try {
+      const workspace = irisCopy();
+      const env = { ...gh.jobEnv(), MLCI_GITHUB_PACE_WRITES: 'false', PYTHONUNBUFFERED: '1' };
+      const event = { pull_request: { number: 1, head: { sha: env.GITHUB_SHA } } };
+      const inputs = { config: 'mlci.yml', 'github-token': 'ghs_test_write' };
+      const run = await runAction('pipeline', { workspace, inputs, eventName: 'pull_request', event, env });
+      expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+      expect(run.stdout).toContain('::group::mlci validate');
+      expect(run.stdout).toContain('::group::mlci train');
+      expect(run.outputs).toMatchObject({ outcome: 'pass', 'validate-outcome': 'pass', 'drift-outcome': 'pass', 'train-outcome': 'pass', 'gate-outcome': 'pass', 'compare-outcome': 'pass', 'promote-outcome': 'skipped' });
+      expect(run.outputs['run-id']).toMatch(/^[0-9a-f]{32}$/);
+      expect(run.summary).toContain('mlci: ready');
+      const comments = gh.state.comments.filter((c) => c.issueNumber === 1);
+      expect(comments).toHaveLength(1);
+      expect(comments[0].body.startsWith('<!-- mlci:report -->')).toBe(true);
+      expect(run.outputs['comment-id']).toBe(String(comments[0].id));
+      expect(gh.conformance).toEqual([]);
+    } finally {
+      await gh.stop();
+    }
+  }, 120_000);
 });
 
 describe('mlci init', () => {

@@ -1,8 +1,10 @@
 import * as core from '@actions/core';
 import { escapeMarkdown, markdownTable } from '@mlci/core';
 import { booleanInput, writeStepResult } from '@mlci/core/action';
+import { createGitHubClient } from '@mlci/core/github';
+import { publishReport, readEvent, resolvePullRequest, sectionFor, type ReportSection } from '@mlci/report';
 import { runPipeline } from './run';
-import type { StageResult } from './types';
+import type { PipelineResult, StageResult } from './types';
 
 const icon = (s: StageResult) => (s.outcome === 'pass' ? '✅' : s.outcome === 'warn' ? '⚠️' : s.outcome === 'skipped' ? '➖' : '❌');
 
@@ -26,7 +28,11 @@ export async function runPipelineAction(): Promise<void> {
       }
     },
   });
-  for (const stage of result.stages) await writeStepResult(stage.stage, stage.result ?? { outcome: stage.outcome, summary: stage.summary });
+  // One result file per stage, as the single-step actions leave them (one dataset: its result alone).
+  for (const stage of result.stages) {
+    const value = Array.isArray(stage.result) && stage.result.length === 1 ? stage.result[0] : stage.result;
+    await writeStepResult(stage.stage, value ?? { outcome: stage.outcome, summary: stage.summary });
+  }
   const file = await writeStepResult('pipeline', result);
   core.setOutput('outcome', result.outcome);
   core.setOutput('verdict', result.verdict);
@@ -36,5 +42,41 @@ export async function runPipelineAction(): Promise<void> {
     .addRaw(`### ${result.outcome === 'fail' ? '❌' : result.outcome === 'warn' ? '⚠️' : '✅'} mlci: ${escapeMarkdown(result.verdict)}\n\n`)
     .addRaw(markdownTable(['stage', 'outcome', 'summary', 'time'], result.stages.map((s) => [s.stage, `${icon(s)} ${s.outcome}`, escapeMarkdown(s.summary), `${(s.durationMs / 1000).toFixed(1)} s`]), ['l', 'l', 'l', 'r']) + '\n')
     .write();
+  await postReport(result);
   if (result.outcome === 'fail') core.setFailed(result.verdict);
+}
+
+/** Report sections from the stages: one per stage, one per dataset where a stage checked several. */
+export function pipelineSections(result: PipelineResult): ReportSection[] {
+  const sections: ReportSection[] = [];
+  for (const stage of result.stages) {
+    if (stage.outcome === 'skipped' || stage.stage === 'promote' || stage.result === undefined) continue;
+    const parts = Array.isArray(stage.result) ? stage.result : [stage.result];
+    parts.forEach((part: { dataset?: string }, i) => {
+      const section = sectionFor(stage.stage, part);
+      sections.push(parts.length > 1 ? { ...section, id: `${stage.stage}-${String(part.dataset ?? i).toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 30)}` } : section);
+    });
+  }
+  return sections;
+}
+
+/** The sticky PR comment (pull requests only) and the report files; a read-only token gives a notice. */
+async function postReport(result: PipelineResult): Promise<void> {
+  if (!booleanInput('comment', true)) return;
+  const token = core.getInput('github-token');
+  const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? '').split('/');
+  const logger = { info: core.info, warn: core.warning, error: core.error, debug: core.debug };
+  const client = token && owner && repo ? createGitHubClient({ token, logger, paceWrites: process.env.MLCI_GITHUB_PACE_WRITES !== 'false' }) : null;
+  const pr = client ? await resolvePullRequest(client, owner, repo, await readEvent()).catch(() => null) : null;
+  const published = await publishReport({
+    sections: pipelineSections(result),
+    github: client ? { client, owner, repo, issueNumber: pr?.number ?? null } : undefined,
+    headSha: pr?.headSha ?? null,
+    notice: (message) => core.notice(message, { title: 'mlci report not posted as a comment' }),
+  });
+  if (published.comment) {
+    core.info(`report comment ${published.comment.action} (id ${published.comment.commentId})`);
+    core.setOutput('comment-id', String(published.comment.commentId));
+  }
+  core.setOutput('report-file', published.files.markdown);
 }

@@ -123,7 +123,7 @@ const promoteStage: Stage = {
   name: 'promote',
   declared: (ctx) => Boolean(ctx.config.model),
   async run(ctx) {
-    if (ctx.options.promote === false) return { outcome: 'skipped', summary: 'promotion off (--no-promote)' };
+    if (ctx.options.promote === false) return { outcome: 'skipped', summary: 'promotion off for this run' };
     if (!ctx.run) return { outcome: 'skipped', summary: 'no run to promote' };
     const failedBefore = ctx.done.filter((s) => s.outcome === 'fail').map((s) => s.stage);
     if (failedBefore.length) return { outcome: 'skipped', summary: `not promoted: ${failedBefore.join(', ')} failed` };

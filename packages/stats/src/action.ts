@@ -2,9 +2,9 @@ import * as core from '@actions/core';
 import { booleanInput, listInput, requiredInput, writeStepResult } from '@mlci/core/action';
 import { usageError } from '@mlci/core';
 import { createGitHubClient, repoFromEnv } from '@mlci/core/github';
-// The monitor lives with the pipeline (it is about the GitHub side, not statistics); imported by path so the
-// stats package does not load the whole pipeline. TODO(lead): a `./monitor` subpath export in packages/pipeline.
-import { dispatchWorkflow, syncDriftIssue } from '../../pipeline/src/monitor';
+// The monitor lives with the pipeline (it is about the GitHub side, not statistics); its own subpath, so the
+// stats package does not load the whole pipeline.
+import { dispatchWorkflow, syncDriftIssue } from '@mlci/pipeline/monitor';
 import { loadDriftConfig } from './config';
 import { checkDrift, type DriftResult } from './drift';
 import { driftMarkdown } from './render';
