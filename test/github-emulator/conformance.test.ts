@@ -87,6 +87,8 @@ describe('OpenAPI conformance of every served route', () => {
     const zip = await octokit.actions.downloadArtifact({ ...r, artifact_id: artifact.id, archive_format: 'zip' });
     expect(Buffer.from(zip.data as ArrayBuffer).subarray(0, 2).toString()).toBe('PK');
     await octokit.actions.deleteArtifact({ ...r, artifact_id: artifact.id });
+    await octokit.actions.createWorkflowDispatch({ ...r, workflow_id: 'retrain.yml', ref: 'main', inputs: { reason: 'drift' } });
+    expect(gh.state.dispatches).toEqual([{ workflow: 'retrain.yml', ref: 'main', inputs: { reason: 'drift' } }]);
 
     // Statuses and check runs.
     await octokit.repos.createCommitStatus({ ...r, sha: main, state: 'success', context: 'mlci/gate', description: 'accuracy 0.97' });

@@ -102,6 +102,8 @@ export interface EmulatorState {
   refs: Map<string, string>;
   tagObjects: Map<string, TagObject>;
   workflowRuns: WorkflowRun[];
+  /** workflow_dispatch events received: which workflow file, on which ref, with which inputs. */
+  dispatches: Array<{ workflow: string; ref: string; inputs: Record<string, unknown> }>;
   artifacts: Artifact[];
   statuses: CommitStatus[];
   checkRuns: CheckRun[];
@@ -163,6 +165,7 @@ export function createState(seed: SeedState = {}): EmulatorState {
     refs,
     tagObjects: new Map(),
     workflowRuns: [],
+    dispatches: [],
     artifacts: [],
     statuses: [],
     checkRuns: [],

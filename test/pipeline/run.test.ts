@@ -75,8 +75,9 @@ describe('the root action', () => {
     const gh = await startEmulator({ port: 0 });
     try {
       const workspace = irisCopy();
-      const env = { ...gh.jobEnv(), MLCI_GITHUB_PACE_WRITES: 'false', PYTHONUNBUFFERED: '1' };
-      const event = { pull_request: { number: 1, head: { sha: env.GITHUB_SHA } } };
+      const job = gh.jobEnv();
+      const env = { ...job, MLCI_GITHUB_PACE_WRITES: 'false', PYTHONUNBUFFERED: '1' };
+      const event = { pull_request: { number: 1, head: { sha: job.GITHUB_SHA } } };
       const inputs = { config: 'mlci.yml', 'github-token': 'ghs_test_write' };
       const run = await runAction('pipeline', { workspace, inputs, eventName: 'pull_request', event, env });
       expect(run.exitCode, run.stdout + run.stderr).toBe(0);

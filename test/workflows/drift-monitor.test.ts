@@ -42,8 +42,6 @@ const dispatches = () => gh.requests.filter((r) => r.method === 'POST' && r.path
 
 beforeAll(async () => {
   gh = await startEmulator();
-  // The emulator does not serve POST actions/workflows/{id}/dispatches yet: a canned 204 (GitHub's answer) stands in.
-  gh.faults.add({ method: 'POST', path: /^\/repos\/octo-org\/octo-repo\/actions\/workflows\/[^/]+\/dispatches$/, status: 204, times: Infinity });
   server = createServer((req, res) => {
     res.writeHead(req.url === '/production.csv' ? 200 : 404, { 'content-type': 'text/csv' });
     res.end(req.url === '/production.csv' ? drifted(1.6) : 'not found');

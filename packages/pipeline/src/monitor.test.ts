@@ -53,7 +53,6 @@ describe('syncDriftIssue', () => {
 
   it('dispatches retraining once, when the issue is opened', async () => {
     // The emulator has no workflow-dispatch route yet: a canned 204 stands in for GitHub's answer.
-    gh.faults.add({ method: 'POST', path: /\/actions\/workflows\/[^/]+\/dispatches$/, status: 204, times: Infinity });
     const from = gh.requests.length;
     const opened = await syncDriftIssue(options({ key: 'dispatch', dispatch: { workflow: 'retrain.yml', ref: 'main', inputs: { reason: 'drift' } } }));
     expect(opened.dispatched).toEqual({ workflow: 'retrain.yml', ref: 'main' });

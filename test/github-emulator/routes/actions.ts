@@ -5,6 +5,14 @@ import { now, type CheckRun } from '../state';
 import { peel, resolveRef } from './git';
 
 export const actionsRoutes: Record<string, Handler> = {
+  // A workflow_dispatch event: recorded for tests to read (the emulator runs no workflows). GitHub answers 204.
+  'actions/create-workflow-dispatch': (req, ctx) => {
+    const body = (req.body ?? {}) as { ref?: string; inputs?: Record<string, unknown> };
+    const workflow = String(req.params.workflow_id);
+    if (!/^[\w.-]+\.ya?ml$|^\d+$/.test(workflow)) throw notFound();
+    ctx.state.dispatches.push({ workflow, ref: String(body.ref), inputs: body.inputs ?? {} });
+    return { status: 204 };
+  },
   'actions/list-workflow-runs-for-repo': (req, ctx) => {
     const q = req.query;
     const runs = ctx.state.workflowRuns
