@@ -6,6 +6,9 @@ import { LocalStore } from '@mlci/store';
 import { fetchRun } from '@mlci/store/github';
 import { startEmulator, type Emulator } from '../github-emulator/index';
 import { runAction } from '../harness/runner';
+import { runCli } from '../harness/cli';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 let emulator: Emulator;
 const savedApiUrl = process.env.GITHUB_API_URL;
@@ -59,6 +62,17 @@ writeFileSync('model/weights.bin', 'w'.repeat(1000));
     expect(second.outputs['datasets-uploaded']).toBe('0');
     const names = emulator.state.artifacts.map((a) => a.name).filter((n) => n.startsWith('mlci-data-'));
     expect(names).toHaveLength(1);
+    expect(emulator.conformance).toEqual([]);
+
+    // Elsewhere (a laptop, another job): the exact bytes come back by hash from the artifact, verified.
+    const sha = createHash('sha256').update('x,y\n1,2\n3,4\n').digest('hex');
+    const elsewhere = mkdtempSync(join(tmpdir(), 'mlci-elsewhere-'));
+    const env = { GITHUB_API_URL: emulator.url, GITHUB_REPOSITORY: 'octo-org/octo-repo', GITHUB_TOKEN: 'ghs_test_read' };
+    const without = await runCli(['data', 'get', sha, '--to', 'restored'], { cwd: elsewhere, env });
+    expect(without.exitCode).toBe(2);
+    const got = await runCli(['data', 'get', sha, '--to', 'restored', '--github', '--json'], { cwd: elsewhere, env });
+    expect(got.exitCode, got.stderr).toBe(0);
+    expect(readFileSync(join(elsewhere, 'restored', sha), 'utf8')).toBe('x,y\n1,2\n3,4\n');
     expect(emulator.conformance).toEqual([]);
   });
 });

@@ -146,3 +146,37 @@ export async function publishDatasets(record: RunRecord, store: Store, options: 
   }
   return { uploaded, existing };
 }
+
+export interface FetchDatasetOptions {
+  /** Token with `actions: read`. */
+  token: string;
+  owner: string;
+  repo: string;
+  sha256: string;
+  /** REST API root. @default $GITHUB_API_URL */
+  baseUrl?: string;
+  client?: DefaultArtifactClient;
+}
+
+/**
+ * Brings a dataset stored as `mlci-data-<sha256>` into `store`, verified: the bytes must hash to the name
+ * (a modified artifact is refused and nothing is stored under a wrong key).
+ */
+export async function fetchDataset(store: Store, options: FetchDatasetOptions): Promise<{ sha256: string; size: number }> {
+  const { createGitHubClient } = await import('@mlci/core/github');
+  const github = createGitHubClient({ token: options.token, baseUrl: options.baseUrl ?? process.env.GITHUB_API_URL });
+  const name = datasetArtifactName(options.sha256);
+  const { data } = await github.rest.actions.listArtifactsForRepo({ owner: options.owner, repo: options.repo, name, per_page: 10 });
+  const live = data.artifacts.find((a) => !a.expired && a.workflow_run?.id);
+  if (!live) throw inputError(`no live artifact ${name} in ${options.owner}/${options.repo}`, { hint: 'it expired (artifacts are retention-limited) or was never uploaded: record data with `snapshot: true`' });
+  const client = options.client ?? (await artifactClient());
+  const dir = await mkdtemp(join(tmpdir(), 'mlci-data-download-'));
+  try {
+    await client.downloadArtifact(live.id, { path: dir, findBy: { token: options.token, repositoryOwner: options.owner, repositoryName: options.repo, workflowRunId: live.workflow_run!.id! } });
+    const stored = await store.putBlob({ path: join(dir, options.sha256) }, { kind: 'dataset' });
+    if (stored.sha256 !== options.sha256) throw inputError(`artifact ${name} holds bytes that hash to ${stored.sha256}`, { hint: 'the artifact was modified after upload; do not trust it' });
+    return { sha256: stored.sha256, size: stored.size };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

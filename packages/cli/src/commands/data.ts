@@ -1,23 +1,47 @@
 import { parseFlags, stderrLogger, usageError } from '@mlci/core';
-import { projectStore } from '@mlci/store';
+import { isSha256, projectStore } from '@mlci/store';
 import { dataGet, findProjectDir } from '@mlci/tracking';
 import { printJson, type Command } from '../command';
 
 export const command: Command = {
   summary: 'restore the exact bytes of a dataset or artifact a run used',
   usage: `
-usage: mlci data get RUN:PATH|SHA256 --to DIR [--json]
+usage: mlci data get RUN:PATH|SHA256 --to DIR [--github] [--json]
 
 Writes the file into DIR under its own name, verified against its SHA-256 (a tampered or corrupt store
 entry is refused). Datasets are restorable when the run was recorded with \`mlci train --snapshot\`.
+
+  --github   when the bytes are not in the local store, fetch the mlci-data-<sha256> artifact that a
+             train-and-log job uploaded (GITHUB_REPOSITORY, GITHUB_TOKEN with actions: read, GITHUB_API_URL)
 `,
   async run(args) {
-    const { values, positionals } = parseFlags('data', args, { to: { type: 'string' }, json: { type: 'boolean' } });
+    const { values, positionals } = parseFlags('data', args, { to: { type: 'string' }, json: { type: 'boolean' }, github: { type: 'boolean' } });
     if (positionals[0] !== 'get' || positionals.length !== 2) throw usageError('usage: mlci data get RUN:PATH|SHA256 --to DIR');
     if (!values.to) throw usageError('--to DIR is required');
-    const result = await dataGet(projectStore(await findProjectDir()), positionals[1], values.to);
+    const store = projectStore(await findProjectDir());
+    const ref = positionals[1];
+    if (values.github) {
+      const sha256 = isSha256(ref) ? ref : await datasetHash(store, ref);
+      if (sha256 && !(await store.hasBlob(sha256))) {
+        const { repoFromEnv } = await import('@mlci/core/github');
+        const { fetchDataset } = await import('@mlci/store/github');
+        const { owner, repo } = repoFromEnv();
+        const token = process.env.GITHUB_TOKEN;
+        if (!token) throw usageError('--github needs GITHUB_TOKEN (a token with `actions: read`)');
+        await fetchDataset(store, { token, owner, repo, sha256 });
+      }
+    }
+    const result = await dataGet(store, ref, values.to);
     if (values.json) printJson(result);
     else stderrLogger.info(`${result.path}: ${result.size} bytes, sha256 ${result.sha256} verified`);
     return 0;
   },
 };
+
+/** The SHA-256 a local run recorded for RUN:PATH, or null when the run or path is unknown (dataGet then explains). */
+async function datasetHash(store: ReturnType<typeof projectStore>, ref: string): Promise<string | null> {
+  const colon = ref.indexOf(':');
+  if (colon <= 0) return null;
+  const run = await store.getRun(ref.slice(0, colon)).catch(() => null);
+  return run?.lineage.datasets.find((d) => d.path === ref.slice(colon + 1).replace(/^\.\//, ''))?.sha256 ?? null;
+}

@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as y}from"./chunk-C74FYDGI.js";import{b as N,c as M,e as I,f as R}from"./chunk-U7JZDUQR.js";import{h as A,n as v,p as E,r as k}from"./chunk-YVKV7MZI.js";import{h as $,q as b}from"./chunk-ANZ5LHSR.js";import"./chunk-66WH5IMO.js";import{g as f}from"./chunk-E26G5FZX.js";import{b as l,d as m,g as p,h as w}from"./chunk-55RPZVZE.js";import"./chunk-3LHRBKTG.js";var S=`
+import{a as y}from"./chunk-C74FYDGI.js";import{b as N,c as M,e as I,f as R}from"./chunk-54ILBHFM.js";import{h as A,n as v,p as E,r as k}from"./chunk-TEEDXR2W.js";import{h as $,q as b}from"./chunk-ANZ5LHSR.js";import"./chunk-66WH5IMO.js";import{g as f}from"./chunk-E26G5FZX.js";import{b as l,d as m,g as p,h as w}from"./chunk-55RPZVZE.js";import"./chunk-3LHRBKTG.js";var S=`
 mlci models: the model registry (versions, aliases such as champion, rollback, verified downloads)
 
 usage:
