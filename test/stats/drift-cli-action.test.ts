@@ -82,3 +82,23 @@ describe('distribution-check action', () => {
     expect(result.target.checks.every((c: { outcome: string }) => c.outcome === 'pass')).toBe(true);
   });
 });
+
+describe('a stored dataset as the reference', () => {
+  it('accepts RUN:PATH and the SHA-256 of data a run snapshotted, restored verified from the store', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'mlci-drift-stored-'));
+    copyFileSync(join(iris, 'reference.csv'), join(project, 'reference.csv'));
+    const train = await runCli(['train', '--data', 'reference.csv', '--snapshot', '--system-metrics-interval', '0', '--json', '--', process.execPath, '-e', '0'], { cwd: project });
+    expect(train.exitCode, train.stderr).toBe(0);
+    const record = jsonOf(train);
+    const sha = record.lineage.datasets[0].sha256;
+    const byFile = jsonOf(await runCli(['drift', join(iris, 'train.csv'), '--reference', join(iris, 'reference.csv'), '--json'], { cwd: project }));
+    for (const reference of [`${record.id.slice(0, 8)}:reference.csv`, sha]) {
+      const run = await runCli(['drift', join(iris, 'train.csv'), '--reference', reference, '--json'], { cwd: project });
+      expect(run.exitCode, run.stderr).toBe(0);
+      expect(jsonOf(run).columns).toEqual(byFile.columns);
+    }
+    const unknown = await runCli(['drift', join(iris, 'train.csv'), '--reference', `${record.id.slice(0, 8)}:nope.csv`], { cwd: project });
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toContain('has no dataset or artifact "nope.csv"');
+  });
+});

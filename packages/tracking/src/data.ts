@@ -1,5 +1,8 @@
 /** `mlci data get`: restores the exact bytes of a dataset or artifact a run used, verified against its hash. */
-import { basename, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rename } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, extname, join, resolve } from 'node:path';
 import { inputError } from '@mlci/core';
 import { isSha256, type Store } from '@mlci/store';
 
@@ -43,4 +46,24 @@ export async function dataGet(store: Store, ref: string, toDir: string): Promise
   const destination = join(resolve(toDir), name);
   const blob = await store.restoreBlob(sha256, destination);
   return { sha256, size: blob.size, path: destination, source: ref };
+}
+
+/**
+ * A data argument that names stored bytes rather than a file: `RUN:PATH` (a dataset or artifact a run
+ * recorded) or a SHA-256. Restores it, verified, into a temp directory and returns that file's path (its
+ * extension kept, so readers know the format); returns null when `ref` is an existing file or not such a name.
+ */
+export async function materializeDataRef(store: Store, ref: string): Promise<string | null> {
+  if (existsSync(ref)) return null;
+  if (!isSha256(ref) && !/^[^:/\\]{4,}:./.test(ref)) return null;
+  const dir = await mkdtemp(join(tmpdir(), 'mlci-data-ref-'));
+  const restored = await dataGet(store, ref, dir);
+  if (!isSha256(ref)) return restored.path;
+  // A bare hash has no name: take the extension a run recorded for those bytes, so the reader knows the format.
+  const runs = await store.listRuns();
+  const known = runs.flatMap((r) => r.lineage.datasets).find((d) => d.sha256 === ref);
+  if (!known || !extname(known.path)) return restored.path;
+  const named = `${restored.path}${extname(known.path)}`;
+  await rename(restored.path, named);
+  return named;
 }

@@ -50,6 +50,7 @@ export const command: Command = {
   summary: 'check a dataset for drift against a reference (KS, chi-square, PSI, Jensen-Shannon, Wasserstein)',
   usage: `
 usage: mlci drift DATA --reference REF [--json] [--target COL] [--columns a,b] [--config FILE]
+       (REF may also be data a run recorded: RUN:PATH or its SHA-256, restored verified from the store)
        mlci drift summarize DATA --out SUMMARY.json      (one shard of a matrix job)
        mlci drift merge SUMMARY.json… --out ALL.json     (the merge step)
 
@@ -82,7 +83,11 @@ Exit codes: 0 pass or warn, 1 drift, 2 bad input.`,
     if (values.columns) options.columns = values.columns.split(',').map((c) => c.trim());
     if (values.target) options.target = { ...options.target, column: values.target };
     options.read = { delimiter: values.delimiter, format: values.format as TableFormat | undefined, columns: options.columns };
-    const result = await checkDrift({ data: await dataOrSummary(positionals[0]), reference: await dataOrSummary(values.reference), options });
+    // A reference can also be data a run recorded: RUN:PATH or its SHA-256, restored verified from the store.
+    const { materializeDataRef, findProjectDir } = await import('@mlci/tracking');
+    const { projectStore } = await import('@mlci/store');
+    const stored = await materializeDataRef(projectStore(await findProjectDir()), values.reference);
+    const result = await checkDrift({ data: await dataOrSummary(positionals[0]), reference: await dataOrSummary(stored ?? values.reference), options });
     if (values.json) printJson(result);
     else process.stdout.write(driftText(result) + '\n');
     return result.outcome === 'fail' ? EXIT.fail : EXIT.pass;

@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as i}from"./chunk-C74FYDGI.js";import"./chunk-IVWMPOOM.js";import{a as s,g as m}from"./chunk-AKNRYFYN.js";import"./chunk-RUQECBMY.js";import{e as o}from"./chunk-66WH5IMO.js";import{g as r,h as n}from"./chunk-E26G5FZX.js";import"./chunk-55RPZVZE.js";import"./chunk-3LHRBKTG.js";var f={summary:"list recorded runs, newest first",usage:`
+import{a as i}from"./chunk-C74FYDGI.js";import"./chunk-DOAO4EHF.js";import{j as s,y as m}from"./chunk-TUHVJ6RC.js";import"./chunk-RUQECBMY.js";import{e as o}from"./chunk-66WH5IMO.js";import{g as r,h as n}from"./chunk-E26G5FZX.js";import"./chunk-55RPZVZE.js";import"./chunk-3LHRBKTG.js";var f={summary:"list recorded runs, newest first",usage:`
 usage: mlci runs [--experiment NAME] [--limit N] [--json]
 
 Lists the runs recorded under .mlci/ in the project directory (the git root), newest first.

@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as u}from"./chunk-C74FYDGI.js";import"./chunk-IVWMPOOM.js";import{c as y,e as h}from"./chunk-AKNRYFYN.js";import"./chunk-RUQECBMY.js";import"./chunk-66WH5IMO.js";import{g,h as f}from"./chunk-E26G5FZX.js";import{b as a,h as m}from"./chunk-55RPZVZE.js";import"./chunk-3LHRBKTG.js";var M=`
+import{a as u}from"./chunk-C74FYDGI.js";import"./chunk-DOAO4EHF.js";import{q as y,s as h}from"./chunk-TUHVJ6RC.js";import"./chunk-RUQECBMY.js";import"./chunk-66WH5IMO.js";import{g,h as f}from"./chunk-E26G5FZX.js";import{b as a,h as m}from"./chunk-55RPZVZE.js";import"./chunk-3LHRBKTG.js";var M=`
 usage: mlci train [flags] -- COMMAND [ARGS...]
        mlci train --mlproject [DIR] [-e ENTRY] [-P key=value]... [flags]
 

@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as l}from"./chunk-C74FYDGI.js";import{b as f}from"./chunk-IVWMPOOM.js";import{a as d}from"./chunk-AKNRYFYN.js";import"./chunk-RUQECBMY.js";import{c as p,e as m}from"./chunk-66WH5IMO.js";import{g as u}from"./chunk-E26G5FZX.js";import{b as s,h}from"./chunk-55RPZVZE.js";import"./chunk-3LHRBKTG.js";var j={summary:"restore the exact bytes of a dataset or artifact a run used",usage:`
+import{a as l}from"./chunk-C74FYDGI.js";import{b as f}from"./chunk-DOAO4EHF.js";import{j as d}from"./chunk-TUHVJ6RC.js";import"./chunk-RUQECBMY.js";import{c as p,e as m}from"./chunk-66WH5IMO.js";import{g as u}from"./chunk-E26G5FZX.js";import{b as s,h}from"./chunk-55RPZVZE.js";import"./chunk-3LHRBKTG.js";var j={summary:"restore the exact bytes of a dataset or artifact a run used",usage:`
 usage: mlci data get RUN:PATH|SHA256 --to DIR [--github] [--json]
 
 Writes the file into DIR under its own name, verified against its SHA-256 (a tampered or corrupt store

@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as m}from"./chunk-C74FYDGI.js";import{a as c}from"./chunk-IVWMPOOM.js";import{a as p}from"./chunk-AKNRYFYN.js";import"./chunk-RUQECBMY.js";import{e as u}from"./chunk-66WH5IMO.js";import{g as n}from"./chunk-E26G5FZX.js";import{b as r,h as o}from"./chunk-55RPZVZE.js";import"./chunk-3LHRBKTG.js";var h={summary:"write a run into an MLflow tracking server",usage:`
+import{a as m}from"./chunk-C74FYDGI.js";import{a as c}from"./chunk-DOAO4EHF.js";import{j as p}from"./chunk-TUHVJ6RC.js";import"./chunk-RUQECBMY.js";import{e as u}from"./chunk-66WH5IMO.js";import{g as n}from"./chunk-E26G5FZX.js";import{b as r,h as o}from"./chunk-55RPZVZE.js";import"./chunk-3LHRBKTG.js";var h={summary:"write a run into an MLflow tracking server",usage:`
 usage: mlci export RUN --to http://HOST:PORT [--experiment NAME] [--no-artifacts] [--json]
 
 Creates the run on the MLflow server over its REST API: params, full metric histories, tags, status and

@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as d}from"./chunk-C74FYDGI.js";import"./chunk-IVWMPOOM.js";import{a as m,f as p}from"./chunk-AKNRYFYN.js";import"./chunk-RUQECBMY.js";import{e as u}from"./chunk-66WH5IMO.js";import{g as c}from"./chunk-E26G5FZX.js";import{b as o,c as i,f as l,g as n}from"./chunk-55RPZVZE.js";import"./chunk-3LHRBKTG.js";import{readFile as h}from"node:fs/promises";var $={summary:"check a run's metrics against overfitting assertions",usage:`
+import{a as d}from"./chunk-C74FYDGI.js";import"./chunk-DOAO4EHF.js";import{j as m,w as p}from"./chunk-TUHVJ6RC.js";import"./chunk-RUQECBMY.js";import{e as u}from"./chunk-66WH5IMO.js";import{g as c}from"./chunk-E26G5FZX.js";import{b as o,c as i,f as l,g as n}from"./chunk-55RPZVZE.js";import"./chunk-3LHRBKTG.js";import{readFile as h}from"node:fs/promises";var $={summary:"check a run's metrics against overfitting assertions",usage:`
 usage: mlci gate RUN|--record FILE --assert EXPR [--assert EXPR]... [--json]
 
 Exit 0 when every assertion holds, 1 when one fails, 2 on a syntax error or an unknown metric.
