@@ -4,3 +4,4 @@ export * from './log';
 export * from './result';
 export * from './args';
 export * from './markdown';
+export { pacingFromEnv } from './github/pacing';

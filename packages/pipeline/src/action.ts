@@ -66,7 +66,7 @@ async function postReport(result: PipelineResult): Promise<void> {
   const token = core.getInput('github-token');
   const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? '').split('/');
   const logger = { info: core.info, warn: core.warning, error: core.error, debug: core.debug };
-  const client = token && owner && repo ? createGitHubClient({ token, logger, paceWrites: process.env.MLCI_GITHUB_PACE_WRITES !== 'false' }) : null;
+  const client = token && owner && repo ? createGitHubClient({ token, logger }) : null;
   const pr = client ? await resolvePullRequest(client, owner, repo, await readEvent()).catch(() => null) : null;
   const published = await publishReport({
     sections: pipelineSections(result),

@@ -1,4 +1,4 @@
-import { usageError } from '@mlci/core';
+import { pacingFromEnv, usageError } from '@mlci/core';
 import { projectStore, type LocalStore } from '@mlci/store';
 import { LocalRegistry } from './local';
 import type { GitHubRegistryOptions } from './github';
@@ -42,6 +42,6 @@ export async function openRegistry(options: OpenRegistryOptions = {}): Promise<O
   const { GitHubRegistry } = await import('./github');
   const [owner, name] = repo.split('/');
   // Pacing writes is GitHub's advice for integrations; an emulator or a test has no secondary limits to respect.
-  const paceWrites = !/^(false|0|no|off)$/i.test(env.MLCI_GITHUB_PACE_WRITES ?? '');
+  const paceWrites = pacingFromEnv(env);
   return { registry: new GitHubRegistry({ owner, repo: name, token, baseUrl: options.baseUrl || env.GITHUB_API_URL, client: { paceWrites, ...options.client } }), store };
 }

@@ -47,9 +47,7 @@ async function alertOnGitHub(result: DriftResult, data: string, reference: strin
   const token = core.getInput('github-token');
   if (!token) throw usageError('input "github-token" is empty but issue-title or dispatch-workflow asks for GitHub', 'pass `github-token: ${{ github.token }}` (the default) with `permissions: issues: write`');
   const { owner, repo, apiUrl } = repoFromEnv();
-  // Write pacing is GitHub's advice for integrations; MLCI_GITHUB_PACE_WRITES=false turns it off for emulators (as the registry does).
-  const paceWrites = !/^(false|0|no|off)$/i.test(process.env.MLCI_GITHUB_PACE_WRITES ?? '');
-  const client = createGitHubClient({ token, baseUrl: apiUrl, paceWrites, logger: { info: core.info, warn: core.warning, error: core.error, debug: core.debug } });
+  const client = createGitHubClient({ token, baseUrl: apiUrl, logger: { info: core.info, warn: core.warning, error: core.error, debug: core.debug } });
   const ref = core.getInput('dispatch-ref').trim() || process.env.GITHUB_REF_NAME || process.env.GITHUB_REF || 'main';
   const dispatch = workflow ? { workflow, ref } : undefined;
   const drifted = result.outcome === 'fail';

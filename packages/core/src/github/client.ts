@@ -13,6 +13,7 @@ import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { silentLogger, type Logger } from '../log';
+import { pacingFromEnv } from './pacing';
 
 export interface GitHubClientOptions {
   /** Token sent as `Authorization: token …` (GITHUB_TOKEN in a job). Anonymous when empty. */
@@ -29,7 +30,8 @@ export interface GitHubClientOptions {
   maxWaitSeconds?: number;
   /**
    * Space writes as GitHub asks of integrations (one write a second, three seconds between writes that
-   * notify people). Tests against the emulator turn this off. @default true
+   * notify people). Tests against the emulator turn this off.
+   * @default true, unless the environment sets MLCI_GITHUB_PACE_WRITES to false/0/no/off (for emulators)
    */
   paceWrites?: boolean;
   /** User-Agent product. @default 'mlci' */
@@ -65,7 +67,7 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
     throttle: {
       onRateLimit: onLimit('rate limit'),
       onSecondaryRateLimit: onLimit('secondary rate limit'),
-      ...(options.paceWrites === false ? { write: unpaced, notifications: unpaced } : {}),
+      ...((options.paceWrites ?? pacingFromEnv()) === false ? { write: unpaced, notifications: unpaced } : {}),
     } as never,
   });
   // Runs before the retry plugin sees the request: a POST that failed with 5xx or a dropped connection may
