@@ -180,3 +180,6 @@ export async function fetchDataset(store: Store, options: FetchDatasetOptions): 
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+// Datasets kept beyond artifact retention live on releases (one module per GitHub mechanism).
+export { datasetReleaseTag, fetchDatasetFromRelease, publishDatasetsToRelease, type DatasetReleaseOptions } from './github-releases';

@@ -1,4 +1,4 @@
-import { parseFlags, stderrLogger, usageError } from '@mlci/core';
+import { inputError, parseFlags, stderrLogger, usageError } from '@mlci/core';
 import { isSha256, projectStore } from '@mlci/store';
 import { dataGet, findProjectDir } from '@mlci/tracking';
 import { printJson, type Command } from '../command';
@@ -12,7 +12,8 @@ Writes the file into DIR under its own name, verified against its SHA-256 (a tam
 entry is refused). Datasets are restorable when the run was recorded with \`mlci train --snapshot\`.
 
   --github   when the bytes are not in the local store, fetch the mlci-data-<sha256> artifact that a
-             train-and-log job uploaded (GITHUB_REPOSITORY, GITHUB_TOKEN with actions: read, GITHUB_API_URL)
+             train-and-log job uploaded, else (expired) the asset of release mlci-data-<first 12 hex> that
+             \`snapshot: release\` keeps (GITHUB_REPOSITORY, GITHUB_TOKEN with actions/contents: read, GITHUB_API_URL)
 `,
   async run(args) {
     const { values, positionals } = parseFlags('data', args, { to: { type: 'string' }, json: { type: 'boolean' }, github: { type: 'boolean' } });
@@ -24,11 +25,18 @@ entry is refused). Datasets are restorable when the run was recorded with \`mlci
       const sha256 = isSha256(ref) ? ref : await datasetHash(store, ref);
       if (sha256 && !(await store.hasBlob(sha256))) {
         const { repoFromEnv } = await import('@mlci/core/github');
-        const { fetchDataset } = await import('@mlci/store/github');
+        const { fetchDataset, fetchDatasetFromRelease } = await import('@mlci/store/github');
         const { owner, repo } = repoFromEnv();
         const token = process.env.GITHUB_TOKEN;
         if (!token) throw usageError('--github needs GITHUB_TOKEN (a token with `actions: read`)');
-        await fetchDataset(store, { token, owner, repo, sha256 });
+        // The artifact first (the job's copy); when it expired or never existed, the release asset kept for good.
+        await fetchDataset(store, { token, owner, repo, sha256 }).catch(async (error) => {
+          if (!/no live artifact/.test(String(error?.message))) throw error;
+          await fetchDatasetFromRelease(store, { token, owner, repo, sha256 }).catch((second) => {
+            if (/^no release /.test(String(second?.message))) throw inputError(`${error.message}, and ${second.message}`, { hint: 'record the data with `snapshot: release` to keep it beyond artifact retention' });
+            throw second;
+          });
+        });
       }
     }
     const result = await dataGet(store, ref, values.to);
