@@ -1,2 +1,0 @@
-import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a,b,c,d,e,f,g}from"./chunk-LYYO24EE.js";import"./chunk-VGFHQN5J.js";import"./chunk-RNEIOGTY.js";import"./chunk-3LHRBKTG.js";export{b as canPublishArtifacts,e as datasetArtifactName,g as fetchDataset,d as fetchRun,f as publishDatasets,c as publishRun,a as runArtifactName};
