@@ -183,3 +183,4 @@ export async function fetchDataset(store: Store, options: FetchDatasetOptions): 
 
 // Datasets kept beyond artifact retention live on releases (one module per GitHub mechanism).
 export { datasetReleaseTag, fetchDatasetFromRelease, publishDatasetsToRelease, type DatasetReleaseOptions } from './github-releases';
+export { publishFromJob, type PublishFromJobOptions } from './github-publish';

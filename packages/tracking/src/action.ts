@@ -59,6 +59,15 @@ export function parseCommandInput(raw: string): string[] {
  * Seam for publishing a finished run beyond the job (a workflow artifact named by the run id, once the GitHub
  * store backend lands). Called after the record is stored locally; the default does nothing.
  */
+/** The `snapshot` input: false, true (datasets stored by hash) or release (kept on releases too). */
+export function snapshotInput(): 'false' | 'true' | 'release' {
+  const raw = core.getInput('snapshot').trim().toLowerCase() || 'false';
+  if (raw !== 'false' && raw !== 'true' && raw !== 'release') {
+    throw inputError(`input "snapshot" must be true, false or release, got "${core.getInput('snapshot')}"`, { hint: 'release keeps datasets beyond artifact retention' });
+  }
+  return raw;
+}
+
 export type RunPublisher = (record: RunRecord, store: Store) => Promise<void>;
 
 export async function runTrainAndLog(publish: RunPublisher = async () => {}): Promise<void> {
@@ -73,7 +82,7 @@ export async function runTrainAndLog(publish: RunPublisher = async () => {}): Pr
       store,
       data: lines('data'),
       artifacts: lines('artifacts'),
-      snapshot: booleanInput('snapshot', false),
+      snapshot: snapshotInput() !== 'false',
       name: optional('name'),
       experiment: optional('experiment'),
       paramsFiles: lines('params-file').length ? lines('params-file') : undefined,

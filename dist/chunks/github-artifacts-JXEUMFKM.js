@@ -1,2 +1,0 @@
-import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a,b,c,d,e,f,g,h,i,j}from"./chunk-GSW2EW7E.js";import"./chunk-VGFHQN5J.js";import"./chunk-RNEIOGTY.js";import"./chunk-3LHRBKTG.js";export{e as canPublishArtifacts,h as datasetArtifactName,a as datasetReleaseTag,j as fetchDataset,c as fetchDatasetFromRelease,g as fetchRun,i as publishDatasets,b as publishDatasetsToRelease,f as publishRun,d as runArtifactName};
