@@ -10,6 +10,8 @@ export interface Prediction {
   id: string;
   yTrue: string;
   yPred: string;
+  /** Positive-class score (`score` column), when logged: what AUC is computed from. */
+  score?: string;
 }
 
 export interface NoiseOptions {

@@ -59,12 +59,12 @@ function collect(source: string) {
   const seen = new Map<string, number>();
   return {
     out,
-    add(id: string, yTrue: string, yPred: string, line: number) {
+    add(id: string, yTrue: string, yPred: string, line: number, score?: string) {
       if (id === '') throw inputError('a prediction has an empty id', { file: source, line, hint: 'every row needs id, y_true and y_pred' });
       const first = seen.get(id);
       if (first !== undefined) throw inputError(`id "${id.slice(0, 80)}" appears twice (first on line ${first})`, { file: source, line, hint: 'ids name evaluation examples and must be unique' });
       seen.set(id, line);
-      out.push({ id, yTrue: yTrue.trim(), yPred: yPred.trim() });
+      out.push({ id, yTrue: yTrue.trim(), yPred: yPred.trim(), ...(score !== undefined ? { score: score.trim() } : {}) });
     },
   };
 }
@@ -80,10 +80,11 @@ export function parsePredictionsCsv(text: string, source: string): Prediction[] 
     return i;
   };
   const [iId, iTrue, iPred] = [index('id'), index('y_true'), index('y_pred')];
+  const iScore = header.indexOf('score');
   const { out, add } = collect(source);
   for (const { line, fields } of rows.slice(1)) {
     if (fields.length < header.length) throw inputError(`expected ${header.length} fields, found ${fields.length}`, { file: source, line });
-    add(fields[iId], fields[iTrue], fields[iPred], line);
+    add(fields[iId], fields[iTrue], fields[iPred], line, iScore >= 0 ? fields[iScore] : undefined);
   }
   return out;
 }
@@ -104,7 +105,7 @@ export function parsePredictionsJsonl(content: string, source: string): Predicti
     if (!value || typeof value !== 'object' || Array.isArray(value)) throw inputError('expected an object with id, y_true and y_pred', { file: source, line: i + 1 });
     const o = value as Record<string, unknown>;
     for (const k of ['id', 'y_true', 'y_pred']) if (!(k in o)) throw inputError(`no "${k}" field`, { file: source, line: i + 1 });
-    add(text(o.id), text(o.y_true), text(o.y_pred), i + 1);
+    add(text(o.id), text(o.y_true), text(o.y_pred), i + 1, 'score' in o ? text(o.score) : undefined);
   });
   return out;
 }

@@ -8,6 +8,7 @@ import { worstOutcome, type Outcome } from '@mlci/core';
 import type { ArtifactRef, MetricPoint } from '@mlci/store';
 import { defaultDirection, type Direction, type MetricSpec } from './compare-spec';
 import type { ErrorNoiseEstimate, NoiseEstimate } from './compare-noise';
+import type { ClassNoiseEstimate } from './compare-noise-class';
 import { lastValue } from './compare-util';
 
 /** What a comparison needs of a run: a structural subset of RunRecord. */
@@ -59,7 +60,7 @@ export interface MetricComparison {
   /** True when the predictions' noise estimate was applied to this metric. */
   noiseApplied: boolean;
   /** Which estimate was applied: the accuracy one (with McNemar) or a regression error's. */
-  noiseSource?: 'accuracy' | 'mse' | 'rmse' | 'mae';
+  noiseSource?: 'accuracy' | 'mse' | 'rmse' | 'mae' | 'f1' | 'auc';
   /** The interval applied, when noiseApplied. */
   ci?: { low: number; high: number; confidence: number };
 }
@@ -89,6 +90,12 @@ export interface CompareOptions {
    * @default none
    */
   errorNoise?: ErrorNoiseEstimate[];
+  /**
+   * F1 / AUC noise (`estimateClassNoise`): applied to metrics whose key contains the word f1 or auc (e.g.
+   * `val_f1`, `roc_auc`) and whose values match the estimate's own within 1e-6 (relative).
+   * @default none
+   */
+  classNoise?: ClassNoiseEstimate[];
   /** Which baseline this is, for the result. @default { source: 'run', label: 'baseline run' } */
   baselineRef?: Omit<BaselineRef, 'id' | 'name'>;
   /**
@@ -172,11 +179,14 @@ export function judge(
 const close = (x: number, y: number) => Math.abs(x - y) <= 1e-6 * Math.max(1, Math.abs(x), Math.abs(y));
 
 /** The regression noise estimate that belongs to this metric (by name and values), or null. */
-function errorNoiseFor(key: string, b: number | null, c: number | null, estimates: ErrorNoiseEstimate[] | undefined): ErrorNoiseEstimate | null {
-  if (!estimates?.length || b === null || c === null) return null;
+function errorNoiseFor(key: string, b: number | null, c: number | null, estimates: ErrorNoiseEstimate[] | undefined, classEstimates?: ClassNoiseEstimate[]): ErrorNoiseEstimate | ClassNoiseEstimate | null {
+  if (b === null || c === null) return null;
   const words = key.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
   const last = words[words.length - 1];
-  return estimates.find((e) => e.metric === last && close(b, e.baselineValue) && close(c, e.candidateValue)) ?? null;
+  const fits = (e: { baselineValue: number; candidateValue: number }) => close(b, e.baselineValue) && close(c, e.candidateValue);
+  const found = estimates?.find((e) => e.metric === last && fits(e));
+  if (found) return found;
+  return classEstimates?.find((e) => words.includes(e.metric) && fits(e)) ?? null;
 }
 
 /** Whether the predictions' accuracy noise belongs to this metric (see CompareOptions.noise). */
@@ -212,7 +222,7 @@ export function compareRuns(candidate: RunLike, baseline: RunLike | null, option
     }
     const delta = b !== null && c !== null ? c - b : null;
     const relativeDelta = delta !== null && b ? delta / Math.abs(b) : null;
-    const errorFit = errorNoiseFor(key, b, c, options.errorNoise);
+    const errorFit = errorNoiseFor(key, b, c, options.errorNoise, options.classNoise);
     const applyNoise = noiseFits(key, b, c, direction, options) || errorFit !== null;
     const source = errorFit?.ci ?? (applyNoise ? options.noise?.ci : undefined);
     const ci = source ? { low: source.low, high: source.high, confidence: source.confidence } : undefined;
@@ -242,7 +252,7 @@ export function compareRuns(candidate: RunLike, baseline: RunLike | null, option
       ...(ci ? { ci } : {}),
     });
   }
-  if ((options.noise || options.errorNoise?.length) && !metrics.some((m) => m.noiseApplied)) {
+  if ((options.noise || options.errorNoise?.length || options.classNoise?.length) && !metrics.some((m) => m.noiseApplied)) {
     notes.push('per-example predictions were given but no metric matched the values computed from them, so no noise interval was applied');
   }
   const regressions = metrics.filter(isBlocking).map((m) => m.key);
