@@ -8,6 +8,7 @@ import type { Store } from '@mlci/store';
 import { compareRuns, type BaselineRef, type ComparisonResult, type RunLike } from './compare';
 import { championBaseline, mainBaseline, type BaselineLookup, type ChampionLike } from './compare-baseline';
 import { estimateErrorNoise, estimateNoise, type ErrorNoiseEstimate, type Prediction } from './compare-noise';
+import { estimateClassNoise, type ClassNoiseEstimate } from './compare-noise-class';
 import { PREDICTIONS_ARTIFACT, parsePredictions } from './compare-predictions';
 import type { MetricSpec } from './compare-spec';
 import { rankRuns } from './compare-sweep';
@@ -124,6 +125,7 @@ export async function compareJob(options: CompareJobOptions): Promise<Comparison
   const baseline = lookup.baseline?.run ?? null;
   let noise = null;
   const errorNoise: ErrorNoiseEstimate[] = [];
+  const classNoise: ClassNoiseEstimate[] = [];
   if (baseline) {
     const cand = options.predictions?.candidate ?? (await runPredictions(options.store, best).catch(() => null));
     const base = options.predictions?.baseline ?? (await runPredictions(options.store, baseline).catch(() => null));
@@ -134,11 +136,17 @@ export async function compareJob(options: CompareJobOptions): Promise<Comparison
         const e = estimateErrorNoise(base, cand, metric);
         if (e) errorNoise.push(e);
       }
+      // F1 / AUC only when a logged metric is named like one (the bootstrap recomputes the metric per resample).
+      const words = Object.keys({ ...best.metrics, ...baseline.metrics }).flatMap((k) => k.toLowerCase().split(/[^a-z0-9]+/));
+      for (const metric of ['f1', 'auc'] as const) {
+        const e = words.includes(metric) ? estimateClassNoise(base, cand, metric) : null;
+        if (e) classNoise.push(e);
+      }
     }
     else if (cand || base) notes.push('only one of the two runs logged per-example predictions, so no change can be told apart from noise');
   }
   const ref: Omit<BaselineRef, 'id' | 'name'> | undefined = lookup.baseline ? { source: lookup.baseline.source, label: lookup.baseline.label } : undefined;
-  const result = compareRuns(best, baseline, { metrics, noise, errorNoise, baselineRef: ref });
+  const result = compareRuns(best, baseline, { metrics, noise, errorNoise, classNoise, baselineRef: ref });
   // compareRuns says "no baseline" itself; the lookup's note says why, so keep that one first.
   if (!baseline && lookup.notes.length) result.notes = result.notes.filter((n) => !n.startsWith('no baseline to compare with'));
   result.notes.unshift(...notes);

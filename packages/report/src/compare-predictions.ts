@@ -2,8 +2,8 @@
  * The per-example predictions file a run logs so comparisons can tell a real change from noise.
  *
  * Format, either of:
- * - CSV, header row naming `id`, `y_true`, `y_pred` in any order (more columns allowed, e.g. `score`,
- *   accepted and not used today), RFC 4180 quoting, LF or CRLF;
+ * - CSV, header row naming `id`, `y_true`, `y_pred` in any order, optional `score` (positive-class score, for AUC; more columns
+ *   are ignored), RFC 4180 quoting, LF or CRLF;
  * - JSON Lines, one object per line: `{"id": "17", "y_true": 1, "y_pred": 0}`.
  * `id` names the evaluation example: two runs' files are paired by id, so row order does not matter and ids
  * must be unique. Labels compare as numbers when both parse as numbers (`1` = `1.0`), else as strings.

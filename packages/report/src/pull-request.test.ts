@@ -18,7 +18,7 @@ describe('predictions JSON Lines', () => {
   it('reads objects, stringifies labels, and names the bad line', () => {
     expect(parsePredictionsJsonl('{"id":1,"y_true":1,"y_pred":0}\n\n{"id":"b","y_true":"cat","y_pred":"cat","score":0.9}\n', 'p.jsonl')).toEqual([
       { id: '1', yTrue: '1', yPred: '0' },
-      { id: 'b', yTrue: 'cat', yPred: 'cat' },
+      { id: 'b', yTrue: 'cat', yPred: 'cat', score: '0.9' },
     ]);
     expect(() => parsePredictions('{"id":1,"y_true":1}\n', 'p.jsonl')).toThrow(/no "y_pred" field/);
     try {
