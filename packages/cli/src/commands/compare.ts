@@ -46,6 +46,8 @@ RUN is a run id, a unique prefix or name, or \`latest\`. Several RUNs are a swee
   --baseline REF         a run, \`main\` (newest finished run on the default branch) or \`champion\`
                          (the registry champion of --model); none: metrics are shown alone
   --model NAME           model name for --baseline champion
+  --registry local|github  where the champion is looked up (github: GITHUB_REPOSITORY, GITHUB_TOKEN,
+                         GITHUB_API_URL); default local
   --metric SPEC          declare (and gate) a metric: KEY:higher|lower[:THRESHOLD]; repeatable
   --thresholds FILE      YAML of MLflow-style thresholds per metric:
                            accuracy: {threshold: 0.9, min_absolute_change: 0.01}
@@ -63,6 +65,7 @@ Exit 0 when no declared (gated) metric regressed, 1 when one did or went missing
   async run(args) {
     const { values, positionals } = parseFlags('compare', args, {
       baseline: { type: 'string' },
+      registry: { type: 'string' },
       model: { type: 'string' },
       metric: { type: 'string', multiple: true },
       thresholds: { type: 'string' },
@@ -91,9 +94,12 @@ Exit 0 when no declared (gated) metric regressed, 1 when one did or went missing
       ...(values.predictions ? { candidate: parsePredictions(await readText(values.predictions), values.predictions) } : {}),
       ...(values['baseline-predictions'] ? { baseline: parsePredictions(await readText(values['baseline-predictions']), values['baseline-predictions']) } : {}),
     };
+    const registryBackend = values.registry ?? 'local';
+    if (registryBackend !== 'local' && registryBackend !== 'github') throw usageError(`--registry must be github or local, got "${registryBackend}"`);
     const champion = async (model: string) => {
       const { openRegistry, getChampion } = await import('@mlci/registry');
-      const { registry } = await openRegistry({ projectDir: await findProjectDir() });
+      // github: GITHUB_REPOSITORY / GITHUB_TOKEN / GITHUB_API_URL, read by openRegistry itself.
+      const { registry } = await openRegistry({ backend: registryBackend, projectDir: await findProjectDir() });
       return getChampion(registry, model).catch(() => null);
     };
     const result = await compareJob({ store, candidates, baseline, model: values.model, champion, metrics, primary: values.primary, predictions });
