@@ -1,25 +1,20 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { LocalStore } from '@mlci/store';
 import { fetchRun } from '@mlci/store/github';
-import { startEmulator, type Emulator } from '../github-emulator/index';
+import type { Emulator } from '../github-emulator/index';
+import { useEmulator } from './emulator-setup';
 import { runAction } from '../harness/runner';
 import { runCli } from '../harness/cli';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
+const emulatorOf = useEmulator();
 let emulator: Emulator;
-const savedApiUrl = process.env.GITHUB_API_URL;
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
-  // @actions/artifact finds other runs' artifacts through @actions/github, which reads GITHUB_API_URL as a job does.
-  process.env.GITHUB_API_URL = emulator.url;
-});
-afterAll(async () => {
-  process.env.GITHUB_API_URL = savedApiUrl;
-  await emulator?.stop();
+beforeAll(() => {
+  emulator = emulatorOf();
 });
 
 describe('runs as workflow artifacts', () => {

@@ -2,23 +2,19 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { LocalStore } from '@mlci/store';
 import { datasetReleaseTag, fetchDatasetFromRelease, publishDatasetsToRelease } from '@mlci/store/github';
 import type { RunRecord } from '@mlci/store';
-import { startEmulator, type Emulator } from '../github-emulator/index';
+import type { Emulator } from '../github-emulator/index';
+import { useEmulator } from './emulator-setup';
 import { runAction } from '../harness/runner';
 import { runCli } from '../harness/cli';
 
+const emulatorOf = useEmulator();
 let emulator: Emulator;
-const savedApiUrl = process.env.GITHUB_API_URL;
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
-  process.env.GITHUB_API_URL = emulator.url;
-});
-afterAll(async () => {
-  process.env.GITHUB_API_URL = savedApiUrl;
-  await emulator?.stop();
+beforeAll(() => {
+  emulator = emulatorOf();
 });
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
