@@ -40,7 +40,7 @@ describe('mlci run on the iris example', () => {
     // A second run compares with the champion; the same model improves nothing, so it is not promoted.
     const second = await runCli(['run'], { cwd: dir });
     expect(second.exitCode, second.stderr).toBe(0);
-    expect(second.stderr).toMatch(/compare: vs champion iris-classifier@v0\.1\.0/);
+    expect(second.stderr).toMatch(/compare: main: no baseline yet; champion: vs champion iris-classifier@v0\.1\.0/);
     expect(second.stderr).toContain('not promoted: no metric improved on champion');
     // The human form ends with the verdict line.
     expect(second.stdout.trim().split('\n').pop()).toBe('mlci: ✔ ready: validate, drift, train, gate, compare passed');

@@ -2,6 +2,8 @@ import * as core from '@actions/core';
 import { escapeMarkdown, markdownTable } from '@mlci/core';
 import { booleanInput, writeStepResult } from '@mlci/core/action';
 import { createGitHubClient } from '@mlci/core/github';
+import { annotateValidation } from '@mlci/data/action';
+import type { ValidationResult } from '@mlci/data';
 import { publishReport, readEvent, resolvePullRequest, sectionFor, type ReportSection } from '@mlci/report';
 import { runPipeline } from './run';
 import type { PipelineResult, StageResult } from './types';
@@ -15,16 +17,21 @@ const icon = (s: StageResult) => (s.outcome === 'pass' ? '✅' : s.outcome === '
  */
 export async function runPipelineAction(): Promise<void> {
   const isPullRequest = (process.env.GITHUB_EVENT_NAME ?? '').startsWith('pull_request');
+  const logger = { info: core.info, warn: core.warning, error: core.error, debug: core.debug };
   const result = await runPipeline({
     config: core.getInput('config') || 'mlci.yml',
     promote: booleanInput('promote', !isPullRequest),
+    // Inside the job: runs uploaded as artifacts, main's runs and the champion read from GitHub (mlci.yml may say local).
+    token: core.getInput('github-token') || undefined,
+    logger,
     onStage: ({ stage, phase, result: r }) => {
       if (phase === 'start') core.startGroup(`mlci ${stage}`);
       else {
         core.info(`${r!.outcome}: ${r!.summary}`);
         core.endGroup();
         core.setOutput(`${stage}-outcome`, r!.outcome);
-        if (r!.outcome === 'fail') core.error(`${stage}: ${r!.summary}`, { title: `mlci ${stage}` });
+        if (stage === 'validate' && r!.result) annotateDatasets(r!.result as Array<ValidationResult & { dataset: string }>);
+        else if (r!.outcome === 'fail') core.error(`${stage}: ${r!.summary}`, { title: `mlci ${stage}` });
       }
     },
   });
@@ -46,15 +53,22 @@ export async function runPipelineAction(): Promise<void> {
   if (result.outcome === 'fail') core.setFailed(result.verdict);
 }
 
+/** Line annotations for each failed dataset, exactly as data-schema-validate leaves them. */
+function annotateDatasets(results: Array<ValidationResult & { dataset: string; path?: string }>): void {
+  for (const r of results) if (r.outcome === 'fail') annotateValidation(r, r.path ?? r.file, 10, `mlci validate (${r.dataset})`);
+}
+
 /** Report sections from the stages: one per stage, one per dataset where a stage checked several. */
 export function pipelineSections(result: PipelineResult): ReportSection[] {
   const sections: ReportSection[] = [];
   for (const stage of result.stages) {
-    if (stage.outcome === 'skipped' || stage.stage === 'promote' || stage.result === undefined) continue;
+    if (stage.outcome === 'skipped' || stage.stage === 'promote' || stage.stage === 'publish' || stage.result === undefined) continue;
     const parts = Array.isArray(stage.result) ? stage.result : [stage.result];
-    parts.forEach((part: { dataset?: string }, i) => {
+    parts.forEach((part: { dataset?: string; against?: string }, i) => {
       const section = sectionFor(stage.stage, part);
-      sections.push(parts.length > 1 ? { ...section, id: `${stage.stage}-${String(part.dataset ?? i).toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 30)}` } : section);
+      // Comparisons are told apart by baseline (compare-main, compare-champion), datasets by name.
+      const suffix = part.against ?? (parts.length > 1 ? (part.dataset ?? String(i)) : null);
+      sections.push(suffix ? { ...section, id: `${stage.stage}-${suffix.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 30)}` } : section);
     });
   }
   return sections;

@@ -1,7 +1,8 @@
-import { silentLogger, worstOutcome, type Outcome } from '@mlci/core';
+import { readFile } from 'node:fs/promises';
+import { MlciError, silentLogger, worstOutcome, type Outcome } from '@mlci/core';
 import { loadConfig } from '@mlci/core/config';
-import { projectStore } from '@mlci/store';
-import { STAGES } from './stages';
+import { openBackends } from '@mlci/registry';
+import { STAGES, type Stage } from './stages';
 import type { PipelineContext, PipelineResult, RunPipelineOptions, StageResult } from './types';
 
 /** The one-line verdict: what a reviewer reads first. */
@@ -16,20 +17,61 @@ export function verdictOf(stages: StageResult[]): { outcome: Outcome; verdict: s
 }
 
 /**
- * Runs the loop mlci.yml declares: validate → drift → train → gate → compare → promote. A failing data stage
- * does not stop training (the report shows everything at once), but nothing is promoted unless all passed.
+ * Runs the loop mlci.yml declares: validate → drift → train → gate → compare → promote → publish. A failed
+ * validation stops the stages after the data checks (mlci.yml `on-fail: continue` lets them run); nothing is
+ * promoted unless all passed. No stage throws: an error becomes that stage's failure, with its hint.
  */
 export async function runPipeline(options: RunPipelineOptions = {}): Promise<PipelineResult> {
   const config = await loadConfig(options.config ?? 'mlci.yml');
-  const ctx: PipelineContext = { config, store: projectStore(config.root), logger: options.logger ?? silentLogger, done: [], options };
+  const env = options.env ?? process.env;
+  const logger = options.logger ?? silentLogger;
+  const { store, registry, kinds } = await openBackends({
+    projectDir: config.root,
+    store: options.store ?? config.store,
+    registry: options.registry ?? config.registry,
+    token: options.token,
+    env,
+    logger,
+  });
+  const defaultBranch = config.defaultBranch ?? (await eventDefaultBranch(env)) ?? 'main';
+  const ctx: PipelineContext = { config, store, registry, defaultBranch, logger, done: [], options };
   const selected = STAGES.filter((s) => (options.only ? options.only.includes(s.name) : true) && s.declared(ctx));
   for (const [index, stage] of selected.entries()) {
     options.onStage?.({ stage: stage.name, phase: 'start', index, total: selected.length });
     const started = performance.now();
-    const body = await stage.run(ctx);
+    const body = stopped(ctx, stage) ?? (await runStage(stage, ctx));
     const result: StageResult = { stage: stage.name, ...body, durationMs: Math.round(performance.now() - started) };
     ctx.done.push(result);
     options.onStage?.({ stage: stage.name, phase: 'end', result, index, total: selected.length });
   }
-  return { ...verdictOf(ctx.done), stages: ctx.done, runId: ctx.run?.id };
+  return { ...verdictOf(ctx.done), stages: ctx.done, runId: ctx.run?.id, root: config.root, backends: kinds };
+}
+
+/** Stages that need trustworthy data do not run after a failed validation (unless `on-fail: continue`). */
+const AFTER_DATA: Stage['name'][] = ['train', 'gate', 'compare', 'promote', 'publish'];
+function stopped(ctx: PipelineContext, stage: Stage): Omit<StageResult, 'stage' | 'durationMs'> | null {
+  if (ctx.config.onFail === 'continue' || !AFTER_DATA.includes(stage.name)) return null;
+  if (!ctx.done.some((s) => s.stage === 'validate' && s.outcome === 'fail')) return null;
+  return { outcome: 'skipped', summary: 'not run: data validation failed (mlci.yml on-fail: stop)' };
+}
+
+/** A stage's body, with any error turned into its failure (message and hint kept for the report). */
+async function runStage(stage: Stage, ctx: PipelineContext): Promise<Omit<StageResult, 'stage' | 'durationMs'>> {
+  try {
+    return await stage.run(ctx);
+  } catch (error) {
+    const known = error instanceof MlciError;
+    const message = known ? error.describe() : `internal error in mlci: ${(error as Error)?.message ?? String(error)}`;
+    if (!known) ctx.logger.error((error as Error)?.stack ?? String(error));
+    const line = message.replace(/\n\s*hint: /, ' (hint: ').replace(/\n[\s\S]*$/, '') + (message.includes('\n  hint: ') ? ')' : '');
+    return { outcome: 'fail', summary: line.slice(0, 600), result: { outcome: 'fail', summary: line.slice(0, 2000) } };
+  }
+}
+
+/** The repository's default branch from the job's event payload, when there is one. */
+async function eventDefaultBranch(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  if (!env.GITHUB_EVENT_PATH) return undefined;
+  const payload = await readFile(env.GITHUB_EVENT_PATH, 'utf8').then((t) => JSON.parse(t), () => null);
+  const branch = payload?.repository?.default_branch;
+  return typeof branch === 'string' && branch ? branch : undefined;
 }

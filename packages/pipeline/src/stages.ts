@@ -3,7 +3,7 @@ import { worstOutcome, type Outcome } from '@mlci/core';
 import { validateTable, validationHeadline, type ValidationResult } from '@mlci/data';
 import { checkDrift, driftHeadline, parseDriftConfig, type DriftResult } from '@mlci/stats';
 import { gateRun, train } from '@mlci/tracking';
-import { getChampion, openRegistry, promote, type PromoteResult } from '@mlci/registry';
+import { getChampion, promote, type PromoteResult } from '@mlci/registry';
 import { compareJob, type ComparisonResult, type MetricSpec } from '@mlci/report';
 import type { PipelineContext, StageName, StageResult } from './types';
 
@@ -20,11 +20,11 @@ const validateStage: Stage = {
   name: 'validate',
   declared: (ctx) => Object.values(ctx.config.datasets).some((d) => d.schema),
   async run(ctx) {
-    const results: Array<ValidationResult & { dataset: string }> = [];
+    const results: Array<ValidationResult & { dataset: string; path: string }> = [];
     for (const [name, d] of Object.entries(ctx.config.datasets)) {
       if (!d.schema) continue;
       const result = await validateTable(d.path, d.schema, { delimiter: d.delimiter });
-      results.push({ ...result, file: relative(ctx.config.root, d.path), dataset: name });
+      results.push({ ...result, file: relative(ctx.config.root, d.path), path: d.path, dataset: name });
     }
     const outcome = worstOutcome(results.map((r) => r.outcome));
     const summary = results.map((r) => validationHeadline(r)).join('; ');
@@ -91,6 +91,10 @@ const gateStage: Stage = {
   },
 };
 
+/** What the compare stage compares with: main's newest run always, the champion when a model is declared. */
+export type ComparedAgainst = 'main' | 'champion';
+export type PipelineComparison = ComparisonResult & { against: ComparedAgainst };
+
 const compareStage: Stage = {
   name: 'compare',
   declared: (ctx) => Boolean(ctx.config.train) && (Object.keys(ctx.config.metrics).length > 0 || Boolean(ctx.config.model)),
@@ -101,23 +105,36 @@ const compareStage: Stage = {
       metrics[key] = { direction: m.direction, threshold: m.threshold, min_absolute_change: m.min_absolute_change, min_relative_change: m.min_relative_change, gated: m.gate };
     }
     const model = ctx.config.model?.name;
-    const { registry } = await openRegistry({ backend: 'local', projectDir: ctx.config.root });
-    // Against the champion when a model is registered; otherwise against the newest run of the default branch.
-    const result = await compareJob({
-      store: ctx.store,
-      candidates: [ctx.run.id],
-      baseline: model ? 'champion' : 'main',
-      model,
-      champion: (name) => getChampion(registry, name, { alias: ctx.config.model?.alias ?? 'champion' }),
-      metrics,
-    });
-    await ctx.store.annotateRun?.(ctx.run.id, { 'mlci.gate.compare-to-champion': result.outcome });
-    const base = result.baseline ? `vs ${result.baseline.label ?? result.baseline.id}` : 'no baseline yet';
-    const changed = result.metrics.filter((m) => m.verdict === 'improved' || m.verdict === 'regressed').map((m) => `${m.key} ${m.verdict}`);
-    const summary = `${base}: ${result.regressions.length ? `regressed ${result.regressions.join(', ')}` : changed.length ? changed.join(', ') : 'no significant change'}${result.withinNoise.length ? `; within noise: ${result.withinNoise.join(', ')}` : ''}`;
-    return { outcome: result.outcome, summary, result };
+    const alias = ctx.config.model?.alias ?? 'champion';
+    // Both baselines, each in its own section: main says what this change did, the champion what serving it would.
+    const against: ComparedAgainst[] = model ? ['main', 'champion'] : ['main'];
+    const results: PipelineComparison[] = [];
+    for (const baseline of against) {
+      const result = await compareJob({
+        store: ctx.store,
+        candidates: [ctx.run.id],
+        baseline,
+        model,
+        champion: (name) => getChampion(ctx.registry, name, { alias }),
+        metrics,
+        defaultBranch: ctx.defaultBranch,
+      });
+      results.push({ ...result, against: baseline });
+    }
+    // A gated regression against either baseline fails the check.
+    const outcome = worstOutcome(results.map((r) => r.outcome));
+    await ctx.store.annotateRun?.(ctx.run.id, { 'mlci.gate.compare-to-champion': outcome });
+    const summary = results.map((r) => `${r.against}: ${comparisonLine(r)}`).join('; ');
+    return { outcome, summary, result: results };
   },
 };
+
+function comparisonLine(result: ComparisonResult): string {
+  if (!result.baseline) return 'no baseline yet';
+  const changed = result.metrics.filter((m) => m.verdict === 'improved' || m.verdict === 'regressed').map((m) => `${m.key} ${m.verdict}`);
+  const verdict = result.regressions.length ? `regressed ${result.regressions.join(', ')}` : changed.length ? changed.join(', ') : 'no significant change';
+  return `vs ${result.baseline.label ?? result.baseline.id}: ${verdict}${result.withinNoise.length ? `; within noise: ${result.withinNoise.join(', ')}` : ''}`;
+}
 
 const promoteStage: Stage = {
   name: 'promote',
@@ -129,11 +146,12 @@ const promoteStage: Stage = {
     if (failedBefore.length) return { outcome: 'skipped', summary: `not promoted: ${failedBefore.join(', ')} failed` };
     const model = ctx.config.model!;
     // No churn: a new version only when it beats the champion on something (or there is none yet).
-    const comparison = ctx.done.find((s) => s.stage === 'compare')?.result as ComparisonResult | undefined;
+    const comparisons = (ctx.done.find((s) => s.stage === 'compare')?.result ?? []) as PipelineComparison[];
+    const comparison = comparisons.find((c) => c.against === 'champion');
     if ((model.promote ?? 'improved') === 'improved' && comparison?.baseline?.source === 'champion' && !comparison.metrics.some((m) => m.verdict === 'improved')) {
       return { outcome: 'skipped', summary: `not promoted: no metric improved on ${comparison.baseline.label} (model.promote: always to promote anyway)` };
     }
-    const { registry } = await openRegistry({ backend: 'local', projectDir: ctx.config.root });
+    const registry = ctx.registry;
     const gates = ctx.done.filter((s) => s.stage === 'gate' && s.outcome !== 'skipped').map((s) => ({ name: 'overfit-gate', outcome: s.outcome as Outcome, source: 'mlci run' }));
     const result: PromoteResult = await promote({ registry, store: ctx.store, name: model.name, run: ctx.run.id, alias: model.alias ?? 'champion', gates, modelPath: `${model.artifact ?? 'model'}/`, logger: ctx.logger });
     const moved = result.alias ? ` → ${result.alias}${result.previous ? ` (was v${result.previous})` : ''}` : '';
@@ -141,5 +159,17 @@ const promoteStage: Stage = {
   },
 };
 
+const publishStage: Stage = {
+  name: 'publish',
+  // A local store is the only copy: nothing to publish to, and no stage to show.
+  declared: (ctx) => Boolean(ctx.config.train) && ctx.store.backend !== 'local',
+  async run(ctx) {
+    if (!ctx.run) return { outcome: 'skipped', summary: 'no run to publish' };
+    const published = await ctx.store.publishRun(ctx.run);
+    if (!published.artifact) return { outcome: 'skipped', summary: 'no artifact service in this job: the run stays in the workspace store' };
+    return { outcome: 'pass', summary: `run ${ctx.run.id.slice(0, 8)} uploaded as ${published.artifact}${published.datasetsUploaded ? `, ${published.datasetsUploaded} dataset(s)` : ''}`, result: published };
+  },
+};
+
 /** Every stage in pipeline order. Stages not yet declared by mlci.yml are skipped, not failed. */
-export const STAGES: Stage[] = [validateStage, driftStage, trainStage, gateStage, compareStage, promoteStage];
+export const STAGES: Stage[] = [validateStage, driftStage, trainStage, gateStage, compareStage, promoteStage, publishStage];

@@ -1,8 +1,9 @@
 import type { Logger, Outcome } from '@mlci/core';
 import type { MlciConfig } from '@mlci/core/config';
-import type { RunRecord, Store } from '@mlci/store';
+import type { RegistryBackend } from '@mlci/registry';
+import type { BackendChoice, BackendKind, RunRecord, Store } from '@mlci/store';
 
-export type StageName = 'validate' | 'drift' | 'train' | 'gate' | 'compare' | 'promote';
+export type StageName = 'validate' | 'drift' | 'train' | 'gate' | 'compare' | 'promote' | 'publish';
 
 /** What one stage of the pipeline reports. */
 export interface StageResult {
@@ -21,12 +22,19 @@ export interface PipelineResult {
   verdict: string;
   stages: StageResult[];
   runId?: string;
+  /** Directory of mlci.yml: stage results name files relative to it. */
+  root: string;
+  /** Which backends the pipeline used. */
+  backends: { store: BackendKind; registry: BackendKind };
 }
 
 /** Shared state stages read and extend as the pipeline runs. */
 export interface PipelineContext {
   config: MlciConfig;
   store: Store;
+  registry: RegistryBackend;
+  /** The branch whose runs are `main` in comparisons. */
+  defaultBranch: string;
   logger: Logger;
   /** The run recorded by the train stage. */
   run?: RunRecord;
@@ -49,6 +57,14 @@ export interface RunPipelineOptions {
    * @default true
    */
   promote?: boolean;
+  /** Where runs go, overriding mlci.yml `store:` (`mlci run --github`, the root action). @default mlci.yml, else auto */
+  store?: BackendChoice;
+  /** Where models go, overriding mlci.yml `registry:`. @default mlci.yml, else auto */
+  registry?: BackendChoice;
+  /** Token for the GitHub backends. @default $GITHUB_TOKEN */
+  token?: string;
+  /** Environment the backends are chosen from. @default process.env */
+  env?: NodeJS.ProcessEnv;
   /** Send the training command's stdout to stderr, so stdout can carry only JSON. @default false */
   trainStdoutToStderr?: boolean;
   /** Called when a stage starts and ends, for progress displays and log groups. */

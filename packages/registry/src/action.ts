@@ -4,16 +4,17 @@ import { usageError } from '@mlci/core';
 import { escapeMarkdown } from './card';
 import { readGateFiles } from './gates';
 import { parseBump } from './names';
-import { openRegistry } from './open';
+import { openBackends } from './open';
 import { promoteFromWorkflow } from './workflow';
 
 /** The promote-model action's body (entry: actions/promote-model/src/index.ts). */
 export async function runPromoteModel(env: Record<string, string | undefined> = process.env): Promise<void> {
-  const backend = core.getInput('backend') || 'github';
-  if (backend !== 'github' && backend !== 'local') throw usageError(`input "backend" must be github or local, got "${backend}"`);
+  const backend = core.getInput('backend') || 'auto';
+  if (backend !== 'github' && backend !== 'local' && backend !== 'auto') throw usageError(`input "backend" must be auto, github or local, got "${backend}"`);
   const logger = { info: core.info, warn: core.warning, error: core.error, debug: core.debug };
   // The client's retries and rate-limit waits show in the job log as warnings.
-  const { registry, store } = await openRegistry({ backend, projectDir: core.getInput('project') || '.', token: core.getInput('github-token') || env.GITHUB_TOKEN, env, client: { logger } });
+  // The run to promote may come from another workflow run's artifact: the store follows the registry.
+  const { registry, store } = await openBackends({ store: backend, registry: backend, projectDir: core.getInput('project') || '.', token: core.getInput('github-token') || env.GITHUB_TOKEN, env, logger, client: { logger } });
   const payload = env.GITHUB_EVENT_PATH ? JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) : {};
   const gateFiles = core.getMultilineInput('gate-files').filter(Boolean);
   const result = await promoteFromWorkflow({

@@ -1,47 +1,52 @@
-import { pacingFromEnv, usageError } from '@mlci/core';
-import { projectStore, type LocalStore } from '@mlci/store';
+import { pacingFromEnv } from '@mlci/core';
+import { githubTarget, LocalStore, openStore, resolveBackend, type BackendChoice, type BackendKind, type BackendSettings, type Store } from '@mlci/store';
+import type { GitHubStore } from '@mlci/store/github-store';
 import { LocalRegistry } from './local';
 import type { GitHubRegistryOptions } from './github';
 import type { RegistryBackend } from './types';
 
-export interface OpenRegistryOptions {
-  /** Which backend. @default 'local' */
-  backend?: 'local' | 'github';
-  /** Project directory whose `.mlci/` holds the store (runs, blobs) and the local registry. @default cwd */
+export interface OpenBackendsOptions extends BackendSettings {
+  /** Project directory whose `.mlci/` holds the (workspace) store and the local registry. @default cwd */
   projectDir?: string;
-  /** GitHub backend: `owner/repo`. @default $GITHUB_REPOSITORY */
-  repo?: string;
-  /** GitHub backend: a token with `contents: write` (read for list/show/download). @default $GITHUB_TOKEN */
-  token?: string;
-  /** GitHub backend: API base URL. @default $GITHUB_API_URL, else https://api.github.com */
-  baseUrl?: string;
+  /** Where runs and datasets go. @default 'auto': GitHub artifacts inside a job, else `.mlci/` */
+  store?: BackendChoice;
+  /** Where model versions and aliases go. @default 'auto': releases and tags inside a job with a token, else `.mlci/registry` */
+  registry?: BackendChoice;
   /**
-   * GitHub backend: client settings (retries, backoff, pacing; see `GitHubClientOptions`).
+   * GitHub registry: client settings (retries, backoff, pacing; see `GitHubClientOptions`).
    * @default writes paced one a second unless the environment sets MLCI_GITHUB_PACE_WRITES=false (for emulators)
    */
   client?: GitHubRegistryOptions['client'];
-  /** Environment to read the defaults from. @default process.env */
-  env?: Record<string, string | undefined>;
 }
 
-export interface OpenedRegistry {
+/** The store and the registry of one place: what every command, action and the pipeline work with. */
+export interface Backends {
+  store: Store;
   registry: RegistryBackend;
-  /** The project's local store, where runs are read for promotion (both backends). */
-  store: LocalStore;
+  kinds: { store: BackendKind; registry: BackendKind };
 }
 
-/** Opens the registry a command or action asked for, with errors that say which setting is missing. */
-export async function openRegistry(options: OpenRegistryOptions = {}): Promise<OpenedRegistry> {
-  const env = options.env ?? process.env;
-  const store = projectStore(options.projectDir ?? process.cwd());
-  if ((options.backend ?? 'local') === 'local') return { registry: new LocalRegistry({ store }), store };
-  const repo = options.repo || env.GITHUB_REPOSITORY;
-  const token = options.token || env.GITHUB_TOKEN;
-  if (!repo || !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo)) throw usageError(`the GitHub registry needs a repository as owner/name${repo ? `, got "${repo}"` : ''}`, 'pass --repo OWNER/NAME or set GITHUB_REPOSITORY');
-  if (!token) throw usageError('the GitHub registry needs a token', 'set GITHUB_TOKEN (in a workflow: `env: GITHUB_TOKEN: ${{ github.token }}` with `permissions: contents: write`)');
+/**
+ * The one way to open the store and the registry (the CLI, every action and `mlci run` call it). Choices
+ * are resolved by `resolveBackend`: an explicit `github` needs a repository and a token and says so.
+ */
+export async function openBackends(options: OpenBackendsOptions = {}): Promise<Backends> {
+  const projectDir = options.projectDir ?? process.cwd();
+  const kinds = { store: resolveBackend(options.store, 'store', options), registry: resolveBackend(options.registry, 'registry', options) };
+  const store = await openStore({ ...options, projectDir, backend: kinds.store });
+  // The local registry keeps asset bytes as blobs of the workspace store, so a model is stored once.
+  const workspace = store instanceof LocalStore ? store : (store as GitHubStore).workspace;
+  if (kinds.registry === 'local') return { store, registry: new LocalRegistry({ store: workspace }), kinds };
+  const target = githubTarget(options)!;
   const { GitHubRegistry } = await import('./github');
-  const [owner, name] = repo.split('/');
   // Pacing writes is GitHub's advice for integrations; an emulator or a test has no secondary limits to respect.
-  const paceWrites = pacingFromEnv(env);
-  return { registry: new GitHubRegistry({ owner, repo: name, token, baseUrl: options.baseUrl || env.GITHUB_API_URL, client: { paceWrites, ...options.client } }), store };
+  const paceWrites = pacingFromEnv(options.env ?? process.env);
+  const registry = new GitHubRegistry({ owner: target.owner, repo: target.repo, token: target.token, baseUrl: target.baseUrl, client: { paceWrites, logger: options.logger, ...options.client } });
+  return { store, registry, kinds };
+}
+
+/** The registry alone, with runs read from the workspace store (kept for callers that name one backend). */
+export async function openRegistry(options: Omit<OpenBackendsOptions, 'store' | 'registry'> & { backend?: BackendKind } = {}): Promise<{ registry: RegistryBackend; store: Store }> {
+  const { registry, store } = await openBackends({ ...options, store: 'local', registry: options.backend ?? 'local' });
+  return { registry, store };
 }

@@ -279,12 +279,14 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
  */
 export async function runForCommit(store: Store, commit: string): Promise<RunRecord> {
   if (!/^[0-9a-f]{7,40}$/.test(commit)) throw inputError(`"${commit}" is not a commit SHA`);
-  const runs = await store.listRuns();
-  const match = runs.find((r) => r.status === 'FINISHED' && r.lineage.git.commit?.startsWith(commit));
-  if (!match) {
+  const found = await store.findRun({ commit });
+  if (!found) {
     throw inputError(`no FINISHED run was recorded at commit ${commit.slice(0, 12)}`, {
-      hint: 'train at that commit first (train-and-log), download its run into .mlci/, or pass the run id explicitly',
+      hint:
+        store.backend === 'github'
+          ? 'none in this job, nor in the mlci-run-* artifacts of a successful push workflow run of that commit: push the commit to the default branch first so ml-checks (pull-request-checks.yml) records its run, wait for it to succeed, then push the tag; or dispatch this workflow with input `run`'
+          : 'train at that commit first (`mlci run` or `mlci train`), or pass the run id explicitly',
     });
   }
-  return match;
+  return found.run;
 }

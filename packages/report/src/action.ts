@@ -9,7 +9,6 @@ import * as core from '@actions/core';
 import { fileError, inputError, usageError } from '@mlci/core';
 import { booleanInput, numberInput, resultsDir, writeStepResult } from '@mlci/core/action';
 import { createGitHubClient } from '@mlci/core/github';
-import { projectStore } from '@mlci/store';
 import type { RunLike } from './compare';
 import { compareJob } from './compare-job';
 import { parseThresholds } from './compare-spec';
@@ -86,7 +85,15 @@ export async function runCompareAction(): Promise<void> {
   const post = core.getInput('post-results');
   if (post) return postResults(post);
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-  const store = projectStore(core.getInput('project') || workspace);
+  const token = core.getInput('github-token');
+  const repoFull = process.env.GITHUB_REPOSITORY ?? '';
+  const [owner, repo] = repoFull.split('/');
+  const logger = { info: core.info, warn: core.warning, error: core.error, debug: core.debug };
+  const client = token && owner && repo ? createGitHubClient({ token, logger }) : null;
+  const { openBackends, getChampion } = await import('@mlci/registry');
+  const registryChoice = (core.getInput('registry') || 'auto') as 'auto' | 'github' | 'local';
+  // Main's runs come from the repository's workflow artifacts whenever the registry is GitHub's.
+  const { store, registry } = await openBackends({ projectDir: core.getInput('project') || workspace, store: registryChoice, registry: registryChoice, token: token || undefined, logger });
   const runsInput = core.getInput('run').split('\n').map((l) => l.trim()).filter(Boolean);
   const resultFile = core.getInput('result-file');
   if (runsInput.length && resultFile) throw usageError('give either input "run" or "result-file", not both');
@@ -96,25 +103,7 @@ export async function runCompareAction(): Promise<void> {
 
   const baselineInput = (core.getInput('baseline') || 'champion').trim();
   const model = core.getInput('model') || undefined;
-  const token = core.getInput('github-token');
-  const repoFull = process.env.GITHUB_REPOSITORY ?? '';
-  const [owner, repo] = repoFull.split('/');
-  const client = token && owner && repo ? createGitHubClient({ token, logger: { info: core.info, warn: core.warning, error: core.error, debug: core.debug } }) : null;
-
-  const champion = async (name: string) => {
-    const { openRegistry, getChampion } = await import('@mlci/registry');
-    const backend = (core.getInput('registry') || 'github') as 'github' | 'local';
-    const { registry } = await openRegistry({ backend, projectDir: core.getInput('project') || workspace, token: token || undefined, repo: repoFull || undefined });
-    return getChampion(registry, name);
-  };
-
-  const main = client
-    ? async () => {
-        const { mainBaselineFromGitHub } = await import('./compare-baseline-github');
-        const exclude = process.env.GITHUB_RUN_ID ? [Number(process.env.GITHUB_RUN_ID)] : [];
-        return mainBaselineFromGitHub({ client, token, owner, repo, store, branch: core.getInput('default-branch') || 'main', exclude });
-      }
-    : undefined;
+  const champion = (name: string) => getChampion(registry, name);
   const result = await core.group('Compare with the baseline', () =>
     compareJob({
       store,
@@ -122,7 +111,6 @@ export async function runCompareAction(): Promise<void> {
       baseline: baselineInput === 'none' ? null : baselineInput,
       model,
       champion,
-      main,
       defaultBranch: core.getInput('default-branch') || 'main',
       metrics: parseThresholds(core.getInput('thresholds'), 'input "thresholds"'),
       primary: core.getInput('primary') || undefined,

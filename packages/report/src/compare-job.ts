@@ -3,7 +3,7 @@
  * predictions where the runs logged them, rank a sweep, compare. What `mlci compare` and the
  * compare-to-champion action both call.
  */
-import { inputError } from '@mlci/core';
+import { inputError, MlciError } from '@mlci/core';
 import type { Store } from '@mlci/store';
 import { compareRuns, type BaselineRef, type ComparisonResult, type RunLike } from './compare';
 import { championBaseline, mainBaseline, type BaselineLookup, type ChampionLike } from './compare-baseline';
@@ -13,7 +13,8 @@ import { PREDICTIONS_ARTIFACT, parsePredictions } from './compare-predictions';
 import type { MetricSpec } from './compare-spec';
 import { rankRuns } from './compare-sweep';
 
-type RunStore = Pick<Store, 'getRun' | 'listRuns' | 'getBlob'>;
+/** What a comparison reads; `findRun` (every backend has it) also finds main's run beyond this job's store. */
+type RunStore = Pick<Store, 'getRun' | 'listRuns' | 'getBlob'> & Partial<Pick<Store, 'findRun'>>;
 
 export interface CompareJobOptions {
   /** Where runs (and their predictions artifacts) are read. */
@@ -30,11 +31,6 @@ export interface CompareJobOptions {
   model?: string;
   /** Looks up the champion of a model (the registry's getChampion); absent: "no registry". */
   champion?: (model: string) => Promise<ChampionLike | null>;
-  /**
-   * Where `baseline: 'main'` looks when the store has no finished run from the default branch (e.g. the
-   * workflow runs' artifacts: mainBaselineFromGitHub). @default the store only
-   */
-  main?: () => Promise<BaselineLookup>;
   /** Default branch for `baseline: 'main'`. @default 'main' */
   defaultBranch?: string;
   /** Declared metrics (directions, thresholds). @default {} */
@@ -73,7 +69,9 @@ async function findBaseline(options: CompareJobOptions, candidates: RunLike[]): 
   try {
     return await lookupBaseline(options, candidates);
   } catch (error) {
-    // A registry or store that cannot be read is said plainly; the candidate is still shown.
+    // A merge gate fails closed: GitHub failing (5xx, a revoked token) is an error, never "no baseline yet".
+    if (!(error instanceof MlciError) || error.kind !== 'input') throw error;
+    // Unusable baseline data (a tampered card, a corrupt record) is said plainly; the candidate is still shown.
     return { baseline: null, notes: [`the ${typeof options.baseline === 'string' ? options.baseline : 'baseline'} could not be read (${(error as Error).message.split('\n')[0].slice(0, 300)}): compared with no baseline`] };
   }
 }
@@ -83,8 +81,12 @@ async function lookupBaseline(options: CompareJobOptions, candidates: RunLike[])
   if (b === undefined || b === null) return { baseline: null, notes: [] };
   if (typeof b !== 'string') return { baseline: { run: b, source: 'run', label: `run ${b.name}` }, notes: [] };
   if (b === 'main') {
-    const local = await mainBaseline(options.store, { branch: options.defaultBranch, exclude: candidates.map((c) => c.id) });
-    return local.baseline || !options.main ? local : options.main();
+    const branch = options.defaultBranch ?? 'main';
+    const exclude = candidates.map((c) => c.id);
+    if (!options.store.findRun) return mainBaseline(options.store, { branch, exclude });
+    const found = await options.store.findRun({ branch, excludeRuns: exclude });
+    if (!found) return { baseline: null, notes: [`no finished run recorded on ${branch} yet: nothing to compare with there (a push to ${branch} records one)`] };
+    return { baseline: { run: found.run, source: 'main', label: `${branch} (${found.where === 'this store' ? `run ${found.run.id.slice(0, 8)}` : found.where})` }, notes: [] };
   }
   if (b === 'champion') {
     if (!options.model) return { baseline: null, notes: ['no model name given, so no champion to compare with (set `model`)'] };

@@ -13,5 +13,4 @@ export * from './publish';
 export * from './pull-request';
 export * from './compare-job';
 export * from './render-terminal';
-export * from './compare-baseline-github';
 export * from './compare-noise-class';

@@ -21,9 +21,12 @@ export interface ReportSection {
 }
 
 /** Sections in the order a reviewer reads them; unknown ids follow, alphabetically. */
-export const SECTION_ORDER = ['validate', 'drift', 'train', 'gate', 'compare'];
-export const SECTION_TITLES: Record<string, string> = { validate: 'Data validation', drift: 'Drift', train: 'Training', gate: 'Gates', compare: 'Comparison' };
-export const SECTION_KIND: Record<string, 'data' | 'model'> = { validate: 'data', drift: 'data', train: 'model', gate: 'model', compare: 'model' };
+export const SECTION_ORDER = ['validate', 'drift', 'train', 'gate', 'compare', 'compare-main', 'compare-champion'];
+export const SECTION_TITLES: Record<string, string> = {
+  validate: 'Data validation', drift: 'Drift', train: 'Training', gate: 'Gates', compare: 'Comparison',
+  'compare-main': 'Comparison with main', 'compare-champion': 'Comparison with the champion',
+};
+export const SECTION_KIND: Record<string, 'data' | 'model'> = { validate: 'data', drift: 'data', train: 'model', gate: 'model', compare: 'model', 'compare-main': 'model', 'compare-champion': 'model' };
 
 const ICON: Record<Outcome, string> = { pass: '✅', warn: '⚠️', fail: '❌' };
 export const outcomeIcon = (o: Outcome) => ICON[o] ?? '❔';

@@ -29,6 +29,8 @@ export interface PublishRunOptions {
   /** @default a new DefaultArtifactClient (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL from the job) */
   client?: DefaultArtifactClient;
   logger?: Logger;
+  /** Outcomes of later checks (`mlci.*` tags: gates, comparison) carried beside the record as checks.json. */
+  checks?: Record<string, string>;
 }
 
 /** True when this process runs in a job that can upload artifacts. */
@@ -40,6 +42,10 @@ export async function publishRun(record: RunRecord, store: Store, options: Publi
   try {
     const files = [join(staging, 'run.json')];
     await writeFile(files[0], JSON.stringify(record, null, 2));
+    if (options.checks && Object.keys(options.checks).length) {
+      files.push(join(staging, 'checks.json'));
+      await writeFile(files[1], JSON.stringify(options.checks, null, 2));
+    }
     await mkdir(join(staging, 'blobs'));
     for (const sha of new Set(record.artifacts.map((a) => a.sha256))) {
       const file = join(staging, 'blobs', sha);
@@ -96,6 +102,11 @@ export async function fetchRun(store: Store, options: FetchRunOptions): Promise<
       // The same finished run already stored (fetched before) is fine; anything else is not.
       if (!/already|immutable|exists/i.test(String(error?.message))) throw error;
     });
+    const checks = await readFile(join(dir, 'checks.json'), 'utf8').then((t) => JSON.parse(t) as Record<string, string>, () => null);
+    if (checks && store.annotateRun) {
+      const tags = Object.fromEntries(Object.entries(checks).filter(([k, v]) => k.startsWith('mlci.') && typeof v === 'string'));
+      if (Object.keys(tags).length) await store.annotateRun(record.id, tags);
+    }
     return record;
   } finally {
     await rm(dir, { recursive: true, force: true });

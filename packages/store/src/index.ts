@@ -2,3 +2,4 @@ export * from './run-record';
 export * from './store';
 export * from './hash';
 export * from './local';
+export * from './open';

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { inputError, sha256Hex, writeFileAtomic, writeJsonAtomic } from '@mlci/core';
 import { assertSha256 } from './hash';
 import type { RunRecord } from './run-record';
-import type { BlobInfo, BlobSource, ListRunsOptions, PutBlobOptions, Store } from './store';
+import { runMatches, type BlobInfo, type BlobSource, type FindRunQuery, type FoundRun, type ListRunsOptions, type PublishedRun, type PutBlobOptions, type Store } from './store';
 
 export interface LocalStoreOptions {
   /**
@@ -199,6 +199,16 @@ export class LocalStore implements Store {
       .filter((r) => options.experiment === undefined || r.experiment === options.experiment)
       .sort((a, b) => b.startTime - a.startTime || (a.id < b.id ? 1 : -1));
     return options.limit ? selected.slice(0, options.limit) : selected;
+  }
+
+  async findRun(query: FindRunQuery): Promise<FoundRun | null> {
+    const run = (await this.listRuns()).find((r) => runMatches(r, query));
+    return run ? { run, where: 'this store' } : null;
+  }
+
+  /** A local store is the only copy: there is nowhere further to publish to. */
+  async publishRun(_record: RunRecord): Promise<PublishedRun> {
+    return { artifact: null, datasetsUploaded: 0 };
   }
 }
 

@@ -43,6 +43,35 @@ export interface ListRunsOptions {
   limit?: number;
 }
 
+/** What `findRun` looks for: the newest FINISHED run at a commit and/or on a branch. */
+export interface FindRunQuery {
+  /** Full or abbreviated (≥ 7) commit SHA the run was recorded at. */
+  commit?: string;
+  /** Branch the run was recorded on (e.g. the default branch, for `main`). */
+  branch?: string;
+  /** Run ids never to return (the candidates being compared). */
+  excludeRuns?: string[];
+}
+
+export interface FoundRun {
+  run: RunRecord;
+  /** Where it was found, for labels and logs: "this store", "workflow run 12 (ml-checks)". */
+  where: string;
+}
+
+export interface PublishedRun {
+  /** The artifact the run was uploaded as, or null when there is nowhere to publish (outside a job). */
+  artifact: string | null;
+  datasetsUploaded: number;
+}
+
+/** Whether a run answers a FindRunQuery. */
+export function runMatches(run: RunRecord, query: FindRunQuery): boolean {
+  if (run.status !== 'FINISHED' || query.excludeRuns?.includes(run.id)) return false;
+  if (query.commit && !run.lineage.git.commit?.startsWith(query.commit)) return false;
+  return !query.branch || run.lineage.git.branch === query.branch;
+}
+
 /**
  * The data and model store: content-addressed blobs plus immutable run records.
  *
@@ -50,8 +79,9 @@ export interface ListRunsOptions {
  * read is verified against its key: a backend never returns bytes that do not hash to what was asked for
  * (it throws an `input` MlciError naming the hash instead). Runs are JSON documents keyed by run id.
  *
- * Backends: `LocalStore` (a directory, `.mlci/` in the project); a GitHub backend maps blobs onto workflow
- * artifacts named by hash (datasets, run artifacts) or release assets (models), and runs onto artifacts.
+ * Backends: `LocalStore` (a directory, `.mlci/` in the project) and `GitHubStore` (@mlci/store/github-store:
+ * the workspace's LocalStore plus runs as `mlci-run-<id>` artifacts and datasets as `mlci-data-<sha256>`).
+ * Open one with `openBackends` (@mlci/registry), never by hand. Registered models live in the registry.
  */
 export interface Store {
   /** A short name of the backend ("local", "github") for logs and records. */
@@ -99,4 +129,10 @@ export interface Store {
    * Promotion with required gates reads these.
    */
   annotateRun?(id: string, tags: Record<string, string>): Promise<void>;
+
+  /** The newest FINISHED run matching the query (GitHub: also in other workflow runs' artifacts), or null. */
+  findRun(query: FindRunQuery): Promise<FoundRun | null>;
+
+  /** Makes an ended run (and its checks) available beyond this job; the local backend has nowhere to. */
+  publishRun(record: RunRecord): Promise<PublishedRun>;
 }

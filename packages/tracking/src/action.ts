@@ -5,7 +5,7 @@ import * as core from '@actions/core';
 import { parse as parseYaml } from 'yaml';
 import { fileError, inputError, usageError, writeJsonAtomic } from '@mlci/core';
 import { numberInput } from '@mlci/core/action';
-import { projectStore, type RunRecord, type Store } from '@mlci/store';
+import { openStore, type RunRecord, type Store } from '@mlci/store';
 import { gateRun } from './gate';
 import { findProjectDir } from './lineage';
 import { splitWords } from './mlproject';
@@ -55,10 +55,6 @@ export function parseCommandInput(raw: string): string[] {
   }
 }
 
-/**
- * Seam for publishing a finished run beyond the job (a workflow artifact named by the run id, once the GitHub
- * store backend lands). Called after the record is stored locally; the default does nothing.
- */
 /** The `snapshot` input: false, true (datasets stored by hash) or release (kept on releases too). */
 export function snapshotInput(): 'false' | 'true' | 'release' {
   const raw = core.getInput('snapshot').trim().toLowerCase() || 'false';
@@ -73,7 +69,7 @@ export type RunPublisher = (record: RunRecord, store: Store) => Promise<void>;
 export async function runTrainAndLog(publish: RunPublisher = async () => {}): Promise<void> {
   const command = parseCommandInput(core.getInput('command'));
   const projectDir = await findProjectDir(process.env.GITHUB_WORKSPACE ?? process.cwd());
-  const store = projectStore(projectDir);
+  const store = await openStore({ projectDir, logger: { info: core.info, warn: core.warning, error: core.error, debug: core.debug } });
   const optional = (name: string) => core.getInput(name) || undefined;
   const { record, exitCode } = await core.group(`Run ${command.join(' ')}`, () =>
     train({
@@ -112,7 +108,7 @@ export async function runOverfitGate(): Promise<void> {
   const runInput = core.getInput('run');
   let run: RunRecord;
   if (runInput) {
-    run = await projectStore(await findProjectDir(process.env.GITHUB_WORKSPACE ?? process.cwd())).getRun(runInput);
+    run = await (await openStore({ projectDir: await findProjectDir(process.env.GITHUB_WORKSPACE ?? process.cwd()) })).getRun(runInput);
   } else {
     const file = join(resultsDir(), 'train.json');
     const text = await readFile(file, 'utf8').catch((error) => {
@@ -127,8 +123,8 @@ export async function runOverfitGate(): Promise<void> {
   }
   const result = gateRun(run, assertions);
   // Recorded on the run in the workspace store too, so a promotion that requires gates can see it.
-  const store = projectStore(await findProjectDir(process.env.GITHUB_WORKSPACE ?? process.cwd()));
-  await store.annotateRun(run.id, { 'mlci.gate.overfit-gate': result.outcome }).catch((error) => core.warning(`gate result not recorded on run ${run.id}: ${(error as Error).message}`));
+  const store = await openStore({ projectDir: await findProjectDir(process.env.GITHUB_WORKSPACE ?? process.cwd()) });
+  await store.annotateRun?.(run.id, { 'mlci.gate.overfit-gate': result.outcome }).catch((error) => core.warning(`gate result not recorded on run ${run.id}: ${(error as Error).message}`));
   const resultFile = join(resultsDir(), 'gate.json');
   await mkdir(resultsDir(), { recursive: true });
   await writeJsonAtomic(resultFile, result);

@@ -32,7 +32,19 @@ export async function gitLineage(dir: string): Promise<GitLineage> {
     // mlci's own store and outputs are not "changes" the user made.
     tryRun('git', ['status', '--porcelain', '--', '.', ':(exclude).mlci'], { cwd: dir }),
   ]);
-  return { commit: commit?.trim() || null, branch: branch?.trim() || null, dirty: Boolean(status?.trim()) };
+  const fromJob = jobGitLineage();
+  return { commit: commit?.trim() || fromJob.commit, branch: branch?.trim() || fromJob.branch, dirty: Boolean(status?.trim()) };
+}
+
+/**
+ * Commit and branch as a GitHub Actions job names them, for a workspace without git metadata (a checkout
+ * with a detached HEAD has no branch either). A pull request's run is recorded on its head branch, never on
+ * the base, so it is not mistaken for a run of main; a tag push has no branch.
+ */
+export function jobGitLineage(env: NodeJS.ProcessEnv = process.env): { commit: string | null; branch: string | null } {
+  if (env.GITHUB_ACTIONS !== 'true') return { commit: null, branch: null };
+  const branch = env.GITHUB_HEAD_REF || (env.GITHUB_REF_TYPE === 'branch' || env.GITHUB_REF?.startsWith('refs/heads/') ? env.GITHUB_REF_NAME || env.GITHUB_REF?.slice('refs/heads/'.length) : '');
+  return { commit: env.GITHUB_SHA || null, branch: branch || null };
 }
 
 /** The md5 a `.dvc` file records for its (single) output, or null when there is no usable one. */

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { fileError, inputError, parseFlags, usageError, writeFileAtomic } from '@mlci/core';
-import { projectStore } from '@mlci/store';
+import { getChampion, openBackends } from '@mlci/registry';
 import { findProjectDir } from '@mlci/tracking';
 import {
   compareJob,
@@ -46,8 +46,8 @@ RUN is a run id, a unique prefix or name, or \`latest\`. Several RUNs are a swee
   --baseline REF         a run, \`main\` (newest finished run on the default branch) or \`champion\`
                          (the registry champion of --model); none: metrics are shown alone
   --model NAME           model name for --baseline champion
-  --registry local|github  where the champion is looked up (github: GITHUB_REPOSITORY, GITHUB_TOKEN,
-                         GITHUB_API_URL); default local
+  --registry auto|local|github  where the champion and main's runs are looked up (github: GITHUB_REPOSITORY,
+                         GITHUB_TOKEN, GITHUB_API_URL); default auto: github inside a GitHub Actions job
   --metric SPEC          declare (and gate) a metric: KEY:higher|lower[:THRESHOLD]; repeatable
   --thresholds FILE      YAML of MLflow-style thresholds per metric:
                            accuracy: {threshold: 0.9, min_absolute_change: 0.01}
@@ -86,22 +86,18 @@ Exit 0 when no declared (gated) metric regressed, 1 when one did or went missing
       const [key, spec] = parseMetricFlag(raw);
       metrics[key] = { ...metrics[key], ...spec };
     }
+    const registryBackend = values.registry ?? 'auto';
+    if (registryBackend !== 'local' && registryBackend !== 'github' && registryBackend !== 'auto') throw usageError(`--registry must be auto, github or local, got "${registryBackend}"`);
     const needsStore = positionals.length > 0 || (values.baseline !== undefined && !values['baseline-file']);
-    const store = needsStore ? projectStore(await findProjectDir()) : projectStore(process.cwd());
+    // github: GITHUB_REPOSITORY / GITHUB_TOKEN / GITHUB_API_URL; main's runs then come from workflow artifacts too.
+    const { store, registry } = await openBackends({ projectDir: needsStore ? await findProjectDir() : process.cwd(), store: registryBackend, registry: registryBackend });
     const candidates = values['candidate-file'] ? [await readRunFile(values['candidate-file'])] : positionals;
     const baseline = values['baseline-file'] ? await readRunFile(values['baseline-file']) : (values.baseline ?? null);
     const predictions = {
       ...(values.predictions ? { candidate: parsePredictions(await readText(values.predictions), values.predictions) } : {}),
       ...(values['baseline-predictions'] ? { baseline: parsePredictions(await readText(values['baseline-predictions']), values['baseline-predictions']) } : {}),
     };
-    const registryBackend = values.registry ?? 'local';
-    if (registryBackend !== 'local' && registryBackend !== 'github') throw usageError(`--registry must be github or local, got "${registryBackend}"`);
-    const champion = async (model: string) => {
-      const { openRegistry, getChampion } = await import('@mlci/registry');
-      // github: GITHUB_REPOSITORY / GITHUB_TOKEN / GITHUB_API_URL, read by openRegistry itself.
-      const { registry } = await openRegistry({ backend: registryBackend, projectDir: await findProjectDir() });
-      return getChampion(registry, model).catch(() => null);
-    };
+    const champion = (model: string) => getChampion(registry, model);
     const result = await compareJob({ store, candidates, baseline, model: values.model, champion, metrics, primary: values.primary, predictions });
 
     if (values.markdown) await writeFileAtomic(values.markdown, renderReport([toStored(compareSection(result))]).body);

@@ -4,13 +4,13 @@ import {
   downloadVersion,
   exportToMlflow,
   listModels,
-  openRegistry,
+  openBackends,
   parseBump,
   promote,
   readGateFiles,
   rollback,
   showVersion,
-  type OpenedRegistry,
+  type Backends,
 } from '@mlci/registry';
 import { printJson, type Command } from '../command';
 
@@ -30,7 +30,7 @@ flags (every subcommand):
   --project DIR     project whose .mlci/ holds runs and the local registry (default: current directory)
   --json            print the result as JSON on stdout (logs stay on stderr)
   --github          use the GitHub registry (releases + tags) of $GITHUB_REPOSITORY with $GITHUB_TOKEN
-  --backend B       local (default) or github
+  --backend B       auto (default: github inside a GitHub Actions job with a token, else local), local or github
   --repo OWNER/NAME repository of the GitHub registry (default: $GITHUB_REPOSITORY)
 
 promote registers the run's model files (its artifacts under model/) with a model card and SHA256SUMS as
@@ -61,10 +61,10 @@ const flags = {
 
 type Values = ReturnType<typeof parseFlags<typeof flags>>['values'];
 
-async function open(values: Values): Promise<OpenedRegistry> {
-  const backend = values.github ? 'github' : (values.backend ?? 'local');
-  if (backend !== 'local' && backend !== 'github') throw usageError(`--backend must be local or github, got "${backend}"`);
-  return openRegistry({ backend, projectDir: values.project, repo: values.repo });
+async function open(values: Values): Promise<Backends> {
+  const backend = values.github ? 'github' : (values.backend ?? 'auto');
+  if (backend !== 'local' && backend !== 'github' && backend !== 'auto') throw usageError(`--backend must be auto, local or github, got "${backend}"`);
+  return openBackends({ store: backend, registry: backend, projectDir: values.project, repo: values.repo, logger: stderrLogger });
 }
 
 function one(positionals: string[], what: string, sub: string): string {

@@ -1,4 +1,4 @@
-import { colour, parseFlags, usageError, EXIT } from '@mlci/core';
+import { colour, parseFlags, stderrLogger, usageError, EXIT } from '@mlci/core';
 import { runPipeline, type StageName, type StageResult } from '@mlci/pipeline';
 import { printJson, type Command } from '../command';
 
@@ -9,12 +9,17 @@ const mark = (s: StageResult) => (s.outcome === 'pass' ? colour.green('✔') : s
 export const command: Command = {
   summary: 'run the pipeline mlci.yml declares: validate, drift, train, gate, compare, promote',
   usage: `
-usage: mlci run [--config mlci.yml] [--only STAGE,…] [--no-promote] [--json]
+usage: mlci run [--config mlci.yml] [--only STAGE,…] [--no-promote] [--github | --local] [--json]
 
-Runs every stage mlci.yml declares, in order, on the local store (.mlci/ next to mlci.yml), and ends with a
-one-line verdict. Nothing is promoted unless every other stage passed.
+Runs every stage mlci.yml declares, in order, and ends with a one-line verdict. Nothing is promoted unless
+every other stage passed; after a failed validation nothing is trained (mlci.yml on-fail: continue to train
+anyway). Runs and models go where mlci.yml's store: and registry: say (default auto: GitHub inside a GitHub
+Actions job, the local .mlci/ next to mlci.yml anywhere else).
 
   --config FILE   the pipeline file (default mlci.yml)
+  --github        use GitHub from here too: main's runs and the champion of $GITHUB_REPOSITORY (with
+                  $GITHUB_TOKEN, and $GITHUB_API_URL for GitHub Enterprise), promotion to its releases
+  --local         use the local .mlci/ whatever mlci.yml says
   --only LIST     run only these stages (${ALL.join(', ')})
   --no-promote    do not move the model alias even when everything passed
   --json          print the pipeline result as JSON on stdout (the training output goes to stderr)
@@ -25,8 +30,12 @@ Exit codes: 0 ready, 1 a stage failed, 2 bad configuration or input.`,
       config: { type: 'string' },
       only: { type: 'string' },
       'no-promote': { type: 'boolean' },
+      github: { type: 'boolean' },
+      local: { type: 'boolean' },
       json: { type: 'boolean' },
     });
+    if (values.github && values.local) throw usageError('give --github or --local, not both');
+    const backend = values.github ? 'github' : values.local ? 'local' : undefined;
     if (positionals.length) throw usageError(`unexpected argument "${positionals[0]}"`, 'mlci run [--config FILE]');
     const only = values.only?.split(',').map((s) => s.trim()) as StageName[] | undefined;
     for (const stage of only ?? []) if (!ALL.includes(stage)) throw usageError(`unknown stage "${stage}"`, `stages: ${ALL.join(', ')}`);
@@ -36,6 +45,9 @@ Exit codes: 0 ready, 1 a stage failed, 2 bad configuration or input.`,
       config: values.config,
       only,
       promote: !values['no-promote'],
+      store: backend,
+      registry: backend,
+      logger: { ...stderrLogger, info: () => {} },
       trainStdoutToStderr: Boolean(values.json),
       onStage: ({ stage, phase, result: r, index, total }) => {
         const step = colour.dim(`[${index + 1}/${total}]`);

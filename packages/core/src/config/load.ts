@@ -31,6 +31,13 @@ export interface MlciConfig {
   metrics: Record<string, MetricConfig>;
   gates: string[];
   model?: { name: string; artifact?: string; alias?: string; promote?: 'improved' | 'always' };
+  /** Backends (see @mlci/store resolveBackend). @default 'auto' */
+  store: 'auto' | 'github' | 'local';
+  registry: 'auto' | 'github' | 'local';
+  /** After a failed validation: stop (default) or continue with training. */
+  onFail: 'stop' | 'continue';
+  /** Branch whose runs are `main` in comparisons; absent: the repository's default branch, else main. */
+  defaultBranch?: string;
   /** Absolute path of the file read. */
   file: string;
   /** Absolute directory paths are relative to. */
@@ -120,5 +127,9 @@ export async function loadConfig(file: string): Promise<MlciConfig> {
         metrics: data.train.metrics ? resolve(root, data.train.metrics) : undefined,
       }
     : undefined;
-  return { version: 1, project: data.project, datasets, train, metrics: data.metrics ?? {}, gates: data.gates ?? [], model: data.model, file: path, root };
+  return {
+    version: 1, project: data.project, datasets, train, metrics: data.metrics ?? {}, gates: data.gates ?? [], model: data.model,
+    store: data.store ?? 'auto', registry: data.registry ?? 'auto', onFail: data['on-fail'] ?? 'stop', defaultBranch: data.default_branch,
+    file: path, root,
+  };
 }

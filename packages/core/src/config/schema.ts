@@ -10,6 +10,19 @@ export const MLCI_CONFIG_SCHEMA = {
   properties: {
     version: { const: 1, description: 'Format version of this file; 1 is the only one.' },
     project: { type: 'string', minLength: 1, description: 'A name for the project, shown in reports.' },
+    store: {
+      enum: ['auto', 'github', 'local'],
+      description: 'Where runs and datasets are kept. auto (default): GitHub (runs as mlci-run-<id> artifacts, datasets as mlci-data-<sha256>) inside a GitHub Actions job, the local .mlci/ elsewhere.',
+    },
+    registry: {
+      enum: ['auto', 'github', 'local'],
+      description: 'Where model versions and aliases are kept. auto (default): GitHub releases and tags inside a job with a token, the local .mlci/registry elsewhere.',
+    },
+    'on-fail': {
+      enum: ['stop', 'continue'],
+      description: 'What a failed data validation does to the stages after it. stop (default): training, gates, comparison and promotion do not run; continue: they run anyway (the report still fails).',
+    },
+    default_branch: { type: 'string', minLength: 1, description: 'The branch whose runs are "main" in comparisons. Default: the repository\'s default branch in a job, else main.' },
     datasets: {
       type: 'object',
       description: 'Datasets by name. Each is validated against its schema and checked for drift against its reference.',
