@@ -12,10 +12,10 @@
  * when none exists (install: `go install github.com/nektos/act@latest`).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
-import type { Emulator } from '../github-emulator/index';
+import { basename, delimiter, join, resolve } from 'node:path';
+import { addWorkflowRun, type Emulator } from '../github-emulator/index';
 
 export interface WorkflowRunOptions {
   /** Directory holding the repository's files (with `.github/workflows/`). Copied, never changed. */
@@ -105,4 +105,116 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Workflow
   });
   const summary = [...output.matchAll(/⚙ {2}Summary - (.*)$/gm)].map((m) => m[1]!).join('\n');
   return { exitCode, output, summary, runId: Number(jobEnv.GITHUB_RUN_ID), durationMs: Date.now() - started };
+}
+
+/**
+ * A user's repository for act: `projectDir`'s files plus the shipped workflow files, unchanged, under
+ * `.github/workflows/`, committed on `branch` with `origin` the emulator's repository. Later commits and tags
+ * are made with `git()`; `sha()` is HEAD.
+ */
+export interface ActRepository {
+  dir: string;
+  git(...args: string[]): string;
+  sha(): string;
+}
+
+export function actRepository(projectDir: string, workflows: string[], gh: Emulator, branch = 'main'): ActRepository {
+  const dir = join(mkdtempSync(join(tmpdir(), 'mlci-act-repo-')), 'repo');
+  cpSync(resolve(projectDir), dir, { recursive: true });
+  mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+  for (const w of workflows) cpSync(resolve(repoRootDir, w), join(dir, '.github/workflows', basename(w)));
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], { cwd: dir, encoding: 'utf8' });
+  git('init', '-q', '-b', branch);
+  git('add', '-A');
+  git('commit', '-q', '-m', 'the user\'s repository');
+  git('remote', 'add', 'origin', `https://github.com/${gh.state.owner}/${gh.state.repo}.git`);
+  return { dir, git, sha: () => git('rev-parse', 'HEAD').trim() };
+}
+
+const repoRootDir = resolve(import.meta.dirname, '../..');
+const setupPythonStub = join(import.meta.dirname, 'act-stubs/setup-python');
+
+/** `--local-repository` for every `uses:` of the workflow act would fetch: mlci from this checkout, setup-python a no-op. */
+function localRepositories(workflowFile: string): string[] {
+  const text = readFileSync(workflowFile, 'utf8');
+  const flags: string[] = [];
+  for (const [, uses] of text.matchAll(/uses:\s*([^\s#]+)/g)) {
+    const m = /^(mlci-dev\/mlci|actions\/setup-python)(?:\/[^@]*)?@(\S+)$/.exec(uses!);
+    if (!m) continue;
+    flags.push('--local-repository', `${m[1]}@${m[2]}=${m[1] === 'mlci-dev/mlci' ? repoRootDir : setupPythonStub}`);
+  }
+  return dedupePairs(flags);
+}
+/** Flag/value pairs with repeated values dropped (a workflow names the same action in several steps). */
+function dedupePairs(flags: string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (let i = 0; i < flags.length; i += 2) {
+    const value = flags[i + 1]!;
+    if (seen.has(value)) continue;
+    seen.add(value);
+    out.push(flags[i]!, value);
+  }
+  return out;
+}
+
+export interface ActRunOptions {
+  repo: ActRepository;
+  /** File name under .github/workflows/. */
+  workflow: string;
+  event: string;
+  payload: Record<string, unknown>;
+  emulator: Emulator;
+  /** The branch (or tag name) the emulator's workflow run is recorded on. */
+  headBranch: string;
+  token?: string;
+  env?: Record<string, string>;
+  job?: string;
+  timeoutMs?: number;
+}
+
+/**
+ * Runs a shipped workflow of an ActRepository with act, as GitHub would for `event`: the emulator records the
+ * workflow run (event, head branch, HEAD's sha) that the job's artifacts hang on, completed with act's result.
+ */
+export async function runAct(options: ActRunOptions): Promise<WorkflowRunResult> {
+  const act = findAct();
+  if (!act) throw new Error('nektos/act not found: run `go install github.com/nektos/act@v0.2.89` or set MLCI_ACT');
+  const gh = options.emulator;
+  const sha = options.repo.sha();
+  if (!gh.state.commits.has(sha)) gh.state.commits.set(sha, { sha, message: 'pushed by the test', parents: [], tree: sha, date: new Date().toISOString() });
+  const file = join(options.repo.dir, '.github/workflows', options.workflow);
+  const run = addWorkflowRun(gh.state, { name: String(/^name:\s*(.+)$/m.exec(readFileSync(file, 'utf8'))?.[1] ?? options.workflow), path: `.github/workflows/${options.workflow}`, event: options.event, head_sha: sha, head_branch: options.headBranch });
+  const work = mkdtempSync(join(tmpdir(), 'mlci-act-'));
+  const eventFile = join(work, 'event.json');
+  writeFileSync(eventFile, JSON.stringify(options.payload));
+  const token = options.token ?? 'ghs_test_write';
+  const jobEnv = gh.jobEnv(run, token);
+  const env: Record<string, string> = {
+    GITHUB_API_URL: jobEnv.GITHUB_API_URL!, ACTIONS_RESULTS_URL: jobEnv.ACTIONS_RESULTS_URL!, ACTIONS_RUNTIME_TOKEN: jobEnv.ACTIONS_RUNTIME_TOKEN!,
+    GITHUB_RUN_ID: jobEnv.GITHUB_RUN_ID!, GITHUB_RUN_NUMBER: jobEnv.GITHUB_RUN_NUMBER!, ...(options.env ?? {}),
+  };
+  const args = [
+    options.event, '-W', file, '-e', eventFile, '-P', 'ubuntu-latest=-self-hosted', '--no-cache-server',
+    '--action-cache-path', join(work, 'act-cache'), '-s', `GITHUB_TOKEN=${token}`,
+    ...localRepositories(file),
+    ...Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
+    ...(options.job ? ['-j', options.job] : []),
+  ];
+  const started = Date.now();
+  const { exitCode, output } = await new Promise<{ exitCode: number; output: string }>((done) => {
+    const child = spawn(act, args, { cwd: options.repo.dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const timer = setTimeout(() => child.kill('SIGTERM'), options.timeoutMs ?? 300_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ exitCode: code ?? 1, output });
+    });
+  });
+  run.status = 'completed';
+  run.conclusion = exitCode === 0 ? 'success' : 'failure';
+  const summary = [...output.matchAll(/⚙ {2}Summary - (.*)$/gm)].map((m) => m[1]!).join('\n');
+  return { exitCode, output, summary, runId: run.id, durationMs: Date.now() - started };
 }

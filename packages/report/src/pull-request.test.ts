@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pullRequestFromEvent } from './pull-request';
+import { pullRequestFromEvent, resolvePullRequest } from './pull-request';
 import { parsePredictions, parsePredictionsJsonl } from './compare-predictions';
 import { verdictLine } from './comment';
 
@@ -11,6 +11,16 @@ describe('pullRequestFromEvent', () => {
     expect(pullRequestFromEvent({ workflow_run: { head_sha: 'def', pull_requests: [{ number: 3 }] } })).toEqual({ number: 3, headSha: 'def', via: 'event' });
     expect(pullRequestFromEvent({ workflow_run: { head_sha: 'def', pull_requests: [] } })).toBeNull();
     expect(pullRequestFromEvent({})).toBeNull();
+  });
+});
+
+describe('resolvePullRequest', () => {
+  it('reports a push to the default branch nowhere, without asking GitHub (main\'s run is not a merged PR\'s)', async () => {
+    const asked: string[] = [];
+    const client = new Proxy({}, { get: (_t, key) => (asked.push(String(key)), () => Promise.reject(new Error('no call expected'))) }) as never;
+    const push = { ref: 'refs/heads/main', after: 'a'.repeat(40), repository: { default_branch: 'main' } };
+    expect(await resolvePullRequest(client, 'o', 'r', push)).toBeNull();
+    expect(asked).toEqual([]);
   });
 });
 

@@ -41,7 +41,8 @@ export async function pullRequestForSha(client: GitHubClient, owner: string, rep
   if (hit) return { number: hit.number, headSha: sha, via: 'head-sha' };
   try {
     const { data } = await client.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha });
-    const pr = data.find((p) => p.state === 'open') ?? data[0];
+    // Only an open PR: a merged one's sticky comment describes that PR, not the branch it was merged into.
+    const pr = data.find((p) => p.state === 'open');
     return pr ? { number: pr.number, headSha: sha, via: 'commit' } : null;
   } catch {
     return null;
@@ -52,6 +53,9 @@ export async function pullRequestForSha(client: GitHubClient, owner: string, rep
 export async function resolvePullRequest(client: GitHubClient | null, owner: string, repo: string, event: Record<string, any>): Promise<PullRequestRef | null> {
   const direct = pullRequestFromEvent(event);
   if (direct) return direct;
+  // A push to the default branch is main's own run: no pull request to report to.
+  const defaultBranch = event.repository?.default_branch;
+  if (typeof event.ref === 'string' && defaultBranch && event.ref === `refs/heads/${defaultBranch}`) return null;
   const sha = event.workflow_run?.head_sha ?? event.after ?? null;
   if (!client || typeof sha !== 'string' || !/^[0-9a-f]{40}$/.test(sha)) return null;
   return pullRequestForSha(client, owner, repo, sha);

@@ -62,7 +62,8 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
     auth: options.token || undefined,
     baseUrl: (options.baseUrl || process.env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
     userAgent: options.userAgent ?? 'mlci',
-    log: { debug: (m: string) => logger.debug(m), info: (m: string) => logger.debug(m), warn: (m: string) => logger.warn(m), error: (m: string) => logger.error(m) },
+    // Failed requests are logged by octokit as errors; the caller decides what a failure means (a 404 is often "none yet").
+    log: { debug: (m: string) => logger.debug(m), info: (m: string) => logger.debug(m), warn: (m: string) => logger.warn(m), error: (m: string) => logger.debug(m) },
     retry: { retries, retryAfterBaseValue: options.retryBaseMs ?? 1000, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
     throttle: {
       onRateLimit: onLimit('rate limit'),
