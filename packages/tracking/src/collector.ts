@@ -41,6 +41,29 @@ export class RunCollector {
     for (const [k, v] of Object.entries(params)) if (this.params[k] === undefined) this.params[k] = v;
   }
 
+  /** Keys that came from a params file (set by mergeParamsFile), as opposed to ones the script logged. */
+  private readonly fileParamKeys = new Set<string>();
+
+  /**
+   * Params from a DVC-style params file, nested keys flattened with dots (`train.epochs`). They never override
+   * what the script logged itself. A script that reads params.yaml and logs a section with MLflow
+   * (`mlflow.log_params(params["train"])`) logs `epochs` for the file's `train.epochs`: the same param twice.
+   * DVC names it by its full dotted key, so that key is kept and the script's short copy (a key equal to a
+   * dotted tail of a file key, with the same value) is dropped. A short key with a different value is a
+   * different param (the script changed it) and stays.
+   */
+  mergeParamsFile(params: Record<string, string>): void {
+    for (const k of Object.keys(params)) this.fileParamKeys.add(k);
+    for (const [k, v] of Object.entries(params)) {
+      if (this.params[k] === undefined) this.params[k] = v;
+      if (this.params[k] !== v) continue; // the script logged the full key with its own value: nothing is a copy
+      for (let dot = k.indexOf('.'); dot >= 0; dot = k.indexOf('.', dot + 1)) {
+        const tail = k.slice(dot + 1);
+        if (tail && !this.fileParamKeys.has(tail) && this.params[tail] === v) delete this.params[tail];
+      }
+    }
+  }
+
   setTag(key: string, value: string): void {
     this.tags[key] = value;
   }

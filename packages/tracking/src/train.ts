@@ -185,7 +185,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const paramsFiles = options.paramsFiles ?? ['params.yaml'];
   for (const file of paramsFiles) {
     const path = isAbsolute(file) ? file : join(projectDir, file);
-    if (options.paramsFiles || existsSync(path)) collector.mergeParams(await readParamsFile(path));
+    if (options.paramsFiles || existsSync(path)) collector.mergeParamsFile(await readParamsFile(path));
   }
   for (const file of options.metricsFiles ?? ['metrics.json']) {
     const read = await captureMetricsFile(isAbsolute(file) ? file : join(projectDir, file), startTime, collector);
