@@ -1,0 +1,169 @@
+/**
+ * The definition of done of the loop (issue #11): a user's story played with the shipped workflow files,
+ * unchanged, on a repository made from examples/iris, against the GitHub emulator. Each step asserts what
+ * the user sees: comment bodies, annotations, releases, tags, exit codes.
+ *
+ *   push to main → PR #1 shows deltas vs main → a rerun leaves ONE comment → a bad-data PR gets line
+ *   annotations, no training and a comment naming the lines → a regressing PR fails → a tag push creates
+ *   the release and the champion → the next PR shows deltas vs the champion.
+ *
+ * The same story's push, PR and tag steps also run under nektos/act in journey-act.test.ts.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../github-emulator/index';
+import { repoRoot } from '../harness/runner';
+import { checkoutCopy, explain, removeWorkflowDirs, runWorkflow, type WorkflowRunResult } from './host-runner';
+import { callsBeyond } from './permissions';
+
+const CHECKS = 'workflows-examples/pull-request-checks.yml';
+const PROMOTE = 'workflows-examples/promote-on-tag.yml';
+const NO_PACING = { MLCI_GITHUB_PACE_WRITES: 'false' };
+let gh: Emulator;
+let mainSha: string;
+
+/** The user's repository at one commit: examples/iris with `edit` applied to its files. */
+function checkout(edit: (dir: string) => void = () => {}): string {
+  const dir = checkoutCopy(join(repoRoot, 'examples/iris'));
+  edit(dir);
+  return dir;
+}
+const editFile = (dir: string, path: string, change: (text: string) => string) => writeFileSync(join(dir, path), change(readFileSync(join(dir, path), 'utf8')));
+const withEpochs = (n: number) => (dir: string) => editFile(dir, 'params.yaml', (t) => t.replace(/epochs: \d+/, `epochs: ${n}`));
+
+/** A pull request from a new branch with one commit on main's head; returns its number and head sha. */
+function openPull(title: string): { number: number; head: string } {
+  const s = gh.state;
+  const number = Math.max(0, ...s.issues.map((i) => i.number)) + 1;
+  const branch = `pr-${number}`;
+  const head = s.commit(title, [mainSha]).sha;
+  s.refs.set(`refs/heads/${branch}`, head);
+  const t = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  s.issues.push({
+    id: s.nextId(), number, title, body: null, state: 'open', user: { id: 583231, login: 'octocat', type: 'User' }, labels: [], created_at: t, updated_at: t, closed_at: null,
+    pull: { head: branch, base: 'main', headSha: head, baseSha: mainSha },
+  });
+  return { number, head };
+}
+
+const repository = () => ({ full_name: `${gh.state.owner}/${gh.state.repo}`, name: gh.state.repo, owner: { login: gh.state.owner }, default_branch: 'main' });
+
+async function pullRequestRun(pr: { number: number; head: string }, projectDir: string): Promise<WorkflowRunResult> {
+  const payload = { action: 'synchronize', number: pr.number, repository: repository(), pull_request: { number: pr.number, head: { ref: `pr-${pr.number}`, sha: pr.head }, base: { ref: 'main', sha: mainSha } } };
+  return runWorkflow({ workflow: CHECKS, projectDir, emulator: gh, env: NO_PACING, event: 'pull_request', payload, ref: `refs/pull/${pr.number}/merge`, sha: pr.head });
+}
+
+const commentsOn = (n: number) => gh.state.comments.filter((c) => c.issueNumber === n);
+/** The comment as GitHub renders it: numeric character references (escapeMarkdown's output) decoded. */
+const rendered = (markdown: string) => markdown.replace(/&#(\d+);/g, (_m, n: string) => String.fromCodePoint(Number(n)));
+const mlciStep = (run: WorkflowRunResult) => run.job('ml').steps.find((s) => s.id === 'mlci')!;
+
+beforeAll(async () => {
+  gh = await startEmulator();
+  mainSha = gh.state.branchSha('main')!;
+});
+afterAll(async () => {
+  await gh?.stop();
+  removeWorkflowDirs();
+});
+
+describe('the loop as a user installs it (shipped workflows, unchanged)', () => {
+  let pr1: { number: number; head: string };
+  let firstCommentId: number;
+
+  it('push to main: ml-checks records main\'s run as an artifact and comments nowhere', async () => {
+    const from = gh.requests.length;
+    const payload = { ref: 'refs/heads/main', before: '0'.repeat(40), after: mainSha, head_commit: { id: mainSha }, repository: repository() };
+    const run = await runWorkflow({ workflow: CHECKS, projectDir: checkout(), emulator: gh, env: NO_PACING, event: 'push', payload, ref: 'refs/heads/main', sha: mainSha });
+    expect(run.conclusion, explain(run)).toBe('success');
+    expect(mlciStep(run).outputs['publish-outcome']).toBe('pass');
+    expect(gh.state.artifacts.filter((a) => a.runId === run.runId && a.finalized).map((a) => a.name)).toEqual([`mlci-run-${mlciStep(run).outputs['run-id']}`]);
+    expect(gh.state.comments).toEqual([]);
+    expect(callsBeyond(gh, from, run.job('ml').permissions)).toEqual([]);
+  }, 180_000);
+
+  it('PR #1 (more epochs) gets ONE comment with deltas against main, and against no champion yet', async () => {
+    pr1 = openPull('Train for more epochs');
+    const from = gh.requests.length;
+    const run = await pullRequestRun(pr1, checkout(withEpochs(60)));
+    expect(run.conclusion, explain(run)).toBe('success');
+    const comments = commentsOn(pr1.number);
+    expect(comments).toHaveLength(1);
+    firstCommentId = comments[0]!.id;
+    const body = rendered(comments[0]!.body);
+    expect(body).toMatch(/^✅ \*\*Ready\*\*/m);
+    expect(body).toMatch(/### ✅ Comparison with main: [1-9]\d* improved, 0 regressed(, \d+ within noise)? against main \(workflow run \d+ \(ml-checks\)\)/);
+    expect(body).toMatch(/\| val_loss \| 0\.2858 \| 0\.2568 \| ▼ −0\.029\d* \| −10\.\d+% \| ↓ better \| ✅ improved/);
+    expect(body).toContain('### ✅ Comparison with the champion: no baseline yet');
+    expect(body).toContain('model "iris-classifier" has no champion yet');
+    expect(callsBeyond(gh, from, run.job('ml').permissions)).toEqual([]);
+  }, 180_000);
+
+  it('a second run of PR #1 updates the same comment in place', async () => {
+    const run = await pullRequestRun(pr1, checkout(withEpochs(60)));
+    expect(run.conclusion, explain(run)).toBe('success');
+    expect(commentsOn(pr1.number).map((c) => c.id)).toEqual([firstCommentId]);
+  }, 180_000);
+
+  it('a PR with a bad value and a bad category fails with line annotations, trains nothing, and its comment names the lines', async () => {
+    const pr = openPull('Add new flowers');
+    const run = await pullRequestRun(pr, checkout((dir) => editFile(dir, 'data/train.csv', (t) => t.replace('\n2,4.9,3.0,1.4,0.2,setosa\n', '\n2,49,3.0,1.4,0.2,setosa\n').replace('\n8,5.0,3.4,1.5,0.2,setosa\n', '\n8,5.0,3.4,1.5,0.2,setosaa\n'))));
+    expect(run.conclusion).toBe('failure');
+    const step = mlciStep(run);
+    expect(step.exitCode).not.toBe(0);
+    expect(step.outputs['train-outcome']).toBe('skipped');
+    expect(step.outputs['promote-outcome'] ?? 'skipped').toBe('skipped');
+    const onData = step.annotations.filter((a) => a.level === 'error' && a.properties.file === 'data/train.csv');
+    expect(onData.map((a) => [a.properties.line, a.message.split(':')[0]])).toEqual([['3', 'row 2, sepal_length'], ['4', 'row 3, species']]);
+    // The final always() step still reports the verdict.
+    // (The unknown category also shows as drift of the species column.)
+    expect(run.job('ml').steps.at(-1)!.stdout).toBe('verdict data problems: validate failed, drift failed\n');
+    const [comment] = commentsOn(pr.number);
+    const body = rendered(comment!.body);
+    expect(body).toMatch(/^⚠️ \*\*Data problems\*\*: Data validation/m);
+    expect(body).toContain('### ❌ Data validation: 2 violations in data/train.csv (105 rows)');
+    expect(body).toMatch(/\| 3 \| sepal_length \| maximum \| .*49/);
+    expect(body).toMatch(/\| 4 \| species \| enum \| .*setosaa/);
+    expect(body).not.toContain('Comparison with main');
+  }, 180_000);
+
+  it('a PR that regresses (fewer epochs) fails on the gated metric, and says so', async () => {
+    const pr = openPull('Train faster');
+    const run = await pullRequestRun(pr, checkout(withEpochs(5)));
+    expect(run.conclusion).toBe('failure');
+    expect(mlciStep(run).outputs['compare-outcome']).toBe('fail');
+    const body = rendered(commentsOn(pr.number)[0]!.body);
+    expect(body).toMatch(/^❌ \*\*Regressions\*\*: Comparison with main/m);
+    expect(body).toMatch(/### ❌ Comparison with main: 1 gated metric regressed against main/);
+    expect(body).toMatch(/\| val_loss \| 0\.2858 \| 0\.4146 \| ▲ \+0\.128\d* \| .* ❌ regressed \(gated\)/);
+  }, 180_000);
+
+  it('a version tag on main\'s commit publishes the release and moves the champion to the run ml-checks recorded', async () => {
+    const tag = 'iris-classifier@v1.0.0';
+    gh.state.refs.set(`refs/tags/${tag}`, mainSha);
+    const from = gh.requests.length;
+    const payload = { ref: `refs/tags/${tag}`, before: '0'.repeat(40), after: mainSha, head_commit: { id: mainSha }, repository: repository() };
+    const run = await runWorkflow({ workflow: PROMOTE, projectDir: checkout(), emulator: gh, env: NO_PACING, event: 'push', payload, ref: `refs/tags/${tag}`, sha: mainSha, jobs: ['promote'] });
+    expect(run.conclusion, explain(run)).toBe('success');
+    const promote = run.job('promote').steps.find((s) => s.id === 'promote')!;
+    expect(promote.outputs).toMatchObject({ version: '1.0.0', tag, 'previous-holder': '' });
+    const release = gh.state.releases.find((r) => r.tag_name === tag)!;
+    expect(release.draft).toBe(false);
+    expect(gh.state.assets.filter((a) => a.releaseId === release.id).map((a) => a.name)).toEqual(expect.arrayContaining(['card.json', 'card.md', 'SHA256SUMS']));
+    expect([...gh.state.refs.keys()]).toContain('refs/tags/iris-classifier#champion#1');
+    expect(run.job('promote').steps.at(-1)!.stdout).toBe(`promoted ${tag}\n`);
+    expect(callsBeyond(gh, from, run.job('promote').permissions)).toEqual([]);
+  }, 180_000);
+
+  it('the next run of PR #1 shows its deltas against the champion too', async () => {
+    const run = await pullRequestRun(pr1, checkout(withEpochs(60)));
+    expect(run.conclusion, explain(run)).toBe('success');
+    expect(commentsOn(pr1.number).map((c) => c.id)).toEqual([firstCommentId]);
+    const body = rendered(commentsOn(pr1.number)[0]!.body);
+    // (A zero-width space after @ keeps GitHub from reading it as a mention.)
+    expect(body).toMatch(/### ✅ Comparison with the champion: [1-9]\d* improved, 0 regressed(, \d+ within noise)? against champion iris-classifier@\u200b?v1\.0\.0/);
+    expect(body).toMatch(/\| val_loss \| 0\.2858 \| 0\.2568 \|/);
+    expect(gh.conformance).toEqual([]);
+  }, 180_000);
+});
