@@ -39,6 +39,41 @@ interface Ref {
 
 const status = (error: unknown) => (error as { status?: number })?.status;
 
+/** One entry of a 422's `errors` (GitHub's "Validation Failed" body). */
+interface ValidationError {
+  resource?: string;
+  field?: string;
+  code?: string;
+  message?: string;
+}
+
+/** The `errors` array of a GitHub 422 answer (octokit keeps the body on `response.data`); [] when absent. */
+function validationErrors(error: unknown): ValidationError[] {
+  const data = (error as { response?: { data?: unknown } })?.response?.data as { errors?: unknown } | undefined;
+  if (!data || typeof data !== 'object' || !Array.isArray(data.errors)) return [];
+  return data.errors.map((e) => (e && typeof e === 'object' ? (e as ValidationError) : { message: String(e) }));
+}
+
+/** GitHub's way of saying a release with this tag exists: `{resource: 'Release', code: 'already_exists', field: 'tag_name'}`. */
+const isTagTaken = (e: ValidationError) => e.code === 'already_exists' && e.field === 'tag_name';
+
+/** GitHub's message and each of its errors, e.g. `Validation Failed: Release.target_commitish invalid`. */
+function describe422(error: unknown, problems: ValidationError[]): string {
+  const data = (error as { response?: { data?: { message?: unknown } } })?.response?.data;
+  const message = typeof data?.message === 'string' && data.message ? data.message : 'Unprocessable Entity';
+  const parts = problems.map((e) =>
+    [e.resource && e.field ? `${e.resource}.${e.field}` : e.resource ?? e.field, e.code, e.message].filter((x) => typeof x === 'string' && x).join(' '),
+  );
+  return parts.filter(Boolean).length ? `${message}: ${parts.filter(Boolean).join('; ')}` : message;
+}
+
+function publishHint(problems: ValidationError[], commit: string | null | undefined): string {
+  if (problems.some((e) => e.field === 'target_commitish')) {
+    return `GitHub does not know the commit the release is tagged at${commit ? ` (${String(commit).slice(0, 12)})` : ''}: push it, then publish the draft or delete it and promote again`;
+  }
+  return 'fix what GitHub names, then publish the draft on GitHub, or delete it and promote again';
+}
+
 /**
  * The registry on a GitHub repository:
  * - a version is a release tagged `name@vX.Y.Z` (GTO) whose assets are the model files, card.json, card.md and
@@ -208,12 +243,26 @@ export class GitHubRegistry implements RegistryBackend {
     try {
       published = (await this.octokit.request('PATCH /repos/{owner}/{repo}/releases/{release_id}', { ...this.r, release_id: draft.id, draft: false })).data as unknown as Release;
     } catch (error) {
-      if (status(error) === 422) {
-        // Someone published this tag first: our draft must never be published under another meaning.
-        await this.octokit.request('DELETE /repos/{owner}/{repo}/releases/{release_id}', { ...this.r, release_id: draft.id }).catch(() => undefined);
-        throw new VersionExistsError(tag, this.location);
+      if (status(error) !== 422) throw this.remote(`publish ${tag}`, error);
+      const problems = validationErrors(error);
+      if (!problems.some(isTagTaken)) {
+        // Any other refusal (an unknown target commit, a repository rule, a bad field) is reported as GitHub
+        // words it, and the draft is kept: it holds the verified assets, and nothing says it is useless.
+        throw new MlciError('remote', `GitHub refused to publish ${tag} (HTTP 422): ${describe422(error, problems)}; ${kept}`, {
+          hint: publishHint(problems, options.commit),
+          cause: error,
+        });
       }
-      throw this.remote(`publish ${tag}`, error);
+      // GitHub says the tag is taken. Read our draft back before touching it: a publish that GitHub applied
+      // while its answer was lost makes the tag ours, and that release must never be deleted.
+      const mine = await this.octokit
+        .request('GET /repos/{owner}/{repo}/releases/{release_id}', { ...this.r, release_id: draft.id })
+        .then((r) => r.data as unknown as Release, () => undefined);
+      if (mine && !mine.draft && mine.tag_name === tag) return this.toRecord(mine, parseVersionTag(tag)!.version);
+      // Someone published this tag first: our draft must never be published under another meaning, and it is
+      // known to be ours (we just created it) and useless (its tag is taken), so it goes.
+      if (mine?.draft) await this.octokit.request('DELETE /repos/{owner}/{repo}/releases/{release_id}', { ...this.r, release_id: draft.id }).catch(() => undefined);
+      throw new VersionExistsError(tag, this.location);
     }
     return this.toRecord(published, parseVersionTag(tag)!.version);
   }
