@@ -59,6 +59,33 @@ describe('mlci run on the iris example', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('trains nothing after a failed validation unless mlci.yml says on-fail: continue', async () => {
+    const dir = irisCopy();
+    const data = join(dir, 'data/train.csv');
+    writeFileSync(data, readFileSync(data, 'utf8').replace('\n2,4.9,', '\n2,49,'));
+    const stopped = jsonOf(await runCli(['run', '--json', '--only', 'validate,train,gate'], { cwd: dir }));
+    expect(stopped.stages.map((s: { stage: string; outcome: string }) => `${s.stage} ${s.outcome}`)).toEqual(['validate fail', 'train skipped', 'gate skipped']);
+    expect(stopped.stages[1].summary).toBe('not run: data validation failed (mlci.yml on-fail: stop)');
+    writeFileSync(join(dir, 'mlci.yml'), readFileSync(join(dir, 'mlci.yml'), 'utf8') + 'on-fail: continue\n');
+    const continued = await runCli(['run', '--json', '--only', 'validate,train'], { cwd: dir });
+    expect(continued.exitCode).toBe(1);
+    expect(jsonOf(continued).stages.map((s: { stage: string; outcome: string }) => `${s.stage} ${s.outcome}`)).toEqual(['validate fail', 'train pass']);
+    rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+
+  it('a stage that cannot run is that stage\'s failure, naming the file and the fix; the CLI exits 2 for bad input', async () => {
+    const dir = irisCopy();
+    rmSync(join(dir, 'schema.json'));
+    const run = await runCli(['run', '--json', '--only', 'validate,drift'], { cwd: dir });
+    expect(run.exitCode).toBe(2);
+    const result = jsonOf(run);
+    expect(result.verdict).toBe('data problems: validate failed');
+    expect(result.stages[0]).toMatchObject({ stage: 'validate', outcome: 'fail', error: { kind: 'input', message: 'file not found' } });
+    expect(result.stages[0].summary).toMatch(/schema\.json: file not found \(hint: check the path/);
+    expect(result.stages[1]).toMatchObject({ stage: 'drift', outcome: 'pass' });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('names the line of a mistake in mlci.yml and exits 2', async () => {
     const dir = irisCopy();
     writeFileSync(join(dir, 'mlci.yml'), 'version: 1\ntrain:\n  comand: [python3, train.py]\n');

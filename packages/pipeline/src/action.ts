@@ -1,3 +1,4 @@
+import { isAbsolute, relative } from 'node:path';
 import * as core from '@actions/core';
 import { escapeMarkdown, markdownTable } from '@mlci/core';
 import { booleanInput, writeStepResult } from '@mlci/core/action';
@@ -30,8 +31,8 @@ export async function runPipelineAction(): Promise<void> {
         core.info(`${r!.outcome}: ${r!.summary}`);
         core.endGroup();
         core.setOutput(`${stage}-outcome`, r!.outcome);
-        if (stage === 'validate' && r!.result) annotateDatasets(r!.result as Array<ValidationResult & { dataset: string }>);
-        else if (r!.outcome === 'fail') core.error(`${stage}: ${r!.summary}`, { title: `mlci ${stage}` });
+        if (stage === 'validate' && Array.isArray(r!.result)) annotateDatasets(r!.result as Array<ValidationResult & { dataset: string }>);
+        else if (r!.outcome === 'fail') core.error(`${stage}: ${r!.summary}`, { title: `mlci ${stage}`, file: workspaceRelative(r!.error?.file), startLine: r!.error?.line });
       }
     },
   });
@@ -52,6 +53,9 @@ export async function runPipelineAction(): Promise<void> {
   await postReport(result);
   if (result.outcome === 'fail') core.setFailed(result.verdict);
 }
+
+/** A path as GitHub places annotations: relative to the workspace. */
+const workspaceRelative = (file: string | undefined) => (file && isAbsolute(file) ? relative(process.env.GITHUB_WORKSPACE ?? process.cwd(), file) : file);
 
 /** Line annotations for each failed dataset, exactly as data-schema-validate leaves them. */
 function annotateDatasets(results: Array<ValidationResult & { dataset: string; path?: string }>): void {

@@ -55,16 +55,17 @@ function stopped(ctx: PipelineContext, stage: Stage): Omit<StageResult, 'stage' 
   return { outcome: 'skipped', summary: 'not run: data validation failed (mlci.yml on-fail: stop)' };
 }
 
-/** A stage's body, with any error turned into its failure (message and hint kept for the report). */
+/** A stage's body, with any error turned into its failure (message, hint and place kept for the report). */
 async function runStage(stage: Stage, ctx: PipelineContext): Promise<Omit<StageResult, 'stage' | 'durationMs'>> {
   try {
     return await stage.run(ctx);
   } catch (error) {
-    const known = error instanceof MlciError;
-    const message = known ? error.describe() : `internal error in mlci: ${(error as Error)?.message ?? String(error)}`;
-    if (!known) ctx.logger.error((error as Error)?.stack ?? String(error));
-    const line = message.replace(/\n\s*hint: /, ' (hint: ').replace(/\n[\s\S]*$/, '') + (message.includes('\n  hint: ') ? ')' : '');
-    return { outcome: 'fail', summary: line.slice(0, 600), result: { outcome: 'fail', summary: line.slice(0, 2000) } };
+    if (!(error instanceof MlciError)) ctx.logger.error((error as Error)?.stack ?? String(error));
+    const e = error instanceof MlciError ? error : new MlciError('internal', `internal error in mlci: ${(error as Error)?.message ?? String(error)}`, { hint: 'this is a bug in mlci: please report it with the log above' });
+    const { file, line } = e.location;
+    const where = file ? `${file}${line ? `:${line}` : ''}: ` : '';
+    const summary = `${where}${e.message}${e.hint ? ` (hint: ${e.hint})` : ''}`.slice(0, 1000);
+    return { outcome: 'fail', summary, result: { outcome: 'fail', summary }, error: { kind: e.kind, message: e.message, hint: e.hint, file, line } };
   }
 }
 

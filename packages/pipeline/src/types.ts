@@ -1,4 +1,4 @@
-import type { Logger, Outcome } from '@mlci/core';
+import type { ErrorKind, Logger, Outcome } from '@mlci/core';
 import type { MlciConfig } from '@mlci/core/config';
 import type { RegistryBackend } from '@mlci/registry';
 import type { BackendChoice, BackendKind, RunRecord, Store } from '@mlci/store';
@@ -13,6 +13,8 @@ export interface StageResult {
   summary: string;
   /** The stage's full typed result (validation results, the run record, gate result …). */
   result?: unknown;
+  /** Set when the stage failed on an error rather than a check: what kind (exit 2 usage/input, 3 remote) and where. */
+  error?: { kind: ErrorKind; message: string; hint?: string; file?: string; line?: number };
   durationMs: number;
 }
 

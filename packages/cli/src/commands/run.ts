@@ -1,4 +1,4 @@
-import { colour, parseFlags, stderrLogger, usageError, EXIT } from '@mlci/core';
+import { colour, exitCodeFor, MlciError, parseFlags, stderrLogger, usageError, EXIT } from '@mlci/core';
 import { runPipeline, type StageName, type StageResult } from '@mlci/pipeline';
 import { printJson, type Command } from '../command';
 
@@ -24,7 +24,8 @@ Actions job, the local .mlci/ next to mlci.yml anywhere else).
   --no-promote    do not move the model alias even when everything passed
   --json          print the pipeline result as JSON on stdout (the training output goes to stderr)
 
-Exit codes: 0 ready, 1 a stage failed, 2 bad configuration or input.`,
+Exit codes: 0 ready, 1 a check failed, 2 bad configuration or input (the stage says which file and line),
+3 a remote service (GitHub) refused.`,
   async run(args) {
     const { values, positionals } = parseFlags('run', args, {
       config: { type: 'string' },
@@ -68,6 +69,9 @@ Exit codes: 0 ready, 1 a stage failed, 2 bad configuration or input.`,
       const line = result.outcome === 'fail' ? colour.red(`✘ ${result.verdict}`) : result.outcome === 'warn' ? colour.yellow(`! ${result.verdict}`) : colour.green(`✔ ${result.verdict}`);
       process.stdout.write(`\nmlci: ${line}\n`);
     }
+    // A stage that could not run (bad input, GitHub refusing) exits as that error would; a failed check exits 1.
+    const errors = result.stages.filter((s) => s.error).map((s) => exitCodeFor(new MlciError(s.error!.kind, s.error!.message)));
+    if (errors.length) return Math.max(...errors);
     return result.outcome === 'fail' ? EXIT.fail : EXIT.pass;
   },
 };
