@@ -5,11 +5,28 @@ import { stringify } from 'yaml';
 import { inputError, writeFileAtomic, writeJsonAtomic } from '@mlci/core';
 import { loadConfig } from '@mlci/core/config';
 import { inferSchema, openTable } from '@mlci/data';
+import { assertModelName } from '@mlci/registry';
 
 const DATA_EXTENSIONS = new Set(['.csv', '.tsv', '.jsonl', '.ndjson', '.parquet']);
 const SKIP = new Set(['node_modules', '.git', '.mlci', '.venv', 'venv', 'dist', 'out', 'mlruns', '__pycache__', '.dvc']);
 const TRAIN_SCRIPTS = ['train.py', 'src/train.py', 'scripts/train.py', 'train.R', 'train.sh'];
 const TARGET_NAMES = ['target', 'label', 'labels', 'y', 'class', 'species', 'outcome'];
+
+/**
+ * A registry model name (letters, digits, `-`, `_`; starting with a letter or digit; at most 100 characters:
+ * @mlci/registry's names.ts) derived from the repository's directory name: lower-cased, every run of other
+ * characters (`.`, spaces, …) turned into one `-`, trimmed of leading and trailing `-`/`_`. `my.project`
+ * becomes `my-project`; a name with nothing usable left becomes `model`.
+ */
+export function modelNameFor(dir: string): string {
+  const name = basename(dir)
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .slice(0, 100)
+    .replace(/^[-_]+|[-_]+$/g, '');
+  return assertModelName(name || 'model');
+}
 
 export interface InitOptions {
   /** The repository to look at and write mlci.yml into. */
@@ -39,6 +56,8 @@ async function findDataFiles(dir: string, root: string, depth = 0): Promise<stri
 }
 
 const isReference = (path: string) => /(^|[/_.-])(ref|reference|baseline|champion)([/_.-]|$)/i.test(path);
+/** Data a deployed model saw (the drift monitor's input), not data to train on. */
+const isProduction = (path: string) => /(^|[/_.-])(prod|production|live|serving)([/_.-]|$)/i.test(path);
 
 /**
  * Writes a starting mlci.yml by looking at the repository, as `mlci init` does: the data files (each gets an
@@ -51,7 +70,7 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
   const dataFiles = await findDataFiles(options.dir, options.dir);
   const notes: string[] = [];
   const references = dataFiles.filter(isReference);
-  const primaries = dataFiles.filter((f) => !isReference(f));
+  const primaries = dataFiles.filter((f) => !isReference(f) && !isProduction(f));
   if (dataFiles.length === 0) notes.push('no data files (.csv, .tsv, .jsonl, .parquet) found: add datasets by hand');
   const datasets: Record<string, Record<string, unknown>> = {};
   const schemas: string[] = [];
@@ -76,7 +95,7 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
   if (trainCommand) config.train = { command: trainCommand, ...(existsSync(join(options.dir, 'params.yaml')) ? { params: 'params.yaml' } : {}) };
   config.metrics = { accuracy: { direction: 'higher' }, val_loss: { direction: 'lower' } };
   config.gates = [];
-  config.model = { name: basename(options.dir).toLowerCase().replace(/[^a-z0-9._-]/g, '-').replace(/^[^a-z0-9]+/, '') || 'model', artifact: 'model' };
+  config.model = { name: modelNameFor(options.dir), artifact: 'model' };
   const header = [
     '# mlci.yml: the ML loop of this repository, declared once. Written by `mlci init`; review it, then `mlci run`.',
     '# metrics: declare the ones your script logs (direction, threshold); gates: assertions such as',
