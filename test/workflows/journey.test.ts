@@ -13,6 +13,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../github-emulator/index';
+import { runCli } from '../harness/cli';
 import { repoRoot } from '../harness/runner';
 import { checkoutCopy, explain, removeWorkflowDirs, runWorkflow, type WorkflowRunResult } from './host-runner';
 import { callsBeyond } from './permissions';
@@ -154,6 +155,30 @@ describe('the loop as a user installs it (shipped workflows, unchanged)', () => 
     expect([...gh.state.refs.keys()]).toContain('refs/tags/iris-classifier#champion#1');
     expect(run.job('promote').steps.at(-1)!.stdout).toBe(`promoted ${tag}\n`);
     expect(callsBeyond(gh, from, run.job('promote').permissions)).toEqual([]);
+  }, 180_000);
+
+  it('a version tag on a commit ml-checks never recorded fails, saying what to run first', async () => {
+    const orphan = gh.state.commit('Never pushed through ml-checks', [mainSha]).sha;
+    const tag = 'iris-classifier@v1.1.0';
+    gh.state.refs.set(`refs/tags/${tag}`, orphan);
+    const payload = { ref: `refs/tags/${tag}`, before: '0'.repeat(40), after: orphan, head_commit: { id: orphan }, repository: repository() };
+    const run = await runWorkflow({ workflow: PROMOTE, projectDir: checkout(), emulator: gh, env: NO_PACING, event: 'push', payload, ref: `refs/tags/${tag}`, sha: orphan, jobs: ['promote'] });
+    expect(run.conclusion).toBe('failure');
+    const promote = run.job('promote').steps.find((s) => s.id === 'promote')!;
+    const error = promote.annotations.find((a) => a.level === 'error')!;
+    expect(error.message).toContain(`no FINISHED run was recorded at commit ${orphan.slice(0, 12)}`);
+    expect(error.message).toContain('push the commit to the default branch first so ml-checks (pull-request-checks.yml) records its run');
+    expect(gh.state.releases.some((r) => r.tag_name === tag)).toBe(false);
+  }, 60_000);
+
+  it('on a laptop, `mlci run --github` compares with the same main run and champion', async () => {
+    const env = { GITHUB_ACTIONS: '', GITHUB_REPOSITORY: `${gh.state.owner}/${gh.state.repo}`, GITHUB_TOKEN: 'ghs_test_read', GITHUB_API_URL: gh.url, ...NO_PACING };
+    const run = await runCli(['run', '--github', '--no-promote', '--only', 'train,compare'], { cwd: checkout(withEpochs(60)), env });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/compare: main: vs main \(workflow run \d+ \(ml-checks\)\): .*improved.*; champion: vs champion iris-classifier@v1\.0\.0: .*improved/);
+    // Without --github a laptop has neither.
+    const local = await runCli(['run', '--no-promote', '--only', 'train,compare'], { cwd: checkout(withEpochs(60)), env });
+    expect(local.stderr).toContain('compare: main: no baseline yet; champion: no baseline yet');
   }, 180_000);
 
   it('the next run of PR #1 shows its deltas against the champion too', async () => {
