@@ -13,13 +13,26 @@ export async function runAction(body: () => Promise<void>): Promise<void> {
     await body();
   } catch (error) {
     if (error instanceof MlciError) {
-      const { file, line } = error.location;
+      const { file, line, column } = error.location;
       if (file) core.error(error.message + (error.hint ? ` (hint: ${error.hint})` : ''), { file, startLine: line });
       core.setFailed(error.describe());
+      const where = file ? `${file}${line ? `:${line}` : ''}${line && column ? `:${column}` : ''}: ` : '';
+      plainErrorLine(`${where}${error.message}${error.hint ? ` (hint: ${error.hint})` : ''}`);
     } else {
       core.setFailed(`internal error in mlci: ${(error as Error)?.stack ?? String(error)}`);
+      plainErrorLine(`internal error in mlci: ${(error as Error)?.message ?? String(error)}`);
     }
   }
+}
+
+/**
+ * The failure as one plain stderr line, `mlci: error: <message> (hint: …)`, besides the `::error::` command
+ * core.setFailed writes on stdout. A GitHub runner turns that command into an annotation, but nektos/act shows
+ * workflow commands only with --verbose, while it always shows a step's plain output lines: without this
+ * line a step failed under act with no reason in sight.
+ */
+function plainErrorLine(text: string): void {
+  process.stderr.write(`mlci: error: ${text.replace(/\s*[\r\n]+\s*/g, ' ').trim()}\n`);
 }
 
 /** Reads an input that must be present, with an error naming the input (never an empty string passed on). */
