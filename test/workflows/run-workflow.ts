@@ -92,17 +92,7 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Workflow
     ...(options.job ? ['-j', options.job] : []),
   ];
   const started = Date.now();
-  const { exitCode, output } = await new Promise<{ exitCode: number; output: string }>((done) => {
-    const child = spawn(act, args, { cwd: repo, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    const timer = setTimeout(() => child.kill('SIGTERM'), options.timeoutMs ?? 120_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ exitCode: code ?? 1, output });
-    });
-  });
+  const { exitCode, output } = await spawnAct(act, args, repo, options.timeoutMs ?? 120_000);
   const summary = [...output.matchAll(/⚙ {2}Summary - (.*)$/gm)].map((m) => m[1]!).join('\n');
   return { exitCode, output, summary, runId: Number(jobEnv.GITHUB_RUN_ID), durationMs: Date.now() - started };
 }
@@ -202,19 +192,24 @@ export async function runAct(options: ActRunOptions): Promise<WorkflowRunResult>
     ...(options.job ? ['-j', options.job] : []),
   ];
   const started = Date.now();
-  const { exitCode, output } = await new Promise<{ exitCode: number; output: string }>((done) => {
-    const child = spawn(act, args, { cwd: options.repo.dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const { exitCode, output } = await spawnAct(act, args, options.repo.dir, options.timeoutMs ?? 300_000);
+  run.status = 'completed';
+  run.conclusion = exitCode === 0 ? 'success' : 'failure';
+  const summary = [...output.matchAll(/⚙ {2}Summary - (.*)$/gm)].map((m) => m[1]!).join('\n');
+  return { exitCode, output, summary, runId: run.id, durationMs: Date.now() - started };
+}
+
+/** Runs act to completion (stopped after `timeoutMs`), its stdout and stderr as one log. */
+function spawnAct(act: string, args: string[], cwd: string, timeoutMs: number): Promise<{ exitCode: number; output: string }> {
+  return new Promise((done) => {
+    const child = spawn(act, args, { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
-    const timer = setTimeout(() => child.kill('SIGTERM'), options.timeoutMs ?? 300_000);
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
       done({ exitCode: code ?? 1, output });
     });
   });
-  run.status = 'completed';
-  run.conclusion = exitCode === 0 ? 'success' : 'failure';
-  const summary = [...output.matchAll(/⚙ {2}Summary - (.*)$/gm)].map((m) => m[1]!).join('\n');
-  return { exitCode, output, summary, runId: run.id, durationMs: Date.now() - started };
 }
