@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as d}from"./chunk-C74FYDGI.js";import"./chunk-QQI5VSFK.js";import{j as m,x as p}from"./chunk-NKQEUSWI.js";import"./chunk-RUQECBMY.js";import{e as u}from"./chunk-AQPI4CE6.js";import"./chunk-PHC57V4K.js";import{g as c}from"./chunk-VGFHQN5J.js";import{b as o,c as i,f as l,g as n}from"./chunk-RNEIOGTY.js";import"./chunk-3LHRBKTG.js";import{readFile as h}from"node:fs/promises";var $={summary:"check a run's metrics against overfitting assertions",usage:`
+import{a as d}from"./chunk-C74FYDGI.js";import"./chunk-B6WEZYQ5.js";import{j as m,x as p}from"./chunk-S33SIR6S.js";import"./chunk-RUQECBMY.js";import{e as u}from"./chunk-AQPI4CE6.js";import"./chunk-PHC57V4K.js";import{g as c}from"./chunk-VGFHQN5J.js";import{b as o,c as i,f as l,g as n}from"./chunk-RNEIOGTY.js";import"./chunk-3LHRBKTG.js";import{readFile as h}from"node:fs/promises";var $={summary:"check a run's metrics against overfitting assertions",usage:`
 usage: mlci gate RUN|--record FILE --assert EXPR [--assert EXPR]... [--json]
 
 Exit 0 when every assertion holds, 1 when one fails, 2 on a syntax error or an unknown metric.

@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as b}from"./chunk-C74FYDGI.js";import{b as N,c as M,e as I,f as R}from"./chunk-GN7H4X4E.js";import{h as A,n as v,p as E,r as k}from"./chunk-ZUIKXN73.js";import{h as y,q as $}from"./chunk-XSMZIWHW.js";import"./chunk-AQPI4CE6.js";import"./chunk-PHC57V4K.js";import{g as f}from"./chunk-VGFHQN5J.js";import{b as l,d as m,g as p,h}from"./chunk-RNEIOGTY.js";import"./chunk-3LHRBKTG.js";var S=`
+import{a as b}from"./chunk-C74FYDGI.js";import{b as N,c as M,e as I,f as R}from"./chunk-B6FHT7O3.js";import{h as A,n as v,p as E,r as k}from"./chunk-HUBKUXQS.js";import{h as y,q as $}from"./chunk-XSMZIWHW.js";import"./chunk-AQPI4CE6.js";import"./chunk-PHC57V4K.js";import{g as f}from"./chunk-VGFHQN5J.js";import{b as l,d as m,g as p,h}from"./chunk-RNEIOGTY.js";import"./chunk-3LHRBKTG.js";var S=`
 mlci models: the model registry (versions, aliases such as champion, rollback, verified downloads)
 
 usage:

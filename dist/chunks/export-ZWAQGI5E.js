@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as m}from"./chunk-C74FYDGI.js";import{a as c}from"./chunk-QQI5VSFK.js";import{j as p}from"./chunk-NKQEUSWI.js";import"./chunk-RUQECBMY.js";import{e as u}from"./chunk-AQPI4CE6.js";import"./chunk-PHC57V4K.js";import{g as n}from"./chunk-VGFHQN5J.js";import{b as r,h as o}from"./chunk-RNEIOGTY.js";import"./chunk-3LHRBKTG.js";var h={summary:"write a run into an MLflow tracking server",usage:`
+import{a as m}from"./chunk-C74FYDGI.js";import{a as c}from"./chunk-B6WEZYQ5.js";import{j as p}from"./chunk-S33SIR6S.js";import"./chunk-RUQECBMY.js";import{e as u}from"./chunk-AQPI4CE6.js";import"./chunk-PHC57V4K.js";import{g as n}from"./chunk-VGFHQN5J.js";import{b as r,h as o}from"./chunk-RNEIOGTY.js";import"./chunk-3LHRBKTG.js";var h={summary:"write a run into an MLflow tracking server",usage:`
 usage: mlci export RUN --to http://HOST:PORT [--experiment NAME] [--no-artifacts] [--json]
 
 Creates the run on the MLflow server over its REST API: params, full metric histories, tags, status and

@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as u}from"./chunk-C74FYDGI.js";import"./chunk-QQI5VSFK.js";import{r as y,t as h}from"./chunk-NKQEUSWI.js";import"./chunk-RUQECBMY.js";import"./chunk-AQPI4CE6.js";import"./chunk-PHC57V4K.js";import{g,h as f}from"./chunk-VGFHQN5J.js";import{b as a,h as m}from"./chunk-RNEIOGTY.js";import"./chunk-3LHRBKTG.js";var M=`
+import{a as u}from"./chunk-C74FYDGI.js";import"./chunk-B6WEZYQ5.js";import{r as y,t as h}from"./chunk-S33SIR6S.js";import"./chunk-RUQECBMY.js";import"./chunk-AQPI4CE6.js";import"./chunk-PHC57V4K.js";import{g,h as f}from"./chunk-VGFHQN5J.js";import{b as a,h as m}from"./chunk-RNEIOGTY.js";import"./chunk-3LHRBKTG.js";var M=`
 usage: mlci train [flags] -- COMMAND [ARGS...]
        mlci train --mlproject [DIR] [-e ENTRY] [-P key=value]... [flags]
 

@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as g}from"./chunk-C74FYDGI.js";import{b as R}from"./chunk-QQI5VSFK.js";import{j as w}from"./chunk-NKQEUSWI.js";import"./chunk-RUQECBMY.js";import{c as y,e as b}from"./chunk-AQPI4CE6.js";import"./chunk-PHC57V4K.js";import{g as m}from"./chunk-VGFHQN5J.js";import{b as i,c as u,h as f}from"./chunk-RNEIOGTY.js";import"./chunk-3LHRBKTG.js";var v={summary:"restore the exact bytes of a dataset or artifact a run used",usage:`
+import{a as g}from"./chunk-C74FYDGI.js";import{b as R}from"./chunk-B6WEZYQ5.js";import{j as w}from"./chunk-S33SIR6S.js";import"./chunk-RUQECBMY.js";import{c as y,e as b}from"./chunk-AQPI4CE6.js";import"./chunk-PHC57V4K.js";import{g as m}from"./chunk-VGFHQN5J.js";import{b as i,c as u,h as f}from"./chunk-RNEIOGTY.js";import"./chunk-3LHRBKTG.js";var v={summary:"restore the exact bytes of a dataset or artifact a run used",usage:`
 usage: mlci data get RUN:PATH|SHA256 --to DIR [--github] [--json]
 
 Writes the file into DIR under its own name, verified against its SHA-256 (a tampered or corrupt store

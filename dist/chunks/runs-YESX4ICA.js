@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as i}from"./chunk-C74FYDGI.js";import"./chunk-QQI5VSFK.js";import{j as s,z as m}from"./chunk-NKQEUSWI.js";import"./chunk-RUQECBMY.js";import{e as o}from"./chunk-AQPI4CE6.js";import"./chunk-PHC57V4K.js";import{g as r,h as n}from"./chunk-VGFHQN5J.js";import"./chunk-RNEIOGTY.js";import"./chunk-3LHRBKTG.js";var f={summary:"list recorded runs, newest first",usage:`
+import{a as i}from"./chunk-C74FYDGI.js";import"./chunk-B6WEZYQ5.js";import{j as s,z as m}from"./chunk-S33SIR6S.js";import"./chunk-RUQECBMY.js";import{e as o}from"./chunk-AQPI4CE6.js";import"./chunk-PHC57V4K.js";import{g as r,h as n}from"./chunk-VGFHQN5J.js";import"./chunk-RNEIOGTY.js";import"./chunk-3LHRBKTG.js";var f={summary:"list recorded runs, newest first",usage:`
 usage: mlci runs [--experiment NAME] [--limit N] [--json]
 
 Lists the runs recorded under .mlci/ in the project directory (the git root), newest first.
