@@ -22,12 +22,19 @@ import { issueRoutes } from './routes/issues';
 import { releaseRoutes } from './routes/releases';
 import { userRoutes } from './routes/users';
 import type { ShapeContext } from './shapes';
-import { addWorkflowRun, createState, type EmulatorState, type SeedState, type WorkflowRun } from './state';
+import { addWorkflowRun, createState, type Commit, type EmulatorState, type Issue, type Release, type SeedState, type WorkflowRun } from './state';
+import * as history from './history';
 
 export type { SeedState, EmulatorState } from './state';
 export type { FaultRule, RequestMatch } from './faults';
 export { FaultInjector } from './faults';
 export { addArtifact, addWorkflowRun } from './state';
+export type { Commit, FileChanges, PushRecord } from './state';
+export {
+  ZERO_SHA, ancestors, changedPaths, commitsBetween, mergePullRequest, openPullRequest, publishRelease, pullRequestOf, pullRequestPaths, push, pushTag,
+  syncPullRequests, updatePullRequest,
+} from './history';
+export type { OpenPullRequestOptions, PushFiles, PushOptions, PushTagOptions } from './history';
 
 export interface EmulatorOptions {
   /** Port on 127.0.0.1. @default 0 (any free port) */
@@ -83,6 +90,18 @@ export interface Emulator {
    * Adds a new in-progress workflow run when none is given.
    */
   jobEnv(run?: WorkflowRun, token?: string): Record<string, string>;
+  /** A commit on `branch` (made from the default branch when missing) changing `files`; the branch's pull requests follow. See history.ts. */
+  push(branch: string, options: history.PushOptions): Commit;
+  /** A pull request with the next number from `head` into `base` (default branch). */
+  openPullRequest(options: history.OpenPullRequestOptions): Issue;
+  /** Title, body, close or reopen; the shas re-read from the branches. */
+  updatePullRequest(number: number, changes: { title?: string; body?: string | null; state?: 'open' | 'closed' }): Issue;
+  /** A merge commit on the base (parents: base head, PR head); the pull request closed as merged. */
+  mergePullRequest(number: number, options?: { message?: string }): Commit;
+  /** A lightweight tag on a commit or branch head, or an annotated one (tag object + ref), as `git push origin TAG`. */
+  pushTag(name: string, target: string, options?: history.PushTagOptions): { ref: string; sha: string; commit: string };
+  /** A published release; its tag is created at `target` (default branch) when missing. */
+  publishRelease(options: { tag: string; target?: string; name?: string; body?: string; prerelease?: boolean }): Release;
   stop(): Promise<void>;
 }
 
@@ -264,6 +283,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         GITHUB_TOKEN: token,
       };
     },
+    push: (branch, o) => history.push(state, branch, o),
+    openPullRequest: (o) => history.openPullRequest(state, o),
+    updatePullRequest: (n, c) => history.updatePullRequest(state, n, c),
+    mergePullRequest: (n, o) => history.mergePullRequest(state, n, o),
+    pushTag: (name, target, o) => history.pushTag(state, name, target, o),
+    publishRelease: (o) => history.publishRelease(state, o),
     stop: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

@@ -3,6 +3,7 @@
  * present (the response validator checks); URLs point back at the emulator where a client may follow them
  * (upload_url, asset and artifact downloads) and at github.com where they are only shown to people.
  */
+import { changedPaths, commitsBetween } from './history';
 import type { Artifact, Asset, CheckRun, Comment, CommitStatus, EmulatorState, Issue, Release, TagObject, User, WorkflowRun, Commit } from './state';
 
 export interface ShapeContext {
@@ -72,7 +73,7 @@ export function issueJson(ctx: ShapeContext, i: Issue) {
     number: i.number, state: i.state, state_reason: null, title: i.title, body: i.body, user: userJson(ctx, i.user),
     labels: i.labels.map((name, k) => ({ id: k + 1, node_id: nodeId('Label', name), url: `${r}/labels/${encodeURIComponent(name)}`, name, color: 'ededed', default: false, description: null })),
     assignee: null, assignees: [], milestone: null, locked: i.locked ?? false, active_lock_reason: null, comments,
-    ...(i.pull ? { pull_request: { url: `${r}/pulls/${i.number}`, html_url: `${HTML}/${ctx.state.owner}/${ctx.state.repo}/pull/${i.number}`, diff_url: null, patch_url: null, merged_at: null } } : {}),
+    ...(i.pull ? { pull_request: { url: `${r}/pulls/${i.number}`, html_url: `${HTML}/${ctx.state.owner}/${ctx.state.repo}/pull/${i.number}`, diff_url: null, patch_url: null, merged_at: i.pull.mergedAt ?? null } } : {}),
     closed_at: i.closed_at, created_at: i.created_at, updated_at: i.updated_at, author_association: 'MEMBER',
   };
 }
@@ -85,15 +86,18 @@ export function pullJson(ctx: ShapeContext, i: Issue, full: boolean) {
   const repo = repositoryJson(ctx);
   const owner = userJson(ctx, ownerUser(ctx));
   const side = (ref: string, sha: string) => ({ label: `${ctx.state.owner}:${ref}`, ref, sha, user: owner, repo });
-  const headSha = ctx.state.branchSha(p.head) ?? p.headSha;
+  // A merged pull request keeps the shas it was merged with; an open one follows its branches.
+  const open = p.mergeSha === undefined;
+  const headSha = (open && ctx.state.branchSha(p.head)) || p.headSha;
+  const baseSha = (open && ctx.state.branchSha(p.base)) || p.baseSha;
   const simple = {
     url, id: i.id, node_id: nodeId('PullRequest', i.id), html_url: html, diff_url: `${html}.diff`, patch_url: `${html}.patch`,
     issue_url: `${r}/issues/${i.number}`, commits_url: `${url}/commits`, review_comments_url: `${url}/comments`,
     review_comment_url: `${r}/pulls/comments{/number}`, comments_url: `${r}/issues/${i.number}/comments`, statuses_url: `${r}/statuses/${headSha}`,
     number: i.number, state: i.state, locked: false, title: i.title, user: userJson(ctx, i.user), body: i.body, labels: [],
-    milestone: null, active_lock_reason: null, created_at: i.created_at, updated_at: i.updated_at, closed_at: i.closed_at, merged_at: null,
-    merge_commit_sha: null, assignee: null, assignees: [], requested_reviewers: [], requested_teams: [],
-    head: side(p.head, headSha), base: side(p.base, ctx.state.branchSha(p.base) ?? p.baseSha),
+    milestone: null, active_lock_reason: null, created_at: i.created_at, updated_at: i.updated_at, closed_at: i.closed_at, merged_at: p.mergedAt ?? null,
+    merge_commit_sha: p.mergeSha ?? null, assignee: null, assignees: [], requested_reviewers: [], requested_teams: [],
+    head: side(p.head, headSha), base: side(p.base, baseSha),
     _links: {
       self: { href: url }, html: { href: html }, issue: { href: `${r}/issues/${i.number}` }, comments: { href: `${r}/issues/${i.number}/comments` },
       review_comments: { href: `${url}/comments` }, review_comment: { href: `${r}/pulls/comments{/number}` }, commits: { href: `${url}/commits` },
@@ -103,9 +107,9 @@ export function pullJson(ctx: ShapeContext, i: Issue, full: boolean) {
   };
   if (!full) return simple;
   return {
-    ...simple, merged: false, mergeable: true, rebaseable: true, mergeable_state: 'clean', merged_by: null,
+    ...simple, merged: !open, mergeable: open ? true : null, rebaseable: open ? true : null, mergeable_state: open ? 'clean' : 'unknown', merged_by: open ? null : userJson(ctx, i.user),
     comments: ctx.state.comments.filter((c) => c.issueNumber === i.number).length, review_comments: 0, maintainer_can_modify: false,
-    commits: 1, additions: 1, deletions: 0, changed_files: 1,
+    commits: commitsBetween(ctx.state, baseSha, headSha).length, additions: 1, deletions: 0, changed_files: changedPaths(ctx.state, headSha, baseSha).length,
   };
 }
 
@@ -185,8 +189,25 @@ export function commitJson(ctx: ShapeContext, c: Commit) {
     },
     author: null, committer: null,
     parents: c.parents.map((sha) => ({ sha, url: `${r}/commits/${sha}`, html_url: `${HTML}/${ctx.state.owner}/${ctx.state.repo}/commit/${sha}` })),
-    stats: { additions: 1, deletions: 0, total: 1 }, files: [],
+    stats: { additions: 1, deletions: 0, total: 1 }, files: diffEntries(ctx, c),
   };
+}
+
+/** The files a commit changed (push() records them), as GitHub lists them under a commit. */
+function diffEntries(ctx: ShapeContext, c: Commit) {
+  const r = repoBase(ctx);
+  const parentEntries = ctx.state.commits.get(c.parents[0] ?? '')?.entries ?? {};
+  const entry = (filename: string, status: 'added' | 'modified' | 'removed') => {
+    const blob = (status === 'removed' ? parentEntries[filename] : c.entries?.[filename]) ?? null;
+    const path = filename.split('/').map(encodeURIComponent).join('/');
+    return {
+      sha: blob, filename, status, additions: status === 'removed' ? 0 : 1, deletions: status === 'added' ? 0 : 1, changes: status === 'modified' ? 2 : 1,
+      blob_url: `${HTML}/${ctx.state.owner}/${ctx.state.repo}/blob/${c.sha}/${path}`, raw_url: `${HTML}/${ctx.state.owner}/${ctx.state.repo}/raw/${c.sha}/${path}`,
+      contents_url: `${r}/contents/${path}?ref=${c.sha}`,
+    };
+  };
+  const ch = c.changes;
+  return ch ? [...ch.added.map((f) => entry(f, 'added')), ...ch.modified.map((f) => entry(f, 'modified')), ...ch.removed.map((f) => entry(f, 'removed'))] : [];
 }
 
 export function workflowRunJson(ctx: ShapeContext, run: WorkflowRun) {

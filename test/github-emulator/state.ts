@@ -55,20 +55,31 @@ export interface SeedState {
   branches?: Record<string, string>;
   /** @default none */
   workflowRuns?: WorkflowRunSeed[];
+  /** Paths in the initial commit, so that a later push() of one reports it `modified`, not `added`. @default none */
+  files?: string[];
 }
 
 export interface User { id: number; login: string; type: 'User' | 'Bot' }
 export interface Token { token: string; user: User; permission: Permission }
 
-export interface Commit { sha: string; message: string; parents: string[]; tree: string; date: string }
+export interface FileChanges { added: string[]; modified: string[]; removed: string[] }
+export interface Commit {
+  sha: string; message: string; parents: string[]; tree: string; date: string;
+  /** What the commit changed against its first parent (push() records it; other commits change nothing). */
+  changes?: FileChanges;
+  /** The files after this commit, path -> blob sha (only paths the seed or a push named). */
+  entries?: Record<string, string>;
+}
+/** One ref update as `git push` makes it: what the push event's `before` / `after` are. */
+export interface PushRecord { ref: string; before: string; after: string }
 export interface Ref { ref: string; sha: string }
 export interface TagObject { sha: string; tag: string; message: string; object: { sha: string; type: string }; date: string; tagger: { name: string; email: string } }
 
 export interface Issue {
   id: number; number: number; title: string; body: string | null; state: 'open' | 'closed'; user: User;
   labels: string[]; created_at: string; updated_at: string; closed_at: string | null; locked?: boolean;
-  /** Set when this issue number belongs to a pull request. */
-  pull?: { head: string; base: string; headSha: string; baseSha: string };
+  /** Set when this issue number belongs to a pull request. `mergeSha` / `mergedAt` once merged. */
+  pull?: { head: string; base: string; headSha: string; baseSha: string; mergeSha?: string; mergedAt?: string };
 }
 export interface Comment { id: number; issueNumber: number; body: string; user: User; created_at: string; updated_at: string }
 export interface Release {
@@ -102,6 +113,8 @@ export interface EmulatorState {
   refs: Map<string, string>;
   tagObjects: Map<string, TagObject>;
   workflowRuns: WorkflowRun[];
+  /** Ref updates made by push(), pushTag() and mergePullRequest(), oldest first. */
+  pushes: PushRecord[];
   /** workflow_dispatch events received: which workflow file, on which ref, with which inputs. */
   dispatches: Array<{ workflow: string; ref: string; inputs: Record<string, unknown> }>;
   artifacts: Artifact[];
@@ -137,6 +150,10 @@ export function createState(seed: SeedState = {}): EmulatorState {
   };
   const defaultBranch = seed.defaultBranch ?? 'main';
   const root = commit('Initial commit', []);
+  if (seed.files?.length) {
+    root.entries = Object.fromEntries(seed.files.map((path) => [path, createHash('sha1').update(`blob\0${path}`).digest('hex')]));
+    root.changes = { added: [...seed.files], modified: [], removed: [] };
+  }
   refs.set(`refs/heads/${defaultBranch}`, root.sha);
   for (const [branch, message] of Object.entries(seed.branches ?? {})) refs.set(`refs/heads/${branch}`, commit(message, [root.sha]).sha);
 
@@ -165,6 +182,7 @@ export function createState(seed: SeedState = {}): EmulatorState {
     refs,
     tagObjects: new Map(),
     workflowRuns: [],
+    pushes: [],
     dispatches: [],
     artifacts: [],
     statuses: [],

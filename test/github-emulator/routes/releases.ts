@@ -24,7 +24,8 @@ function resolveCommitish(state: EmulatorState, commitish: string): string | und
   return state.refs.get(`refs/heads/${commitish}`) ?? state.refs.get(commitish);
 }
 
-function publish(ctx: ShapeContext, release: Release): void {
+/** Publishes a draft: the tag is created at `target_commitish` when missing; the tag is then the release's for good. */
+export function publish(ctx: ShapeContext, release: Release): void {
   const { state } = ctx;
   const taken = state.releases.some((r) => r !== release && !r.draft && r.tag_name === release.tag_name);
   if (taken || usedTags(state).has(release.tag_name)) {
