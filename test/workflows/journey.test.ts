@@ -65,6 +65,8 @@ beforeAll(async () => {
   mainSha = gh.state.branchSha('main')!;
 });
 afterAll(async () => {
+  // MLCI_JOURNEY_OUT=DIR keeps what each PR was told (the bodies quoted in release notes and issue notes).
+  if (process.env.MLCI_JOURNEY_OUT) for (const c of gh?.state.comments ?? []) writeFileSync(join(process.env.MLCI_JOURNEY_OUT, `pr-${c.issueNumber}.md`), c.body);
   await gh?.stop();
   removeWorkflowDirs();
 });
