@@ -50,9 +50,12 @@ describe('host runner', () => {
     expect(gh.conformance).toEqual([]);
   });
 
-  it('refuses undeclared dispatch inputs and triggers the workflow does not have', async () => {
+  it('refuses undeclared dispatch inputs; an event the workflow has no trigger for runs nothing and records no run', async () => {
     await expect(runWorkflow({ workflow: join(here, 'host-fixtures/features.yml'), projectDir: join(here, 'host-fixtures/project'), emulator: gh, inputs: { nope: 'x' } })).rejects.toThrow(/not declared/);
-    await expect(runWorkflow({ workflow: join(here, 'host-fixtures/features.yml'), projectDir: join(here, 'host-fixtures/project'), emulator: gh, event: 'push' })).rejects.toThrow(/not triggered by push/);
+    const runs = gh.state.workflowRuns.length;
+    const push = await runWorkflow({ workflow: join(here, 'host-fixtures/features.yml'), projectDir: join(here, 'host-fixtures/project'), emulator: gh, event: 'push' });
+    expect([push.conclusion, push.reason, push.jobs, push.runId]).toEqual(['not-triggered', 'on: has no push (on: workflow_dispatch)', [], 0]);
+    expect(gh.state.workflowRuns).toHaveLength(runs);
   });
 });
 

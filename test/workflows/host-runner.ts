@@ -29,6 +29,10 @@ import { parse } from 'yaml';
 import { addWorkflowRun, type Emulator } from '../github-emulator/index';
 import { distDir, inputEnvName, parseAnnotations, parseCommandFile, repoRoot, type Annotation } from '../harness/runner';
 import { condition, interpolate, truthy, evaluate, type Contexts, type StatusState, type Value } from './expressions';
+import { resolveEvent, type ResolvedEvent } from './host-runner-events';
+import { triggers, workflowEvents, type TriggerDecision } from './host-triggers';
+
+export { globToRegExp, matchesFilter, triggers, type TriggerDecision, type TriggerEvent } from './host-triggers';
 
 export interface WorkflowRunOptions {
   /** The workflow file (absolute, or relative to the repository root). */
@@ -37,10 +41,20 @@ export interface WorkflowRunOptions {
   projectDir: string;
   /** The GitHub stand-in: GITHUB_API_URL, the artifact service and the workflow run live there. */
   emulator: Emulator;
-  /** Event name (GITHUB_EVENT_NAME). @default the first trigger under `on:` */
+  /**
+   * Event name (GITHUB_EVENT_NAME). @default the first trigger under `on:`
+   * When the workflow's `on:` filters would not start it for this event, nothing runs (see `conclusion`).
+   */
   event?: string;
-  /** Webhook payload at GITHUB_EVENT_PATH. @default built from the emulator's seed (PR #1 for pull_request) */
+  /**
+   * Webhook payload at GITHUB_EVENT_PATH. @default built from the emulator: push (ref, before, after, commits with
+   * added/modified/removed, head_commit), the pull request's current head and base, the newest published release
+   */
   payload?: Record<string, unknown>;
+  /** pull_request: the PR's number in the emulator. @default payload.number, else the first open PR */
+  pullRequest?: number;
+  /** Activity type (payload.action, `types:` filters). @default 'synchronize' for pull_request, 'published' for release */
+  action?: string;
   /** workflow_dispatch inputs (declared defaults fill the rest). */
   inputs?: Record<string, string | boolean>;
   /** GITHUB_TOKEN / github.token / secrets.GITHUB_TOKEN. @default 'ghs_test_write' */
@@ -49,9 +63,9 @@ export interface WorkflowRunOptions {
   secrets?: Record<string, string>;
   /** Configuration variables (`vars.NAME`). */
   vars?: Record<string, string>;
-  /** GITHUB_REF. @default refs/pull/N/merge for pull_request, else refs/heads/<default branch> */
+  /** GITHUB_REF. @default refs/pull/N/merge for pull_request, refs/tags/<tag_name> for release, else payload.ref or refs/heads/<default branch> */
   ref?: string;
-  /** GITHUB_SHA. @default the PR head for pull_request, else the default branch's head in the emulator */
+  /** GITHUB_SHA. @default the PR head for pull_request, else the commit `ref` points at in the emulator (tags peeled) */
   sha?: string;
   /** Environment added to every step (after the runner's own, before the workflow's `env:`). */
   env?: Record<string, string>;
@@ -106,9 +120,12 @@ export interface JobResult {
 }
 
 export interface WorkflowRunResult {
-  conclusion: 'success' | 'failure';
+  /** `not-triggered`: the `on:` filters exclude the event, as GitHub would decide; no job ran and no workflow run was recorded. */
+  conclusion: 'success' | 'failure' | 'not-triggered';
+  /** Why it was not triggered (which filter), when it was not. */
+  reason?: string;
   jobs: JobResult[];
-  /** The emulator's workflow run id (GITHUB_RUN_ID; its artifacts hang there). */
+  /** The emulator's workflow run id (GITHUB_RUN_ID; its artifacts hang there); 0 when not triggered. */
   runId: number;
   durationMs: number;
   /** The one job with this id (the first when matrixed). Throws when absent. */
@@ -176,24 +193,6 @@ function jobOrder(jobs: Record<string, any>, only?: string[]): string[] {
 }
 const needsOf = (job: any): string[] => (job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs]);
 
-function defaultPayload(event: string, gh: Emulator, workflow: any, ref: string, sha: string, inputs: Record<string, Value>): Record<string, unknown> {
-  const s = gh.state;
-  const repository = { full_name: `${s.owner}/${s.repo}`, name: s.repo, owner: { login: s.owner }, default_branch: s.defaultBranch };
-  const sender = { login: 'octocat', type: 'User' };
-  if (event.startsWith('pull_request')) {
-    const pr = s.issues.find((i) => i.pull && i.state === 'open') ?? s.issues.find((i) => i.pull);
-    if (!pr) throw new Error('pull_request event: the emulator has no pull request');
-    return {
-      action: 'synchronize', number: pr.number, repository, sender,
-      pull_request: { number: pr.number, title: pr.title, head: { ref: pr.pull!.head, sha: pr.pull!.headSha }, base: { ref: pr.pull!.base, sha: pr.pull!.baseSha } },
-    };
-  }
-  if (event === 'workflow_dispatch') return { inputs, ref, repository, sender, workflow: workflow.__file };
-  if (event === 'schedule') return { schedule: workflow.on?.schedule?.[0]?.cron ?? '0 0 * * *', repository };
-  if (event === 'push') return { ref, after: sha, repository, sender };
-  return { repository, sender };
-}
-
 interface RunContext {
   options: WorkflowRunOptions;
   workflow: any;
@@ -210,9 +209,7 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Workflow
   const workflow = parse(readFileSync(file, 'utf8'));
   workflow.__file = file;
   const gh = options.emulator;
-  const triggers = typeof workflow.on === 'string' ? [workflow.on] : Array.isArray(workflow.on) ? workflow.on : Object.keys(workflow.on ?? {});
-  const event = options.event ?? triggers[0];
-  if (!triggers.includes(event)) throw new Error(`${options.workflow} is not triggered by ${event} (on: ${triggers.join(', ')})`);
+  const event = options.event ?? Object.keys(workflowEvents(workflow))[0]!;
 
   // workflow_dispatch inputs: declared defaults, then the given values; boolean inputs are booleans.
   const declared: Record<string, any> = (event === 'workflow_dispatch' ? workflow.on?.workflow_dispatch?.inputs : undefined) ?? {};
@@ -226,16 +223,16 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Workflow
   for (const name of Object.keys(options.inputs ?? {})) if (!(name in declared)) throw new Error(`workflow_dispatch input "${name}" is not declared by ${options.workflow}`);
 
   const s = gh.state;
-  const pr = event.startsWith('pull_request') ? s.issues.find((i) => i.pull && i.state === 'open') : undefined;
-  const ref = options.ref ?? (pr ? `refs/pull/${pr.number}/merge` : `refs/heads/${s.defaultBranch}`);
-  const sha = options.sha ?? (pr ? pr.pull!.headSha : s.branchSha(s.defaultBranch)!);
+  const resolved = resolveEvent(gh, { ...options, event, inputs, workflow });
+  const decision = triggers(workflow, resolved.trigger);
+  if (!decision.triggered) return notTriggered(decision, started);
+  const { ref, sha, payload, pr } = resolved;
   const token = options.token ?? 'ghs_test_write';
-  const run = addWorkflowRun(s, { name: workflow.name ?? file, path: `.github/workflows/${file.split('/').pop()}`, event, head_sha: sha, head_branch: pr ? pr.pull!.head : ref.replace(/^refs\/(heads|tags)\//, '') });
+  const run = addWorkflowRun(s, { name: workflow.name ?? file, path: `.github/workflows/${file.split('/').pop()}`, event, head_sha: sha, head_branch: resolved.headBranch });
   const jobEnv = gh.jobEnv(run, token);
 
   const top = tempDir('mlci-wf-');
   const eventPath = join(top, 'event.json');
-  const payload = options.payload ?? defaultPayload(event, gh, workflow, ref, sha, inputs);
   writeFileSync(eventPath, JSON.stringify(payload));
 
   const refName = ref.replace(/^refs\/(heads|tags)\//, '');
@@ -310,6 +307,22 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Workflow
     },
 
   };
+}
+
+function notTriggered(decision: TriggerDecision, started: number): WorkflowRunResult {
+  return {
+    conclusion: 'not-triggered', reason: decision.reason, jobs: [], runId: 0, durationMs: Date.now() - started,
+    job(id: string): JobResult {
+      throw new Error(`no job ${id}: the workflow was not triggered (${decision.reason})`);
+    },
+  };
+}
+
+/** Whether GitHub would start the workflow for the event `options` describe (read from the emulator as runWorkflow reads it), without running it. */
+export function wouldTrigger(options: Pick<WorkflowRunOptions, 'workflow' | 'emulator' | 'event' | 'payload' | 'pullRequest' | 'action' | 'ref' | 'sha'>): TriggerDecision & { event: ResolvedEvent } {
+  const workflow = parse(readFileSync(resolve(repoRoot, options.workflow), 'utf8'));
+  const event = resolveEvent(options.emulator, { ...options, event: options.event ?? Object.keys(workflowEvents(workflow))[0]!, workflow });
+  return { ...triggers(workflow, event.trigger), event };
 }
 
 /** Values of an `env:` map with expressions evaluated. */
