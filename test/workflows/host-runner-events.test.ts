@@ -17,12 +17,14 @@ afterAll(async () => {
   removeWorkflowDirs();
 });
 
+const runOf = (options: Partial<WorkflowRunOptions>) => runWorkflow({ workflow: WORKFLOW, projectDir: join(here, 'host-fixtures/project'), emulator: gh, ...options });
+
+/** Runs the fixture, which must succeed, and returns its first step's line, the payload it read and the emulator's record of the run. */
 async function show(options: Partial<WorkflowRunOptions>) {
-  const run = await runWorkflow({ workflow: WORKFLOW, projectDir: join(here, 'host-fixtures/project'), emulator: gh, ...options });
-  if (run.conclusion === 'not-triggered') return { run };
+  const run = await runOf(options);
   expect(run.conclusion, explain(run)).toBe('success');
   const [line, json] = run.job('show').steps.map((s) => s.stdout.trim());
-  return { run, line, event: JSON.parse(json!), record: gh.state.workflowRuns.find((r) => r.id === run.runId)! };
+  return { line, event: JSON.parse(json!), record: gh.state.workflowRuns.find((r) => r.id === run.runId)! };
 }
 
 describe('push events from the emulator', () => {
@@ -48,7 +50,7 @@ describe('push events from the emulator', () => {
 
   it('a push changing only README.md does not run and records no workflow run', async () => {
     gh.push('main', { message: 'Docs', files: ['README.md'] });
-    const { run } = await show({ event: 'push' });
+    const run = await runOf({ event: 'push' });
     expect(run.conclusion).toBe('not-triggered');
     expect(run.reason).toContain('no changed path (README.md) matches on.push.paths');
     expect(run.jobs).toEqual([]);
@@ -75,10 +77,10 @@ describe('push events from the emulator', () => {
 
   it('a tag the filter does not select, and a branch push on a branch it does not, do not run', async () => {
     gh.pushTag('iris-classifier#champion#1', 'main');
-    expect((await show({ event: 'push', ref: 'refs/tags/iris-classifier#champion#1' })).run.reason).toContain('matches no pattern of on.push.tags');
+    expect((await runOf({ event: 'push', ref: 'refs/tags/iris-classifier#champion#1' })).reason).toContain('matches no pattern of on.push.tags');
     gh.push('dev', { message: 'x', files: ['src/a.py'] });
     expect(wouldTrigger({ workflow: WORKFLOW, emulator: gh, event: 'push', ref: 'refs/heads/dev' })).toMatchObject({ triggered: false, reason: expect.stringContaining('on.push.branches') });
-    await expect(show({ event: 'push', ref: 'refs/heads/nope' })).rejects.toThrow(/no refs\/heads\/nope in the emulator/);
+    await expect(runOf({ event: 'push', ref: 'refs/heads/nope' })).rejects.toThrow(/no refs\/heads\/nope in the emulator/);
   });
 });
 
@@ -93,9 +95,9 @@ describe('pull_request and release events from the emulator', () => {
     expect(line).toBe(`ref=refs/pull/${feature.number}/merge sha=${next.sha} ref_name=${feature.number}/merge action=opened`);
     expect(event.pr).toEqual([feature.number, next.sha, gh.state.branchSha('main')]);
     expect([record.event, record.head_branch, record.head_sha]).toEqual(['pull_request', 'feature', next.sha]);
-    const skipped = await show({ event: 'pull_request', pullRequest: docs.number });
-    expect(skipped.run.reason).toContain('every changed path (README.md) matches on.pull_request.paths-ignore');
-    expect((await show({ event: 'pull_request', pullRequest: feature.number, action: 'closed' })).run.conclusion).toBe('not-triggered');
+    const skipped = await runOf({ event: 'pull_request', pullRequest: docs.number });
+    expect(skipped.reason).toContain('every changed path (README.md) matches on.pull_request.paths-ignore');
+    expect((await runOf({ event: 'pull_request', pullRequest: feature.number, action: 'closed' })).conclusion).toBe('not-triggered');
   });
 
   it('a published release runs on its tag; other release activity does not', async () => {
@@ -105,6 +107,6 @@ describe('pull_request and release events from the emulator', () => {
     expect(line).toBe(`ref=refs/tags/iris-classifier@v2.0.0 sha=${c.sha} ref_name=iris-classifier@v2.0.0 action=published`);
     expect(event.tag).toBe('iris-classifier@v2.0.0');
     expect([record.event, record.head_branch, record.head_sha]).toEqual(['release', 'iris-classifier@v2.0.0', c.sha]);
-    expect((await show({ event: 'release', action: 'created' })).run.conclusion).toBe('not-triggered');
+    expect((await runOf({ event: 'release', action: 'created' })).conclusion).toBe('not-triggered');
   });
 });
