@@ -1,13 +1,13 @@
 /**
  * A container engine for the image tests: an already reachable docker (DOCKER_HOST), else a private dockerd
  * this test starts (own socket, data root, exec root, pid file) and stops by its PID; null with the reason when
- * neither can run. Plus a locally made base image (FROM scratch + the host's node, Debian's python3 and the
- * libraries ldd lists), since no image registry is reachable here.
+ * neither can run. Plus the locally made Debian base (debian-base.ts), since no image registry is reachable here.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { importDebianBase, makeDebianBase } from './debian-base';
 
 export interface Engine {
   env: Record<string, string>;
@@ -43,33 +43,16 @@ export async function startEngine(): Promise<{ engine: Engine | null; reason: st
   return { engine: { env: { DOCKER_HOST: socket }, description: `a private dockerd (${socket})`, stop }, reason: '' };
 }
 
-/** Builds (once per engine) a FROM-scratch base with node at /usr/local/bin/node and python3 with its stdlib. */
-export function buildLocalBase(env: Record<string, string>, tag = 'mlci-serve-testbase:local'): string {
-  const full = { ...process.env, ...env };
-  if (spawnSync('docker', ['image', 'inspect', tag], { env: full }).status === 0) return tag;
-  const ctx = mkdtempSync(join(tmpdir(), 'mlci-base-'));
-  const rootfs = join(ctx, 'rootfs');
-  const put = (from: string, to = from) => {
-    mkdirSync(join(rootfs, dirname(to)), { recursive: true });
-    copyFileSync(realpathSync(from), join(rootfs, to));
-  };
-  const node = realpathSync(process.execPath);
-  const python = realpathSync('/usr/bin/python3');
-  put(node, '/usr/local/bin/node');
-  put(python, '/usr/bin/python3');
-  for (const bin of [node, python]) {
-    for (const line of execFileSync('ldd', [bin], { encoding: 'utf8' }).split('\n')) {
-      const lib = /(\/\S+) \(0x/.exec(line)?.[1];
-      if (lib && existsSync(lib)) put(lib);
-    }
-  }
-  const stdlib = `/usr/lib/${python.split('/').pop()}`;
-  cpSync(stdlib, join(rootfs, stdlib), { recursive: true, filter: (p) => !/\/(test|idlelib|tkinter|ensurepip|site-packages|dist-packages|__pycache__)(\/|$)/.test(p) });
-  mkdirSync(join(rootfs, 'tmp'), { recursive: true });
-  writeFileSync(join(ctx, 'Dockerfile'), 'FROM scratch\nCOPY rootfs/ /\nENV PATH=/usr/local/bin:/usr/bin:/bin\n');
-  execFileSync('docker', ['build', '-q', '-t', tag, ctx], { env: full, stdio: ['ignore', 'ignore', 'pipe'] });
-  rmSync(ctx, { recursive: true, force: true });
-  return tag;
+/**
+ * The local Debian base (debian-base.ts: debootstrap + python3, pip, venv, the host's node) imported into the
+ * engine, or why it cannot be had. It stands in for both pinned bases (NODE_IMAGE and PYTHON_IMAGE).
+ */
+export function localBase(env: Record<string, string>): { tag: string; made: string } | { tag: null; reason: string } {
+  const base = makeDebianBase();
+  if (!base.ok) return { tag: null, reason: base.reason };
+  const started = Date.now();
+  const tag = importDebianBase(base, env);
+  return { tag, made: `${base.cached ? `cached ${base.tar}` : `debootstrap from ${base.mirror} in ${base.seconds.toFixed(0)} s`}, imported in ${((Date.now() - started) / 1000).toFixed(1)} s` };
 }
 
 export const readText = (p: string) => readFileSync(p, 'utf8');
