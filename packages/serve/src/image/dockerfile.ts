@@ -30,6 +30,8 @@ export interface DockerfileOptions {
 }
 
 const quote = (s: string) => JSON.stringify(s);
+/** Where a Python image's requirements are installed. */
+export const VENV = '/opt/mlci-venv';
 
 export function renderDockerfile(options: DockerfileOptions): string {
   const port = options.port ?? 8080;
@@ -45,8 +47,17 @@ export function renderDockerfile(options: DockerfileOptions): string {
       'FROM ${PYTHON_IMAGE}',
       'COPY --from=node /usr/local/bin/node /usr/local/bin/node',
     );
+    // Fail the build, not the first request, when the copied node cannot run on this base (e.g. no glibc).
+    lines.push('RUN node --version && python3 --version');
     if (options.hasRequirements)
-      lines.push('COPY requirements.txt /tmp/requirements.txt', 'RUN python3 -m pip install --no-cache-dir --disable-pip-version-check -r /tmp/requirements.txt && rm /tmp/requirements.txt');
+      lines.push(
+        'COPY requirements.txt /tmp/requirements.txt',
+        // A virtual environment: pip refuses to install into a distribution's own Python (PEP 668, e.g. Debian's
+        // python3-pip), and a venv works the same on python:slim. The server's Python worker runs from it.
+        `RUN python3 -m venv ${VENV} && ${VENV}/bin/python -m pip install --no-cache-dir --disable-pip-version-check -r /tmp/requirements.txt && rm /tmp/requirements.txt`,
+        // Spelled out rather than ${PATH}: an imported base image may define no PATH to extend.
+        `ENV PATH=${VENV}/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+      );
   } else {
     lines.push('FROM ${NODE_IMAGE}', `RUN mkdir -p /app && cd /app && ONNXRUNTIME_NODE_INSTALL=skip npm install --omit=dev --no-audit --no-fund onnxruntime-node@${ONNXRUNTIME_NODE_VERSION} && npm cache clean --force`);
   }
@@ -56,7 +67,7 @@ export function renderDockerfile(options: DockerfileOptions): string {
     'COPY model/ /model/',
     '# A numeric non-root user: works on any base, with or without /etc/passwd.',
     'USER 10001:10001',
-    'ENV NODE_ENV=production PYTHONDONTWRITEBYTECODE=1 MLCI_PYTHON=python3',
+    `ENV NODE_ENV=production PYTHONDONTWRITEBYTECODE=1 MLCI_PYTHON=${options.runtime === 'python' && options.hasRequirements ? `${VENV}/bin/python3` : 'python3'}`,
     `EXPOSE ${port}`,
     `HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 CMD ["node", "-e", ${quote(`fetch('http://127.0.0.1:${port}/ping').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`)}]`,
     'STOPSIGNAL SIGTERM',
