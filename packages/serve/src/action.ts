@@ -3,8 +3,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as core from '@actions/core';
 import { booleanInput, numberInput, requiredInput, resultsDir, writeStepResult } from '@mlci/core/action';
-import { codeSpan, escapeMarkdown, markdownTable, usageError } from '@mlci/core';
+import { codeSpan, escapeMarkdown, markdownTable, MlciError, usageError } from '@mlci/core';
 import { buildServeImage, type BuildServeImageResult } from './image/build';
+import type { ModelResolver } from './resolve';
 import { projectResolvers } from './resolvers';
 
 /** The bundled mlci beside this code: dist/ (this module runs from dist/chunks/ or dist/actions/). */
@@ -19,12 +20,16 @@ export async function runBuildServeImage(env: NodeJS.ProcessEnv = process.env): 
   const builder = core.getInput('builder') || 'auto';
   if (!['auto', 'docker', 'podman', 'none'].includes(builder)) throw usageError(`input "builder" must be auto, docker, podman or none, got "${builder}"`);
   const project = core.getInput('project') || '.';
+  const logger = { info: core.info, warn: core.warning, error: core.error, debug: core.debug };
+  const registry = core.getInput('registry') || 'auto';
+  if (registry !== 'auto' && registry !== 'github' && registry !== 'local')
+    throw usageError(`input "registry" must be auto, github or local, got "${registry}"`, 'auto: the GitHub registry (releases and alias tags) inside a job with a token, else .mlci/registry');
   const buildArgs: Record<string, string> = {};
   if (core.getInput('node-image')) buildArgs.NODE_IMAGE = core.getInput('node-image');
   if (core.getInput('python-image')) buildArgs.PYTHON_IMAGE = core.getInput('python-image');
   const result = await buildServeImage({
     model: requiredInput('model'),
-    resolvers: projectResolvers(project),
+    resolvers: projectResolvers(project, { registry, token: core.getInput('github-token') || env.GITHUB_TOKEN, env, logger }).map(namingInput),
     image: core.getInput('image') || undefined,
     modelVersion: core.getInput('model-version') || undefined,
     commit: env.GITHUB_SHA,
@@ -36,12 +41,14 @@ export async function runBuildServeImage(env: NodeJS.ProcessEnv = process.env): 
     smokeRequests: numberInput('smoke-requests', 100),
     smokeConcurrency: numberInput('smoke-concurrency', 4),
     env,
-    logger: { info: core.info, warn: core.warning, error: core.error, debug: core.debug },
+    logger,
     group: (name, body) => core.group(name, body),
   });
   const file = await writeStepResult('build-serve-image', result);
   const { latencyMs } = result.smoke.load;
   core.setOutput('image', result.tags[0]);
+  core.setOutput('model-version', result.model.version ?? '');
+  core.setOutput('registry', result.model.registry?.kind ?? '');
   core.setOutput('tags', result.tags.join('\n'));
   core.setOutput('digest', result.push.digest ?? '');
   core.setOutput('container-tested', String(result.container.exercised));
@@ -52,6 +59,21 @@ export async function runBuildServeImage(env: NodeJS.ProcessEnv = process.env): 
   core.setOutput('result-file', file);
   await core.summary.addRaw(summaryOf(result), true).write();
 }
+
+/** A resolver whose errors say which input they are about (the model reference), keeping kind and hint. */
+function namingInput(resolver: ModelResolver): ModelResolver {
+  return async (ref) => {
+    try {
+      return await resolver(ref);
+    } catch (error) {
+      if (error instanceof MlciError) throw new MlciError(error.kind, `input "model": ${error.message}`, { hint: error.hint, cause: error });
+      throw error;
+    }
+  };
+}
+
+const registryOf = (r: BuildServeImageResult) =>
+  r.model.registry ? `, from the ${r.model.registry.kind === 'github' ? 'GitHub' : 'local'} registry ${codeSpan(r.model.registry.location)}` : '';
 
 export function summaryOf(r: BuildServeImageResult): string {
   const { load } = r.smoke;
@@ -68,7 +90,7 @@ export function summaryOf(r: BuildServeImageResult): string {
       ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
     '',
-    `Model ${codeSpan(r.model.ref)} (${escapeMarkdown(r.model.loader)}${r.model.version ? `, version ${codeSpan(r.model.version)}` : ''}); tags: ${r.tags.map(codeSpan).join(', ')}.`,
+    `Model ${codeSpan(r.model.ref)} (${escapeMarkdown(r.model.loader)}${r.model.version ? `, version ${codeSpan(r.model.version)}` : ''}${registryOf(r)}); tags: ${r.tags.map(codeSpan).join(', ')}.`,
     r.push.pushed
       ? `Pushed: digest ${codeSpan(r.push.digest ?? 'unknown')}; SBOM ${r.push.sbom ? 'yes' : 'no'}, provenance ${r.push.provenance ? 'yes' : 'no'}${r.push.reason ? ` (${escapeMarkdown(r.push.reason)})` : ''}.`
       : `Not pushed: ${escapeMarkdown(r.push.reason)}.`,

@@ -12,6 +12,8 @@ export interface ResolvedModel {
   source: 'path' | 'registry' | 'run';
   /** Registry version (X.Y.Z) or run id, when known: shown by /version and used for image tags. */
   version?: string;
+  /** For source 'registry': which backend it came from (github: `owner/repo`; local: the .mlci/registry path). */
+  registry?: { kind: 'github' | 'local'; location: string };
   /** Removes anything the resolver downloaded; called when the server stops. */
   cleanup?: () => Promise<void>;
 }

@@ -1,25 +1,62 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { MlciError, usageError } from '@mlci/core';
+import { dirname, isAbsolute, join, relative } from 'node:path';
+import { inputError, MlciError, usageError, type Logger } from '@mlci/core';
+import type { RegistryBackend } from '@mlci/registry';
 import type { ModelResolver } from './resolve';
 
+/** Where NAME@ALIAS / NAME@vX.Y.Z are looked up. auto: GitHub inside an Actions job with a token, else local. */
+export type RegistryChoice = 'auto' | 'github' | 'local';
+
+export interface RegistrySettings {
+  /** @default 'local' (the CLI's behaviour); the build-serve-image action passes its `registry` input (default auto) */
+  registry?: RegistryChoice;
+  /** GitHub token (the action's `github-token` input). @default $GITHUB_TOKEN */
+  token?: string;
+  /** Environment the choice and the GitHub target are read from (GITHUB_ACTIONS, GITHUB_REPOSITORY, GITHUB_API_URL). @default process.env */
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+}
+
 /**
- * NAME@ALIAS / NAME@vX.Y.Z from the project's local registry: a verified download into a temporary directory
- * (removed when the server stops). The registry and store load only when a reference needs them.
+ * The one place serving picks and opens a registry backend. resolveBackend is the repository's rule for `auto`
+ * (GitHub in a job with a token, else `.mlci/registry`); kept to this function so it can become the shared
+ * backend factory's call later without touching the resolvers.
  */
-export function registryResolver(projectDir: string): ModelResolver {
+export async function openServeRegistry(projectDir: string, settings: RegistrySettings = {}): Promise<{ registry: RegistryBackend; kind: 'github' | 'local' }> {
+  const [{ resolveBackend }, { openRegistry }] = await Promise.all([import('@mlci/store'), import('@mlci/registry')]);
+  const backendSettings = { token: settings.token || undefined, env: settings.env, logger: settings.logger };
+  const kind = resolveBackend(settings.registry ?? 'local', 'registry', backendSettings);
+  const { registry } = await openRegistry({ ...backendSettings, backend: kind, projectDir });
+  return { registry, kind };
+}
+
+/**
+ * NAME@ALIAS / NAME@vX.Y.Z from the registry: a verified download (every file checked against card.json and
+ * SHA256SUMS, card paths refused when they would leave the directory) into a fresh temporary directory, removed
+ * when the server stops. The registry and store load only when a reference needs them.
+ */
+export function registryResolver(projectDir: string, settings: RegistrySettings = {}): ModelResolver {
   return async (ref) => {
     if (!/^[^@/\\]+@[^@/\\]+$/.test(ref)) return null;
-    const { openRegistry, downloadVersion } = await import('@mlci/registry');
-    const { registry } = await openRegistry({ backend: 'local', projectDir });
+    const { downloadVersion } = await import('@mlci/registry');
+    const { registry, kind } = await openServeRegistry(projectDir, settings);
+    const where = kind === 'github' ? `the GitHub registry (releases of ${registry.location})` : `the local registry (${registry.location})`;
     const to = await mkdtemp(join(tmpdir(), 'mlci-serve-'));
     const cleanup = () => rm(to, { recursive: true, force: true });
     try {
       const result = await downloadVersion(registry, ref, join(to, 'version'));
-      return { dir: modelDirOf(result.files.map((f) => f.path), result.to), ref, source: 'registry', version: result.version, cleanup };
+      const dir = modelDirOf(result.files.map((f) => f.path), result.to);
+      // downloadVersion already refuses unsafe card paths; this guards the directory handed to the server too.
+      const rel = relative(to, dir);
+      if (rel.startsWith('..') || isAbsolute(rel)) throw inputError(`${ref}: the model directory ${dir} is outside the download directory`, { hint: 'the card names unsafe paths; re-register the model' });
+      return { dir, ref, source: 'registry', version: result.version, registry: { kind, location: registry.location }, cleanup };
     } catch (error) {
       await cleanup();
+      if (error instanceof MlciError) {
+        const other = kind === 'github' ? 'local' : 'github';
+        throw new MlciError(error.kind, `${ref} from ${where}: ${error.message}`, { hint: [error.hint, `the registry is chosen by the \`registry\` input (auto|github|local); ${other} looks elsewhere`].filter(Boolean).join('; '), cause: error });
+      }
       throw error;
     }
   };
@@ -28,10 +65,11 @@ export function registryResolver(projectDir: string): ModelResolver {
 /** RUN (id, unique prefix or name): the run's model/ artifacts restored from the store, each verified by hash. */
 export function runResolver(projectDir: string): ModelResolver {
   return async (ref) => {
-    const { projectStore } = await import('@mlci/store');
+    const { projectStore, RunNotFoundError } = await import('@mlci/store');
     const store = projectStore(projectDir);
+    // Only "no such run" means the reference is something else; a refused record (unsafe paths) is an error.
     const run = await store.getRun(ref).catch((error) => {
-      if (error instanceof MlciError && error.kind === 'input') return null;
+      if (error instanceof RunNotFoundError) return null;
       throw error;
     });
     if (!run) return null;
@@ -47,7 +85,7 @@ export function runResolver(projectDir: string): ModelResolver {
 }
 
 /** The project's resolvers, registry first (NAME@ALIAS never looks like a run id). */
-export const projectResolvers = (projectDir: string): ModelResolver[] => [registryResolver(projectDir), runResolver(projectDir)];
+export const projectResolvers = (projectDir: string, settings: RegistrySettings = {}): ModelResolver[] => [registryResolver(projectDir, settings), runResolver(projectDir)];
 
 /** The directory holding MLmodel / predict.py / the .onnx file among downloaded paths (e.g. model/MLmodel). */
 function modelDirOf(paths: string[], root: string): string {

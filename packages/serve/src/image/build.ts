@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { basename, join } from 'node:path';
 import { MlciError, silentLogger, type Logger } from '@mlci/core';
 import { loadTest, type LoadTestResult } from '../load';
-import { resolveModelRef, type ModelResolver } from '../resolve';
+import { resolveModelRef, type ModelResolver, type ResolvedModel } from '../resolve';
 import { buildImage, detectBuilder, pushImage, runImage, tagOf, type Builder } from './builder';
 import { buildImageContext, listContext } from './context';
 
@@ -41,7 +41,8 @@ export interface BuildServeImageOptions {
 }
 
 export interface BuildServeImageResult {
-  model: { ref: string; dir: string; loader: string; version: string | null };
+  /** source: what the reference named; registry: the backend a NAME@ALIAS / NAME@vX.Y.Z came from. */
+  model: { ref: string; dir: string; loader: string; version: string | null; source: ResolvedModel['source']; registry: ResolvedModel['registry'] | null };
   context: { dir: string; files: string[]; requirements: string[] };
   /** Whether the image was built and run. When false, `reason` says why, and the smoke test ran the server from the context. */
   container: { exercised: boolean; builder: string | null; imageId: string | null; reason: string | null; stopSeconds: number | null; stopExitCode: number | null };
@@ -62,10 +63,12 @@ export async function buildServeImage(options: BuildServeImageOptions): Promise<
   try {
     const version = options.modelVersion ?? resolved.version ?? null;
     const commit = options.commit ?? env.GITHUB_SHA ?? '';
-    const image = (options.image ?? `mlci-serve/${tagOf(basename(resolved.dir)).toLowerCase()}`).toLowerCase();
+    // A registry download sits in .../version/model: name the image after the registered model instead.
+    const title = resolved.source === 'registry' ? resolved.ref.split('@')[0] : basename(resolved.dir);
+    const image = (options.image ?? `mlci-serve/${tagOf(title).toLowerCase()}`).toLowerCase();
     const tags = [...new Set([`${image}:${version ? tagOf(version) : 'latest'}`, ...(commit ? [`${image}:sha-${commit.slice(0, 12)}`] : [])])];
     const labels: Record<string, string> = {
-      'org.opencontainers.image.title': basename(resolved.dir),
+      'org.opencontainers.image.title': title,
       ...(version ? { 'org.opencontainers.image.version': version } : {}),
       ...(commit ? { 'org.opencontainers.image.revision': commit } : {}),
       ...(env.GITHUB_REPOSITORY ? { 'org.opencontainers.image.source': `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}` } : {}),
@@ -82,7 +85,7 @@ export async function buildServeImage(options: BuildServeImageOptions): Promise<
 
     const { builder, tried } = options.builder === 'none' ? { builder: null, tried: ['builder: none (asked)'] } : await detectBuilder(env, options.builder === 'docker' || options.builder === 'podman' ? options.builder : 'auto');
     const result: BuildServeImageResult = {
-      model: { ref: resolved.ref, dir: resolved.dir, loader: ctx.model.loader, version },
+      model: { ref: resolved.ref, dir: resolved.dir, loader: ctx.model.loader, version, source: resolved.source, registry: resolved.registry ?? null },
       context: { dir: ctx.dir, files: await listContext(ctx.dir), requirements: ctx.requirements },
       container: { exercised: false, builder: builder ? `${builder.tool} ${builder.version}` : null, imageId: null, reason: null, stopSeconds: null, stopExitCode: null },
       tags,
