@@ -48,3 +48,13 @@ export async function readTextFile(path: string): Promise<string> {
     throw fileError(path, error);
   }
 }
+
+/**
+ * Whether a path taken from a record (a run's artifact path, a model card's file) is safe to join under a
+ * directory: relative, POSIX separators, no `.`/`..`/empty segment, no NUL, no drive letter. Records can come
+ * from a pull request's workflow, so every such path is checked before it becomes a file path.
+ */
+export function isSafeRelativePath(path: string): boolean {
+  if (typeof path !== 'string' || !path || path.length > 4096 || path.startsWith('/') || /[\\\0]/.test(path) || /^[A-Za-z]:/.test(path)) return false;
+  return !path.split('/').some((part) => part === '' || part === '.' || part === '..');
+}

@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve, basename } from 'node:path';
-import { inputError, sha256Hex, writeFileAtomic } from '@mlci/core';
+import { inputError, isSafeRelativePath, sha256Hex, writeFileAtomic } from '@mlci/core';
 import { parseSha256Sums } from './card';
 import { currentEvent } from './history';
 import { assertAlias, assertModelName, parseModelRef, type ModelRef } from './names';
@@ -163,7 +163,7 @@ export async function downloadVersion(registry: RegistryBackend, ref: string, to
 
   const wanted = [...record.card.files.map((f) => ({ path: f.path, asset: f.asset, sha256: f.sha256 })), { path: 'card.md', asset: 'card.md', sha256: sums.get('card.md') ?? '' }];
   for (const f of wanted) {
-    if (!safeRelative(f.path)) throw inputError(`${record.tag}: card.json names an unsafe path "${f.path}"`, { hint: 'refusing to write outside the download directory' });
+    if (!isSafeRelativePath(f.path)) throw inputError(`${record.tag}: card.json names an unsafe path "${f.path}"`, { hint: 'refusing to write outside the download directory' });
     if (sums.get(f.path) !== f.sha256) throw tampered(`SHA256SUMS entry for ${f.path}`, f.sha256, sums.get(f.path) ?? 'nothing');
   }
 
@@ -186,10 +186,6 @@ export async function downloadVersion(registry: RegistryBackend, ref: string, to
   } finally {
     await rm(temp, { recursive: true, force: true });
   }
-}
-
-function safeRelative(path: string): boolean {
-  return !path.startsWith('/') && !path.split('/').some((p) => p === '..' || p === '' || p === '.') && !path.includes('\\');
 }
 
 /** Moves verified files from `temp` into `target`: the whole directory when `target` is absent or empty. */

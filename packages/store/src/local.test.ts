@@ -90,3 +90,27 @@ describe('LocalStore run checks', () => {
     await expect(store.annotateRun('e'.repeat(32), { 'mlci.gate.x': 'pass' })).rejects.toThrow();
   });
 });
+
+describe('LocalStore run records from untrusted sources', () => {
+  const unsafe = ['model/../../../../tmp/RUN_PWNED.txt', '/etc/passwd', 'model\\..\\x', 'model//x', './model/x', 'C:/x', ''];
+
+  it('refuses to store a record whose artifact paths could escape a directory, naming the path', async () => {
+    const store = await fresh();
+    const blob = await store.putBlob({ bytes: 'pwned' });
+    for (const path of unsafe) {
+      const id = sha(path).slice(0, 32);
+      await expect(store.putRun(run(id, 1, { artifacts: [{ path, sha256: blob.sha256, size: 5 }] }))).rejects.toMatchObject({ kind: 'input', message: expect.stringContaining(`unsafe artifact path ${JSON.stringify(path)}`) });
+      await expect(store.getRun(id)).rejects.toThrow();
+    }
+    await store.putRun(run('a'.repeat(32), 1, { artifacts: [{ path: 'model/MLmodel', sha256: blob.sha256, size: 5 }] }));
+  });
+
+  it('refuses a record edited on disk to name such a path, when it is read', async () => {
+    const store = await fresh();
+    const id = 'b'.repeat(32);
+    await store.putRun(run(id, 1, { artifacts: [{ path: 'model/MLmodel', sha256: sha('x'), size: 1 }] }));
+    const file = join(store.root, 'runs', id, 'run.json');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('model/MLmodel', 'model/../../../outside.txt'));
+    await expect(store.getRun(id)).rejects.toMatchObject({ kind: 'input', message: expect.stringContaining('unsafe artifact path "model/../../../outside.txt"') });
+  });
+});

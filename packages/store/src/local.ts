@@ -4,9 +4,9 @@ import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { inputError, sha256Hex, writeFileAtomic, writeJsonAtomic } from '@mlci/core';
+import { inputError, MlciError, sha256Hex, writeFileAtomic, writeJsonAtomic } from '@mlci/core';
 import { assertSha256 } from './hash';
-import type { RunRecord } from './run-record';
+import { assertSafeArtifactPaths, type RunRecord } from './run-record';
 import { runMatches, type BlobInfo, type BlobSource, type FindRunQuery, type FoundRun, type ListRunsOptions, type PublishedRun, type PutBlobOptions, type Store } from './store';
 
 export interface LocalStoreOptions {
@@ -42,6 +42,13 @@ async function copyHashing(source: NodeJS.ReadableStream, dir: string, prefix: s
 }
 
 /** The local backend: everything in one directory, blobs by hash, runs as JSON. */
+/** No run answers an id, prefix or name: callers that try other kinds of reference next catch exactly this. */
+export class RunNotFoundError extends MlciError {
+  constructor(message: string, options: { hint?: string } = {}) {
+    super('input', message, options);
+  }
+}
+
 export class LocalStore implements Store {
   readonly backend = 'local';
   readonly root: string;
@@ -121,6 +128,7 @@ export class LocalStore implements Store {
 
   async putRun(record: RunRecord): Promise<void> {
     const path = this.runPath(record.id);
+    assertSafeArtifactPaths(record, 'storing a run');
     if (record.status === 'RUNNING') {
       const previous = await this.readRun(path).catch(() => null);
       if (previous && previous.status !== 'RUNNING') throw inputError(`run ${record.id} has ended (${previous.status}); runs are immutable once ended`);
@@ -139,6 +147,8 @@ export class LocalStore implements Store {
     } catch (error) {
       throw inputError(`run record is not valid JSON: ${(error as Error).message}`, { file: path, hint: 'the file was edited or damaged; restore it or delete the run directory' });
     }
+    // A record edited on disk is refused too, before any caller joins its paths under a directory.
+    assertSafeArtifactPaths(record, path);
     const checks = await this.readChecks(join(path, '..', 'checks.json'));
     return Object.keys(checks).length ? { ...record, tags: { ...record.tags, ...checks } } : record;
   }
@@ -181,7 +191,7 @@ export class LocalStore implements Store {
     if (byName.length === 1) return byName[0];
     if (byName.length > 1) throw inputError(`run name "${idOrName}" is used by ${byName.length} runs`, { hint: `name one by id: ${byName.slice(0, 5).map((r) => r.id).join(', ')}` });
     const recent = runs.slice(0, 5).map((r) => `${r.id.slice(0, 8)} (${r.name})`);
-    throw inputError(`no run "${idOrName}" in ${join(this.root, 'runs')}`, {
+    throw new RunNotFoundError(`no run "${idOrName}" in ${join(this.root, 'runs')}`, {
       hint: recent.length ? `recent runs: ${recent.join(', ')}; \`mlci runs\` lists all` : 'no runs recorded yet: record one with `mlci train -- COMMAND`',
     });
   }

@@ -4,6 +4,8 @@
  * Field names follow MLflow's run model where one exists (status values, metric history with step and
  * timestamp), so a record maps one-to-one onto an MLflow run when exported.
  */
+import { inputError, isSafeRelativePath } from '@mlci/core';
+
 export type RunStatus = 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED';
 
 /** One logged value of a metric. */
@@ -101,4 +103,17 @@ export function lastValues(record: Pick<RunRecord, 'metrics'>): Record<string, n
   const out: Record<string, number> = {};
   for (const [key, points] of Object.entries(record.metrics)) if (points.length) out[key] = points[points.length - 1].value;
   return out;
+}
+
+/**
+ * Refuses a record whose artifact paths could escape the directory they are restored into (`../`, absolute
+ * paths, backslashes): such a record is never stored, imported or served. `where` names its source.
+ */
+export function assertSafeArtifactPaths(record: Pick<RunRecord, 'id' | 'artifacts'>, where: string): void {
+  const bad = (record.artifacts ?? []).find((a) => !isSafeRelativePath(a?.path));
+  if (bad) {
+    throw inputError(`${where}: run ${record.id} names an unsafe artifact path ${JSON.stringify(String(bad.path).slice(0, 200))}`, {
+      hint: 'artifact paths must be relative, with / separators and no `.` or `..` segments; the record was refused, do not trust its source',
+    });
+  }
 }
