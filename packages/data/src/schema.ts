@@ -1,4 +1,5 @@
 import { inputError, readTextFile } from '@mlci/core';
+import { compileWholeValuePattern } from './pattern';
 
 /** Field types of Frictionless Table Schema that mlci checks (others are read as `any`). */
 export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'datetime' | 'time' | 'year' | 'any';
@@ -73,7 +74,7 @@ export function parseTableSchema(doc: unknown, file: string): TableSchema {
     if (c.enum !== undefined && !Array.isArray(c.enum)) throw bad(`${where}.constraints.enum`, 'must be a list');
     if (c.pattern !== undefined) {
       try {
-        new RegExp(c.pattern, 'u');
+        compileWholeValuePattern(c.pattern);
       } catch (error) {
         throw bad(`${where}.constraints.pattern`, `is not a valid regular expression (${(error as Error).message})`);
       }

@@ -120,6 +120,24 @@ describe('validateTable', () => {
     ]);
   });
 
+  it('matches untrusted patterns in linear time: (a+)+$ against a long value finishes and reports the row (ReDoS, issue #12)', async () => {
+    // A backtracking engine takes minutes on this value; RE2 answers at once.
+    const evil = 'a'.repeat(5000) + '!';
+    const schema = schemaFile({
+      fields: [{ name: 'code', type: 'string', constraints: { pattern: '(a+)+' } }],
+      mlci: { rowSchema: { type: 'object', properties: { code: { pattern: '^(a|aa)+$' } } } },
+    });
+    const result = await validateTable(file(`code\naaa\n${evil}\n`), schema);
+    expect(result.violations.map((v) => [v.row, v.constraint])).toEqual([[2, 'pattern'], [2, 'jsonSchema:pattern']]);
+    // XML Schema semantics: the whole value must match; JSON Schema's match anywhere.
+    const partial = await validateTable(file('code\nxaay\n'), schemaFile({ fields: [{ name: 'code', constraints: { pattern: 'a+' } }], mlci: { rowSchema: { properties: { code: { pattern: 'a+' } } } } }));
+    expect(partial.violations.map((v) => v.constraint)).toEqual(['pattern']);
+  });
+
+  it('refuses a pattern that needs a backtracking engine, naming the field and why', async () => {
+    await expect(loadTableSchema(schemaFile({ fields: [{ name: 'x', constraints: { pattern: '(\\w)\\1' } }] }))).rejects.toThrow(/fields\[0\]\.constraints\.pattern.*RE2 \(linear time, safe on untrusted schemas\)/);
+  });
+
   it('validates JSON Lines with native values', async () => {
     const schema = schemaFile({ fields: [{ name: 'n', type: 'integer', constraints: { maximum: 5 } }, { name: 's', type: 'string' }] });
     const result = await validateTable(file('{"n":1,"s":"a"}\n{"n":9,"s":"b"}\n{"n":2.5,"s":{"x":1}}\n', '.jsonl'), schema);

@@ -8,6 +8,7 @@ import { HashSet64 } from './hash-set';
 import { openTable } from './open';
 import { loadTableSchema, type SchemaField, type TableSchema } from './schema';
 import type { OpenTableOptions, TableFormat } from './table';
+import { compileWholeValuePattern, re2RegExp, type WholeValuePattern } from './pattern';
 
 // ajv and ajv-formats are CommonJS: their default export arrives wrapped under ESM interop.
 const Ajv = ((AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule) as typeof AjvModule;
@@ -90,7 +91,7 @@ interface CompiledField {
   exclusiveMinimum: unknown;
   exclusiveMaximum: unknown;
   enumValues: Set<unknown> | null;
-  pattern: RegExp | null;
+  pattern: WholeValuePattern | null;
   minLength?: number;
   maxLength?: number;
   finiteOnly: boolean;
@@ -123,8 +124,8 @@ function compileField(field: SchemaField, column: number, schema: TableSchema, f
     exclusiveMinimum: bound('exclusiveMinimum', anyC.exclusiveMinimum),
     exclusiveMaximum: bound('exclusiveMaximum', anyC.exclusiveMaximum),
     enumValues: c.enum ? new Set(c.enum.map((v) => (typeof v === 'string' ? cast1(cast, v) : v))) : null,
-    // Table Schema patterns match the whole value (XML Schema semantics); JavaScript's match anywhere.
-    pattern: c.pattern !== undefined ? new RegExp(`^(?:${c.pattern})$`, 'u') : null,
+    // Table Schema patterns match the whole value (XML Schema semantics), in linear time (pattern.ts).
+    pattern: c.pattern !== undefined ? compileWholeValuePattern(c.pattern) : null,
     minLength: c.minLength,
     maxLength: c.maxLength,
     finiteOnly: field.type === 'number',
@@ -252,7 +253,8 @@ function codePoints(text: string): number {
 
 function compileRowSchema(schema: Record<string, unknown>, file: string): ValidateFunction {
   try {
-    const ajv = new Ajv({ allErrors: true, strict: false });
+    // Row schemas come from the repository too: their patterns run on RE2, never on a backtracking engine.
+    const ajv = new Ajv({ allErrors: true, strict: false, code: { regExp: re2RegExp as never } });
     addFormats(ajv);
     return ajv.compile(schema);
   } catch (error) {
