@@ -23,6 +23,22 @@ describe('mlci compare --registry github', () => {
       expect(JSON.stringify(jsonOf(local))).not.toContain(a.id);
       const bad = await runCli([...args, '--registry', 'gitlab'], { cwd: dir, env });
       expect(bad.exitCode).toBe(2);
+
+      // A merge gate fails closed (issue #12): GitHub failing or a revoked token is exit 3, never "no champion yet".
+      gh.faults.add({ path: /\/git\/(matching-refs|refs)\//, status: 503, times: Infinity });
+      const down = await runCli([...args, '--registry', 'github'], { cwd: dir, env });
+      gh.faults.clear();
+      expect(down.exitCode, down.stderr).toBe(3);
+      expect(down.stderr).toMatch(/HTTP 503/);
+      expect(down.stderr).not.toMatch(/no champion yet/);
+      const revoked = await runCli([...args, '--registry', 'github'], { cwd: dir, env: { ...env, GITHUB_TOKEN: 'ghs_revoked' } });
+      expect(revoked.exitCode, revoked.stderr).toBe(3);
+      expect(revoked.stderr).toMatch(/HTTP 401/);
+      // A baseline named on the command line that does not resolve is bad input.
+      expect((await runCli(['compare', c.id, '--baseline', 'zzzz'], { cwd: dir, env })).exitCode).toBe(2);
+      const noModel = await runCli(['compare', c.id, '--baseline', 'champion'], { cwd: dir, env });
+      expect(noModel.exitCode).toBe(2);
+      expect(noModel.stderr).toContain('add --model NAME');
     } finally {
       await gh.stop();
     }

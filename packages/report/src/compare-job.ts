@@ -3,7 +3,7 @@
  * predictions where the runs logged them, rank a sweep, compare. What `mlci compare` and the
  * compare-to-champion action both call.
  */
-import { inputError, MlciError } from '@mlci/core';
+import { inputError, MlciError, usageError } from '@mlci/core';
 import type { Store } from '@mlci/store';
 import { compareRuns, type BaselineRef, type ComparisonResult, type RunLike } from './compare';
 import { championBaseline, mainBaseline, type BaselineLookup, type ChampionLike } from './compare-baseline';
@@ -37,6 +37,12 @@ export interface CompareJobOptions {
   metrics?: Record<string, MetricSpec>;
   /** The metric a sweep is ranked by. @default the first declared metric with a direction, else the first shared metric with one */
   primary?: string;
+  /**
+   * A baseline that was named but does not resolve (a run id that matches nothing, `champion` without a model)
+   * is an error (exit 2) instead of a note: what a person asked for on the command line.
+   * @default false (a job's report shows the note and the candidate alone)
+   */
+  strictBaseline?: boolean;
   /** Per-example predictions given directly (otherwise read from the runs' `predictions.*` artifacts). */
   predictions?: { candidate?: Prediction[]; baseline?: Prediction[] };
 }
@@ -70,7 +76,7 @@ async function findBaseline(options: CompareJobOptions, candidates: RunLike[]): 
     return await lookupBaseline(options, candidates);
   } catch (error) {
     // A merge gate fails closed: GitHub failing (5xx, a revoked token) is an error, never "no baseline yet".
-    if (!(error instanceof MlciError) || error.kind !== 'input') throw error;
+    if (!(error instanceof MlciError) || error.kind !== 'input' || options.strictBaseline) throw error;
     // Unusable baseline data (a tampered card, a corrupt record) is said plainly; the candidate is still shown.
     return { baseline: null, notes: [`the ${typeof options.baseline === 'string' ? options.baseline : 'baseline'} could not be read (${(error as Error).message.split('\n')[0].slice(0, 300)}): compared with no baseline`] };
   }
@@ -89,6 +95,7 @@ async function lookupBaseline(options: CompareJobOptions, candidates: RunLike[])
     return { baseline: { run: found.run, source: 'main', label: `${branch} (${found.where === 'this store' ? `run ${found.run.id.slice(0, 8)}` : found.where})` }, notes: [] };
   }
   if (b === 'champion') {
+    if (!options.model && options.strictBaseline) throw usageError('--baseline champion needs the model whose champion it is', 'add --model NAME');
     if (!options.model) return { baseline: null, notes: ['no model name given, so no champion to compare with (set `model`)'] };
     if (!options.champion) return { baseline: null, notes: [`no champion yet: there is no model registry to look up "${options.model}" in`] };
     return championBaseline(await options.champion(options.model), options.store, options.model);
@@ -97,6 +104,7 @@ async function lookupBaseline(options: CompareJobOptions, candidates: RunLike[])
     const run = await resolveRun(options.store, b);
     return { baseline: { run, source: 'run', label: `run ${run.name}` }, notes: [] };
   } catch (error) {
+    if (options.strictBaseline) throw error;
     return { baseline: null, notes: [`baseline run "${b}" not found: ${(error as Error).message.split('\n')[0]}`] };
   }
 }

@@ -98,7 +98,7 @@ Exit 0 when no declared (gated) metric regressed, 1 when one did or went missing
       ...(values['baseline-predictions'] ? { baseline: parsePredictions(await readText(values['baseline-predictions']), values['baseline-predictions']) } : {}),
     };
     const champion = (model: string) => getChampion(registry, model);
-    const result = await compareJob({ store, candidates, baseline, model: values.model, champion, metrics, primary: values.primary, predictions });
+    const result = await compareJob({ store, candidates, baseline, model: values.model, champion, metrics, primary: values.primary, predictions, strictBaseline: true });
 
     if (values.markdown) await writeFileAtomic(values.markdown, renderReport([toStored(compareSection(result))]).body);
     if (values.json) printJson(result);

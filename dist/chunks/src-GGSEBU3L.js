@@ -1,2 +1,0 @@
-import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a,b as c,c as d,d as e,e as f,f as g,g as h,h as i,i as j,j as k}from"./chunk-AQPI4CE6.js";import{a as b}from"./chunk-PHC57V4K.js";import"./chunk-VGFHQN5J.js";import"./chunk-RNEIOGTY.js";import"./chunk-3LHRBKTG.js";export{e as LocalStore,c as assertSha256,j as githubClientFor,h as githubTarget,g as inGitHubJob,d as isSha256,a as lastValues,k as openStore,f as projectStore,i as resolveBackend,b as runMatches};
