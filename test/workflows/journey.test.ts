@@ -15,11 +15,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../github-emulator/index';
 import { runCli } from '../harness/cli';
 import { repoRoot } from '../harness/runner';
-import { checkoutCopy, explain, removeWorkflowDirs, runWorkflow, type WorkflowRunResult } from './host-runner';
+import { checkoutCopy, explain, removeWorkflowDirs, runWorkflow, wouldTrigger, type WorkflowRunResult } from './host-runner';
 import { callsBeyond } from './permissions';
 
 const CHECKS = 'workflows-examples/pull-request-checks.yml';
 const PROMOTE = 'workflows-examples/promote-on-tag.yml';
+const MONITOR = 'workflows-examples/drift-monitor.yml';
+const SWEEP = 'workflows-examples/matrix-sweep.yml';
 const NO_PACING = { MLCI_GITHUB_PACE_WRITES: 'false' };
 let gh: Emulator;
 let mainSha: string;
@@ -33,26 +35,21 @@ function checkout(edit: (dir: string) => void = () => {}): string {
 const editFile = (dir: string, path: string, change: (text: string) => string) => writeFileSync(join(dir, path), change(readFileSync(join(dir, path), 'utf8')));
 const withEpochs = (n: number) => (dir: string) => editFile(dir, 'params.yaml', (t) => t.replace(/epochs: \d+/, `epochs: ${n}`));
 
-/** A pull request from a new branch with one commit on main's head; returns its number and head sha. */
-function openPull(title: string): { number: number; head: string } {
-  const s = gh.state;
-  const number = Math.max(0, ...s.issues.map((i) => i.number)) + 1;
-  const branch = `pr-${number}`;
-  const head = s.commit(title, [mainSha]).sha;
-  s.refs.set(`refs/heads/${branch}`, head);
-  const t = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  s.issues.push({
-    id: s.nextId(), number, title, body: null, state: 'open', user: { id: 583231, login: 'octocat', type: 'User' }, labels: [], created_at: t, updated_at: t, closed_at: null,
-    pull: { head: branch, base: 'main', headSha: head, baseSha: mainSha },
-  });
-  return { number, head };
+/** A pull request from a new branch whose one commit changes `files` (as the checkout will have them). */
+function openPull(title: string, files: string[]): { number: number } {
+  const branch = `topic-${gh.state.issues.length + 1}`;
+  gh.push(branch, { message: title, files });
+  return { number: gh.openPullRequest({ head: branch, title }).number };
 }
 
-const repository = () => ({ full_name: `${gh.state.owner}/${gh.state.repo}`, name: gh.state.repo, owner: { login: gh.state.owner }, default_branch: 'main' });
+/** ml-checks on a pull request, as GitHub starts it for a push to the PR's branch. */
+function pullRequestRun(pr: { number: number }, projectDir: string): Promise<WorkflowRunResult> {
+  return runWorkflow({ workflow: CHECKS, projectDir, emulator: gh, env: NO_PACING, event: 'pull_request', pullRequest: pr.number });
+}
 
-async function pullRequestRun(pr: { number: number; head: string }, projectDir: string): Promise<WorkflowRunResult> {
-  const payload = { action: 'synchronize', number: pr.number, repository: repository(), pull_request: { number: pr.number, head: { ref: `pr-${pr.number}`, sha: pr.head }, base: { ref: 'main', sha: mainSha } } };
-  return runWorkflow({ workflow: CHECKS, projectDir, emulator: gh, env: NO_PACING, event: 'pull_request', payload, ref: `refs/pull/${pr.number}/merge`, sha: pr.head });
+/** GitHub starts no other shipped workflow for this event (their `on:` filters exclude it). */
+async function onlyChecksStart(event: Parameters<typeof wouldTrigger>[0]['event'], more: Partial<Parameters<typeof wouldTrigger>[0]> = {}): Promise<void> {
+  for (const workflow of [PROMOTE, MONITOR, SWEEP]) expect((await wouldTrigger({ workflow, emulator: gh, event, ...more })).triggered, `${workflow} on ${event}`).toBe(false);
 }
 
 const commentsOn = (n: number) => gh.state.comments.filter((c) => c.issueNumber === n);
@@ -62,7 +59,6 @@ const mlciStep = (run: WorkflowRunResult) => run.job('ml').steps.find((s) => s.i
 
 beforeAll(async () => {
   gh = await startEmulator();
-  mainSha = gh.state.branchSha('main')!;
 });
 afterAll(async () => {
   // MLCI_JOURNEY_OUT=DIR keeps what each PR was told (the bodies quoted in release notes and issue notes).
@@ -72,13 +68,14 @@ afterAll(async () => {
 });
 
 describe('the loop as a user installs it (shipped workflows, unchanged)', () => {
-  let pr1: { number: number; head: string };
+  let pr1: { number: number };
   let firstCommentId: number;
 
   it('push to main: ml-checks records main\'s run as an artifact and comments nowhere', async () => {
+    mainSha = gh.push('main', { message: 'Add the iris model', files: ['mlci.yml', 'params.yaml', 'train.py', 'data/train.csv', 'schema.json'] }).sha;
+    await onlyChecksStart('push', { ref: 'refs/heads/main' });
     const from = gh.requests.length;
-    const payload = { ref: 'refs/heads/main', before: '0'.repeat(40), after: mainSha, head_commit: { id: mainSha }, repository: repository() };
-    const run = await runWorkflow({ workflow: CHECKS, projectDir: checkout(), emulator: gh, env: NO_PACING, event: 'push', payload, ref: 'refs/heads/main', sha: mainSha });
+    const run = await runWorkflow({ workflow: CHECKS, projectDir: checkout(), emulator: gh, env: NO_PACING, event: 'push', ref: 'refs/heads/main' });
     expect(run.conclusion, explain(run)).toBe('success');
     expect(mlciStep(run).outputs['publish-outcome']).toBe('pass');
     expect(gh.state.artifacts.filter((a) => a.runId === run.runId && a.finalized).map((a) => a.name)).toEqual([`mlci-run-${mlciStep(run).outputs['run-id']}`]);
@@ -87,7 +84,8 @@ describe('the loop as a user installs it (shipped workflows, unchanged)', () => 
   }, 180_000);
 
   it('PR #1 (more epochs) gets ONE comment with deltas against main, and against no champion yet', async () => {
-    pr1 = openPull('Train for more epochs');
+    pr1 = openPull('Train for more epochs', ['params.yaml']);
+    await onlyChecksStart('pull_request', { pullRequest: pr1.number });
     const from = gh.requests.length;
     const run = await pullRequestRun(pr1, checkout(withEpochs(60)));
     expect(run.conclusion, explain(run)).toBe('success');
@@ -110,7 +108,7 @@ describe('the loop as a user installs it (shipped workflows, unchanged)', () => 
   }, 180_000);
 
   it('a PR with a bad value and a bad category fails with line annotations, trains nothing, and its comment names the lines', async () => {
-    const pr = openPull('Add new flowers');
+    const pr = openPull('Add new flowers', ['data/train.csv']);
     const run = await pullRequestRun(pr, checkout((dir) => editFile(dir, 'data/train.csv', (t) => t.replace('\n2,4.9,3.0,1.4,0.2,setosa\n', '\n2,49,3.0,1.4,0.2,setosa\n').replace('\n8,5.0,3.4,1.5,0.2,setosa\n', '\n8,5.0,3.4,1.5,0.2,setosaa\n'))));
     expect(run.conclusion).toBe('failure');
     const step = mlciStep(run);
@@ -132,7 +130,7 @@ describe('the loop as a user installs it (shipped workflows, unchanged)', () => 
   }, 180_000);
 
   it('a PR that regresses (fewer epochs) fails on the gated metric, and says so', async () => {
-    const pr = openPull('Train faster');
+    const pr = openPull('Train faster', ['params.yaml']);
     const run = await pullRequestRun(pr, checkout(withEpochs(5)));
     expect(run.conclusion).toBe('failure');
     expect(mlciStep(run).outputs['compare-outcome']).toBe('fail');
@@ -144,10 +142,11 @@ describe('the loop as a user installs it (shipped workflows, unchanged)', () => 
 
   it('a version tag on main\'s commit publishes the release and moves the champion to the run ml-checks recorded', async () => {
     const tag = 'iris-classifier@v1.0.0';
-    gh.state.refs.set(`refs/tags/${tag}`, mainSha);
+    gh.pushTag(tag, mainSha, { annotated: true, message: 'First release' }); // as `git tag -a` then `git push` would
+    // ml-checks runs on pushes to main only; the drift monitor and the sweep on schedule and by hand.
+    for (const workflow of [CHECKS, MONITOR, SWEEP]) expect((await wouldTrigger({ workflow, emulator: gh, event: 'push', ref: `refs/tags/${tag}` })).triggered).toBe(false);
     const from = gh.requests.length;
-    const payload = { ref: `refs/tags/${tag}`, before: '0'.repeat(40), after: mainSha, head_commit: { id: mainSha }, repository: repository() };
-    const run = await runWorkflow({ workflow: PROMOTE, projectDir: checkout(), emulator: gh, env: NO_PACING, event: 'push', payload, ref: `refs/tags/${tag}`, sha: mainSha, jobs: ['promote'] });
+    const run = await runWorkflow({ workflow: PROMOTE, projectDir: checkout(), emulator: gh, env: NO_PACING, event: 'push', ref: `refs/tags/${tag}`, jobs: ['promote'] });
     expect(run.conclusion, explain(run)).toBe('success');
     const promote = run.job('promote').steps.find((s) => s.id === 'promote')!;
     expect(promote.outputs).toMatchObject({ version: '1.0.0', tag, 'previous-holder': '' });
@@ -160,11 +159,10 @@ describe('the loop as a user installs it (shipped workflows, unchanged)', () => 
   }, 180_000);
 
   it('a version tag on a commit ml-checks never recorded fails, saying what to run first', async () => {
-    const orphan = gh.state.commit('Never pushed through ml-checks', [mainSha]).sha;
+    const orphan = gh.push('experiment', { message: 'Never pushed through ml-checks on main', files: ['params.yaml'] }).sha;
     const tag = 'iris-classifier@v1.1.0';
-    gh.state.refs.set(`refs/tags/${tag}`, orphan);
-    const payload = { ref: `refs/tags/${tag}`, before: '0'.repeat(40), after: orphan, head_commit: { id: orphan }, repository: repository() };
-    const run = await runWorkflow({ workflow: PROMOTE, projectDir: checkout(), emulator: gh, env: NO_PACING, event: 'push', payload, ref: `refs/tags/${tag}`, sha: orphan, jobs: ['promote'] });
+    gh.pushTag(tag, orphan);
+    const run = await runWorkflow({ workflow: PROMOTE, projectDir: checkout(), emulator: gh, env: NO_PACING, event: 'push', ref: `refs/tags/${tag}`, jobs: ['promote'] });
     expect(run.conclusion).toBe('failure');
     const promote = run.job('promote').steps.find((s) => s.id === 'promote')!;
     const error = promote.annotations.find((a) => a.level === 'error')!;
