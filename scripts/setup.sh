@@ -10,7 +10,13 @@ python3 -m pip install --quiet --disable-pip-version-check mlflow scikit-learn
 if command -v go >/dev/null; then
   GOFLAGS=-mod=mod go install github.com/nektos/act@v0.2.89 || echo "warning: nektos/act did not build; workflow end-to-end tests will be skipped" >&2
 fi
-# Container engine for the build-serve-image tests (a private dockerd is started and stopped by the test itself).
-command -v dockerd >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null; }
+# Container engine for the build-serve-image tests (a private dockerd is started and stopped by the test itself),
+# and debootstrap, which makes the local Debian base image those tests build on (no image registry is reachable).
+missing=()
+command -v dockerd >/dev/null || missing+=(docker.io)
+command -v debootstrap >/dev/null || missing+=(debootstrap)
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
 # Optional ONNX runtime for mlci serve (not a package.json dependency: its install script would fetch GPU binaries; skip keeps the bundled CPU runtime).
 ONNXRUNTIME_NODE_INSTALL=skip npm install --no-save --no-audit --no-fund onnxruntime-node@1.30.0 >/dev/null
