@@ -5,7 +5,8 @@
  *
  *   push to main → PR #1 shows deltas vs main → a rerun leaves ONE comment → a bad-data PR gets line
  *   annotations, no training and a comment naming the lines → a regressing PR fails → a tag push creates
- *   the release and the champion → the next PR shows deltas vs the champion.
+ *   the release and the champion, and the image serving it answers /invocations → the next PR shows deltas
+ *   vs the champion.
  *
  * The same story's push, PR and tag steps also run under nektos/act in journey-act.test.ts.
  */
@@ -16,6 +17,7 @@ import { startEmulator, type Emulator } from '../github-emulator/index';
 import { runCli } from '../harness/cli';
 import { repoRoot } from '../harness/runner';
 import { checkoutCopy, explain, removeWorkflowDirs, runWorkflow, wouldTrigger, type WorkflowRunResult } from './host-runner';
+import { localBase, startEngine, type Engine } from '../serve/container-engine';
 import { callsBeyond } from './permissions';
 
 const CHECKS = 'workflows-examples/pull-request-checks.yml';
@@ -57,13 +59,20 @@ const commentsOn = (n: number) => gh.state.comments.filter((c) => c.issueNumber 
 const rendered = (markdown: string) => markdown.replace(/&#(\d+);/g, (_m, n: string) => String.fromCodePoint(Number(n)));
 const mlciStep = (run: WorkflowRunResult) => run.job('ml').steps.find((s) => s.id === 'mlci')!;
 
+let engine: Engine | null = null;
+let engineReason = '';
+let base: ReturnType<typeof localBase> | null = null;
+
 beforeAll(async () => {
   gh = await startEmulator();
-});
+  ({ engine, reason: engineReason } = await startEngine());
+  if (engine) base = localBase(engine.env);
+}, 900_000);
 afterAll(async () => {
   // MLCI_JOURNEY_OUT=DIR keeps what each PR was told (the bodies quoted in release notes and issue notes).
   if (process.env.MLCI_JOURNEY_OUT) for (const c of gh?.state.comments ?? []) writeFileSync(join(process.env.MLCI_JOURNEY_OUT, `pr-${c.issueNumber}.md`), c.body);
   await gh?.stop();
+  await engine?.stop();
   removeWorkflowDirs();
 });
 
@@ -146,7 +155,9 @@ describe('the loop as a user installs it (shipped workflows, unchanged)', () => 
     // ml-checks runs on pushes to main only; the drift monitor and the sweep on schedule and by hand.
     for (const workflow of [CHECKS, MONITOR, SWEEP]) expect((await wouldTrigger({ workflow, emulator: gh, event: 'push', ref: `refs/tags/${tag}` })).triggered).toBe(false);
     const from = gh.requests.length;
-    const run = await runWorkflow({ workflow: PROMOTE, projectDir: checkout(), emulator: gh, env: NO_PACING, event: 'push', ref: `refs/tags/${tag}`, jobs: ['promote'] });
+    // The runner has no Docker Hub: its environment names the local Debian base, as a mirrored runner would.
+    const runner = engine && base?.tag ? { ...engine.env, MLCI_NODE_IMAGE: base.tag, MLCI_PYTHON_IMAGE: base.tag } : {};
+    const run = await runWorkflow({ workflow: PROMOTE, projectDir: checkout(), emulator: gh, env: { ...NO_PACING, ...runner }, event: 'push', ref: `refs/tags/${tag}` });
     expect(run.conclusion, explain(run)).toBe('success');
     const promote = run.job('promote').steps.find((s) => s.id === 'promote')!;
     expect(promote.outputs).toMatchObject({ version: '1.0.0', tag, 'previous-holder': '' });
@@ -156,7 +167,18 @@ describe('the loop as a user installs it (shipped workflows, unchanged)', () => 
     expect([...gh.state.refs.keys()]).toContain('refs/tags/iris-classifier#champion#1');
     expect(run.job('promote').steps.at(-1)!.stdout).toBe(`promoted ${tag}\n`);
     expect(callsBeyond(gh, from, run.job('promote').permissions)).toEqual([]);
-  }, 180_000);
+
+    // serve-image: the new champion, downloaded verified from the release, built into an image whose server
+    // answered /invocations with the model's input example before anything could be pushed.
+    const image = run.job('serve-image').steps.find((s) => s.id === 'image')!;
+    expect(image.outputs).toMatchObject({ 'model-version': '1.0.0', registry: 'github', image: 'mlci-serve/iris-classifier:1.0.0' });
+    const served = JSON.parse(readFileSync(image.outputs['result-file']!, 'utf8'));
+    expect(served.smoke.predictions).toEqual(['setosa']);
+    expect(image.outputs['container-tested'], `container engine: ${engine ? 'yes' : engineReason}; base: ${base && 'reason' in base ? base.reason : 'made'}`).toBe(engine && base?.tag ? 'true' : 'false');
+    expect(run.job('serve-image').steps.at(-1)!.stdout).toMatch(/^built mlci-serve\/iris-classifier:1\.0\.0 \(p50 [\d.]+ ms\)\n$/);
+    // (Both jobs' calls are within the workflow's permissions, checked above; serve-image itself only reads.)
+    expect(run.job('serve-image').permissions).toEqual({ contents: 'read' });
+  }, 900_000);
 
   it('a version tag on a commit ml-checks never recorded fails, saying what to run first', async () => {
     const orphan = gh.push('experiment', { message: 'Never pushed through ml-checks on main', files: ['params.yaml'] }).sha;

@@ -25,8 +25,11 @@ export async function runBuildServeImage(env: NodeJS.ProcessEnv = process.env): 
   if (registry !== 'auto' && registry !== 'github' && registry !== 'local')
     throw usageError(`input "registry" must be auto, github or local, got "${registry}"`, 'auto: the GitHub registry (releases and alias tags) inside a job with a token, else .mlci/registry');
   const buildArgs: Record<string, string> = {};
-  if (core.getInput('node-image')) buildArgs.NODE_IMAGE = core.getInput('node-image');
-  if (core.getInput('python-image')) buildArgs.PYTHON_IMAGE = core.getInput('python-image');
+  // A runner without Docker Hub (a self-hosted one behind a mirror) names its bases once, in its environment.
+  const nodeImage = core.getInput('node-image') || env.MLCI_NODE_IMAGE;
+  const pythonImage = core.getInput('python-image') || env.MLCI_PYTHON_IMAGE;
+  if (nodeImage) buildArgs.NODE_IMAGE = nodeImage;
+  if (pythonImage) buildArgs.PYTHON_IMAGE = pythonImage;
   const result = await buildServeImage({
     model: requiredInput('model'),
     resolvers: projectResolvers(project, { registry, token: core.getInput('github-token') || env.GITHUB_TOKEN, env, logger }).map(namingInput),
