@@ -106,7 +106,9 @@ export async function buildServeImage(options: BuildServeImageOptions): Promise<
     try {
       await group('Smoke test /invocations', async () => {
         await waitReady(target.url, options.readyTimeoutMs ?? 120_000, target.logs);
-        const first = await fetch(`${target.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        const first = await fetch(`${target.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(120_000) }).catch((error) => {
+          throw new MlciError('input', `the smoke test's first request to ${target.url}/invocations failed: ${(error as Error).message}`, { hint: 'the server answered /ping but not a prediction within 120 s: check the container log' });
+        });
         const text = await first.text();
         if (first.status !== 200) throw new MlciError('input', `the smoke test got ${first.status} for the model's input example: ${text.slice(0, 500)}`, { hint: 'the image serves, but not this model with its own example: check the signature and requirements' });
         result.smoke.predictions = (JSON.parse(text) as { predictions: unknown[] }).predictions;
@@ -178,7 +180,8 @@ async function startFromContext(dir: string, env: NodeJS.ProcessEnv): Promise<Ta
 async function waitReady(url: string, timeoutMs: number, logs: () => Promise<string>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const ok = await fetch(`${url}/ping`).then((r) => r.status === 200, () => false);
+    // Each probe bounded: a published port can accept and then never answer (e.g. a container still starting).
+    const ok = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.status === 200, () => false);
     if (ok) return;
     await new Promise((r) => setTimeout(r, 200));
   }
