@@ -92,7 +92,7 @@ describe('the loop as a user installs it (shipped workflows, unchanged)', () => 
     expect(callsBeyond(gh, from, run.job('ml').permissions)).toEqual([]);
   }, 180_000);
 
-  it('PR #1 (more epochs) gets ONE comment with deltas against main, and against no champion yet', async () => {
+  it('the first PR (more epochs) gets ONE comment with deltas against main, and against no champion yet', async () => {
     pr1 = openPull('Train for more epochs', ['params.yaml']);
     await onlyChecksStart('pull_request', { pullRequest: pr1.number });
     const from = gh.requests.length;
@@ -110,7 +110,7 @@ describe('the loop as a user installs it (shipped workflows, unchanged)', () => 
     expect(callsBeyond(gh, from, run.job('ml').permissions)).toEqual([]);
   }, 180_000);
 
-  it('a second run of PR #1 updates the same comment in place', async () => {
+  it('a second run of the first PR updates the same comment in place', async () => {
     const run = await pullRequestRun(pr1, checkout(withEpochs(60)));
     expect(run.conclusion, explain(run)).toBe('success');
     expect(commentsOn(pr1.number).map((c) => c.id)).toEqual([firstCommentId]);
@@ -135,6 +135,7 @@ describe('the loop as a user installs it (shipped workflows, unchanged)', () => 
     expect(body).toContain('### ❌ Data validation: 2 violations in data/train.csv (105 rows)');
     expect(body).toMatch(/\| 3 \| sepal_length \| maximum \| .*49/);
     expect(body).toMatch(/\| 4 \| species \| enum \| .*setosaa/);
+    expect(body).toContain('> Not run because the data failed validation: train, gate, compare, promote, publish (mlci.yml `on-fail: stop`');
     expect(body).not.toContain('Comparison with main');
   }, 180_000);
 
@@ -203,7 +204,7 @@ describe('the loop as a user installs it (shipped workflows, unchanged)', () => 
     expect(local.stderr).toContain('compare: main: no baseline yet; champion: no baseline yet');
   }, 180_000);
 
-  it('the next run of PR #1 shows its deltas against the champion too', async () => {
+  it('the next run of the first PR shows its deltas against the champion too', async () => {
     const run = await pullRequestRun(pr1, checkout(withEpochs(60)));
     expect(run.conclusion, explain(run)).toBe('success');
     expect(commentsOn(pr1.number).map((c) => c.id)).toEqual([firstCommentId]);

@@ -75,6 +75,10 @@ export function pipelineSections(result: PipelineResult): ReportSection[] {
       sections.push(suffix ? { ...section, id: `${stage.stage}-${suffix.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 30)}` } : section);
     });
   }
+  // Say what did not run because the data failed, under the first failed data section (a reader looks there).
+  const stopped = result.stages.filter((s) => s.outcome === 'skipped' && s.summary.startsWith('not run: data validation failed')).map((s) => s.stage);
+  const dataFailure = sections.find((s) => s.kind === 'data' && s.outcome === 'fail');
+  if (stopped.length && dataFailure) dataFailure.body += `\n\n> Not run because the data failed validation: ${stopped.join(', ')} (mlci.yml \`on-fail: stop\`; \`continue\` runs them anyway).`;
   return sections;
 }
 
