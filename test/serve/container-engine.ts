@@ -4,7 +4,7 @@
  * neither can run. Plus the locally made Debian base (debian-base.ts), since no image registry is reachable here.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importDebianBase, makeDebianBase } from './debian-base';
@@ -15,12 +15,44 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
+/**
+ * One private dockerd at a time on this machine: two daemons share the docker0 bridge and hand out the same
+ * container addresses, so one test's smoke requests can reach another's container. Test files that need an
+ * engine (run in parallel by vitest) take this lock in turn; a holder that died leaves a lock that is reclaimed.
+ */
+const LOCK = join(tmpdir(), 'mlci-container-engine.lock');
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+async function takeEngineLock(maxWaitMs = 30 * 60_000): Promise<(() => void) | null> {
+  const deadline = Date.now() + maxWaitMs;
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      writeFileSync(join(LOCK, 'pid'), String(process.pid));
+      return () => rmSync(LOCK, { recursive: true, force: true });
+    } catch {
+      const holder = Number(readFileSync(join(LOCK, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0);
+      if (holder && !alive(holder)) rmSync(LOCK, { recursive: true, force: true });
+      if (Date.now() > deadline) return null;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
 const works = (env: NodeJS.ProcessEnv) => spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { env, timeout: 15_000 }).status === 0;
 
 export async function startEngine(): Promise<{ engine: Engine | null; reason: string }> {
   if (spawnSync('docker', ['--version']).status !== 0) return { engine: null, reason: 'no docker CLI on PATH (install Debian\'s docker.io)' };
   if (process.env.DOCKER_HOST && works(process.env)) return { engine: { env: { DOCKER_HOST: process.env.DOCKER_HOST }, description: `docker at ${process.env.DOCKER_HOST}`, stop: async () => {} }, reason: '' };
   if (spawnSync('dockerd', ['--version']).status !== 0) return { engine: null, reason: 'no docker daemon reachable and no dockerd binary to start one' };
+  const release = await takeEngineLock();
+  if (!release) return { engine: null, reason: `another test held the container engine lock (${LOCK}) for 30 minutes` };
   const root = mkdtempSync(join(tmpdir(), 'mlci-dockerd-'));
   const socket = `unix://${root}/docker.sock`;
   const daemon = spawn('dockerd', ['-H', socket, '--data-root', join(root, 'data'), '--exec-root', join(root, 'exec'), '--pidfile', join(root, 'docker.pid')], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -35,6 +67,7 @@ export async function startEngine(): Promise<{ engine: Engine | null; reason: st
       await new Promise((r) => daemon.once('exit', r));
     }
     rmSync(root, { recursive: true, force: true });
+    release();
   };
   if (!works(env)) {
     await stop();

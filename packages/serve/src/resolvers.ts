@@ -18,17 +18,11 @@ export interface RegistrySettings {
   logger?: Logger;
 }
 
-/**
- * The one place serving picks and opens a registry backend. resolveBackend is the repository's rule for `auto`
- * (GitHub in a job with a token, else `.mlci/registry`); kept to this function so it can become the shared
- * backend factory's call later without touching the resolvers.
- */
+/** The registry serving reads, opened by the one backend factory (`auto`: GitHub in a job with a token, else local). */
 export async function openServeRegistry(projectDir: string, settings: RegistrySettings = {}): Promise<{ registry: RegistryBackend; kind: 'github' | 'local' }> {
-  const [{ resolveBackend }, { openRegistry }] = await Promise.all([import('@mlci/store'), import('@mlci/registry')]);
-  const backendSettings = { token: settings.token || undefined, env: settings.env, logger: settings.logger };
-  const kind = resolveBackend(settings.registry ?? 'local', 'registry', backendSettings);
-  const { registry } = await openRegistry({ ...backendSettings, backend: kind, projectDir });
-  return { registry, kind };
+  const { openBackends } = await import('@mlci/registry');
+  const { registry, kinds } = await openBackends({ token: settings.token || undefined, env: settings.env, logger: settings.logger, projectDir, registry: settings.registry ?? 'local', store: 'local' });
+  return { registry, kind: kinds.registry };
 }
 
 /**
@@ -65,8 +59,9 @@ export function registryResolver(projectDir: string, settings: RegistrySettings 
 /** RUN (id, unique prefix or name): the run's model/ artifacts restored from the store, each verified by hash. */
 export function runResolver(projectDir: string): ModelResolver {
   return async (ref) => {
-    const { projectStore, RunNotFoundError } = await import('@mlci/store');
-    const store = projectStore(projectDir);
+    const { openStore, RunNotFoundError } = await import('@mlci/store');
+    // In a job, a run recorded by another workflow run is fetched from its artifact (GitHub store).
+    const store = await openStore({ projectDir });
     // Only "no such run" means the reference is something else; a refused record (unsafe paths) is an error.
     const run = await store.getRun(ref).catch((error) => {
       if (error instanceof RunNotFoundError) return null;

@@ -1,5 +1,5 @@
 import { inputError, parseFlags, stderrLogger, usageError } from '@mlci/core';
-import { isSha256, projectStore } from '@mlci/store';
+import { isSha256, openStore, type Store } from '@mlci/store';
 import { dataGet, findProjectDir } from '@mlci/tracking';
 import { printJson, type Command } from '../command';
 
@@ -19,7 +19,7 @@ entry is refused). Datasets are restorable when the run was recorded with \`mlci
     const { values, positionals } = parseFlags('data', args, { to: { type: 'string' }, json: { type: 'boolean' }, github: { type: 'boolean' } });
     if (positionals[0] !== 'get' || positionals.length !== 2) throw usageError('usage: mlci data get RUN:PATH|SHA256 --to DIR');
     if (!values.to) throw usageError('--to DIR is required');
-    const store = projectStore(await findProjectDir());
+    const store = (await openStore({ projectDir: await findProjectDir() }));
     const ref = positionals[1];
     if (values.github) {
       const sha256 = isSha256(ref) ? ref : await datasetHash(store, ref);
@@ -47,7 +47,7 @@ entry is refused). Datasets are restorable when the run was recorded with \`mlci
 };
 
 /** The SHA-256 a local run recorded for RUN:PATH, or null when the run or path is unknown (dataGet then explains). */
-async function datasetHash(store: ReturnType<typeof projectStore>, ref: string): Promise<string | null> {
+async function datasetHash(store: Store, ref: string): Promise<string | null> {
   const colon = ref.indexOf(':');
   if (colon <= 0) return null;
   const run = await store.getRun(ref.slice(0, colon)).catch(() => null);

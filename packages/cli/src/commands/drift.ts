@@ -85,8 +85,8 @@ Exit codes: 0 pass or warn, 1 drift, 2 bad input.`,
     options.read = { delimiter: values.delimiter, format: values.format as TableFormat | undefined, columns: options.columns };
     // A reference can also be data a run recorded: RUN:PATH or its SHA-256, restored verified from the store.
     const { materializeDataRef, findProjectDir } = await import('@mlci/tracking');
-    const { projectStore } = await import('@mlci/store');
-    const stored = await materializeDataRef(projectStore(await findProjectDir()), values.reference);
+    const { openStore } = await import('@mlci/store');
+    const stored = await materializeDataRef((await openStore({ projectDir: await findProjectDir() })), values.reference);
     const result = await checkDrift({ data: await dataOrSummary(positionals[0]), reference: await dataOrSummary(stored ?? values.reference), options });
     if (values.json) printJson(result);
     else process.stdout.write(driftText(result) + '\n');

@@ -1,5 +1,5 @@
 import { parseFlags, stderrLogger, usageError } from '@mlci/core';
-import { projectStore } from '@mlci/store';
+import { openStore } from '@mlci/store';
 import { exportRun, findProjectDir } from '@mlci/tracking';
 import { printJson, type Command } from '../command';
 
@@ -15,7 +15,7 @@ times, and its artifacts (uploaded through the server's mlflow-artifacts routes)
     const { values, positionals } = parseFlags('export', args, { to: { type: 'string' }, experiment: { type: 'string' }, 'no-artifacts': { type: 'boolean' }, json: { type: 'boolean' } });
     if (positionals.length !== 1) throw usageError('mlci export takes one RUN');
     if (!values.to) throw usageError('--to is required', 'e.g. --to http://127.0.0.1:5000');
-    const store = projectStore(await findProjectDir());
+    const store = (await openStore({ projectDir: await findProjectDir() }));
     const run = await store.getRun(positionals[0]);
     const result = await exportRun(run, { to: values.to, store, experiment: values.experiment, artifacts: !values['no-artifacts'], logger: stderrLogger });
     if (values.json) printJson(result);

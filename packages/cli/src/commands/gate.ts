@@ -1,5 +1,5 @@
 import { colour, fileError, inputError, parseFlags, usageError } from '@mlci/core';
-import { projectStore, type RunRecord } from '@mlci/store';
+import { openStore, type RunRecord } from '@mlci/store';
 import { findProjectDir, gateRun } from '@mlci/tracking';
 import { readFile } from 'node:fs/promises';
 import { printJson, type Command } from '../command';
@@ -36,7 +36,7 @@ Metric names with other characters go in backticks: \`val-loss\` < 1.
       }
     } else {
       if (positionals.length !== 1) throw usageError('mlci gate takes one RUN');
-      run = await projectStore(await findProjectDir()).getRun(positionals[0]);
+      run = await (await openStore({ projectDir: await findProjectDir() })).getRun(positionals[0]);
     }
     const result = gateRun(run, values.assert);
     if (values.json) printJson(result);

@@ -1,5 +1,5 @@
 import { numberFlag, parseFlags } from '@mlci/core';
-import { projectStore } from '@mlci/store';
+import { openStore } from '@mlci/store';
 import { findProjectDir, formatRunList } from '@mlci/tracking';
 import { printJson, type Command } from '../command';
 
@@ -16,7 +16,7 @@ Lists the runs recorded under .mlci/ in the project directory (the git root), ne
   async run(args) {
     const { values } = parseFlags('runs', args, { experiment: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } }, false);
     const limit = values.limit === undefined ? undefined : numberFlag('limit', values.limit, 0, { min: 1 });
-    const runs = await projectStore(await findProjectDir()).listRuns({ experiment: values.experiment, limit });
+    const runs = await (await openStore({ projectDir: await findProjectDir() })).listRuns({ experiment: values.experiment, limit });
     if (values.json) printJson(runs);
     else process.stdout.write(formatRunList(runs) + '\n');
     return 0;

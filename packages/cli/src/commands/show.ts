@@ -1,5 +1,5 @@
 import { parseFlags, usageError } from '@mlci/core';
-import { projectStore } from '@mlci/store';
+import { openStore } from '@mlci/store';
 import { findProjectDir, formatRun } from '@mlci/tracking';
 import { printJson, type Command } from '../command';
 
@@ -14,7 +14,7 @@ RUN is a run id, a unique id prefix (4+ characters) or a unique run name.
   async run(args) {
     const { values, positionals } = parseFlags('show', args, { json: { type: 'boolean' } });
     if (positionals.length !== 1) throw usageError('mlci show takes one RUN', 'list runs with `mlci runs`');
-    const run = await projectStore(await findProjectDir()).getRun(positionals[0]);
+    const run = await (await openStore({ projectDir: await findProjectDir() })).getRun(positionals[0]);
     if (values.json) printJson(run);
     else process.stdout.write(formatRun(run) + '\n');
     return 0;
