@@ -68,6 +68,14 @@ function hostileSections(): ReportSection[] {
   ];
 }
 
+describe('drift section', () => {
+  it('names a failed target check in the headline when no column drifted (a new label fails the data)', () => {
+    const section = driftSection({ outcome: 'fail', driftShare: 0, columns: [{ column: 'x', kind: 'numeric', test: 'ks', drifted: false }], target: { checks: [{ check: 'newLabels', outcome: 'fail', message: 'labels not in the reference: "setosaa"' }, { check: 'balance', outcome: 'pass', message: '' }] } });
+    expect(section.headline).toBe('0 of 1 columns drifted (share 0.0%); target check failed: newLabels');
+    expect(driftSection({ outcome: 'pass', driftShare: 0, columns: [], target: { checks: [{ check: 'balance', outcome: 'pass' }] } }).headline).toBe('0 of 0 columns drifted (share 0.0%)');
+  });
+});
+
 describe('rendered report', () => {
   it('typical pull request (golden)', () => {
     const { body } = renderReport(typicalSections().map(toStored), { detailsUrl: 'https://github.com/octo-org/octo-repo/actions/runs/42' });

@@ -133,6 +133,7 @@ describe('the loop as a user installs it (shipped workflows, unchanged)', () => 
     const body = rendered(comment!.body);
     expect(body).toMatch(/^⚠️ \*\*Data problems\*\*: Data validation/m);
     expect(body).toContain('### ❌ Data validation: 2 violations in data/train.csv (105 rows)');
+    expect(body).toContain('### ❌ Drift: 0 of 5 columns drifted (share 0.0%); target check failed: newLabels');
     expect(body).toMatch(/\| 3 \| sepal_length \| maximum \| .*49/);
     expect(body).toMatch(/\| 4 \| species \| enum \| .*setosaa/);
     expect(body).toContain('> Not run because the data failed validation: train, gate, compare, promote, publish (mlci.yml `on-fail: stop`');
