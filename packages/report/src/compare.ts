@@ -130,6 +130,9 @@ export interface ComparisonResult {
   sweep?: { metric: string; direction: Direction; ranked: Array<{ id: string; name: string; value: number | null; rank: number }>; best: string | null };
 }
 
+/** A run's own entry for `key`: metric names come from scripts and may be `constructor` or `__proto__`. */
+const own = <T>(map: Record<string, T>, key: string): T | undefined => (Object.hasOwn(map, key) ? map[key] : undefined);
+
 function curve(points: MetricPoint[] | undefined, max: number): number[] | null {
   if (!points || points.length < 2 || max <= 0) return null;
   const values = points.map((p) => p.value).filter((v) => Number.isFinite(v));
@@ -210,12 +213,12 @@ export function compareRuns(candidate: RunLike, baseline: RunLike | null, option
   const keys = new Set([...Object.keys(candidate.metrics), ...Object.keys(baseline?.metrics ?? {}), ...Object.keys(declared)]);
   const metrics: MetricComparison[] = [];
   for (const key of [...keys].sort()) {
-    const spec = declared[key];
+    const spec = own(declared, key);
     if (!spec && exclude.some((p) => key.startsWith(p))) continue;
     const direction = spec?.direction ?? defaultDirection(key);
     const gated = spec ? (spec.gated ?? true) : false;
-    const b = baseline ? lastValue(baseline.metrics[key]) : null;
-    const c = lastValue(candidate.metrics[key]);
+    const b = baseline ? lastValue(own(baseline.metrics, key)) : null;
+    const c = lastValue(own(candidate.metrics, key));
     if (b === null && c === null) {
       notes.push(`metric "${key}" was declared but neither run logged it`);
       continue;
@@ -246,7 +249,7 @@ export function compareRuns(candidate: RunLike, baseline: RunLike | null, option
       verdict,
       gated,
       reason,
-      curve: { baseline: curve(baseline?.metrics[key], maxCurve), candidate: curve(candidate.metrics[key], maxCurve) },
+      curve: { baseline: curve(baseline ? own(baseline.metrics, key) : undefined, maxCurve), candidate: curve(own(candidate.metrics, key), maxCurve) },
       noiseApplied: applyNoise,
       ...(applyNoise ? { noiseSource: errorFit ? errorFit.metric : ('accuracy' as const) } : {}),
       ...(ci ? { ci } : {}),

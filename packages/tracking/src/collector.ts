@@ -5,11 +5,17 @@ import type { ArtifactRef, MetricPoint } from '@mlci/store';
  * Everything one run logs, from whichever capture route (MLflow REST, metrics files, system sampler):
  * params, full metric histories, tags, artifacts. Plain data, turned into a RunRecord at the end.
  */
+/**
+ * Keys come from the script (metric, param and tag names), so they may be `constructor`, `toString` or
+ * `__proto__`: maps without a prototype hold them as ordinary keys instead of finding Object's members.
+ */
+const keyed = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+
 export class RunCollector {
-  readonly params: Record<string, string> = {};
-  readonly metrics: Record<string, MetricPoint[]> = {};
-  readonly tags: Record<string, string> = {};
-  private readonly seen: Record<string, Set<string>> = {};
+  readonly params: Record<string, string> = keyed();
+  readonly metrics: Record<string, MetricPoint[]> = keyed();
+  readonly tags: Record<string, string> = keyed();
+  private readonly seen: Record<string, Set<string>> = keyed();
   private readonly artifactsByPath = new Map<string, ArtifactRef>();
   /** Run name set by the script (MLflow `run_name`), if any. */
   name: string | undefined;

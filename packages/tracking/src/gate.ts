@@ -164,8 +164,9 @@ export function evaluateAssertion(expression: string, metrics: Record<string, Me
   const tree = parseAssertion(expression);
   const values: Record<string, number | number[]> = {};
   const history = (name: string): MetricPoint[] => {
-    const points = metrics[name];
-    if (!points || !points.length) {
+    // Own keys only: a metric named like an Object member (`constructor`) is the run's, or absent.
+    const points = Object.hasOwn(metrics, name) ? metrics[name] : undefined;
+    if (!Array.isArray(points) || !points.length) {
       const known = Object.keys(metrics).filter((k) => metrics[k].length).sort();
       throw inputError(`assertion \`${expression}\` uses metric "${name}", which the run did not log`, {
         hint: known.length ? `metrics in the run: ${known.join(', ')}` : 'the run logged no metrics at all',

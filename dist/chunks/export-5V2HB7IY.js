@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as m}from"./chunk-C74FYDGI.js";import{a as c}from"./chunk-MTVWJB24.js";import{j as p}from"./chunk-IKDVVJ2T.js";import"./chunk-RUQECBMY.js";import{l as u}from"./chunk-LO3ZJ253.js";import"./chunk-PHC57V4K.js";import{h as n}from"./chunk-P5TA4H7J.js";import{b as r,h as o}from"./chunk-RNEIOGTY.js";import"./chunk-3LHRBKTG.js";var x={summary:"write a run into an MLflow tracking server",usage:`
+import{a as m}from"./chunk-C74FYDGI.js";import{a as c}from"./chunk-VCRA7RN7.js";import{j as p}from"./chunk-VP2CKZAT.js";import"./chunk-RUQECBMY.js";import{l as u}from"./chunk-LO3ZJ253.js";import"./chunk-PHC57V4K.js";import{h as n}from"./chunk-P5TA4H7J.js";import{b as r,h as o}from"./chunk-RNEIOGTY.js";import"./chunk-3LHRBKTG.js";var x={summary:"write a run into an MLflow tracking server",usage:`
 usage: mlci export RUN --to http://HOST:PORT [--experiment NAME] [--no-artifacts] [--json]
 
 Creates the run on the MLflow server over its REST API: params, full metric histories, tags, status and

@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as n}from"./chunk-C74FYDGI.js";import"./chunk-MTVWJB24.js";import{j as s,z as m}from"./chunk-IKDVVJ2T.js";import"./chunk-RUQECBMY.js";import{l as o}from"./chunk-LO3ZJ253.js";import"./chunk-PHC57V4K.js";import{h as r,i}from"./chunk-P5TA4H7J.js";import"./chunk-RNEIOGTY.js";import"./chunk-3LHRBKTG.js";var f={summary:"list recorded runs, newest first",usage:`
+import{a as n}from"./chunk-C74FYDGI.js";import"./chunk-VCRA7RN7.js";import{j as s,z as m}from"./chunk-VP2CKZAT.js";import"./chunk-RUQECBMY.js";import{l as o}from"./chunk-LO3ZJ253.js";import"./chunk-PHC57V4K.js";import{h as r,i}from"./chunk-P5TA4H7J.js";import"./chunk-RNEIOGTY.js";import"./chunk-3LHRBKTG.js";var f={summary:"list recorded runs, newest first",usage:`
 usage: mlci runs [--experiment NAME] [--limit N] [--json]
 
 Lists the runs recorded under .mlci/ in the project directory (the git root), newest first.

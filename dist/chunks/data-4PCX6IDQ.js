@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as g}from"./chunk-C74FYDGI.js";import{b as H}from"./chunk-MTVWJB24.js";import{j as w}from"./chunk-IKDVVJ2T.js";import"./chunk-RUQECBMY.js";import{d as b,l as y}from"./chunk-LO3ZJ253.js";import"./chunk-PHC57V4K.js";import{h as f}from"./chunk-P5TA4H7J.js";import{b as i,c as u,h as m}from"./chunk-RNEIOGTY.js";import"./chunk-3LHRBKTG.js";var v={summary:"restore the exact bytes of a dataset or artifact a run used",usage:`
+import{a as g}from"./chunk-C74FYDGI.js";import{b as H}from"./chunk-VCRA7RN7.js";import{j as w}from"./chunk-VP2CKZAT.js";import"./chunk-RUQECBMY.js";import{d as b,l as y}from"./chunk-LO3ZJ253.js";import"./chunk-PHC57V4K.js";import{h as f}from"./chunk-P5TA4H7J.js";import{b as i,c as u,h as m}from"./chunk-RNEIOGTY.js";import"./chunk-3LHRBKTG.js";var v={summary:"restore the exact bytes of a dataset or artifact a run used",usage:`
 usage: mlci data get RUN:PATH|SHA256 --to DIR [--github] [--json]
 
 Writes the file into DIR under its own name, verified against its SHA-256 (a tampered or corrupt store

@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as u}from"./chunk-C74FYDGI.js";import"./chunk-MTVWJB24.js";import{r as y,t as h}from"./chunk-IKDVVJ2T.js";import"./chunk-RUQECBMY.js";import"./chunk-LO3ZJ253.js";import"./chunk-PHC57V4K.js";import{h as g,i as f}from"./chunk-P5TA4H7J.js";import{b as a,h as m}from"./chunk-RNEIOGTY.js";import"./chunk-3LHRBKTG.js";var M=`
+import{a as u}from"./chunk-C74FYDGI.js";import"./chunk-VCRA7RN7.js";import{r as y,t as h}from"./chunk-VP2CKZAT.js";import"./chunk-RUQECBMY.js";import"./chunk-LO3ZJ253.js";import"./chunk-PHC57V4K.js";import{h as g,i as f}from"./chunk-P5TA4H7J.js";import{b as a,h as m}from"./chunk-RNEIOGTY.js";import"./chunk-3LHRBKTG.js";var M=`
 usage: mlci train [flags] -- COMMAND [ARGS...]
        mlci train --mlproject [DIR] [-e ENTRY] [-P key=value]... [flags]
 

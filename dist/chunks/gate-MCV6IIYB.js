@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as d}from"./chunk-C74FYDGI.js";import"./chunk-MTVWJB24.js";import{j as m,x as p}from"./chunk-IKDVVJ2T.js";import"./chunk-RUQECBMY.js";import{l as u}from"./chunk-LO3ZJ253.js";import"./chunk-PHC57V4K.js";import{h as c}from"./chunk-P5TA4H7J.js";import{b as o,c as i,f as l,g as n}from"./chunk-RNEIOGTY.js";import"./chunk-3LHRBKTG.js";import{readFile as h}from"node:fs/promises";var $={summary:"check a run's metrics against overfitting assertions",usage:`
+import{a as d}from"./chunk-C74FYDGI.js";import"./chunk-VCRA7RN7.js";import{j as m,x as p}from"./chunk-VP2CKZAT.js";import"./chunk-RUQECBMY.js";import{l as u}from"./chunk-LO3ZJ253.js";import"./chunk-PHC57V4K.js";import{h as c}from"./chunk-P5TA4H7J.js";import{b as o,c as i,f as l,g as n}from"./chunk-RNEIOGTY.js";import"./chunk-3LHRBKTG.js";import{readFile as h}from"node:fs/promises";var $={summary:"check a run's metrics against overfitting assertions",usage:`
 usage: mlci gate RUN|--record FILE --assert EXPR [--assert EXPR]... [--json]
 
 Exit 0 when every assertion holds, 1 when one fails, 2 on a syntax error or an unknown metric.
