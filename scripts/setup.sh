@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npm ci --no-audit --no-fund
 # Python peers: mlflow's own client and server judge mlci's MLflow compatibility; scikit-learn trains the examples.
-python3 -m pip install --quiet --disable-pip-version-check mlflow scikit-learn
+python3 -m pip install --quiet --disable-pip-version-check -c scripts/python-constraints.txt mlflow scikit-learn
 # nektos/act runs workflows-examples/ end to end against the GitHub emulator (test/workflows); about 2 min to build.
 # A failed build is reported, not fatal: the workflow tests then say they were skipped and why.
 if command -v go >/dev/null; then
