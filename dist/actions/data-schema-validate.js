@@ -1,2 +1,2 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{b as o}from"../chunks/chunk-4F5I2XSP.js";import"../chunks/chunk-5FMYOFV7.js";import{a as i}from"../chunks/chunk-CPCM5LXZ.js";import"../chunks/chunk-KY3ASFVJ.js";import"../chunks/chunk-P5TA4H7J.js";import"../chunks/chunk-RNEIOGTY.js";import"../chunks/chunk-3LHRBKTG.js";await i(o);
+import{b as o}from"../chunks/chunk-4N5JYYCU.js";import"../chunks/chunk-E6U5JHS7.js";import{a as i}from"../chunks/chunk-VT54BUFF.js";import"../chunks/chunk-KY3ASFVJ.js";import"../chunks/chunk-XYP3573G.js";import"../chunks/chunk-34H4WGFU.js";import"../chunks/chunk-3LHRBKTG.js";await i(o);

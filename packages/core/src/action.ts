@@ -13,11 +13,10 @@ export async function runAction(body: () => Promise<void>): Promise<void> {
     await body();
   } catch (error) {
     if (error instanceof MlciError) {
-      const { file, line, column } = error.location;
+      const { file, line } = error.location;
       if (file) core.error(error.message + (error.hint ? ` (hint: ${error.hint})` : ''), { file, startLine: line });
       core.setFailed(error.describe());
-      const where = file ? `${file}${line ? `:${line}` : ''}${line && column ? `:${column}` : ''}: ` : '';
-      plainErrorLine(`${where}${error.message}${error.hint ? ` (hint: ${error.hint})` : ''}`);
+      plainErrorLine(error.oneLine());
     } else {
       core.setFailed(`internal error in mlci: ${(error as Error)?.stack ?? String(error)}`);
       plainErrorLine(`internal error in mlci: ${(error as Error)?.message ?? String(error)}`);

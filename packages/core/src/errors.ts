@@ -37,9 +37,17 @@ export class MlciError extends Error {
 
   /** "file:line: message" followed by the hint on its own line, as compilers print it. */
   describe(): string {
+    return `${this.where()}${this.message}${this.hint ? `\n  hint: ${this.hint}` : ''}`;
+  }
+
+  /** The same on one line, "file:line: message (hint: …)", for a log line or a report cell. */
+  oneLine(): string {
+    return `${this.where()}${this.message}${this.hint ? ` (hint: ${this.hint})` : ''}`.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  }
+
+  private where(): string {
     const { file, line, column } = this.location;
-    const where = file ? `${file}${line ? `:${line}` : ''}${line && column ? `:${column}` : ''}: ` : '';
-    return `${where}${this.message}${this.hint ? `\n  hint: ${this.hint}` : ''}`;
+    return file ? `${file}${line ? `:${line}` : ''}${line && column ? `:${column}` : ''}: ` : '';
   }
 }
 
@@ -51,18 +59,20 @@ export const inputError = (message: string, options: { hint?: string; cause?: un
 export const EXIT = { pass: 0, fail: 1, badInput: 2, remote: 3, internal: 70 } as const;
 
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof MlciError) {
-    switch (error.kind) {
-      case 'usage':
-      case 'input':
-        return EXIT.badInput;
-      case 'remote':
-        return EXIT.remote;
-      default:
-        return EXIT.internal;
-    }
+  return error instanceof MlciError ? exitCodeForKind(error.kind) : EXIT.internal;
+}
+
+/** The exit code an error of this kind means (2 usage/input, 3 remote, 70 a bug). */
+export function exitCodeForKind(kind: ErrorKind): number {
+  switch (kind) {
+    case 'usage':
+    case 'input':
+      return EXIT.badInput;
+    case 'remote':
+      return EXIT.remote;
+    default:
+      return EXIT.internal;
   }
-  return EXIT.internal;
 }
 
 /** Turns a Node fs error on `file` into an MlciError with a hint, leaving other errors alone. */

@@ -76,7 +76,7 @@ export function pipelineSections(result: PipelineResult): ReportSection[] {
     });
   }
   // Say what did not run because the data failed, under the first failed data section (a reader looks there).
-  const stopped = result.stages.filter((s) => s.outcome === 'skipped' && s.summary.startsWith('not run: data validation failed')).map((s) => s.stage);
+  const stopped = result.stages.filter((s) => s.stoppedByData).map((s) => s.stage);
   const dataFailure = sections.find((s) => s.kind === 'data' && s.outcome === 'fail');
   if (stopped.length && dataFailure) dataFailure.body += `\n\n> Not run because the data failed validation: ${stopped.join(', ')} (mlci.yml \`on-fail: stop\`; \`continue\` runs them anyway).`;
   return sections;

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { MlciError, silentLogger, worstOutcome, type Outcome } from '@mlci/core';
 import { loadConfig } from '@mlci/core/config';
 import { openBackends } from '@mlci/registry';
+import { readEvent } from '@mlci/report';
 import { STAGES, type Stage } from './stages';
 import type { PipelineContext, PipelineResult, RunPipelineOptions, StageResult } from './types';
 
@@ -52,7 +52,7 @@ const AFTER_DATA: Stage['name'][] = ['train', 'gate', 'compare', 'promote', 'pub
 function stopped(ctx: PipelineContext, stage: Stage): Omit<StageResult, 'stage' | 'durationMs'> | null {
   if (ctx.config.onFail === 'continue' || !AFTER_DATA.includes(stage.name)) return null;
   if (!ctx.done.some((s) => s.stage === 'validate' && s.outcome === 'fail')) return null;
-  return { outcome: 'skipped', summary: 'not run: data validation failed (mlci.yml on-fail: stop)' };
+  return { outcome: 'skipped', summary: 'not run: data validation failed (mlci.yml on-fail: stop)', stoppedByData: true };
 }
 
 /** A stage's body, with any error turned into its failure (message, hint and place kept for the report). */
@@ -63,16 +63,13 @@ async function runStage(stage: Stage, ctx: PipelineContext): Promise<Omit<StageR
     if (!(error instanceof MlciError)) ctx.logger.error((error as Error)?.stack ?? String(error));
     const e = error instanceof MlciError ? error : new MlciError('internal', `internal error in mlci: ${(error as Error)?.message ?? String(error)}`, { hint: 'this is a bug in mlci: please report it with the log above' });
     const { file, line } = e.location;
-    const where = file ? `${file}${line ? `:${line}` : ''}: ` : '';
-    const summary = `${where}${e.message}${e.hint ? ` (hint: ${e.hint})` : ''}`.slice(0, 1000);
+    const summary = e.oneLine().slice(0, 1000);
     return { outcome: 'fail', summary, result: { outcome: 'fail', summary }, error: { kind: e.kind, message: e.message, hint: e.hint, file, line } };
   }
 }
 
 /** The repository's default branch from the job's event payload, when there is one. */
 async function eventDefaultBranch(env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  if (!env.GITHUB_EVENT_PATH) return undefined;
-  const payload = await readFile(env.GITHUB_EVENT_PATH, 'utf8').then((t) => JSON.parse(t), () => null);
-  const branch = payload?.repository?.default_branch;
+  const branch = (await readEvent(env.GITHUB_EVENT_PATH)).repository?.default_branch;
   return typeof branch === 'string' && branch ? branch : undefined;
 }

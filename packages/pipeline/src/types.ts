@@ -13,6 +13,8 @@ export interface StageResult {
   summary: string;
   /** The stage's full typed result (validation results, the run record, gate result …). */
   result?: unknown;
+  /** Set when the stage was skipped because data validation failed (mlci.yml `on-fail: stop`). */
+  stoppedByData?: boolean;
   /** Set when the stage failed on an error rather than a check: what kind (exit 2 usage/input, 3 remote) and where. */
   error?: { kind: ErrorKind; message: string; hint?: string; file?: string; line?: number };
   durationMs: number;

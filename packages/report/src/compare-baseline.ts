@@ -1,8 +1,8 @@
 /**
- * Finding what to compare with: the registry's champion (when a model name is configured) and `main`, the
- * newest finished run recorded on the default branch. A missing baseline is a note, never an error.
+ * The champion as a baseline: its run from the store, else a run made from its model card. (`main`, the
+ * newest finished run on the default branch, is the store's findRun.) A missing champion is a note.
  */
-import type { RunRecord, Store } from '@mlci/store';
+import type { Store } from '@mlci/store';
 import type { BaselineRef, RunLike } from './compare';
 
 export interface ResolvedBaseline {
@@ -47,23 +47,4 @@ export async function championBaseline(champion: ChampionLike | null, store: Pic
     lineage: { git: { commit: champion.card.commit, branch: champion.card.branch } },
   };
   return { baseline: { run, source: 'champion', label }, notes: [`the champion's run ${champion.runId.slice(0, 8)} is not in this store: compared with the metrics on its model card`] };
-}
-
-export interface MainBaselineOptions {
-  /** The default branch whose runs count as `main`. @default 'main' */
-  branch?: string;
-  /** Run ids never to pick (the candidates themselves). @default none */
-  exclude?: string[];
-  /** Only runs of this experiment. @default any */
-  experiment?: string;
-}
-
-/** The newest FINISHED run whose lineage says it ran on the default branch. */
-export async function mainBaseline(store: Pick<Store, 'listRuns'>, options: MainBaselineOptions = {}): Promise<BaselineLookup> {
-  const branch = options.branch ?? 'main';
-  const exclude = new Set(options.exclude ?? []);
-  const runs: RunRecord[] = await store.listRuns({ experiment: options.experiment });
-  const run = runs.find((r) => r.status === 'FINISHED' && r.lineage?.git?.branch === branch && !exclude.has(r.id));
-  if (!run) return { baseline: null, notes: [`no finished run recorded on ${branch} yet: nothing to compare with there`] };
-  return { baseline: { run, source: 'main', label: `${branch} (${run.id.slice(0, 8)})` }, notes: [] };
 }

@@ -6,15 +6,15 @@
 import { inputError, MlciError, usageError } from '@mlci/core';
 import type { Store } from '@mlci/store';
 import { compareRuns, type BaselineRef, type ComparisonResult, type RunLike } from './compare';
-import { championBaseline, mainBaseline, type BaselineLookup, type ChampionLike } from './compare-baseline';
+import { championBaseline, type BaselineLookup, type ChampionLike } from './compare-baseline';
 import { estimateErrorNoise, estimateNoise, type ErrorNoiseEstimate, type Prediction } from './compare-noise';
 import { estimateClassNoise, type ClassNoiseEstimate } from './compare-noise-class';
 import { PREDICTIONS_ARTIFACT, parsePredictions } from './compare-predictions';
 import type { MetricSpec } from './compare-spec';
 import { rankRuns } from './compare-sweep';
 
-/** What a comparison reads; `findRun` (every backend has it) also finds main's run beyond this job's store. */
-type RunStore = Pick<Store, 'getRun' | 'listRuns' | 'getBlob'> & Partial<Pick<Store, 'findRun'>>;
+/** What a comparison reads; `findRun` also finds main's run beyond this job's store (GitHub backend). */
+type RunStore = Pick<Store, 'getRun' | 'listRuns' | 'getBlob' | 'findRun'>;
 
 export interface CompareJobOptions {
   /** Where runs (and their predictions artifacts) are read. */
@@ -88,11 +88,9 @@ async function lookupBaseline(options: CompareJobOptions, candidates: RunLike[])
   if (typeof b !== 'string') return { baseline: { run: b, source: 'run', label: `run ${b.name}` }, notes: [] };
   if (b === 'main') {
     const branch = options.defaultBranch ?? 'main';
-    const exclude = candidates.map((c) => c.id);
-    if (!options.store.findRun) return mainBaseline(options.store, { branch, exclude });
-    const found = await options.store.findRun({ branch, excludeRuns: exclude });
+    const found = await options.store.findRun({ branch, excludeRuns: candidates.map((c) => c.id) });
     if (!found) return { baseline: null, notes: [`no finished run recorded on ${branch} yet: nothing to compare with there (a push to ${branch} records one)`] };
-    return { baseline: { run: found.run, source: 'main', label: `${branch} (${found.where === 'this store' ? `run ${found.run.id.slice(0, 8)}` : found.where})` }, notes: [] };
+    return { baseline: { run: found.run, source: 'main', label: `${branch} (${found.where})` }, notes: [] };
   }
   if (b === 'champion') {
     if (!options.model && options.strictBaseline) throw usageError('--baseline champion needs the model whose champion it is', 'add --model NAME');

@@ -213,7 +213,7 @@ export class LocalStore implements Store {
 
   async findRun(query: FindRunQuery): Promise<FoundRun | null> {
     const run = (await this.listRuns()).find((r) => runMatches(r, query));
-    return run ? { run, where: 'this store' } : null;
+    return run ? { run, where: `run ${run.id.slice(0, 8)}` } : null;
   }
 
   /** A local store is the only copy: there is nowhere further to publish to. */

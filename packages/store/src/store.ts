@@ -55,7 +55,7 @@ export interface FindRunQuery {
 
 export interface FoundRun {
   run: RunRecord;
-  /** Where it was found, for labels and logs: "this store", "workflow run 12 (ml-checks)". */
+  /** Where it was found, for labels and logs: "run 1ab59559" (this store), "workflow run 12 (ml-checks)". */
   where: string;
 }
 

@@ -106,9 +106,10 @@ export async function runOverfitGate(): Promise<void> {
   const assertions = lines('assertions');
   if (!assertions.length) throw usageError('input "assertions" is required: one assertion per line', "e.g. `val_loss < 1.2 * train_loss`");
   const runInput = core.getInput('run');
+  const store = await openStore({ projectDir: await findProjectDir(process.env.GITHUB_WORKSPACE ?? process.cwd()) });
   let run: RunRecord;
   if (runInput) {
-    run = await (await openStore({ projectDir: await findProjectDir(process.env.GITHUB_WORKSPACE ?? process.cwd()) })).getRun(runInput);
+    run = await store.getRun(runInput);
   } else {
     const file = join(resultsDir(), 'train.json');
     const text = await readFile(file, 'utf8').catch((error) => {
@@ -123,7 +124,6 @@ export async function runOverfitGate(): Promise<void> {
   }
   const result = gateRun(run, assertions);
   // Recorded on the run in the workspace store too, so a promotion that requires gates can see it.
-  const store = await openStore({ projectDir: await findProjectDir(process.env.GITHUB_WORKSPACE ?? process.cwd()) });
   await store.annotateRun?.(run.id, { 'mlci.gate.overfit-gate': result.outcome }).catch((error) => core.warning(`gate result not recorded on run ${run.id}: ${(error as Error).message}`));
   const resultFile = join(resultsDir(), 'gate.json');
   await mkdir(resultsDir(), { recursive: true });

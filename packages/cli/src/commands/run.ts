@@ -1,4 +1,4 @@
-import { colour, exitCodeFor, MlciError, parseFlags, stderrLogger, usageError, EXIT } from '@mlci/core';
+import { colour, exitCodeForKind, parseFlags, stderrLogger, usageError, EXIT } from '@mlci/core';
 import { runPipeline, type StageName, type StageResult } from '@mlci/pipeline';
 import { printJson, type Command } from '../command';
 
@@ -70,7 +70,7 @@ Exit codes: 0 ready, 1 a check failed, 2 bad configuration or input (the stage s
       process.stdout.write(`\nmlci: ${line}\n`);
     }
     // A stage that could not run (bad input, GitHub refusing) exits as that error would; a failed check exits 1.
-    const errors = result.stages.filter((s) => s.error).map((s) => exitCodeFor(new MlciError(s.error!.kind, s.error!.message)));
+    const errors = result.stages.filter((s) => s.error).map((s) => exitCodeForKind(s.error!.kind));
     if (errors.length) return Math.max(...errors);
     return result.outcome === 'fail' ? EXIT.fail : EXIT.pass;
   },

@@ -1,2 +1,0 @@
-import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a,b,c,d,e,f,g,h,i,j,k}from"./chunk-SE24AX7D.js";import"./chunk-P5TA4H7J.js";import"./chunk-RNEIOGTY.js";import"./chunk-3LHRBKTG.js";export{f as canPublishArtifacts,i as datasetArtifactName,a as datasetReleaseTag,k as fetchDataset,c as fetchDatasetFromRelease,h as fetchRun,j as publishDatasets,b as publishDatasetsToRelease,d as publishFromJob,g as publishRun,e as runArtifactName};
