@@ -1,7 +1,5 @@
-import { MlciError, exitCodeFor, stderrLogger, EXIT } from '@mlci/core';
+import { MlciError, MLCI_VERSION, exitCodeFor, stderrLogger, EXIT } from '@mlci/core';
 import { commands } from './commands/index';
-
-const VERSION = '0.1.0';
 
 async function help(): Promise<string> {
   const lines = ['mlci: MLOps checks for GitHub Actions, on your laptop too', '', 'usage: mlci <command> [flags]', '', 'commands:'];
@@ -17,7 +15,7 @@ export async function main(argv: string[]): Promise<number> {
     return name ? EXIT.pass : EXIT.badInput;
   }
   if (name === '--version' || name === '-V') {
-    process.stdout.write(VERSION + '\n');
+    process.stdout.write(MLCI_VERSION + '\n');
     return EXIT.pass;
   }
   const load = commands[name];

@@ -5,3 +5,4 @@ export * from './result';
 export * from './args';
 export * from './markdown';
 export { pacingFromEnv } from './github/pacing';
+export { MLCI_VERSION } from './version';

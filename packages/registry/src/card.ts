@@ -1,4 +1,4 @@
-import { escapeMarkdown as coreEscapeMarkdown } from '@mlci/core';
+import { escapeMarkdown as coreEscapeMarkdown, MLCI_VERSION } from '@mlci/core';
 import type { RunRecord } from '@mlci/store';
 import { lastValues } from '@mlci/store';
 import type { GateResult, ModelCard, ModelFile } from './types';
@@ -38,6 +38,7 @@ export function buildCard(input: CardInput): ModelCard {
     promotedAt: (input.promotedAt ?? new Date()).toISOString(),
     gates: input.gates,
     files: input.files,
+    mlciVersion: MLCI_VERSION,
   };
 }
 
@@ -51,7 +52,7 @@ export function renderCardMarkdown(card: ModelCard): string {
   const lines = [
     `# ${cell(card.name)} v${cell(card.version)}`,
     '',
-    `Registered by mlci from run \`${card.runId}\` (${cell(card.runName)}, experiment ${cell(card.experiment)})` +
+    `Registered by mlci${card.mlciVersion ? ` ${cell(card.mlciVersion)}` : ''} from run \`${card.runId}\` (${cell(card.runName)}, experiment ${cell(card.experiment)})` +
       (card.commit ? ` at commit ${card.commit.slice(0, 40).replace(/[^0-9a-f]/g, '')}` : '') +
       `, promoted by ${cell(card.promotedBy)} on ${cell(card.promotedAt)}.`,
     '',

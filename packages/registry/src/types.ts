@@ -50,6 +50,8 @@ export interface ModelCard {
   gates: GateResult[];
   /** The model files (not card.md, card.json or SHA256SUMS themselves). */
   files: ModelFile[];
+  /** The mlci release that registered it (absent on cards written before 0.2.0). */
+  mlciVersion?: string;
 }
 
 /** A published version as a backend lists it. */

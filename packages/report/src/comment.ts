@@ -11,6 +11,7 @@
  * Any step can rebuild the body: parse the existing one, replace its own section, render all of them.
  */
 import type { Outcome } from '@mlci/core';
+import { MLCI_VERSION } from '@mlci/core';
 import { md } from './escape';
 import { SECTION_KIND, SECTION_ORDER, SECTION_TITLES, outcomeIcon, type ReportSection } from './render-sections';
 
@@ -122,7 +123,7 @@ export function renderReport(sections: StoredSection[], options: RenderReportOpt
   const budget = options.budget ?? REPORT_BUDGET;
   const ordered = mergeSections(sections);
   const link = options.detailsUrl && /^https?:\/\/[^\s()<>"']+$/.test(options.detailsUrl) ? ` · [workflow run](${options.detailsUrl})` : '';
-  const footer = `<sub>mlci report: one comment per pull request, updated in place by each mlci step${link}${options.footer ? ` · ${options.footer}` : ''}</sub>`;
+  const footer = `<sub>mlci ${MLCI_VERSION} report: one comment per pull request, updated in place by each mlci step${link}${options.footer ? ` · ${options.footer}` : ''}</sub>`;
   const build = (list: StoredSection[]) => [reportMarker(options.key), verdictLine(list), ...list.map(wrap), footer].join('\n\n') + '\n';
   let current = ordered;
   let body = build(current);
