@@ -4,5 +4,7 @@ export * from './log';
 export * from './result';
 export * from './args';
 export * from './markdown';
+export * from './sanitize';
 export { pacingFromEnv } from './github/pacing';
 export { MLCI_VERSION } from './version';
+export * from './yaml';

@@ -4,8 +4,7 @@
  * `greater_is_better` taken from the direction), so a team moving from `mlflow.validate_evaluation_results`
  * keeps its numbers.
  */
-import { parse as parseYaml } from 'yaml';
-import { usageError } from '@mlci/core';
+import { parseYaml, usageError } from '@mlci/core';
 
 /** `higher`/`lower` is better; `neutral` when unknown: such a metric is shown with its delta but gets no verdict. */
 export type Direction = 'higher' | 'lower' | 'neutral';
@@ -92,7 +91,7 @@ export function parseThresholds(text: string, source = 'thresholds'): Record<str
   if (!text.trim()) return {};
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = parseYaml(text, source);
   } catch (error) {
     throw usageError(`${source}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }

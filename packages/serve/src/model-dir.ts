@@ -1,7 +1,6 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { inputError } from '@mlci/core';
+import { inputError, parseYaml } from '@mlci/core';
 import { parseSignature } from './signature';
 import type { ModelInfo, ModelLoader } from './types';
 
@@ -62,7 +61,7 @@ export async function inspectModelDir(path: string, options: { loader?: string }
 
 async function readMlmodel(file: string): Promise<Record<string, unknown>> {
   try {
-    const parsed = parseYaml(await readFile(file, 'utf8'));
+    const parsed = parseYaml(await readFile(file, 'utf8'), file);
     if (!parsed || typeof parsed !== 'object') throw new Error('not a YAML mapping');
     return parsed as Record<string, unknown>;
   } catch (error) {

@@ -1,4 +1,4 @@
-import { worstOutcome, type Outcome } from '@mlci/core';
+import { inputError, usageError, worstOutcome, type Outcome } from '@mlci/core';
 import { chiSquareContingency, jensenShannon, psi, wasserstein1 } from './distances';
 import { kolmogorovSf } from './kolmogorov';
 import { ks2Samp, ksStatistic } from './ks';
@@ -69,6 +69,8 @@ export interface ColumnDrift {
   histogram: { labels: string[]; reference: number[]; current: number[] };
   /** Set when values came from a quantile sketch: the bound on any CDF error. */
   sketchRankError?: number;
+  /** Why the column was decided the way it was when the usual test could not decide it (also the first note). */
+  reason?: string;
   notes: string[];
 }
 
@@ -147,12 +149,17 @@ function numericDrift(column: string, ref: NumericSummary, cur: NumericSummary):
   const mean = ref.sum / ref.count;
   const std = Math.sqrt(Math.max(0, ref.sumSquares / ref.count - mean * mean));
   const w1 = wasserstein1(r.values, c.values, r.weights ?? undefined, c.weights ?? undefined);
-  // Reference deciles as bin edges (duplicates dropped: a column with few values gets fewer bins).
-  const edges = [...new Set([1, 2, 3, 4, 5, 6, 7, 8, 9].map((k) => quantile(r.values, r.weights, k / 10)))].filter((e) => e < ref.max);
+  // Reference deciles as bin edges (duplicates dropped: a column with few values gets fewer bins). A constant
+  // reference has no deciles to speak of: below / equal to / above the constant are its three bins, so PSI and
+  // Jensen–Shannon see a current value that differs from it.
+  const edges = ref.min === ref.max ? [nextDown(ref.min), ref.min] : [...new Set([1, 2, 3, 4, 5, 6, 7, 8, 9].map((k) => quantile(r.values, r.weights, k / 10)))].filter((e) => e < ref.max);
   const rc = binCounts(r.values, r.weights, edges);
   const cc = binCounts(c.values, c.weights, edges);
   const fmt = (x: number) => Number(x.toPrecision(3)).toString();
-  const labels = rc.map((_, i) => (i === 0 ? `≤ ${fmt(edges[0] ?? ref.max)}` : i === edges.length ? `> ${fmt(edges[i - 1])}` : `${fmt(edges[i - 1])}–${fmt(edges[i])}`));
+  const labels =
+    ref.min === ref.max
+      ? [`< ${fmt(ref.min)}`, `= ${fmt(ref.min)}`, `> ${fmt(ref.min)}`]
+      : rc.map((_, i) => (i === 0 ? `≤ ${fmt(edges[0] ?? ref.max)}` : i === edges.length ? `> ${fmt(edges[i - 1])}` : `${fmt(edges[i - 1])}–${fmt(edges[i])}`));
   const share = (counts: number[]) => {
     const t = counts.reduce((a, b) => a + b, 0);
     return counts.map((x) => round(t ? x / t : 0));
@@ -170,6 +177,15 @@ function numericDrift(column: string, ref: NumericSummary, cur: NumericSummary):
     ...(r.rankError || c.rankError ? { sketchRankError: round(r.rankError + c.rankError) } : {}),
     notes,
   };
+}
+
+/** The largest double below x (x finite). */
+function nextDown(x: number): number {
+  if (x === 0) return -Number.MIN_VALUE;
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  view.setBigInt64(0, view.getBigInt64(0) + (x > 0 ? -1n : 1n));
+  return view.getFloat64(0);
 }
 
 function countsOf(s: ColumnSummary): Record<string, number> {
@@ -258,14 +274,15 @@ function targetChecks(options: TargetOptions, ref: ColumnSummary | undefined, cu
   return checks;
 }
 
-/** A column reported without a test, and why. */
-function notCompared(column: string, kind: ColumnDrift['kind'], ref: ColumnSummary, cur: ColumnSummary, note: string): ColumnDrift {
+/** A column reported without a test, and why; `drifted` when the reason is itself a change (values gone, type changed). */
+function notCompared(column: string, kind: ColumnDrift['kind'], ref: ColumnSummary, cur: ColumnSummary, note: string, drifted = false): ColumnDrift {
   return {
     column,
     kind,
     test: 'none',
     threshold: null,
-    drifted: false,
+    drifted,
+    ...(drifted ? { reason: note } : {}),
     psi: null,
     jensenShannon: null,
     missing: { reference: ref.missing, current: cur.missing },
@@ -274,27 +291,62 @@ function notCompared(column: string, kind: ColumnDrift['kind'], ref: ColumnSumma
   };
 }
 
-/** Compares two summaries column by column. */
+/** Columns the result compared: those a test decided, and those that drifted without one (values gone, type changed). */
+export const comparedColumns = (r: Pick<DriftResult, 'columns'>) => r.columns.filter((c) => c.test !== 'none' || c.drifted);
+
+const LIST_MAX = 12;
+const listColumns = (names: string[]) => (names.length ? names.slice(0, LIST_MAX).map((n) => JSON.stringify(n.length > 40 ? `${n.slice(0, 40)}…` : n)).join(', ') + (names.length > LIST_MAX ? ` and ${names.length - LIST_MAX} more` : '') : 'none');
+const nameOf = (s: TableSummary, fallback: string) => s.files?.[0] ?? fallback;
+
+/** Compares two summaries column by column. Two tables with no column in common are a bad pairing, refused (exit 2). */
 export function compareSummaries(reference: TableSummary, current: TableSummary, options: DriftOptions = {}): DriftResult {
   const notes: string[] = [];
   const ignored = new Set(options.ignore ?? []);
-  const names = (options.columns ?? Object.keys(reference.columns).filter((c) => c in current.columns)).filter((c) => !ignored.has(c));
-  for (const c of Object.keys(reference.columns)) if (!(c in current.columns) && !options.columns) notes.push(`column "${c}" is only in the reference`);
-  for (const c of Object.keys(current.columns)) if (!(c in reference.columns)) notes.push(`column "${c}" is only in the current data`);
+  // Own keys only: a column named like an Object member (`constructor`) is the table's, or absent.
+  const inRef = (c: string) => Object.hasOwn(reference.columns, c);
+  const inCur = (c: string) => Object.hasOwn(current.columns, c);
+  const refNames = Object.keys(reference.columns);
+  const curNames = Object.keys(current.columns);
+  const shared = refNames.filter(inCur);
+  if (!options.columns && !shared.length) {
+    throw inputError(`no column in common with the reference ${nameOf(reference, '(a summary)')}: nothing can be compared`, {
+      file: nameOf(current, undefined as unknown as string),
+      hint: `reference columns: ${listColumns(refNames)}; current columns: ${listColumns(curNames)} (is one of them the wrong file, or read with the wrong delimiter?)`,
+    });
+  }
+  const names = (options.columns ?? shared).filter((c) => !ignored.has(c));
+  if (!names.length) throw usageError(`every column the two tables share is ignored (${listColumns(shared)}): nothing left to compare`, 'remove columns from the drift settings\' ignore list');
+  for (const c of refNames) if (!inCur(c) && !options.columns) notes.push(`column "${c}" is only in the reference`);
+  for (const c of curNames) if (!inRef(c)) notes.push(`column "${c}" is only in the current data`);
   const columns: ColumnDrift[] = [];
   for (const name of names) {
-    const ref = reference.columns[name];
-    const cur = current.columns[name];
+    const ref = inRef(name) ? reference.columns[name] : undefined;
+    const cur = inCur(name) ? current.columns[name] : undefined;
     if (!ref || !cur) {
       notes.push(`column "${name}" is missing from the ${ref ? 'current' : 'reference'} data`);
       continue;
     }
-    // A numeric column of five or fewer distinct values (a label, a flag) is compared as categories.
-    const fewValues = ref.kind === 'numeric' && ref.distinct !== null && Object.keys(ref.distinct).length <= 5;
+    // A numeric column of five or fewer distinct values (a label, a flag) is compared as categories, unless the
+    // current data holds many values there: then only the numeric comparison sees them.
+    const curMany = cur.kind === 'numeric' && cur.distinct === null;
+    const fewValues = ref.kind === 'numeric' && ref.distinct !== null && Object.keys(ref.distinct).length <= 5 && !curMany;
     const numeric = ref.kind === 'numeric' && cur.kind === 'numeric' && !fewValues;
     const refCount = ref.count;
     if (refCount === 0 || cur.count === 0) {
-      columns.push(notCompared(name, numeric ? 'numeric' : 'categorical', ref, cur, `no values in the ${refCount === 0 ? 'reference' : 'current data'}: nothing to compare`));
+      const kind = numeric ? 'numeric' : 'categorical';
+      // A whole table without rows says nothing about one column; a column that lost (or gained) every value did change.
+      const emptyTable = (refCount === 0 ? reference.rows : current.rows) === 0;
+      if (refCount === 0 && cur.count === 0) columns.push(notCompared(name, kind, ref, cur, 'no values in either dataset: nothing to compare'));
+      else if (emptyTable) columns.push(notCompared(name, kind, ref, cur, `no values in the ${refCount === 0 ? 'reference' : 'current data'}: nothing to compare`));
+      else if (cur.count === 0) columns.push(notCompared(name, kind, ref, cur, `all values missing in current (${missingText(cur)} of ${current.rows} rows)`, true));
+      else columns.push(notCompared(name, kind, ref, cur, `all values missing in the reference (${missingText(ref)} of ${reference.rows} rows) while the current data has ${cur.count}`, true));
+      continue;
+    }
+    // Numbers on one side and text on the other: the type changed, which no distance can measure.
+    const refLost = ref.kind === 'numeric' && ref.distinct === null;
+    const mixedSide = [ref, cur].some((x) => x.kind === 'categorical' && x.mixed);
+    if (!numeric && (refLost || curMany) && !mixedSide) {
+      columns.push(notCompared(name, 'categorical', ref, cur, `type changed: ${ref.kind === 'numeric' ? 'numbers' : 'text'} in the reference, ${cur.kind === 'numeric' ? 'numbers' : 'text'} in the current data`, true));
       continue;
     }
     const tooVaried = [ref, cur].some((x) => x.kind === 'categorical' && x.unseen > 0);
@@ -313,10 +365,20 @@ export function compareSummaries(reference: TableSummary, current: TableSummary,
       );
       continue;
     }
-    const base = numeric ? numericDrift(name, ref as NumericSummary, cur as NumericSummary) : categoricalDrift(name, ref, cur);
+    const base: Omit<ColumnDrift, 'test' | 'threshold' | 'drifted'> = numeric ? numericDrift(name, ref as NumericSummary, cur as NumericSummary) : categoricalDrift(name, ref, cur);
     const override = options.perColumn?.[name];
     let test = override?.test ?? chooseTest(base.kind, refCount, options);
     let threshold = override?.threshold ?? DEFAULT_THRESHOLDS[test];
+    // A constant reference makes KS and the normed Wasserstein degenerate (every tie at one point, σ = 0): the
+    // binned Jensen–Shannon distance over below / equal / above the constant decides instead (STATS-NOTES: handle
+    // constant columns explicitly).
+    const constant = numeric && (ref as NumericSummary).min === (ref as NumericSummary).max;
+    if (constant && !override?.test) {
+      test = 'jensen_shannon';
+      threshold = override?.threshold ?? DEFAULT_THRESHOLDS.jensen_shannon;
+      base.reason = `reference is constant (${(ref as NumericSummary).min}): KS and Wasserstein are degenerate there; decided by Jensen–Shannon over below / equal / above it`;
+      base.notes.unshift(base.reason);
+    }
     let { drifted, applicable } = decide(base, test, threshold);
     if (!applicable && (test === 'ks' || test === 'wasserstein') && base.kind === 'categorical') {
       base.notes.push(`"${test}" needs numbers; decided by Jensen–Shannon instead`);
@@ -326,14 +388,25 @@ export function compareSummaries(reference: TableSummary, current: TableSummary,
     }
     columns.push({ ...base, test, threshold, drifted });
   }
+  if (!columns.length) {
+    throw usageError(`none of the columns asked for is in both tables (${listColumns(names)})`, `reference columns: ${listColumns(refNames)}; current columns: ${listColumns(curNames)}`);
+  }
   const driftedColumns = columns.filter((c) => c.drifted).map((c) => c.column);
-  const compared = columns.filter((c) => c.test !== 'none').length;
+  const compared = comparedColumns({ columns }).length;
+  if (!compared) notes.push('no column had values on both sides: nothing was compared');
   const driftShare = compared ? driftedColumns.length / compared : 0;
-  const target = options.target ? { column: options.target.column, checks: targetChecks(options.target, reference.columns[options.target.column], current.columns[options.target.column]) } : undefined;
+  const target = options.target ? { column: options.target.column, checks: targetChecks(options.target, inRef(options.target.column) ? reference.columns[options.target.column] : undefined, inCur(options.target.column) ? current.columns[options.target.column] : undefined) } : undefined;
   const shareLimit = options.driftShare ?? 0.5;
-  const outcome = worstOutcome([driftShare >= shareLimit && driftedColumns.length > 0 ? 'fail' : driftedColumns.length ? 'warn' : 'pass', ...(target?.checks.map((c) => c.outcome) ?? [])]);
+  // Nothing compared is not a pass: say so as a warning.
+  const columnsOutcome: Outcome = driftShare >= shareLimit && driftedColumns.length > 0 ? 'fail' : driftedColumns.length || !compared ? 'warn' : 'pass';
+  const outcome = worstOutcome([columnsOutcome, ...(target?.checks.map((c) => c.outcome) ?? [])]);
   return { outcome, driftShare: round(driftShare), driftedColumns, rows: { reference: reference.rows, current: current.rows }, columns, ...(target ? { target } : {}), notes };
 }
+
+const missingText = (s: ColumnSummary) => {
+  const nonFinite = s.nonFinite ?? 0;
+  return [s.missing ? `${s.missing} empty` : '', nonFinite ? `${nonFinite} NaN/infinite` : ''].filter(Boolean).join(', ') || 'no value';
+};
 
 /** Drift of a dataset against a reference, each a data file or a summary written by `summarizeTable`. */
 export async function checkDrift(args: { data: string | TableSummary; reference: string | TableSummary; options?: DriftOptions }): Promise<DriftResult> {

@@ -1,5 +1,5 @@
 import { escapeMarkdown, markdownTable } from '@mlci/core';
-import type { ColumnDrift, DriftResult } from './drift';
+import { comparedColumns, type ColumnDrift, type DriftResult } from './drift';
 
 const BARS = ' ▏▎▍▌▋▊▉█';
 
@@ -38,13 +38,13 @@ export function histogramChart(c: ColumnDrift, escape: (s: string) => string = (
 }
 
 export function driftHeadline(r: DriftResult): string {
-  const compared = r.columns.filter((c) => c.test !== 'none').length;
+  const compared = comparedColumns(r).length;
   return `${r.driftedColumns.length} of ${compared} columns drifted (share ${pct(r.driftShare)})${r.target ? `; target ${r.target.checks.filter((c) => c.outcome === 'fail').length ? 'checks failed' : 'checks passed'}` : ''}`;
 }
 
 export function driftText(r: DriftResult): string {
   const lines = [`${r.outcome.toUpperCase()} ${driftHeadline(r)}`, ''];
-  for (const c of r.columns) lines.push(`  ${c.drifted ? 'DRIFT' : 'ok   '} ${c.column.padEnd(20).slice(0, 20)} ${c.kind.padEnd(11)} ${decisiveFigure(c)}  PSI=${num(c.psi)} JS₂=${num(c.jensenShannon)}`);
+  for (const c of r.columns) lines.push(`  ${c.drifted ? 'DRIFT' : 'ok   '} ${c.column.padEnd(20).slice(0, 20)} ${c.kind.padEnd(11)} ${decisiveFigure(c)}  PSI=${num(c.psi)} JS₂=${num(c.jensenShannon)}${c.reason ? `\n          ${c.reason}` : ''}`);
   for (const c of r.columns.filter((x) => x.drifted)) lines.push('', `  ${c.column}:`, ...histogramChart(c).map((l) => `    ${l}`));
   for (const t of r.target?.checks ?? []) lines.push(`  ${t.outcome.toUpperCase().padEnd(4)} target ${t.check}: ${t.message}`);
   for (const n of r.notes) lines.push(`  note: ${n}`);
@@ -58,7 +58,7 @@ export function driftMarkdown(r: DriftResult): string {
   parts.push(
     markdownTable(
       ['column', 'kind', 'drifted', 'decided by', 'KS p', 'χ² p', 'Wasserstein/σ', 'PSI', 'JS (base 2)'],
-      r.columns.map((c) => [escapeMarkdown(c.column), c.kind, c.drifted ? '**yes**' : 'no', escapeMarkdown(decisiveFigure(c)), num(c.ks?.pValue), num(c.chiSquare?.pValue), num(c.wasserstein), num(c.psi), num(c.jensenShannon)]),
+      r.columns.map((c) => [escapeMarkdown(c.column), c.kind, c.drifted ? '**yes**' : 'no', escapeMarkdown(decisiveFigure(c) + (c.reason ? `: ${c.reason}` : '')), num(c.ks?.pValue), num(c.chiSquare?.pValue), num(c.wasserstein), num(c.psi), num(c.jensenShannon)]),
     ),
   );
   for (const c of r.columns.filter((x) => x.drifted)) {

@@ -37,6 +37,8 @@ export interface CategoricalSummary {
   unseen: number;
   /** Set when numbers came first and text later: the column mixes both (a data error more often than not). */
   mixed?: boolean;
+  /** NaN and ±Infinity cells of a column that held nothing else (then count is 0: no value is usable). */
+  nonFinite?: number;
 }
 
 export type ColumnSummary = NumericSummary | CategoricalSummary;
@@ -137,6 +139,8 @@ class ColumnAccumulator {
     if (this.numeric && this.numeric.count > 0) {
       return { ...this.numeric, distinct: this.counting ? Object.fromEntries(this.counts) : null, sketch: this.sketch ? this.sketch.toJSON() : null };
     }
+    // Only NaN / ±Infinity cells: no usable value at all, the same as a column of empty cells.
+    if (this.numeric && this.numeric.nonFinite > 0) return { kind: 'categorical', count: 0, missing: this.missing, counts: {}, unseen: 0, nonFinite: this.numeric.nonFinite };
     return { kind: 'categorical', count: this.present, missing: this.missing, counts: Object.fromEntries(this.counts), unseen: this.present - this.counted, ...(this.mixed ? { mixed: true } : {}) };
   }
 }
@@ -169,6 +173,14 @@ export async function summarizeTable(path: string, options: SummarizeOptions = {
 }
 
 function mergeColumn(name: string, a: ColumnSummary, b: ColumnSummary, exactLimit: number): ColumnSummary {
+  // A shard where the column held no usable value (empty or NaN cells only) takes the other shard's kind.
+  const empty = (s: ColumnSummary) => s.kind === 'categorical' && s.count === 0;
+  if (empty(a) || empty(b)) {
+    const [none, other] = empty(a) ? [a as CategoricalSummary, b] : [b as CategoricalSummary, a];
+    const nonFinite = (none.nonFinite ?? 0) + (other.nonFinite ?? 0);
+    if (other.kind === 'numeric') return { ...other, missing: other.missing + none.missing, nonFinite };
+    return { ...other, missing: other.missing + none.missing, ...(nonFinite ? { nonFinite } : {}) };
+  }
   if (a.kind === 'categorical' || b.kind === 'categorical') {
     const toCounts = (s: ColumnSummary): Record<string, number> => (s.kind === 'categorical' ? s.counts : s.distinct ?? {});
     if ((a.kind === 'numeric' && !a.distinct) || (b.kind === 'numeric' && !b.distinct)) {

@@ -1,7 +1,6 @@
 /** Metric and param capture from files: DVC's params.yaml / metrics.json and the MLCI_METRICS_FILE protocol. */
 import { stat } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
-import { inputError, readTextFile } from '@mlci/core';
+import { inputError, parseYaml, readTextFile } from '@mlci/core';
 import type { RunCollector } from './collector';
 
 /** Flattens nested objects into dotted keys (`train.lr`), as DVC shows params and metrics. Arrays stay whole. */
@@ -21,7 +20,7 @@ export async function readParamsFile(path: string): Promise<Record<string, strin
   const text = await readTextFile(path);
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = parseYaml(text, path);
   } catch (error) {
     throw inputError(`params file is not valid YAML: ${(error as Error).message.split('\n')[0]}`, { file: path });
   }
@@ -30,34 +29,75 @@ export async function readParamsFile(path: string): Promise<Record<string, strin
   return Object.fromEntries(Object.entries(flatten(doc)).map(([k, v]) => [k, paramString(v)]));
 }
 
-/** Reads a DVC metrics file (JSON or YAML, nested) into flat numeric metrics; non-numbers are skipped. */
-export async function readMetricsFile(path: string): Promise<Record<string, number>> {
+/** A metrics-file value that is not recorded, and why (a string, null, a list, NaN). */
+export interface SkippedMetric {
+  key: string;
+  why: string;
+}
+
+const NON_FINITE = new Set(['nan', 'infinity', '-infinity', 'inf', '-inf']);
+
+function whyNotANumber(v: unknown): string {
+  if (v === null || v === undefined) return 'null, not a number';
+  if (Array.isArray(v)) return 'a list, not a number';
+  if (typeof v === 'number' || (typeof v === 'string' && NON_FINITE.has(v.trim().toLowerCase()))) return `${String(v)}, not a finite number (JSON cannot hold it)`;
+  if (typeof v === 'string') return `a string (${JSON.stringify(v.slice(0, 40))}), not a number`;
+  if (typeof v === 'object') return 'an empty mapping, not a number';
+  return `a ${typeof v}, not a number`;
+}
+
+/**
+ * Reads a DVC metrics file (JSON or YAML, nested) into flat numeric metrics (booleans count as 0/1). Values that
+ * are not finite numbers are returned in `skipped`, so the caller can say which keys were not recorded.
+ */
+export async function readMetricsFile(path: string): Promise<{ metrics: Record<string, number>; skipped: SkippedMetric[] }> {
   const text = await readTextFile(path);
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = parseYaml(text, path);
   } catch (error) {
-    throw inputError(`metrics file is not valid JSON or YAML: ${(error as Error).message.split('\n')[0]}`, { file: path });
+    throw inputError(`metrics file is not valid JSON or YAML: ${(error as Error).message.split('\n')[0]}`, {
+      file: path,
+      hint: 'the training command wrote it; write it with json.dump (or yaml.safe_dump) and close it before the command exits',
+    });
   }
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(flatten(doc ?? {}))) {
+  if (doc === null || doc === undefined) doc = {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    throw inputError(`metrics file must hold a mapping of names to numbers, not ${Array.isArray(doc) ? 'a list' : `a ${typeof doc}`}`, { file: path, hint: 'e.g. {"accuracy": 0.93, "val": {"loss": 0.2}}' });
+  }
+  const metrics: Record<string, number> = Object.create(null);
+  const skipped: SkippedMetric[] = [];
+  for (const [k, v] of Object.entries(flatten(doc))) {
     const n = typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : NaN;
-    if (Number.isFinite(n)) out[k] = n;
+    if (Number.isFinite(n)) metrics[k] = n;
+    else skipped.push({ key: k, why: whyNotANumber(v) });
   }
-  return out;
+  // flatten() drops an empty nested mapping without a trace: name it too.
+  const empties = (value: unknown, prefix: string): void => {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return;
+    const entries = Object.entries(value);
+    if (!entries.length && prefix) skipped.push({ key: prefix, why: whyNotANumber({}) });
+    for (const [k, v] of entries) empties(v, prefix ? `${prefix}.${k}` : k);
+  };
+  empties(doc, '');
+  return { metrics, skipped };
 }
 
-/** Adds a DVC metrics file to the run when it was written during the run (a stale one from before is ignored). */
-export async function captureMetricsFile(path: string, since: number, collector: RunCollector): Promise<boolean> {
+/**
+ * Adds a DVC metrics file to the run when it was written during the run (a stale one from before is ignored).
+ * Returns null when it was not, else the values that were skipped.
+ */
+export async function captureMetricsFile(path: string, since: number, collector: RunCollector): Promise<SkippedMetric[] | null> {
   let info;
   try {
     info = await stat(path);
   } catch {
-    return false;
+    return null;
   }
-  if (info.mtimeMs < since - 1000) return false;
-  for (const [key, value] of Object.entries(await readMetricsFile(path))) collector.logMetric(key, value, 0, Math.trunc(info.mtimeMs));
-  return true;
+  if (info.mtimeMs < since - 1000) return null;
+  const { metrics, skipped } = await readMetricsFile(path);
+  for (const [key, value] of Object.entries(metrics)) collector.logMetric(key, value, 0, Math.trunc(info.mtimeMs));
+  return skipped;
 }
 
 export interface JsonlProblem {

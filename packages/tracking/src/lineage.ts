@@ -3,8 +3,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { hashFile, inputError } from '@mlci/core';
+import { hashFile, inputError, parseYaml } from '@mlci/core';
 import type { DatasetRef, EnvironmentLineage, GitLineage } from '@mlci/store';
 
 /** Runs a program (never a shell) and resolves its stdout, or null on failure or timeout. */
@@ -52,7 +51,7 @@ async function dvcFileMd5(dataPath: string): Promise<string | null> {
   const dvcPath = `${dataPath}.dvc`;
   if (!existsSync(dvcPath)) return null;
   try {
-    const doc = parseYaml(await readFile(dvcPath, 'utf8')) as { outs?: Array<{ md5?: string; hash?: string }> };
+    const doc = parseYaml(await readFile(dvcPath, 'utf8'), dvcPath) as { outs?: Array<{ md5?: string; hash?: string }> };
     const md5 = doc?.outs?.[0]?.md5;
     return typeof md5 === 'string' && /^[0-9a-f]{32}(\.dir)?$/.test(md5) ? md5 : null;
   } catch {

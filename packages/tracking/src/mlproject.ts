@@ -6,8 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { fileError, inputError, usageError } from '@mlci/core';
+import { fileError, inputError, parseYaml, usageError } from '@mlci/core';
 
 export type MlprojectParamType = 'string' | 'float' | 'int' | 'path' | 'uri';
 
@@ -104,7 +103,7 @@ export async function loadMlproject(options: MlprojectOptions = {}): Promise<Mlp
   const dir = resolve(file, '..');
   let doc: any;
   try {
-    doc = parseYaml(await readFile(file, 'utf8'));
+    doc = parseYaml(await readFile(file, 'utf8'), file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code) throw fileError(file, error);
     throw inputError(`MLproject is not valid YAML: ${(error as Error).message.split('\n')[0]}`, { file });

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
-import { LineCounter, parseDocument, isMap, isNode, isScalar } from 'yaml';
+import { isMap, isNode, isScalar } from 'yaml';
 import { MlciError, inputError, fileError } from '../errors';
+import { parseYamlDocument, type ParsedYaml } from '../yaml';
 import { MLCI_CONFIG_SCHEMA } from './schema';
 
 export interface DatasetConfig {
@@ -84,14 +85,9 @@ export async function loadConfig(file: string): Promise<MlciConfig> {
   } catch (error) {
     throw fileError(file, error);
   }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0];
-    const line = lineCounter.linePos(first.pos[0]).line;
-    throw inputError(`not valid YAML: ${first.message.split('\n')[0]}`, { file, line, hint: 'check indentation and quoting on that line' });
-  }
-  const data = doc.toJS() ?? {};
+  const parsed = parseYamlDocument(text, file);
+  const { doc, lineCounter } = parsed;
+  const data = (parsed.value ?? {}) as Record<string, any>;
   validateConfig ??= new Ajv({ allErrors: true, strict: false }).compile(MLCI_CONFIG_SCHEMA);
   if (!validateConfig(data)) {
     // An unknown key is usually a typo of the one reported missing: name the typo, it is the fix.
@@ -127,9 +123,19 @@ export async function loadConfig(file: string): Promise<MlciConfig> {
         metrics: data.train.metrics ? resolve(root, data.train.metrics) : undefined,
       }
     : undefined;
-  return {
+  const config: MlciConfig = {
     version: 1, project: data.project, datasets, train, metrics: data.metrics ?? {}, gates: data.gates ?? [], model: data.model,
     store: data.store ?? 'auto', registry: data.registry ?? 'auto', onFail: data['on-fail'] ?? 'stop', defaultBranch: data.default_branch,
     file: path, root,
   };
+  sources.set(config, parsed);
+  return config;
+}
+
+/** Where each loaded config came from, for checks after loading that point at a line. */
+const sources = new WeakMap<MlciConfig, ParsedYaml>();
+
+/** The 1-based line in mlci.yml of the value at `path` (e.g. ['gates', 2] or ['model', 'name']), when known. */
+export function configLine(config: MlciConfig, path: ReadonlyArray<string | number>): number | undefined {
+  return sources.get(config)?.lineOf(path);
 }
