@@ -1,8 +1,10 @@
 /**
- * Pins that resolve: every `uses: mlci-dev/mlci…@REF` in workflows-examples/*.yml and README.md names an
- * action that exists at REF in this repository (`git cat-file -e REF:PATH/action.yml`), so a copied workflow
- * runs the action it names. `node scripts/pin-examples.mjs [REF]` re-pins them all. `@<sha>` placeholders in
- * README prose are not pins. MLCI_PINS_ROOT points the check at copies of those files (a dry run of the script).
+ * Pins that resolve: every `uses: mlci-dev/mlci…@REF` in workflows-examples/*.yml and README.md names a release
+ * of this repository whose action exists, so a copied workflow runs the action it names. The shipped pins are
+ * the major tag of package.json's version (`@v0`), which release.yml moves to each release: their actions must
+ * exist at HEAD, the commit the next release tags. Any other pin (an exact tag, a commit) is checked at that ref
+ * (`git cat-file -e REF:PATH/action.yml`). `node scripts/pin-examples.mjs` re-pins them all. `@<sha>`
+ * placeholders in README prose are not pins. MLCI_PINS_ROOT points the check at copies of those files.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -10,12 +12,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script, no type declarations
-import { actionFileOf, findPins, gitHas, isShallow, pinFiles, rewritePins } from '../scripts/pin-examples.mjs';
+import { actionFileOf, currentMajorTag, findPins, gitHas, isReleaseTag, pinFiles, pinTarget, rewritePins } from '../scripts/pin-examples.mjs';
 import { repoRoot } from './harness/runner';
 
 interface Pin { line: number; uses: string; path: string; ref: string; placeholder: boolean }
 
 const pinsRoot = process.env.MLCI_PINS_ROOT ? resolve(process.env.MLCI_PINS_ROOT) : repoRoot;
+const major: string = currentMajorTag();
 
 function pinsUnder(root: string): Array<Pin & { file: string }> {
   return (pinFiles(root) as string[]).flatMap((file) => (findPins(readFileSync(join(root, file), 'utf8')) as Pin[]).map((p) => ({ ...p, file })));
@@ -23,25 +26,25 @@ function pinsUnder(root: string): Array<Pin & { file: string }> {
 
 /** Why a pin does not resolve in the repository at `cwd` (this one by default), or null when it does. */
 function problemOf(pin: Pin & { file: string }, cwd: string = repoRoot): string | null {
-  const target = actionFileOf(pin.path);
-  if (gitHas(`${pin.ref}:${target}`, cwd)) return null;
   const where = `${pin.file}:${pin.line} (uses: ${pin.uses})`;
-  if (!gitHas(`${pin.ref}^{commit}`, cwd)) {
-    if (isShallow(cwd)) {
-      return `${where}: ${pin.ref} is not in this clone, which is shallow: fetch full history (git fetch --unshallow) and run the test again; CI clones fully (fetch-depth: 0)`;
-    }
-    return `${where}: ${pin.ref} is not a commit of this repository; re-pin with node scripts/pin-examples.mjs`;
+  const target = pinTarget(pin.ref, cwd) as { at?: string; label?: string; error?: string };
+  if (target.error) {
+    const fix = /shallow/.test(target.error) ? 'fetch full history and run the test again; CI clones fully (fetch-depth: 0)' : 're-pin with node scripts/pin-examples.mjs';
+    return `${where}: ${target.error}; ${fix}`;
   }
-  return `${where}: ${target} does not exist at ${pin.ref}, so the pin names an action that commit does not have; re-pin with node scripts/pin-examples.mjs`;
+  const file = actionFileOf(pin.path);
+  if (gitHas(`${target.at}:${file}`, cwd)) return null;
+  return `${where}: ${file} does not exist at ${target.label}, so the pin names an action that release does not have; re-pin with node scripts/pin-examples.mjs`;
 }
 
 const all = pinsUnder(pinsRoot);
 const pins = all.filter((p) => !p.placeholder);
 
 describe(`uses: pins in workflows-examples/*.yml and README.md${pinsRoot === repoRoot ? '' : ` (under ${pinsRoot})`}`, () => {
-  it('finds the pins (the pattern still matches the files)', () => {
+  it(`finds the pins, every one on ${major}, the major tag of package.json's version`, () => {
     expect(pins.length).toBeGreaterThan(0);
     expect(pins.some((p) => p.file.startsWith('workflows-examples/'))).toBe(true);
+    expect(pins.filter((p) => p.ref !== major).map((p) => `${p.file}:${p.line} ${p.uses}`)).toEqual([]);
   });
 
   it.each(pins.map((p) => [`${p.file}:${p.line} ${p.uses}`, p] as const))('%s resolves', (_name, pin) => {
@@ -49,12 +52,17 @@ describe(`uses: pins in workflows-examples/*.yml and README.md${pinsRoot === rep
     if (problem) throw new Error(problem);
   });
 
-  it('in a shallow clone without the pinned commit, the failure says to fetch full history', () => {
+  it('a pin the next release would not have, a missing tag, or a commit missing from a shallow clone fails saying what to do', () => {
+    const base = { file: 'workflows-examples/x.yml', line: 1, placeholder: false };
+    expect(problemOf({ ...base, uses: `mlci-dev/mlci/actions/no-such-action@${major}`, path: 'actions/no-such-action', ref: major }))
+      .toMatch(new RegExp(`actions/no-such-action/action\\.yml does not exist at ${major} \\(the next release tags HEAD\\)`));
+    expect(problemOf({ ...base, uses: 'mlci-dev/mlci@v97.0.1', path: '', ref: 'v97.0.1' })).toMatch(/v97\.0\.1 is not a tag of this repository \(git fetch --tags\)/);
     const shallow = mkdtempSync(join(tmpdir(), 'mlci-pins-shallow-'));
     execFileSync('git', ['clone', '-q', '--depth', '1', '--no-checkout', `file://${repoRoot}`, shallow], { stdio: 'ignore' });
-    const pin = { file: 'workflows-examples/x.yml', line: 1, uses: 'mlci-dev/mlci@c9ccf145a89a7c261c127a81a2866388315097bb', path: '', ref: 'c9ccf145a89a7c261c127a81a2866388315097bb', placeholder: false };
-    expect(problemOf(pin, shallow)).toMatch(/is not in this clone, which is shallow: fetch full history \(git fetch --unshallow\)/);
-    expect(problemOf({ ...pin, ref: '0'.repeat(40) })).toMatch(/is not a commit of this repository/);
+    const old = { ...base, uses: 'mlci-dev/mlci@c9ccf145a89a7c261c127a81a2866388315097bb', path: '', ref: 'c9ccf145a89a7c261c127a81a2866388315097bb' };
+    expect(problemOf(old, shallow)).toMatch(/is not a commit of this repository \(the clone is shallow: git fetch --unshallow\); fetch full history/);
+    expect(problemOf({ ...old, ref: '0'.repeat(40) })).toMatch(/is not a commit of this repository; re-pin/);
+    expect(problemOf(old)).toBeNull();
   });
 });
 
@@ -63,8 +71,8 @@ describe('scripts/pin-examples.mjs', () => {
     'steps:',
     '  - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2',
     '  - uses: mlci-dev/mlci@c9ccf145a89a7c261c127a81a2866388315097bb # main',
-    "  - uses: 'mlci-dev/mlci/actions/train-and-log@v1'",
-    '  - uses: mlci-dev/mlci/actions/overfit-gate@<sha>',
+    "  - uses: 'mlci-dev/mlci/actions/train-and-log@v1' # the trainer, see README",
+    '  - uses: mlci-dev/mlci/actions/overfit-gate@<sha> # yours',
     '',
   ].join('\n');
 
@@ -74,50 +82,59 @@ describe('scripts/pin-examples.mjs', () => {
       [4, 'actions/train-and-log', 'v1', false],
       [5, 'actions/overfit-gate', '<sha>', true],
     ]);
+    expect([isReleaseTag('v0'), isReleaseTag('v0.2.0'), isReleaseTag('v0.2'), isReleaseTag('main')]).toEqual([true, true, false, false]);
   });
 
-  it('rewrites every pin to the ref, keeping the trailing comment and quotes; placeholders stay', () => {
-    const ref = 'f'.repeat(40);
-    expect(rewritePins(sample, ref)).toBe(sample
-      .replace('mlci-dev/mlci@c9ccf145a89a7c261c127a81a2866388315097bb # main', `mlci-dev/mlci@${ref} # main`)
-      .replace("mlci-dev/mlci/actions/train-and-log@v1'", `mlci-dev/mlci/actions/train-and-log@${ref}'`));
+  it('rewrites every pin to the ref, keeping quotes and sentences; a one-word label is replaced or dropped; placeholders stay', () => {
+    const tagPinned = sample
+      .replace('mlci-dev/mlci@c9ccf145a89a7c261c127a81a2866388315097bb # main', 'mlci-dev/mlci@v0')
+      .replace("mlci-dev/mlci/actions/train-and-log@v1'", "mlci-dev/mlci/actions/train-and-log@v0'");
+    expect(rewritePins(sample, 'v0')).toBe(tagPinned);
+    const sha = 'f'.repeat(40);
+    expect(rewritePins(tagPinned, sha, 'v0.2.0')).toBe(sample
+      .replace('mlci-dev/mlci@c9ccf145a89a7c261c127a81a2866388315097bb # main', `mlci-dev/mlci@${sha} # v0.2.0`)
+      .replace("mlci-dev/mlci/actions/train-and-log@v1' # the trainer, see README", `mlci-dev/mlci/actions/train-and-log@${sha}' # v0.2.0 # the trainer, see README`));
   });
 
-  it('on a copy of the shipped files: pins them to HEAD, after which every pin resolves', () => {
+  it(`on a copy of the shipped files: pins them to ${major} by default (a no-op on the shipped files), and to a commit with --sha`, () => {
     const scratch = mkdtempSync(join(tmpdir(), 'mlci-pins-'));
     cpSync(join(repoRoot, 'workflows-examples'), join(scratch, 'workflows-examples'), { recursive: true });
     cpSync(join(repoRoot, 'README.md'), join(scratch, 'README.md'));
-    const out = execFileSync(process.execPath, [join(repoRoot, 'scripts/pin-examples.mjs'), '--root', scratch], { cwd: repoRoot, encoding: 'utf8' });
+    const run = (...args: string[]) => execFileSync(process.execPath, [join(repoRoot, 'scripts/pin-examples.mjs'), '--root', scratch, ...args], { cwd: repoRoot, encoding: 'utf8' });
+    expect(run()).toContain(`to ${major} in 0 file(s)`);
+    for (const file of pinFiles(scratch) as string[]) expect(readFileSync(join(scratch, file), 'utf8')).toBe(readFileSync(join(repoRoot, file), 'utf8'));
+
     const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
-    expect(out).toContain(`to ${head}`);
-    const copied = pinsUnder(scratch);
-    expect(copied.filter((p) => !p.placeholder).length).toBe(pins.length);
-    for (const pin of copied.filter((p) => !p.placeholder)) {
+    expect(run('HEAD', '--sha')).toContain(`to ${head} in`);
+    const copied = pinsUnder(scratch).filter((p) => !p.placeholder);
+    expect(copied.length).toBe(pins.length);
+    for (const pin of copied) {
       expect(pin.ref).toBe(head);
       expect(problemOf(pin)).toBeNull();
     }
-    // Only the refs changed: every line keeps its comment.
-    for (const file of pinFiles(scratch) as string[]) {
-      const before = readFileSync(join(repoRoot, file), 'utf8');
-      const after = readFileSync(join(scratch, file), 'utf8');
-      expect(after).toBe(rewritePins(before, head));
-      expect(after.match(/ # .*$/gm)).toEqual(before.match(/ # .*$/gm));
-    }
+    // Only the refs changed.
+    for (const file of pinFiles(scratch) as string[]) expect(readFileSync(join(scratch, file), 'utf8')).toBe(rewritePins(readFileSync(join(repoRoot, file), 'utf8'), head));
   });
 
-  it('refuses a ref at which a pinned action does not exist, and writes nothing', () => {
+  it('refuses a ref at which a pinned action does not exist, and a tag that is neither a tag here nor the major tag; writes nothing', () => {
     const scratch = mkdtempSync(join(tmpdir(), 'mlci-pins-'));
     cpSync(join(repoRoot, 'workflows-examples'), join(scratch, 'workflows-examples'), { recursive: true });
     const before = readFileSync(join(scratch, 'workflows-examples/drift-monitor.yml'), 'utf8');
-    let failure: { status: number; stderr: string } | undefined;
-    try {
-      // c9ccf14 has no actions/distribution-check (the commit the examples were first pinned to).
-      execFileSync(process.execPath, [join(repoRoot, 'scripts/pin-examples.mjs'), '--root', scratch, 'c9ccf145a89a7c261c127a81a2866388315097bb'], { cwd: repoRoot, encoding: 'utf8', stdio: 'pipe' });
-    } catch (error) {
-      failure = error as { status: number; stderr: string };
-    }
-    expect(failure?.status).toBe(1);
-    expect(failure?.stderr).toMatch(/nothing written.*\n.*actions\/distribution-check\/action\.yml does not exist/);
+    const fail = (...args: string[]) => {
+      try {
+        execFileSync(process.execPath, [join(repoRoot, 'scripts/pin-examples.mjs'), '--root', scratch, ...args], { cwd: repoRoot, encoding: 'utf8', stdio: 'pipe' });
+      } catch (error) {
+        return error as { status: number; stderr: string };
+      }
+      throw new Error(`pin-examples ${args.join(' ')} succeeded`);
+    };
+    // c9ccf14 has no actions/distribution-check (the commit the examples were first pinned to).
+    const old = fail('c9ccf145a89a7c261c127a81a2866388315097bb');
+    expect(old.status).toBe(1);
+    expect(old.stderr).toMatch(/nothing written.*\n.*actions\/distribution-check\/action\.yml does not exist/);
+    const missing = fail('v97.0.1');
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/v97\.0\.1 is not a tag of this repository/);
     expect(readFileSync(join(scratch, 'workflows-examples/drift-monitor.yml'), 'utf8')).toBe(before);
   });
 });
