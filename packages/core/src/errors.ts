@@ -75,11 +75,47 @@ export function exitCodeForKind(kind: ErrorKind): number {
   }
 }
 
-/** Turns a Node fs error on `file` into an MlciError with a hint, leaving other errors alone. */
-export function fileError(file: string, error: unknown): unknown {
+/**
+ * Turns a Node fs error on `file` into an MlciError that names the file, says what went wrong and how to fix
+ * it (exit 2), leaving other errors alone. `op` picks the wording: reading an input, writing an output
+ * (a report, a restored file) or creating a directory.
+ */
+export function fileError(file: string, error: unknown, op: 'read' | 'write' = 'read'): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT') return inputError(`file not found`, { file, hint: 'check the path; it is read relative to the current directory' });
-  if (code === 'EACCES') return inputError(`permission denied`, { file, hint: 'make the file readable by this user' });
-  if (code === 'EISDIR') return inputError(`is a directory, expected a file`, { file });
-  return error;
+  const writing = op === 'write';
+  const fail = (message: string, hint: string) => inputError(message, { file, hint, cause: error });
+  switch (code) {
+    case 'ENOENT':
+      return writing
+        ? fail('cannot write: a directory on the path does not exist', 'create the directory first, or check the path')
+        : fail('file not found', 'check the path; it is read relative to the current directory');
+    case 'EACCES':
+    case 'EPERM':
+      return writing
+        ? fail('permission denied', 'make the directory writable by this user, or write somewhere else')
+        : fail('permission denied', 'make the file readable by this user');
+    case 'EISDIR':
+      return writing ? fail('is a directory, expected a file name', 'name a file (e.g. DIR/report.md), not the directory') : inputError('is a directory, expected a file', { file, cause: error, hint: 'name a file inside it' });
+    case 'ENOTDIR':
+      return fail('a part of the path is a file, not a directory', 'check the path; every part before the last must be a directory');
+    case 'EEXIST':
+      return fail('already exists', 'remove it or choose another path');
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return fail('no space left on the device (or the disk quota is used up)', 'free some space, or write somewhere else');
+    case 'EROFS':
+      return fail('the file system is read-only', 'write somewhere writable (a temp or project directory)');
+    case 'EMFILE':
+    case 'ENFILE':
+      return fail('too many open files', 'raise the limit (`ulimit -n 4096`) or close other programs, then retry');
+    case 'ENAMETOOLONG':
+      return fail('the path is too long for the file system', 'use a shorter path');
+    case 'ELOOP':
+      return fail('too many symbolic links on the path (a link loop?)', 'check the links on the path');
+    case 'EBUSY':
+    case 'ETXTBSY':
+      return fail('the file is busy (in use by another program)', 'close the program using it, then retry');
+    default:
+      return error;
+  }
 }

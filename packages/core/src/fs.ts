@@ -29,6 +29,18 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   }
 }
 
+/**
+ * `writeFileAtomic` for a file the user named (`--markdown FILE`, `--out FILE`): a directory given as the
+ * file, a missing or read-only parent, a full disk become an MlciError naming the path, with a hint (exit 2).
+ */
+export async function writeOutputFile(path: string, data: string | Uint8Array): Promise<void> {
+  try {
+    await writeFileAtomic(path, data);
+  } catch (error) {
+    throw fileError(path, error, 'write');
+  }
+}
+
 export const writeJsonAtomic = (path: string, value: unknown) => writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
 
 /** Hex digests of a file's bytes, streamed: SHA-256 (mlci's content address) and MD5 (DVC's). */

@@ -2,6 +2,8 @@
  * Logging for the CLI: everything human goes to stderr so that `--json` output on stdout stays clean.
  * Colour only on a TTY and never when NO_COLOR is set (https://no-color.org).
  */
+import { sanitizeText } from './sanitize';
+
 const useColour = () => Boolean(process.stderr.isTTY) && !process.env.NO_COLOR;
 
 const paint = (code: string) => (text: string) => (useColour() ? `\u001b[${code}m${text}\u001b[0m` : text);
@@ -21,12 +23,15 @@ export interface Logger {
   debug(message: string): void;
 }
 
+// Messages echo names from records and inputs: sanitized, so none can drive the terminal (colour is added after).
+const clean = (m: string) => sanitizeText(m, { multiline: true });
+
 export const stderrLogger: Logger = {
-  info: (m) => process.stderr.write(m + '\n'),
-  warn: (m) => process.stderr.write(colour.yellow('warning: ') + m + '\n'),
-  error: (m) => process.stderr.write(colour.red('error: ') + m + '\n'),
+  info: (m) => process.stderr.write(clean(m) + '\n'),
+  warn: (m) => process.stderr.write(colour.yellow('warning: ') + clean(m) + '\n'),
+  error: (m) => process.stderr.write(colour.red('error: ') + clean(m) + '\n'),
   debug: (m) => {
-    if (process.env.MLCI_DEBUG) process.stderr.write(colour.dim(m) + '\n');
+    if (process.env.MLCI_DEBUG) process.stderr.write(colour.dim(clean(m)) + '\n');
   },
 };
 

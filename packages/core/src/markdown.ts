@@ -3,9 +3,11 @@
  * came from a pull request or a data file goes through `escapeMarkdown`: it can then open no link, image,
  * HTML tag, table cell, code span, emphasis, heading or @mention, and stays on one line.
  */
+import { sanitizeText } from './sanitize';
+
 export function escapeMarkdown(text: unknown): string {
-  return String(text)
-    .replace(/\r\n|\r|\n/g, ' ')
+  // Controls, escape sequences and bidi overrides first (a U+202E in a name reverses the rest of the line).
+  return sanitizeText(text)
     .replace(/[\\`*_{}[\]()<>#+!|~&"'$=:-]/g, (c) => `&#${c.charCodeAt(0)};`)
     // Break what GitHub would autolink or notify: @mentions, #refs are entity-encoded above; bare URLs here.
     .replace(/@/g, '@\u200b')

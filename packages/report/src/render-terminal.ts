@@ -1,4 +1,5 @@
 /** The comparison in a terminal: aligned columns, ▲▼ arrows, colour only when wanted (NO_COLOR respected). */
+import { sanitizeText } from '@mlci/core';
 import type { ComparisonResult, MetricComparison } from './compare';
 import { num, percent, signed } from './escape';
 import { sparkline } from './render-sections';
@@ -8,7 +9,8 @@ export interface TerminalOptions {
   colour?: boolean;
 }
 
-const strip = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+// Names come from runs a pull request recorded: no escape sequence, control or bidi character reaches the terminal.
+const strip = (s: string) => sanitizeText(s);
 const verdictWord = (m: MetricComparison) => (m.verdict === null ? 'changed' : m.verdict) + (m.gated ? ' (gated)' : '');
 
 export function formatComparison(r: ComparisonResult, options: TerminalOptions = {}): string {

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { fileError, inputError, parseFlags, usageError, writeFileAtomic } from '@mlci/core';
+import { readFile, stat } from 'node:fs/promises';
+import { fileError, inputError, parseFlags, usageError, writeOutputFile } from '@mlci/core';
 import { getChampion, openBackends } from '@mlci/registry';
 import { findProjectDir } from '@mlci/tracking';
 import {
@@ -81,6 +81,9 @@ Exit 0 when no declared (gated) metric regressed, 1 when one did or went missing
     if (!values['candidate-file'] && !positionals.length) throw usageError('name the run to compare', 'e.g. `mlci compare latest --baseline main`');
     if (values.baseline && values['baseline-file']) throw usageError('give either --baseline or --baseline-file, not both');
 
+    // Refused before any work: learning it after the comparison ran (and a store was opened) wastes the run.
+    if (values.markdown && (await stat(values.markdown).catch(() => null))?.isDirectory()) throw fileError(values.markdown, Object.assign(new Error('EISDIR'), { code: 'EISDIR' }), 'write');
+
     const metrics: Record<string, MetricSpec> = values.thresholds ? parseThresholds(await readText(values.thresholds), values.thresholds) : {};
     for (const raw of values.metric ?? []) {
       const [key, spec] = parseMetricFlag(raw);
@@ -100,7 +103,7 @@ Exit 0 when no declared (gated) metric regressed, 1 when one did or went missing
     const champion = (model: string) => getChampion(registry, model);
     const result = await compareJob({ store, candidates, baseline, model: values.model, champion, metrics, primary: values.primary, predictions, strictBaseline: true });
 
-    if (values.markdown) await writeFileAtomic(values.markdown, renderReport([toStored(compareSection(result))]).body);
+    if (values.markdown) await writeOutputFile(values.markdown, renderReport([toStored(compareSection(result))]).body);
     if (values.json) printJson(result);
     else process.stdout.write(formatComparison(result) + '\n');
     return result.outcome === 'fail' ? 1 : 0;

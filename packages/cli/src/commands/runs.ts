@@ -1,4 +1,4 @@
-import { numberFlag, parseFlags } from '@mlci/core';
+import { numberFlag, parseFlags, sanitizeDeep } from '@mlci/core';
 import { openStore } from '@mlci/store';
 import { findProjectDir, formatRunList } from '@mlci/tracking';
 import { printJson, type Command } from '../command';
@@ -18,7 +18,8 @@ Lists the runs recorded under .mlci/ in the project directory (the git root), ne
     const limit = values.limit === undefined ? undefined : numberFlag('limit', values.limit, 0, { min: 1 });
     const runs = await (await openStore({ projectDir: await findProjectDir() })).listRuns({ experiment: values.experiment, limit });
     if (values.json) printJson(runs);
-    else process.stdout.write(formatRunList(runs) + '\n');
+    // Names and params come from whoever recorded the run: no escape sequence reaches the terminal.
+    else process.stdout.write(formatRunList(sanitizeDeep(runs)) + '\n');
     return 0;
   },
 };

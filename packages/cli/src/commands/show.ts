@@ -1,4 +1,4 @@
-import { parseFlags, usageError } from '@mlci/core';
+import { parseFlags, sanitizeDeep, usageError } from '@mlci/core';
 import { openStore } from '@mlci/store';
 import { findProjectDir, formatRun } from '@mlci/tracking';
 import { printJson, type Command } from '../command';
@@ -16,7 +16,8 @@ RUN is a run id, a unique id prefix (4+ characters) or a unique run name.
     if (positionals.length !== 1) throw usageError('mlci show takes one RUN', 'list runs with `mlci runs`');
     const run = await (await openStore({ projectDir: await findProjectDir() })).getRun(positionals[0]);
     if (values.json) printJson(run);
-    else process.stdout.write(formatRun(run) + '\n');
+    // Names, params and paths come from whoever recorded the run: no escape sequence reaches the terminal.
+    else process.stdout.write(formatRun(sanitizeDeep(run)) + '\n');
     return 0;
   },
 };
