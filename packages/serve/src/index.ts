@@ -7,6 +7,7 @@ export * from './metrics';
 export * from './python-worker';
 export * from './onnx';
 export * from './resolve';
+export * from './listen';
 export * from './server';
 export * from './serve';
 export * from './resolvers';

@@ -3,11 +3,12 @@ import { inspectModelDir } from './model-dir';
 import { OnnxPredictor } from './onnx';
 import { PythonPredictor, type PythonPredictorOptions } from './python-worker';
 import { resolveModelRef, type ModelResolver, type ResolvedModel } from './resolve';
+import { listenHttp } from './listen';
 import { startScoringServer, type RunningServer, type ScoringServerOptions } from './server';
 import type { ModelInfo, Predictor, PredictorInfo } from './types';
 
 export interface ServeModelOptions
-  extends Pick<ScoringServerOptions, 'host' | 'port' | 'maxBodyBytes' | 'requestTimeoutMs' | 'shutdownGraceMs' | 'logger'>,
+  extends Pick<ScoringServerOptions, 'host' | 'port' | 'maxBodyBytes' | 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'idleTimeoutMs' | 'shutdownGraceMs' | 'logger'>,
     Pick<PythonPredictorOptions, 'python' | 'workers' | 'workerTimeoutMs' | 'startTimeoutMs' | 'maxQueue'> {
   /** Force a loader (sklearn, pyfunc, predict.py, onnx) instead of detecting it. */
   loader?: string;
@@ -30,17 +31,33 @@ export function createPredictor(model: ModelInfo, options: Pick<PythonPredictorO
 }
 
 /**
- * Serves a model over HTTP: resolves `ref`, inspects the directory, loads the model (the returned promise
- * settles once /ping answers 200), and listens. The caller owns shutdown (the CLI calls close() on SIGTERM).
+ * Serves a model over HTTP: binds the port first (a port in use fails at once, not after the model loaded;
+ * /ping answers 503 meanwhile), resolves `ref`, inspects the directory, loads the model (the returned promise
+ * settles once /ping answers 200). The caller owns shutdown (the CLI calls close() on SIGTERM).
  */
 export async function serveModel(ref: string, options: ServeModelOptions = {}): Promise<ServedModel> {
-  const resolved = await resolveModelRef(ref, options.resolvers);
+  // Nothing is sent while the model computes: the idle limit must outlast the longest prediction.
+  const idleTimeoutMs = options.idleTimeoutMs ?? (options.workerTimeoutMs ?? 30_000) + 10_000;
+  const bound = await listenHttp({ ...options, idleTimeoutMs });
+  const unbind = () =>
+    new Promise<void>((resolve) => {
+      bound.server.close(() => resolve());
+      bound.server.closeAllConnections(); // a client polling /ping must not keep a failed start alive
+    });
+  let resolved: ResolvedModel;
+  try {
+    resolved = await resolveModelRef(ref, options.resolvers);
+  } catch (error) {
+    await unbind();
+    throw error;
+  }
   try {
     const model = await inspectModelDir(resolved.dir, { loader: options.loader });
     const predictor = createPredictor(model, { ...options, logger: options.logger });
     const info = await predictor.start();
     const server = await startScoringServer({
       ...options,
+      bound,
       model,
       predictor,
       info,
@@ -60,6 +77,7 @@ export async function serveModel(ref: string, options: ServeModelOptions = {}): 
       },
     };
   } catch (error) {
+    await unbind();
     await resolved.cleanup?.();
     throw error;
   }

@@ -1,7 +1,7 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { silentLogger, type Logger } from '@mlci/core';
 import { HttpError } from './http-error';
+import { listenHttp, type BoundServer, type HttpTimeouts } from './listen';
 import { ServerMetrics } from './metrics';
 import { parseInvocation } from './request';
 import { enforceSignature } from './signature';
@@ -9,7 +9,7 @@ import { PredictError, type ModelInfo, type Predictor, type PredictorInfo } from
 
 export const SERVER_VERSION = '0.1.0';
 
-export interface ScoringServerOptions {
+export interface ScoringServerOptions extends HttpTimeouts {
   model: ModelInfo;
   predictor: Predictor;
   /** What predictor.start() returned (loader, classes, runtime). */
@@ -20,8 +20,11 @@ export interface ScoringServerOptions {
   port?: number;
   /** Largest request body accepted; larger ones get 413 before the body is read. @default 10 MiB */
   maxBodyBytes?: number;
-  /** Longest a client may take to send its whole request (headers and body): 408 past it. @default 30000 */
-  requestTimeoutMs?: number;
+  /**
+   * A socket already listening (from `listenHttp`, bound before the model loaded); host, port and the
+   * timeouts are then its own. @default a new one from host, port and the timeouts
+   */
+  bound?: BoundServer;
   /** On close(), how long in-flight requests may finish before their sockets are cut. @default 10000 */
   shutdownGraceMs?: number;
   /** Access and error log. @default silent */
@@ -105,7 +108,10 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
     },
   };
 
-  const server = createServer({ requestTimeout: options.requestTimeoutMs ?? 30_000, headersTimeout: Math.min(options.requestTimeoutMs ?? 30_000, 60_000) }, (req, res) => {
+  const bound = options.bound ?? (await listenHttp(options));
+  const { server, host } = bound;
+  server.removeAllListeners('request'); // the 503 "loading" placeholder
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const started = process.hrtime.bigint();
     const path = (req.url ?? '/').split('?')[0];
     const key = `${req.method} ${path}`;
@@ -134,17 +140,11 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
       });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const host = options.host ?? '127.0.0.1';
   let closed: Promise<void> | null = null;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
+    url: bound.url,
     host,
-    port: address.port,
+    port: bound.port,
     metrics,
     close() {
       closed ??= (async () => {

@@ -1,4 +1,4 @@
-import { EXIT, colour, numberFlag, parseFlags, stderrLogger, usageError } from '@mlci/core';
+import { EXIT, colour, numberFlag, parseFlags, sanitizeText, stderrLogger, usageError } from '@mlci/core';
 import { projectResolvers, serveModel } from '@mlci/serve';
 import { printJson, type Command } from '../command';
 
@@ -25,10 +25,14 @@ flags:
   --max-body BYTES    largest request body (default 10485760); larger ones get 413
   --timeout MS        longest one prediction may take before 504 and a worker restart (default 30000)
   --request-timeout MS  longest a client may take to send a request (default 30000)
+  --headers-timeout MS  longest a client may take to send the request headers (default 10000)
+  --keep-alive-timeout MS  how long an idle keep-alive connection stays open (default 5000)
+  --idle-timeout MS   a connection with no traffic either way is closed (default: --timeout + 10000)
   --start-timeout MS  longest the model may take to load (default 120000)
   --project DIR       project whose .mlci/ holds runs and the local registry (default: current directory)
   --json              print {"url", "port", "loader", ...} on stdout once ready (logs stay on stderr)
 
+The port is bound before the model loads (/ping answers 503 until it is ready): a port in use fails at once.
 Stops gracefully on SIGTERM or SIGINT: in-flight requests finish, then the workers exit.
 `;
 
@@ -41,6 +45,9 @@ const flags = {
   'max-body': { type: 'string' },
   timeout: { type: 'string' },
   'request-timeout': { type: 'string' },
+  'headers-timeout': { type: 'string' },
+  'keep-alive-timeout': { type: 'string' },
+  'idle-timeout': { type: 'string' },
   'start-timeout': { type: 'string' },
   project: { type: 'string' },
   json: { type: 'boolean' },
@@ -62,6 +69,9 @@ export const command: Command = {
       maxBodyBytes: numberFlag('max-body', values['max-body'], 10 * 1024 * 1024, { min: 1 }),
       workerTimeoutMs: numberFlag('timeout', values.timeout, 30_000, { min: 1 }),
       requestTimeoutMs: numberFlag('request-timeout', values['request-timeout'], 30_000, { min: 1 }),
+      headersTimeoutMs: numberFlag('headers-timeout', values['headers-timeout'], 10_000, { min: 1 }),
+      keepAliveTimeoutMs: numberFlag('keep-alive-timeout', values['keep-alive-timeout'], 5000, { min: 1 }),
+      idleTimeoutMs: values['idle-timeout'] === undefined ? undefined : numberFlag('idle-timeout', values['idle-timeout'], 0, { min: 1 }),
       startTimeoutMs: numberFlag('start-timeout', values['start-timeout'], 120_000, { min: 1 }),
       logger: stderrLogger,
       resolvers: projectResolvers(projectDir),
@@ -69,7 +79,8 @@ export const command: Command = {
     const { server, info, model } = served;
     const ready = { url: server.url, port: server.port, host: server.host, loader: info.loader, runtime: info.runtime, model: model.dir, ref: served.resolved.ref, version: served.resolved.version ?? null };
     if (values.json) printJson(ready);
-    stderrLogger.info(`${colour.green('serving')} ${served.resolved.ref} (${info.loader}, ${info.runtime}) at ${server.url}/invocations`);
+    // The logger sanitizes what it prints (the ref is user text); the colour is added around it.
+    process.stderr.write(`${colour.green('serving')} ${sanitizeText(`${served.resolved.ref} (${info.loader}, ${info.runtime}) at ${server.url}/invocations`)}\n`);
 
     // Node as PID 1 in a container gets no default signal handling: stop gracefully ourselves.
     await new Promise<void>((resolve) => {
