@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sectionsFromResults } from '@mlci/report/action';
+import { sectionsFromResults } from '@mlci/report';
 
 describe('sectionsFromResults', () => {
   it('orders sections as a reviewer reads them and survives bad files', async () => {

@@ -1,5 +1,5 @@
-import { runAction } from '@mlci/core/action';
-import { runBuildServeImage } from '@mlci/serve/action';
+// One module per action body (loading only what this action needs); the body is in packages/actions/src/serve-image.ts.
+import { runAction } from '@mlci/actions/run';
+import { serveImageAction } from '@mlci/actions/serve-image';
 
-// build-serve-image: inputs in, outputs and job summary out; the logic is in packages/serve.
-await runAction(() => runBuildServeImage());
+await runAction(serveImageAction);

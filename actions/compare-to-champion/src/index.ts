@@ -1,5 +1,5 @@
-import { runAction } from '@mlci/core/action';
-import { runCompareAction } from '@mlci/report/action';
+// One module per action body (loading only what this action needs); the body is in packages/actions/src/compare.ts.
+import { runAction } from '@mlci/actions/run';
+import { compareAction } from '@mlci/actions/compare';
 
-// compare-to-champion: compare, then publish the sticky PR report and the job summary; logic in packages/report.
-await runAction(() => runCompareAction());
+await runAction(compareAction);

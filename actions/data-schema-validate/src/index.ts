@@ -1,5 +1,5 @@
-import { runAction } from '@mlci/core/action';
-import { runValidateAction } from '@mlci/data/action';
+// One module per action body (loading only what this action needs); the body is in packages/actions/src/validate.ts.
+import { runAction } from '@mlci/actions/run';
+import { validateAction } from '@mlci/actions/validate';
 
-// data-schema-validate: the logic is in packages/data.
-await runAction(runValidateAction);
+await runAction(validateAction);

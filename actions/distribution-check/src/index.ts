@@ -1,5 +1,5 @@
-import { runAction } from '@mlci/core/action';
-import { runDriftAction } from '@mlci/stats/action';
+// One module per action body (loading only what this action needs); the body is in packages/actions/src/drift.ts.
+import { runAction } from '@mlci/actions/run';
+import { driftAction } from '@mlci/actions/drift';
 
-// distribution-check: the logic is in packages/stats.
-await runAction(runDriftAction);
+await runAction(driftAction);

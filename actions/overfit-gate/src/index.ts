@@ -1,5 +1,5 @@
-import { runAction } from '@mlci/core/action';
-import { runOverfitGate } from '@mlci/tracking/action';
+// One module per action body (loading only what this action needs); the body is in packages/actions/src/train.ts.
+import { runAction } from '@mlci/actions/run';
+import { overfitGateAction } from '@mlci/actions/train';
 
-// overfit-gate: inputs in, outputs and job summary out; the logic is in packages/tracking.
-await runAction(() => runOverfitGate());
+await runAction(overfitGateAction);

@@ -1,5 +1,5 @@
-import { runAction } from '@mlci/core/action';
-import { runPipelineAction } from '@mlci/pipeline/action';
+// One module per action body (loading only what this action needs); the body is in packages/actions/src/pipeline.ts.
+import { runAction } from '@mlci/actions/run';
+import { pipelineAction } from '@mlci/actions/pipeline';
 
-// The root action (action.yml at the repository root): the mlci.yml pipeline; the logic is in packages/pipeline.
-await runAction(runPipelineAction);
+await runAction(pipelineAction);

@@ -1,5 +1,5 @@
-import { runAction } from '@mlci/core/action';
-import { runPromoteModel } from '@mlci/registry/action';
+// One module per action body (loading only what this action needs); the body is in packages/actions/src/promote.ts.
+import { runAction } from '@mlci/actions/run';
+import { promoteAction } from '@mlci/actions/promote';
 
-// promote-model: inputs in, outputs and job summary out; the logic is in packages/registry.
-await runAction(() => runPromoteModel());
+await runAction(promoteAction);

@@ -1,10 +1,10 @@
 import type { Octokit } from '@octokit/rest';
 import { MlciError, inputError, sha256Hex } from '@mlci/core';
-import { createGitHubClient, type GitHubClientOptions } from '@mlci/core/github';
+import { createGitHubClient, GitHubRemoteError, publishRelease, ReleaseTagTakenError, statusOf, validationProblems, type GitHubClient, type GitHubClientOptions } from '@mlci/core/github';
 import { AliasConflictError, VersionExistsError } from './errors';
 import { parseAliasEvent } from './history';
 import { aliasTag, assertAlias, assertModelName, compareVersions, parseAliasTag, parseVersionTag, versionTag } from './names';
-import type { AliasEvent, ModelCard, PendingAsset, PublishOptions, RegistryBackend, VersionRecord } from './types';
+import type { AliasEvent, ModelCard, PublishOptions, RegistryBackend, VersionRecord } from './types';
 
 export interface GitHubRegistryOptions {
   owner: string;
@@ -37,49 +37,17 @@ interface Ref {
   object: { sha: string; type: string };
 }
 
-const status = (error: unknown) => (error as { status?: number })?.status;
-
-/** One entry of a 422's `errors` (GitHub's "Validation Failed" body). */
-interface ValidationError {
-  resource?: string;
-  field?: string;
-  code?: string;
-  message?: string;
-}
-
-/** The `errors` array of a GitHub 422 answer (octokit keeps the body on `response.data`); [] when absent. */
-function validationErrors(error: unknown): ValidationError[] {
-  const data = (error as { response?: { data?: unknown } })?.response?.data as { errors?: unknown } | undefined;
-  if (!data || typeof data !== 'object' || !Array.isArray(data.errors)) return [];
-  return data.errors.map((e) => (e && typeof e === 'object' ? (e as ValidationError) : { message: String(e) }));
-}
-
-/** GitHub's way of saying a release with this tag exists: `{resource: 'Release', code: 'already_exists', field: 'tag_name'}`. */
-const isTagTaken = (e: ValidationError) => e.code === 'already_exists' && e.field === 'tag_name';
-
-/** GitHub's message and each of its errors, e.g. `Validation Failed: Release.target_commitish invalid`. */
-function describe422(error: unknown, problems: ValidationError[]): string {
-  const data = (error as { response?: { data?: { message?: unknown } } })?.response?.data;
-  const message = typeof data?.message === 'string' && data.message ? data.message : 'Unprocessable Entity';
-  const parts = problems.map((e) =>
-    [e.resource && e.field ? `${e.resource}.${e.field}` : e.resource ?? e.field, e.code, e.message].filter((x) => typeof x === 'string' && x).join(' '),
-  );
-  return parts.filter(Boolean).length ? `${message}: ${parts.filter(Boolean).join('; ')}` : message;
-}
-
-function publishHint(problems: ValidationError[], commit: string | null | undefined): string {
-  if (problems.some((e) => e.field === 'target_commitish')) {
-    return `GitHub does not know the commit the release is tagged at${commit ? ` (${String(commit).slice(0, 12)})` : ''}: push it, then publish the draft or delete it and promote again`;
-  }
-  return 'fix what GitHub names, then publish the draft on GitHub, or delete it and promote again';
+/** What to do about a commit GitHub refused as the release's target. */
+function publishHint(error: unknown, commit: string | null | undefined): string | undefined {
+  if (!validationProblems(error).some((e) => e.field === 'target_commitish')) return undefined;
+  return `GitHub does not know the commit the release is tagged at${commit ? ` (${String(commit).slice(0, 12)})` : ''}: push it, then promote again`;
 }
 
 /**
  * The registry on a GitHub repository:
  * - a version is a release tagged `name@vX.Y.Z` (GTO) whose assets are the model files, card.json, card.md and
- *   SHA256SUMS. It is created as a draft, every asset is uploaded and the uploaded list verified (names, sizes,
- *   digests), and only then published: a reader never sees a half-uploaded version, which also fits
- *   repositories with immutable releases (assets cannot be added after publishing);
+ *   SHA256SUMS, published by @mlci/core/github's publishRelease (draft, upload, verify, publish; a failed
+ *   attempt leaves no draft, so a rerun promotes the same version number);
  * - an alias assignment is an annotated GTO tag `name#alias#N` on the version's commit whose message carries the
  *   AliasEvent as JSON. Creating a ref is atomic on GitHub (422 when it exists), so "create #N+1" is the
  *   compare-and-swap: of two promotions that both read #N, exactly one creates #N+1.
@@ -111,15 +79,11 @@ export class GitHubRegistry implements RegistryBackend {
     }
   }
 
+  /** A failure said as what the registry was doing; the status (and exit 3) stay. */
   private remote(what: string, error: unknown): MlciError {
+    if (error instanceof GitHubRemoteError) return error.during({ operation: `${what} on ${this.location}` });
     if (error instanceof MlciError) return error;
-    const code = status(error);
-    const message = (error as Error)?.message ?? String(error);
-    const hint =
-      code === 401 ? 'the token is missing or invalid; set GITHUB_TOKEN'
-      : code === 403 || code === 404 ? `the token needs \`contents: write\` on ${this.location} to promote (\`contents: read\` to read)`
-      : 'GitHub refused or failed; rerun, or check https://www.githubstatus.com';
-    return new MlciError('remote', `GitHub ${what} failed${code ? ` (HTTP ${code})` : ''}: ${message}`, { hint, cause: error });
+    return new MlciError('remote', `GitHub ${what} failed: ${(error as Error)?.message ?? String(error)}`, { hint: 'GitHub could not be reached; rerun the job', cause: error });
   }
 
   private releases(): Promise<Release[]> {
@@ -207,7 +171,8 @@ export class GitHubRegistry implements RegistryBackend {
 
   async publishVersion(options: PublishOptions): Promise<VersionRecord> {
     const tag = versionTag(options.name, options.version);
-    const clash = (await this.releases()).find((r) => r.tag_name === tag && (!options.adoptTag || !r.draft));
+    // A draft is an attempt that failed (publishRelease deletes it and takes the tag again), not a version.
+    const clash = (await this.releases()).find((r) => r.tag_name === tag && !r.draft);
     const existingTag = await this.tagRef(tag);
     if (clash) throw new VersionExistsError(tag, this.location);
     if (existingTag) {
@@ -216,72 +181,16 @@ export class GitHubRegistry implements RegistryBackend {
       const tagged = await this.commitOf(existingTag);
       if (tagged !== options.commit) throw inputError(`tag ${tag} points at ${tagged.slice(0, 12)}, not at the run's commit ${String(options.commit).slice(0, 12)}`, { hint: 'promote the run trained at the tagged commit' });
     }
-    const draft = await this.call<Release>(`create draft release ${tag}`, () =>
-      this.octokit.request('POST /repos/{owner}/{repo}/releases', {
-        ...this.r,
-        tag_name: tag,
-        name: tag,
-        body: options.body.slice(0, 120_000),
-        draft: true,
-        ...(options.commit ? { target_commitish: options.commit } : {}),
-      }) as Promise<{ data: Release }>,
-    );
-    const kept = `the release stays a draft (id ${draft.id}) and no alias moved; delete the draft and promote again`;
-    try {
-      for (const asset of options.assets) {
-        const bytes = await asset.read();
-        await this.call(`upload ${asset.name} to ${tag}`, () =>
-          this.octokit.request({ method: 'POST', url: draft.upload_url, name: asset.name, data: Buffer.from(bytes), headers: { 'content-type': 'application/octet-stream', 'content-length': bytes.length } } as never),
-        );
-      }
-      await this.verifyUploaded(draft.id, tag, options.assets);
-    } catch (error) {
-      const e = error instanceof MlciError ? error : this.remote(`upload to ${tag}`, error);
-      throw new MlciError(e.kind, `${e.message}; ${kept}`, { hint: e.hint, cause: error });
-    }
     let published: Release;
     try {
-      published = (await this.octokit.request('PATCH /repos/{owner}/{repo}/releases/{release_id}', { ...this.r, release_id: draft.id, draft: false })).data as unknown as Release;
+      published = await publishRelease({ client: this.octokit as GitHubClient, ...this.r, tag, body: options.body, target: options.commit ?? undefined, assets: options.assets });
     } catch (error) {
-      if (status(error) !== 422) throw this.remote(`publish ${tag}`, error);
-      const problems = validationErrors(error);
-      if (!problems.some(isTagTaken)) {
-        // Any other refusal (an unknown target commit, a repository rule, a bad field) is reported as GitHub
-        // words it, and the draft is kept: it holds the verified assets, and nothing says it is useless.
-        throw new MlciError('remote', `GitHub refused to publish ${tag} (HTTP 422): ${describe422(error, problems)}; ${kept}`, {
-          hint: publishHint(problems, options.commit),
-          cause: error,
-        });
-      }
-      // GitHub says the tag is taken. Read our draft back before touching it: a publish that GitHub applied
-      // while its answer was lost makes the tag ours, and that release must never be deleted.
-      const mine = await this.octokit
-        .request('GET /repos/{owner}/{repo}/releases/{release_id}', { ...this.r, release_id: draft.id })
-        .then((r) => r.data as unknown as Release, () => undefined);
-      if (mine && !mine.draft && mine.tag_name === tag) return this.toRecord(mine, parseVersionTag(tag)!.version);
-      // Someone published this tag first: our draft must never be published under another meaning, and it is
-      // known to be ours (we just created it) and useless (its tag is taken), so it goes.
-      if (mine?.draft) await this.octokit.request('DELETE /repos/{owner}/{repo}/releases/{release_id}', { ...this.r, release_id: draft.id }).catch(() => undefined);
-      throw new VersionExistsError(tag, this.location);
+      if (error instanceof ReleaseTagTakenError) throw new VersionExistsError(tag, this.location);
+      const hint = publishHint(error instanceof MlciError ? error.cause : error, options.commit);
+      const e = this.remote(`publish ${tag}`, error);
+      throw new MlciError(e.kind, `${e.message}; no alias moved`, { hint: hint ?? e.hint, cause: error });
     }
     return this.toRecord(published, parseVersionTag(tag)!.version);
-  }
-
-  /** Every pending asset is on the draft with its size (and digest where GitHub reports one), nothing else. */
-  private async verifyUploaded(releaseId: number, tag: string, assets: PendingAsset[]): Promise<void> {
-    const release = await this.call<Release>(`read back ${tag}`, () => this.octokit.request('GET /repos/{owner}/{repo}/releases/{release_id}', { ...this.r, release_id: releaseId }) as Promise<{ data: Release }>);
-    const byName = new Map(release.assets.map((a) => [a.name, a]));
-    const problems: string[] = [];
-    for (const want of assets) {
-      const got = byName.get(want.name);
-      if (!got) problems.push(`${want.name} is missing`);
-      else if (got.size !== want.size) problems.push(`${want.name} has ${got.size} bytes, expected ${want.size}`);
-      else if (got.state && got.state !== 'uploaded') problems.push(`${want.name} is ${got.state}`);
-      else if (got.digest && got.digest !== `sha256:${want.sha256}`) problems.push(`${want.name} has digest ${got.digest}, expected sha256:${want.sha256}`);
-    }
-    const extra = release.assets.filter((a) => !assets.some((w) => w.name === a.name)).map((a) => a.name);
-    if (extra.length) problems.push(`unexpected assets: ${extra.join(', ')}`);
-    if (problems.length) throw new MlciError('remote', `the uploaded assets of ${tag} do not match: ${problems.join('; ')}`, { hint: 'an upload was cut short or altered' });
   }
 
   async readAsset(name: string, version: string, asset: string): Promise<Uint8Array> {
@@ -348,7 +257,7 @@ export class GitHubRegistry implements RegistryBackend {
         await this.octokit.request('POST /repos/{owner}/{repo}/git/refs', { ...this.r, ref: `refs/tags/${tag}`, sha: object.sha });
         return;
       } catch (error) {
-        const code = status(error);
+        const code = statusOf(error);
         if (code === 422) throw new AliasConflictError(event.alias, event.seq - 1, null);
         if (code !== undefined && code < 500) throw this.remote(`create ${tag}`, error);
         const landed = await this.tagRef(tag).catch(() => undefined);

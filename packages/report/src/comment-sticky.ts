@@ -7,8 +7,12 @@
  * (another writer overwrote the body with an older copy), it merges again and writes again, up to
  * `maxAttempts` times with a short random pause. A racing first run can create a second comment: every
  * writer keeps the oldest (by created_at, then id), merges the others' sections into it and deletes them.
+ *
+ * Only comments the token itself wrote are report comments (as marocchino/sticky-pull-request-comment does):
+ * a person's comment that quotes the marker is never edited or deleted. Who the token is: `tokenIdentity`
+ * (@mlci/core/github: GET /user, else MLCI_BOT_LOGIN, else github-actions[bot]), or the `identity` option.
  */
-import { MlciError } from '@mlci/core';
+import { authoredBy, MlciError, statusOf, tokenIdentity } from '@mlci/core';
 import type { GitHubClient } from '@mlci/core/github';
 import { isReport, mergeSections, parseSections, renderReport, toStored, type RenderReportOptions, type StoredSection } from './comment';
 import type { ReportSection } from './render-sections';
@@ -31,6 +35,8 @@ export interface UpsertReportOptions extends RenderReportOptions {
    * @default 1000
    */
   settleMs?: number;
+  /** The login whose comments are taken over. @default tokenIdentity(client) */
+  identity?: string;
 }
 
 export interface UpsertReportResult {
@@ -54,21 +60,24 @@ interface Comment {
   id: number;
   body?: string | null;
   created_at: string;
+  user?: { login?: string } | null;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const is404 = (error: unknown) => (error as { status?: number })?.status === 404;
+const is404 = (error: unknown) => statusOf(error) === 404;
 
-/** Every report comment on the PR, oldest first (all pages, 100 a page). */
-export async function findReportComments(client: GitHubClient, owner: string, repo: string, issueNumber: number, key = ''): Promise<Comment[]> {
+/** Every report comment `identity` wrote on the PR, oldest first (all pages, 100 a page). @default identity: the token's */
+export async function findReportComments(client: GitHubClient, owner: string, repo: string, issueNumber: number, key = '', identity?: string): Promise<Comment[]> {
+  const mine = authoredBy(identity ?? (await tokenIdentity(client)));
   const all = (await client.paginate(client.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 })) as Comment[];
-  return all.filter((c) => isReport(c.body, key)).sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id - b.id);
+  return all.filter((c) => mine(c) && isReport(c.body, key)).sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id - b.id);
 }
 
 /** Creates or updates the report comment with this step's sections, keeping every other step's (see module comment). */
 export async function upsertReport(options: UpsertReportOptions): Promise<UpsertReportResult> {
   const { client, owner, repo, issueNumber } = options;
   const key = options.key ?? '';
+  const identity = options.identity ?? (await tokenIdentity(client));
   const mine = options.sections.map(toStored);
   const maxAttempts = Math.min(20, Math.max(1, options.maxAttempts ?? 5));
   const jitter = options.jitterMs ?? 400;
@@ -85,7 +94,7 @@ export async function upsertReport(options: UpsertReportOptions): Promise<Upsert
     if (wrote) await sleep(settle);
     if (attempt > 2) await sleep(Math.floor(Math.random() * jitter));
     wrote = false;
-    const comments = await findReportComments(client, owner, repo, issueNumber, key);
+    const comments = await findReportComments(client, owner, repo, issueNumber, key, identity);
     const [primary, ...duplicates] = comments;
 
     // Verification of the previous round: our write holds when the comment we wrote is the primary one,

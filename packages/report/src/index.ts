@@ -14,3 +14,4 @@ export * from './pull-request';
 export * from './compare-job';
 export * from './render-terminal';
 export * from './compare-noise-class';
+export * from './results';

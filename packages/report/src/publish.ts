@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from '@mlci/core';
+import { statusOf, writeFileAtomic, writeJsonAtomic } from '@mlci/core';
 import type { GitHubClient } from '@mlci/core/github';
 import { renderReport, toStored, type RenderReportOptions } from './comment';
 import { upsertReport, type UpsertReportResult } from './comment-sticky';
@@ -55,8 +55,6 @@ export interface PublishResult {
   skipped: string | null;
 }
 
-const status = (error: unknown) => (error as { status?: number })?.status;
-
 export async function publishReport(options: PublishOptions): Promise<PublishResult> {
   const stored = options.sections.map(toStored);
   const full = renderReport(stored, { ...options, budget: SUMMARY_BUDGET }).body;
@@ -77,9 +75,9 @@ export async function publishReport(options: PublishOptions): Promise<PublishRes
     try {
       comment = await upsertReport({ ...options, client, owner, repo, issueNumber, sections: options.sections });
     } catch (error) {
-      if (status(error) !== 403 && status(error) !== 404) throw error;
+      if (statusOf(error) !== 403 && statusOf(error) !== 404) throw error;
       skipped =
-        `the token may not write to pull request #${issueNumber} (HTTP ${status(error)}: a pull request from a fork gets a read-only token). ` +
+        `the token may not write to pull request #${issueNumber} (HTTP ${statusOf(error)}: a pull request from a fork gets a read-only token). ` +
         `The report is in the job summary and saved as ${files.json} and ${files.markdown}. To post it, upload the step results ` +
         '($RUNNER_TEMP/mlci/results) as an artifact and run compare-to-champion with `post-results` in a workflow_run workflow ' +
         '(see the mlci report README, "Pull requests from forks").';

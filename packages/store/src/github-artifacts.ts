@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DefaultArtifactClient } from '@actions/artifact';
 import { inputError, type Logger, silentLogger } from '@mlci/core';
+import { DatasetNotStoredError } from './github-errors';
+import { artifactCall, downloadArtifactFiles } from './github-zip';
 import type { RunRecord } from './run-record';
 import type { Store } from './store';
 
@@ -84,24 +86,23 @@ export async function fetchRun(store: Store, options: FetchRunOptions): Promise<
   const findBy = { token: options.token, repositoryOwner: options.owner, repositoryName: options.repo, workflowRunId: options.workflowRunId };
   let name = options.runId ? runArtifactName(options.runId) : undefined;
   if (!name) {
-    const { artifacts } = await client.listArtifacts({ findBy });
+    const { artifacts } = await artifactCall(`list the artifacts of workflow run ${options.workflowRunId}`, () => client.listArtifacts({ findBy }));
     const runs = artifacts.filter((a) => a.name.startsWith('mlci-run-'));
     if (runs.length === 0) throw inputError(`workflow run ${options.workflowRunId} has no mlci-run-* artifact`, { hint: 'the run must be recorded by train-and-log in that workflow' });
     name = runs[runs.length - 1].name;
   }
-  const { artifact } = await client.getArtifact(name, { findBy });
+  const { artifact } = await artifactCall(`find artifact ${name} in workflow run ${options.workflowRunId}`, () => client.getArtifact(name!, { findBy }));
   const dir = await mkdtemp(join(tmpdir(), 'mlci-run-download-'));
   try {
-    await client.downloadArtifact(artifact.id, { path: dir, findBy });
+    await downloadArtifactFiles(client, artifact.id, name, dir, findBy);
     const record = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RunRecord;
     for (const sha of new Set(record.artifacts.map((a) => a.sha256))) {
       const stored = await store.putBlob({ path: join(dir, 'blobs', sha) });
       if (stored.sha256 !== sha) throw inputError(`artifact ${name}: blob ${sha} does not match its hash (got ${stored.sha256})`, { hint: 'the artifact was modified after upload; do not trust it' });
     }
-    await store.putRun(record).catch((error) => {
-      // The same finished run already stored (fetched before) is fine; anything else is not.
-      if (!/already|immutable|exists/i.test(String(error?.message))) throw error;
-    });
+    // A run already stored ended (fetched before) stays as it is: ended runs are immutable.
+    const stored = await store.getRun(record.id).catch(() => null);
+    if (!stored || stored.status === 'RUNNING') await store.putRun(record);
     const checks = await readFile(join(dir, 'checks.json'), 'utf8').then((t) => JSON.parse(t) as Record<string, string>, () => null);
     if (checks && store.annotateRun) {
       const tags = Object.fromEntries(Object.entries(checks).filter(([k, v]) => k.startsWith('mlci.') && typeof v === 'string'));
@@ -179,11 +180,11 @@ export async function fetchDataset(store: Store, options: FetchDatasetOptions): 
   const name = datasetArtifactName(options.sha256);
   const { data } = await github.rest.actions.listArtifactsForRepo({ owner: options.owner, repo: options.repo, name, per_page: 10 });
   const live = data.artifacts.find((a) => !a.expired && a.workflow_run?.id);
-  if (!live) throw inputError(`no live artifact ${name} in ${options.owner}/${options.repo}`, { hint: 'it expired (artifacts are retention-limited) or was never uploaded: record data with `snapshot: true`' });
+  if (!live) throw new DatasetNotStoredError(`no live artifact ${name} in ${options.owner}/${options.repo}`, 'it expired (artifacts are retention-limited) or was never uploaded: record data with `snapshot: true`');
   const client = options.client ?? (await artifactClient());
   const dir = await mkdtemp(join(tmpdir(), 'mlci-data-download-'));
   try {
-    await client.downloadArtifact(live.id, { path: dir, findBy: { token: options.token, repositoryOwner: options.owner, repositoryName: options.repo, workflowRunId: live.workflow_run!.id! } });
+    await downloadArtifactFiles(client, live.id, name, dir, { token: options.token, repositoryOwner: options.owner, repositoryName: options.repo, workflowRunId: live.workflow_run!.id! });
     const stored = await store.putBlob({ path: join(dir, options.sha256) }, { kind: 'dataset' });
     if (stored.sha256 !== options.sha256) throw inputError(`artifact ${name} holds bytes that hash to ${stored.sha256}`, { hint: 'the artifact was modified after upload; do not trust it' });
     return { sha256: stored.sha256, size: stored.size };
@@ -193,5 +194,5 @@ export async function fetchDataset(store: Store, options: FetchDatasetOptions): 
 }
 
 // Datasets kept beyond artifact retention live on releases (one module per GitHub mechanism).
+export { DatasetNotStoredError } from './github-errors';
 export { datasetReleaseTag, fetchDatasetFromRelease, publishDatasetsToRelease, type DatasetReleaseOptions } from './github-releases';
-export { publishFromJob, type PublishFromJobOptions } from './github-publish';

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
-import { inputError, MlciError, type Logger, silentLogger } from '@mlci/core';
+import { inputError, type Logger, silentLogger, statusOf } from '@mlci/core';
+import { DatasetNotStoredError } from './github-errors';
 import type { RunRecord } from './run-record';
 import type { Store } from './store';
 
 /**
  * Datasets as release assets: the copy that outlives artifact retention. GitHub releases can be immutable once
  * published (no asset added or removed afterwards), so each dataset gets its own release, tagged
- * `mlci-data-<first 12 hex of its SHA-256>`, built as a draft, given one asset named by the full hash, checked
- * and only then published. A published release for the hash means the dataset is stored: nothing is uploaded.
+ * `mlci-data-<first 12 hex of its SHA-256>`, with one asset named by the full hash, published by
+ * @mlci/core/github's publishRelease (draft, upload, verify, publish; a failed attempt leaves no draft). A published release for the hash means the dataset is stored: nothing is uploaded.
  */
 export const datasetReleaseTag = (sha256: string) => `mlci-data-${sha256.slice(0, 12)}`;
 
@@ -25,8 +26,6 @@ export interface DatasetReleaseOptions {
 
 interface Asset { id: number; name: string; size: number; digest?: string | null; state?: string }
 interface Release { id: number; tag_name: string; draft: boolean; upload_url: string; assets: Asset[] }
-
-const statusOf = (error: unknown) => (error as { status?: number })?.status;
 
 async function client(options: DatasetReleaseOptions) {
   const { createGitHubClient } = await import('@mlci/core/github');
@@ -60,14 +59,13 @@ const releaseBody = (sha256: string, size: number) =>
 
 /**
  * Stores each snapshotted dataset of `record` as a release asset, once per repository: a dataset whose
- * release exists is skipped. Side effects: per new dataset one release (draft, one asset, published, never
- * marked latest). The uploaded asset's size and `digest` (when GitHub reports one) must match, else the
- * draft is deleted and an error thrown. Returns the hashes uploaded and those already stored.
+ * release exists is skipped. Side effects: per new dataset one release (never marked latest), published by
+ * publishRelease. Returns the hashes uploaded and those already stored.
  */
 export async function publishDatasetsToRelease(record: RunRecord, store: Store, options: DatasetReleaseOptions): Promise<{ uploaded: string[]; existing: string[] }> {
   const github = await client(options);
+  const { publishRelease, ReleaseTagTakenError } = await import('@mlci/core/github');
   const logger = options.logger ?? silentLogger;
-  const r = { owner: options.owner, repo: options.repo };
   const uploaded: string[] = [];
   const existing: string[] = [];
   for (const sha256 of new Set(record.lineage.datasets.filter((d) => d.snapshot).map((d) => d.sha256))) {
@@ -79,19 +77,11 @@ export async function publishDatasetsToRelease(record: RunRecord, store: Store, 
     }
     const bytes = await store.getBlob(sha256);
     const tag = datasetReleaseTag(sha256);
-    const { data: draft } = (await github.request('POST /repos/{owner}/{repo}/releases', { ...r, tag_name: tag, name: tag, body: releaseBody(sha256, bytes.length), draft: true, make_latest: 'false' })) as unknown as { data: Release };
     try {
-      await github.request({ method: 'POST', url: draft.upload_url, name: sha256, data: Buffer.from(bytes), headers: { 'content-type': 'application/octet-stream', 'content-length': bytes.length } } as never);
-      const { data: back } = (await github.request('GET /repos/{owner}/{repo}/releases/{release_id}', { ...r, release_id: draft.id })) as unknown as { data: Release };
-      const asset = assetIn(back, sha256);
-      if (asset.size !== bytes.length || (asset.digest && asset.digest !== `sha256:${sha256}`)) {
-        throw new MlciError('remote', `asset ${sha256} of ${tag} has ${asset.size} bytes, digest ${asset.digest ?? 'none'}; expected ${bytes.length} bytes, sha256:${sha256}`, { hint: 'the upload was cut short or altered; run again' });
-      }
-      await github.request('PATCH /repos/{owner}/{repo}/releases/{release_id}', { ...r, release_id: draft.id, draft: false, make_latest: 'false' });
+      await publishRelease({ client: github, owner: options.owner, repo: options.repo, tag, body: releaseBody(sha256, bytes.length), makeLatest: 'false', assets: [{ name: sha256, size: bytes.length, sha256, read: async () => bytes }], logger });
     } catch (error) {
-      // A draft never becomes a half-made dataset release; a 422 on publish means another job stored it first.
-      await github.request('DELETE /repos/{owner}/{repo}/releases/{release_id}', { ...r, release_id: draft.id }).catch(() => undefined);
-      if (statusOf(error) === 422 && (await releaseFor(github, options, sha256))) {
+      // Another job stored the same dataset first: it is stored.
+      if (error instanceof ReleaseTagTakenError && (await releaseFor(github, options, sha256))) {
         existing.push(sha256);
         continue;
       }
@@ -110,7 +100,7 @@ export async function publishDatasetsToRelease(record: RunRecord, store: Store, 
 export async function fetchDatasetFromRelease(store: Store, options: DatasetReleaseOptions & { sha256: string }): Promise<{ sha256: string; size: number }> {
   const github = await client(options);
   const release = await releaseFor(github, options, options.sha256);
-  if (!release) throw inputError(`no release ${datasetReleaseTag(options.sha256)} in ${options.owner}/${options.repo}`, { hint: 'record the data with `snapshot: release` to keep it beyond artifact retention' });
+  if (!release) throw new DatasetNotStoredError(`no release ${datasetReleaseTag(options.sha256)} in ${options.owner}/${options.repo}`, 'record the data with `snapshot: release` to keep it beyond artifact retention');
   const asset = assetIn(release, options.sha256);
   const { data } = await github.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', { owner: options.owner, repo: options.repo, asset_id: asset.id, headers: { accept: 'application/octet-stream' } });
   const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : typeof data === 'string' ? Buffer.from(data) : new Uint8Array(data as unknown as ArrayBuffer);

@@ -3,3 +3,4 @@ export * from './store';
 export * from './hash';
 export * from './local';
 export * from './open';
+export * from './owner';

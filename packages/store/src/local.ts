@@ -1,12 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { link, mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { inputError, MlciError, sha256Hex, writeFileAtomic, writeJsonAtomic } from '@mlci/core';
+import { fileError, hashFile, inputError, MlciError, sha256Hex, writeFileAtomic, writeJsonAtomic } from '@mlci/core';
 import { assertSha256 } from './hash';
 import { assertSafeArtifactPaths, type RunRecord } from './run-record';
+import { OWNER_TAG, ownerGone } from './owner';
 import { runMatches, type BlobInfo, type BlobSource, type FindRunQuery, type FoundRun, type ListRunsOptions, type PublishedRun, type PutBlobOptions, type Store } from './store';
 
 export interface LocalStoreOptions {
@@ -114,15 +115,51 @@ export class LocalStore implements Store {
     return bytes;
   }
 
+  /**
+   * Restores a blob to `destination`. A file already there with the same bytes is left as it is; one with other
+   * bytes is refused, never overwritten (a restore must not destroy a user's file without a word). Errors on
+   * the destination (its directory is a file, read-only, full disk) name it, with a hint.
+   */
   async restoreBlob(sha256: string, destination: string): Promise<BlobInfo> {
     const path = this.blobPath(sha256);
     if (!(await exists(path))) throw missingBlob(sha256);
-    const copied = await copyHashing(createReadStream(path), dirname(destination), basename(destination));
+    const present = await stat(destination).catch(() => null);
+    if (present?.isDirectory()) throw inputError('a directory is in the way of the restored file', { file: destination, hint: 'move it away, or restore into another directory' });
+    if (present) {
+      const { sha256: actual } = await hashFile(destination).catch((error) => {
+        throw fileError(destination, error);
+      });
+      if (actual === sha256) return { sha256, size: present.size, existed: true };
+      throw inputError(`already exists with other content (sha256 ${actual.slice(0, 12)}, not ${sha256.slice(0, 12)}); not overwritten`, {
+        file: destination,
+        hint: 'move or delete that file first, or restore into another directory',
+      });
+    }
+    const dir = dirname(destination);
+    const parent = await stat(dir).catch(() => null);
+    if (parent && !parent.isDirectory()) throw inputError('is a file, not a directory to restore into', { file: dir, hint: 'name a directory (it is created when missing)' });
+    let copied;
+    try {
+      copied = await copyHashing(createReadStream(path), dir, basename(destination));
+    } catch (error) {
+      throw fileError(dir, error, 'write');
+    }
     if (copied.sha256 !== sha256) {
       await rm(copied.temp, { force: true });
       throw tamperedBlob(sha256, copied.sha256, path);
     }
-    await rename(copied.temp, destination);
+    try {
+      // link() fails when a file appeared meanwhile, where rename() would replace it; rename where links are not supported.
+      await link(copied.temp, destination).catch((error) => {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw inputError('already exists (it appeared during the restore); not overwritten', { file: destination, hint: 'move or delete that file first, or restore into another directory' });
+        if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+        return rename(copied.temp, destination);
+      });
+    } catch (error) {
+      throw error instanceof MlciError ? error : fileError(destination, error, 'write');
+    } finally {
+      await rm(copied.temp, { force: true });
+    }
     return { sha256, size: copied.size, existed: true };
   }
 
@@ -149,6 +186,7 @@ export class LocalStore implements Store {
     }
     // A record edited on disk is refused too, before any caller joins its paths under a directory.
     assertSafeArtifactPaths(record, path);
+    if (record.status === 'RUNNING') record = await abandonIfOwnerGone(path, record);
     const checks = await this.readChecks(join(path, '..', 'checks.json'));
     return Object.keys(checks).length ? { ...record, tags: { ...record.tags, ...checks } } : record;
   }
@@ -220,6 +258,16 @@ export class LocalStore implements Store {
   async publishRun(_record: RunRecord): Promise<PublishedRun> {
     return { artifact: null, datasetsUploaded: 0 };
   }
+}
+
+/** A RUNNING run whose `mlci train` died on this machine without ending it is recorded FAILED, "abandoned". */
+async function abandonIfOwnerGone(path: string, record: RunRecord): Promise<RunRecord> {
+  const gone = ownerGone(record.tags?.[OWNER_TAG]);
+  if (!gone) return record;
+  const { [OWNER_TAG]: _, ...tags } = record.tags;
+  const abandoned: RunRecord = { ...record, status: 'FAILED', endTime: Date.now(), tags: { ...tags, 'mlci.error': `abandoned: ${gone} and never recorded the run's end (marked FAILED when found)` } };
+  await writeJsonAtomic(path, abandoned).catch(() => {}); // a read-only store still reads it as FAILED
+  return abandoned;
 }
 
 async function exists(path: string): Promise<boolean> {

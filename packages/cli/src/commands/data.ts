@@ -25,15 +25,15 @@ entry is refused). Datasets are restorable when the run was recorded with \`mlci
       const sha256 = isSha256(ref) ? ref : await datasetHash(store, ref);
       if (sha256 && !(await store.hasBlob(sha256))) {
         const { repoFromEnv } = await import('@mlci/core/github');
-        const { fetchDataset, fetchDatasetFromRelease } = await import('@mlci/store/github');
+        const { DatasetNotStoredError, fetchDataset, fetchDatasetFromRelease } = await import('@mlci/store/github');
         const { owner, repo } = repoFromEnv();
         const token = process.env.GITHUB_TOKEN;
         if (!token) throw usageError('--github needs GITHUB_TOKEN (a token with `actions: read`)');
         // The artifact first (the job's copy); when it expired or never existed, the release asset kept for good.
         await fetchDataset(store, { token, owner, repo, sha256 }).catch(async (error) => {
-          if (!/no live artifact/.test(String(error?.message))) throw error;
+          if (!(error instanceof DatasetNotStoredError)) throw error;
           await fetchDatasetFromRelease(store, { token, owner, repo, sha256 }).catch((second) => {
-            if (/^no release /.test(String(second?.message))) throw inputError(`${error.message}, and ${second.message}`, { hint: 'record the data with `snapshot: release` to keep it beyond artifact retention' });
+            if (second instanceof DatasetNotStoredError) throw inputError(`${error.message}, and ${second.message}`, { hint: 'record the data with `snapshot: release` to keep it beyond artifact retention' });
             throw second;
           });
         });

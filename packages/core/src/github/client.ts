@@ -8,11 +8,14 @@
  *   secondary limit, or `x-ratelimit-remaining: 0`), which GitHub refuses without applying.
  * - Rate limits wait for `retry-after` (or the reset time) when that is at most `maxWaitSeconds`; they are
  *   recognised as GitHub marks them (a "secondary rate limit" message, or `x-ratelimit-remaining: 0`).
+ * - Whatever still fails leaves the client as a GitHubRemoteError (errors.ts): kind remote, exit 3, with the
+ *   status, the request id and the `permissions:` line a 403 needs. Callers test `statusOf(error)`.
  */
 import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { silentLogger, type Logger } from '../log';
+import { toRemoteError } from './errors';
 import { pacingFromEnv } from './pacing';
 
 export interface GitHubClientOptions {
@@ -76,6 +79,10 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
   octokit.hook.before('request', (request) => {
     // Replace, never mutate: `request.request` may be the client's shared defaults object.
     if (!IDEMPOTENT.has(String(request.method).toUpperCase())) request.request = { ...request.request, retries: 0 } as typeof request.request;
+  });
+  // Registered after the plugins, so it wraps them: it sees the failure that is left once retries are spent.
+  octokit.hook.error('request', (error) => {
+    throw toRemoteError(error);
   });
   return octokit;
 }

@@ -1,12 +1,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as core from '@actions/core';
-import { booleanInput, numberInput, requiredInput, resultsDir, writeStepResult } from '@mlci/core/action';
 import { codeSpan, escapeMarkdown, markdownTable, MlciError, usageError } from '@mlci/core';
-import { buildServeImage, type BuildServeImageResult } from './image/build';
-import type { ModelResolver } from './resolve';
-import { projectResolvers } from './resolvers';
+import { buildServeImage, projectResolvers, type BuildServeImageResult, type ModelResolver } from '@mlci/serve';
+import type { ActionContext } from './context';
 
 /** The bundled mlci beside this code: dist/ (this module runs from dist/chunks/ or dist/actions/). */
 function bundledDist(): string {
@@ -15,52 +12,49 @@ function bundledDist(): string {
   throw usageError('cannot find the bundled mlci (cli.js) beside the action', 'set the server-dist input to the directory holding cli.js');
 }
 
-/** The build-serve-image action's body (entry: actions/build-serve-image/src/index.ts). */
-export async function runBuildServeImage(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const builder = core.getInput('builder') || 'auto';
-  if (!['auto', 'docker', 'podman', 'none'].includes(builder)) throw usageError(`input "builder" must be auto, docker, podman or none, got "${builder}"`);
-  const project = core.getInput('project') || '.';
-  const logger = { info: core.info, warn: core.warning, error: core.error, debug: core.debug };
-  const registry = core.getInput('registry') || 'auto';
-  if (registry !== 'auto' && registry !== 'github' && registry !== 'local')
-    throw usageError(`input "registry" must be auto, github or local, got "${registry}"`, 'auto: the GitHub registry (releases and alias tags) inside a job with a token, else .mlci/registry');
+/** build-serve-image: resolve the model, build and smoke-test the image, push if asked. */
+export async function serveImageAction(ctx: ActionContext): Promise<void> {
+  const { input, env, logger } = ctx;
+  const builder = input.choice('builder', ['auto', 'docker', 'podman', 'none'], 'auto');
+  const project = input.string('project') || '.';
+  const registry = input.choice('registry', ['auto', 'github', 'local'], 'auto', 'auto: the GitHub registry (releases and alias tags) inside a job with a token, else .mlci/registry');
   const buildArgs: Record<string, string> = {};
   // A runner without Docker Hub (a self-hosted one behind a mirror) names its bases once, in its environment.
-  const nodeImage = core.getInput('node-image') || env.MLCI_NODE_IMAGE;
-  const pythonImage = core.getInput('python-image') || env.MLCI_PYTHON_IMAGE;
+  const nodeImage = input.string('node-image') || env.MLCI_NODE_IMAGE;
+  const pythonImage = input.string('python-image') || env.MLCI_PYTHON_IMAGE;
   if (nodeImage) buildArgs.NODE_IMAGE = nodeImage;
   if (pythonImage) buildArgs.PYTHON_IMAGE = pythonImage;
   const result = await buildServeImage({
-    model: requiredInput('model'),
-    resolvers: projectResolvers(project, { registry, token: core.getInput('github-token') || env.GITHUB_TOKEN, env, logger }).map(namingInput),
-    image: core.getInput('image') || undefined,
-    modelVersion: core.getInput('model-version') || undefined,
+    model: input.required('model'),
+    resolvers: projectResolvers(project, { registry, token: ctx.token, env, logger }).map(namingInput),
+    image: input.optional('image'),
+    modelVersion: input.optional('model-version'),
     commit: env.GITHUB_SHA,
-    serverDist: core.getInput('server-dist') ? resolve(core.getInput('server-dist')) : bundledDist(),
-    contextDir: core.getInput('context-dir') ? resolve(core.getInput('context-dir')) : join(resultsDir(), '..', 'serve-image-context'),
-    push: booleanInput('push', false),
-    builder: builder as 'auto',
+    serverDist: input.string('server-dist') ? resolve(input.string('server-dist')) : bundledDist(),
+    contextDir: input.string('context-dir') ? resolve(input.string('context-dir')) : join(ctx.resultsDir, '..', 'serve-image-context'),
+    push: input.boolean('push', false),
+    builder,
     buildArgs,
-    smokeRequests: numberInput('smoke-requests', 100),
-    smokeConcurrency: numberInput('smoke-concurrency', 4),
+    smokeRequests: input.number('smoke-requests', 100),
+    smokeConcurrency: input.number('smoke-concurrency', 4),
     env,
     logger,
-    group: (name, body) => core.group(name, body),
+    group: (name, body) => ctx.group(name, body),
   });
-  const file = await writeStepResult('build-serve-image', result);
+  const file = await ctx.writeResult('build-serve-image', result);
   const { latencyMs } = result.smoke.load;
-  core.setOutput('image', result.tags[0]);
-  core.setOutput('model-version', result.model.version ?? '');
-  core.setOutput('registry', result.model.registry?.kind ?? '');
-  core.setOutput('tags', result.tags.join('\n'));
-  core.setOutput('digest', result.push.digest ?? '');
-  core.setOutput('container-tested', String(result.container.exercised));
-  core.setOutput('context-dir', result.context.dir);
-  core.setOutput('p50-ms', String(latencyMs.p50));
-  core.setOutput('p95-ms', String(latencyMs.p95));
-  core.setOutput('p99-ms', String(latencyMs.p99));
-  core.setOutput('result-file', file);
-  await core.summary.addRaw(summaryOf(result), true).write();
+  ctx.output('image', result.tags[0]);
+  ctx.output('model-version', result.model.version ?? '');
+  ctx.output('registry', result.model.registry?.kind ?? '');
+  ctx.output('tags', result.tags.join('\n'));
+  ctx.output('digest', result.push.digest ?? '');
+  ctx.output('container-tested', result.container.exercised);
+  ctx.output('context-dir', result.context.dir);
+  ctx.output('p50-ms', String(latencyMs.p50));
+  ctx.output('p95-ms', String(latencyMs.p95));
+  ctx.output('p99-ms', String(latencyMs.p99));
+  ctx.output('result-file', file);
+  await ctx.summary(summaryOf(result));
 }
 
 /** A resolver whose errors say which input they are about (the model reference), keeping kind and hint. */

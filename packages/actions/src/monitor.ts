@@ -1,5 +1,6 @@
 /**
- * The drift monitor's voice on GitHub: ONE issue per monitor, found again by a hidden marker in its body.
+ * The drift monitor's voice on GitHub: ONE issue per monitor, found again by a hidden marker in its body and
+ * its author (the token's identity, as for the sticky comment: a person's issue quoting the marker is not ours).
  *
  * - Drift crossed the threshold and no open issue carries the marker: open one (and, if asked, dispatch a
  *   retraining workflow: once per drift episode, so a drift that retraining does not cure cannot start a
@@ -12,7 +13,7 @@
  * report is expected to be safe already (driftMarkdown escapes what it shows).
  */
 import { codeSpan, escapeMarkdown, silentLogger, type Logger } from '@mlci/core';
-import { describeGitHubError, type GitHubClient } from '@mlci/core/github';
+import { authoredBy, describeGitHubError, tokenIdentity, type GitHubClient } from '@mlci/core/github';
 
 export interface DriftFacts {
   /** The current (production) data as the workflow named it. */
@@ -115,7 +116,8 @@ export async function syncDriftIssue(options: DriftIssueOptions): Promise<DriftI
   const open = await client
     .paginate(client.rest.issues.listForRepo, { owner, repo, state: 'open', per_page: 100 })
     .catch(fail('list the open issues to find the drift issue', 'issues: read'));
-  const existing = open.filter((i) => !i.pull_request && (i.body ?? '').includes(marker)).sort((a, b) => a.number - b.number)[0];
+  const mine = authoredBy(await tokenIdentity(client));
+  const existing = open.filter((i) => !i.pull_request && mine(i) && (i.body ?? '').includes(marker)).sort((a, b) => a.number - b.number)[0];
 
   if (!options.drifted) {
     if (!existing) return { action: 'none' };
