@@ -1,4 +1,5 @@
 import { inputError } from '@mlci/core';
+import { fieldTooLong, recordTooLong, type Limits } from './limits';
 
 const QUOTE = 34;
 const LF = 10;
@@ -8,10 +9,16 @@ const CR = 13;
  * An RFC 4180 record parser fed with text chunks. It scans character codes (no regex, no per-character
  * allocation), hands each complete record to `onRecord` with a reused fields array, and keeps an
  * incomplete trailing record for the next chunk. Blank lines are skipped but counted, so `line` always
- * names the physical line where a record starts.
+ * names the physical line where a record starts. LF, CRLF and a lone CR (old Mac files) all end a line.
+ *
+ * An incomplete record waits as a list of chunks and is parsed again only once it has doubled in length,
+ * so a record of n characters costs O(n) however many chunks it spans (re-parsing it per chunk was
+ * quadratic: a 50 MB line took over 30 s). Records and fields over `limits` are refused with their line.
  */
 export class CsvRecordParser {
-  private carry = '';
+  private pending: string[] = [];
+  private pendingLength = 0;
+  private retryAt = 0;
   private line = 1;
   private readonly fields: string[] = [];
   private readonly delimiter: number;
@@ -20,17 +27,44 @@ export class CsvRecordParser {
     private readonly file: string,
     delimiter: string,
     private readonly onRecord: (fields: string[], line: number) => void,
+    private readonly limits: Limits,
   ) {
     this.delimiter = delimiter.charCodeAt(0);
   }
 
   /** Parses every complete record in the carried tail plus `text`; with `final`, the tail too. */
   push(text: string, final: boolean): void {
-    const s = this.carry ? this.carry + text : text;
+    let s = text;
+    if (this.pendingLength > 0) {
+      this.pending.push(text);
+      this.pendingLength += text.length;
+      if (!final && this.pendingLength < this.retryAt && this.pendingLength <= this.limits.maxRecordLength) return;
+      s = this.pending.join('');
+      this.pending = [];
+      this.pendingLength = 0;
+    }
+    const i = this.parse(s, final);
+    if (i < s.length) {
+      const carry = s.slice(i);
+      if (carry.length > this.limits.maxRecordLength) throw recordTooLong(this.file, this.line, this.limits.maxRecordLength);
+      this.pending = [carry];
+      this.pendingLength = carry.length;
+      this.retryAt = 2 * carry.length;
+    }
+  }
+
+  /** Parses the complete records of `s`; returns where the incomplete tail starts (s.length if none). */
+  private parse(s: string, final: boolean): number {
     const n = s.length;
     const delimiter = this.delimiter;
     const delimiterChar = String.fromCharCode(delimiter);
+    const { maxFieldLength, maxRecordLength } = this.limits;
     const fields = this.fields;
+    // Next delimiter, LF and CR at or after the scan position; -1 once none is left. Cached across records:
+    // a search that finds nothing (a one-column file has no delimiter) must not scan the rest of s per record.
+    let nextDelimiter = -2;
+    let nextLF = -2;
+    let nextCR = -2;
     let i = 0;
     let line = this.line;
     records: while (i < n) {
@@ -49,7 +83,7 @@ export class CsvRecordParser {
       }
       fields.length = 0;
       let newlinesInside = 0;
-      let lineEnd = -1; // index of the next '\n' at or after i, found lazily
+      let lineEnd = -1; // index of the next line break at or after i, found lazily
       for (;;) {
         let field: string;
         if (s.charCodeAt(i) === QUOTE) {
@@ -60,6 +94,7 @@ export class CsvRecordParser {
             const q = s.indexOf('"', segmentStart);
             if (q === -1) {
               if (!final) {
+                if (value.length + n - segmentStart > maxFieldLength) throw fieldTooLong(this.file, quoteLine, maxFieldLength);
                 i = recordStart;
                 break records;
               }
@@ -75,7 +110,17 @@ export class CsvRecordParser {
               continue;
             }
             value += s.slice(segmentStart, q);
-            for (let k = s.indexOf('\n', i); k !== -1 && k < q; k = s.indexOf('\n', k + 1)) newlinesInside++;
+            // Line breaks inside the quotes: LFs, plus CRs not followed by an LF (CR-only files).
+            if (nextLF !== -1 && nextLF < i) nextLF = s.indexOf('\n', i);
+            while (nextLF !== -1 && nextLF < q) {
+              newlinesInside++;
+              nextLF = s.indexOf('\n', nextLF + 1);
+            }
+            if (nextCR !== -1 && nextCR < i) nextCR = s.indexOf('\r', i);
+            while (nextCR !== -1 && nextCR < q) {
+              if (s.charCodeAt(nextCR + 1) !== LF) newlinesInside++;
+              nextCR = s.indexOf('\r', nextCR + 1);
+            }
             i = q + 1;
             break;
           }
@@ -90,24 +135,29 @@ export class CsvRecordParser {
           }
         } else {
           // Unquoted: let native indexOf find the next delimiter and line end instead of a per-character loop.
-          if (lineEnd < i) lineEnd = s.indexOf('\n', i);
-          const nextDelimiter = s.indexOf(delimiterChar, i);
+          if (lineEnd < i) {
+            if (nextLF !== -1 && nextLF < i) nextLF = s.indexOf('\n', i);
+            if (nextCR !== -1 && nextCR < i) nextCR = s.indexOf('\r', i);
+            lineEnd = nextLF === -1 ? nextCR : nextCR === -1 ? nextLF : Math.min(nextLF, nextCR);
+          }
+          if (nextDelimiter !== -1 && nextDelimiter < i) nextDelimiter = s.indexOf(delimiterChar, i);
           if (nextDelimiter !== -1 && (lineEnd === -1 || nextDelimiter < lineEnd)) {
             field = s.slice(i, nextDelimiter);
             i = nextDelimiter;
             c = delimiter;
           } else {
             if (lineEnd === -1 && !final) {
+              if (n - i > maxFieldLength) throw fieldTooLong(this.file, line + newlinesInside, maxFieldLength);
               i = recordStart;
               break records;
             }
-            let end = lineEnd === -1 ? n : lineEnd;
-            if (end > i && s.charCodeAt(end - 1) === CR) end--;
+            const end = lineEnd === -1 ? n : lineEnd;
             field = s.slice(i, end);
             i = end;
             c = i < n ? s.charCodeAt(i) : -1;
           }
         }
+        if (field.length > maxFieldLength) throw fieldTooLong(this.file, line + newlinesInside, maxFieldLength);
         fields.push(field);
         if (c === delimiter) {
           i++;
@@ -132,10 +182,11 @@ export class CsvRecordParser {
         }
         break;
       }
+      if (i - recordStart > maxRecordLength) throw recordTooLong(this.file, line, maxRecordLength);
       this.onRecord(fields, line);
       line += 1 + newlinesInside;
     }
-    this.carry = i < n ? s.slice(i) : '';
     this.line = line;
+    return i;
   }
 }

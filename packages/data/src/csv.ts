@@ -1,13 +1,15 @@
 import { inputError } from '@mlci/core';
 import { CsvRecordParser } from './csv-parser';
-import { utf8Chunks } from './decode';
+import { quoteForDisplay } from './display';
+import type { Limits } from './limits';
+import type { TextInput } from './source';
 import type { RecordBatch, Table } from './table';
 
-function checkHeader(file: string, header: string[], delimiter: string): void {
+function checkHeader(file: string, header: string[]): void {
   const seen = new Set<string>();
   header.forEach((name, index) => {
     if (name.trim() === '') throw inputError(`header column ${index + 1} has no name`, { file, line: 1, hint: 'give every column a name in the first line' });
-    if (seen.has(name)) throw inputError(`header names column "${name}" twice`, { file, line: 1, hint: 'column names must be unique' });
+    if (seen.has(name)) throw inputError(`header names column ${quoteForDisplay(name)} twice`, { file, line: 1, hint: 'column names must be unique' });
     seen.add(name);
   });
 }
@@ -61,47 +63,55 @@ class BatchBuilder {
   }
 }
 
-/** Reads the header only: the first record of the file. */
-async function readHeader(path: string, delimiter: string): Promise<string[]> {
+/** Reads the header only: the first record, from chunks the first pass over the records replays. */
+async function readHeader(input: TextInput, delimiter: string, limits: Limits): Promise<string[]> {
   let header: string[] | undefined;
-  const parser = new CsvRecordParser(path, delimiter, (fields) => {
+  const parser = new CsvRecordParser(input.name, delimiter, (fields) => {
     header ??= [...fields];
-  });
-  for await (const text of utf8Chunks(path, 1 << 16)) {
+  }, limits);
+  for (let text = await input.peek(); text !== undefined; text = await input.peek()) {
     parser.push(text, false);
     if (header) return header;
   }
   parser.push('', true);
-  if (!header) throw inputError('the file is empty: no header line', { file: path, hint: 'a CSV file starts with a header line naming its columns' });
+  if (!header) throw inputError('the file is empty: no header line', { file: input.name, hint: 'a CSV file starts with a header line naming its columns' });
   return header;
 }
 
-export async function openCsv(path: string, delimiter: string, batchSize: number): Promise<Table> {
-  const columns = await readHeader(path, delimiter);
-  checkHeader(path, columns, delimiter);
+export async function openCsv(path: string, input: TextInput, delimiter: string, batchSize: number, limits: Limits): Promise<Table> {
+  let columns: string[];
+  try {
+    columns = await readHeader(input, delimiter, limits);
+    checkHeader(input.name, columns);
+  } catch (error) {
+    await input.close();
+    throw error;
+  }
   const hint = delimiterHint(columns, delimiter);
+  const file = input.name;
   return {
     path,
     format: 'csv',
     columns,
+    close: () => input.close(),
     async *batches() {
       const builder = new BatchBuilder(columns, batchSize);
       let seenHeader = false;
-      const parser = new CsvRecordParser(path, delimiter, (fields, line) => {
+      const parser = new CsvRecordParser(file, delimiter, (fields, line) => {
         if (!seenHeader) {
           seenHeader = true;
           return;
         }
         if (fields.length !== columns.length) {
-          throw inputError(`row has ${fields.length} field${fields.length === 1 ? '' : 's'}, the header has ${columns.length}`, {
-            file: path,
+          throw inputError(`row has ${fields.length.toLocaleString('en-US')} field${fields.length === 1 ? '' : 's'}, the header has ${columns.length.toLocaleString('en-US')}`, {
+            file,
             line,
             hint: hint ?? 'every row needs one field per header column; quote fields that contain the delimiter or a newline',
           });
         }
         builder.add(fields, line);
-      });
-      for await (const text of utf8Chunks(path)) {
+      }, limits);
+      for await (const text of input.text()) {
         parser.push(text, false);
         yield* builder.batches;
         builder.batches = [];

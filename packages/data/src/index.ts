@@ -5,3 +5,7 @@ export * from './validate';
 export * from './infer';
 export * from './render';
 export { detachString } from './detach';
+export { truncateForDisplay, quoteForDisplay, listForDisplay, DISPLAY_LENGTH } from './display';
+export { DEFAULT_MAX_FIELD_LENGTH, DEFAULT_MAX_RECORD_LENGTH, type ReadLimits } from './limits';
+export { lintTableSchema } from './schema-lint';
+export { STDIN } from './source';

@@ -3,7 +3,12 @@ import { castFor, INVALID } from './cast';
 import { delimiterHint } from './csv';
 import { openTable } from './open';
 import type { FieldType, SchemaField, TableSchema } from './schema';
-import type { OpenTableOptions } from './table';
+import { quoteForDisplay } from './display';
+import { inputName } from './source';
+import type { OpenTableOptions, Table } from './table';
+
+/** Longest string value an inferred enum lists. */
+const MAX_ENUM_VALUE_LENGTH = 200;
 
 export interface InferOptions extends OpenTableOptions {
   /**
@@ -42,9 +47,17 @@ export async function inferSchema(path: string, options: InferOptions = {}): Pro
   const sampleRows = options.sampleRows ?? 10_000;
   const maxEnum = options.maxEnumValues ?? 20;
   const table = await openTable(path, options);
+  try {
+    return await infer(path, table, sampleRows, maxEnum, options);
+  } finally {
+    await table.close();
+  }
+}
+
+async function infer(path: string, table: Table, sampleRows: number, maxEnum: number, options: InferOptions): Promise<TableSchema & { $comment: string }> {
   // One column whose name holds another delimiter: inferring from it would describe the wrong file.
   const hint = table.format === 'csv' && options.delimiter === undefined ? delimiterHint(table.columns, path.toLowerCase().endsWith('.tsv') ? '\t' : ',') : undefined;
-  if (hint) throw inputError(`the header reads as one column ${JSON.stringify(table.columns[0].slice(0, 60))}: the delimiter looks wrong`, { file: path, line: 1, hint });
+  if (hint) throw inputError(`the header reads as one column ${quoteForDisplay(table.columns[0], 60)}: the delimiter looks wrong`, { file: inputName(path), line: 1, hint });
   const state: ColumnState[] = table.columns.map(() => ({ types: new Set(CANDIDATES), missing: 0, present: 0, distinct: new Map(), min: Infinity, max: -Infinity }));
   let rows = 0;
   outer: for await (const batch of table.batches()) {
@@ -69,6 +82,11 @@ export async function inferSchema(path: string, options: InferOptions = {}): Pro
         }
         if (s.distinct) {
           const key = String(raw);
+          // A long text is no category: an enum of it would copy the data into the schema.
+          if (key.length > MAX_ENUM_VALUE_LENGTH) {
+            s.distinct = null;
+            continue;
+          }
           s.distinct.set(key, (s.distinct.get(key) ?? 0) + 1);
           if (s.distinct.size > maxEnum) s.distinct = null;
         }
@@ -88,7 +106,7 @@ export async function inferSchema(path: string, options: InferOptions = {}): Pro
     return { name, type, ...(Object.keys(constraints).length ? { constraints } : {}) };
   });
   return {
-    $comment: `Inferred by mlci infer-schema from the first ${rows} rows of ${path}; review before use.`,
+    $comment: `Inferred by mlci infer-schema from the first ${rows} rows of ${inputName(path)}; review before use.`,
     fields,
     missingValues: [''],
     primaryKey: [],

@@ -1,23 +1,43 @@
 import { inputError } from '@mlci/core';
-import { utf8Chunks } from './decode';
+import { truncateForDisplay } from './display';
+import { recordTooLong, type Limits } from './limits';
+import type { TextInput } from './source';
 import type { RecordBatch, Table } from './table';
 
-/** Splits text chunks into lines with their 1-based numbers, skipping blank lines. */
-async function* lines(path: string): AsyncGenerator<[string, number]> {
-  let carry = '';
+/**
+ * Splits text chunks into lines with their 1-based numbers, skipping blank lines. Only the new chunk is
+ * searched for a line feed; a line spanning chunks waits as a list joined once (`carry + text` per chunk
+ * rescanned the whole carry every time: quadratic on a file with no line feed).
+ */
+async function* lines(chunks: AsyncIterable<string>, file: string, maxLength: number): AsyncGenerator<[string, number]> {
+  let pending: string[] = [];
+  let pendingLength = 0;
   let lineNo = 0;
-  for await (const text of utf8Chunks(path)) {
-    const s = carry + text;
+  for await (const text of chunks) {
     let start = 0;
-    for (let nl = s.indexOf('\n'); nl !== -1; nl = s.indexOf('\n', start)) {
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
       lineNo++;
-      const line = s.slice(start, nl).trim();
+      let raw = text.slice(start, nl);
+      if (pendingLength > 0) {
+        pending.push(raw);
+        pendingLength += raw.length;
+        if (pendingLength > maxLength) throw recordTooLong(file, lineNo, maxLength, 'line');
+        raw = pending.join('');
+        pending = [];
+        pendingLength = 0;
+      } else if (raw.length > maxLength) throw recordTooLong(file, lineNo, maxLength, 'line');
+      const line = raw.trim();
       if (line) yield [line, lineNo];
       start = nl + 1;
     }
-    carry = s.slice(start);
+    if (start < text.length) {
+      pending.push(start === 0 ? text : text.slice(start));
+      pendingLength += text.length - start;
+      if (pendingLength > maxLength) throw recordTooLong(file, lineNo + 1, maxLength, 'line');
+    }
   }
-  if (carry.trim()) yield [carry.trim(), lineNo + 1];
+  const last = pending.join('').trim();
+  if (last) yield [last, lineNo + 1];
 }
 
 function parseObject(path: string, text: string, line: number): Record<string, unknown> {
@@ -25,7 +45,13 @@ function parseObject(path: string, text: string, line: number): Record<string, u
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw inputError(`not valid JSON: ${(error as Error).message}`, { file: path, line, hint: 'JSON Lines holds one JSON object per line' });
+    // A lone CR ends no JSON line: an old-Mac file reads as one line with JSON after the first record.
+    const crOnly = text.includes('\r');
+    throw inputError(`not valid JSON: ${truncateForDisplay((error as Error).message)}${crOnly ? ' (the line holds carriage returns: CR-only line endings?)' : ''}`, {
+      file: path,
+      line,
+      hint: crOnly ? "JSON Lines ends each line with \\n (or \\r\\n): convert with `tr '\\r' '\\n' < in.jsonl > out.jsonl`" : 'JSON Lines holds one JSON object per line',
+    });
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw inputError(`expected a JSON object, found ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`, { file: path, line, hint: 'JSON Lines holds one JSON object per line' });
@@ -34,30 +60,44 @@ function parseObject(path: string, text: string, line: number): Record<string, u
 }
 
 /** Columns are the keys of the first batch's records, in order of appearance; keys first seen later are appended. */
-async function headerOf(path: string, sample: number): Promise<string[]> {
+async function headerOf(input: TextInput, sample: number, limits: Limits): Promise<string[]> {
   const columns = new Set<string>();
   let n = 0;
-  for await (const [text, line] of lines(path)) {
-    for (const key of Object.keys(parseObject(path, text, line))) columns.add(key);
+  // Chunks taken with peek() are replayed by the first pass over the records: the input is read once.
+  const peeked = {
+    async *[Symbol.asyncIterator]() {
+      for (let text = await input.peek(); text !== undefined; text = await input.peek()) yield text;
+    },
+  };
+  for await (const [text, line] of lines(peeked, input.name, limits.maxRecordLength)) {
+    for (const key of Object.keys(parseObject(input.name, text, line))) columns.add(key);
     if (++n >= sample) break;
   }
-  if (n === 0) throw inputError('the file is empty: no records', { file: path, hint: 'JSON Lines holds one JSON object per line' });
+  if (n === 0) throw inputError('the file is empty: no records', { file: input.name, hint: 'JSON Lines holds one JSON object per line' });
   return [...columns];
 }
 
-export async function openJsonl(path: string, batchSize: number): Promise<Table> {
-  const columns = await headerOf(path, batchSize);
+export async function openJsonl(path: string, input: TextInput, batchSize: number, limits: Limits): Promise<Table> {
+  let columns: string[];
+  try {
+    columns = await headerOf(input, batchSize, limits);
+  } catch (error) {
+    await input.close();
+    throw error;
+  }
+  const file = input.name;
   return {
     path,
     format: 'jsonl',
     columns,
+    close: () => input.close(),
     async *batches() {
       const known = [...columns];
       const index = new Map(known.map((c, i) => [c, i]));
       let batch: RecordBatch | undefined;
       let row = 1;
-      for await (const [text, line] of lines(path)) {
-        const record = parseObject(path, text, line);
+      for await (const [text, line] of lines(input.text(), file, limits.maxRecordLength)) {
+        const record = parseObject(file, text, line);
         for (const key in record) {
           if (!index.has(key)) {
             index.set(key, known.length);

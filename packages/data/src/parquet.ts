@@ -1,7 +1,7 @@
-import { stat } from 'node:fs/promises';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema, type FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
-import { inputError } from '@mlci/core';
+import { fileError, inputError } from '@mlci/core';
+import { inputName, type InputInfo } from './source';
 import type { RecordBatch, Table } from './table';
 
 /** Parquet ints may decode as BigInt and timestamps as Date; numbers and ISO strings are what checks expect. */
@@ -41,15 +41,17 @@ function gather(pieces: Piece[], from: number, to: number): unknown[] {
  * file. (Asking hyparquet for each batch's row range separately re-decodes the whole group every time.)
  * Parquet has no lines: a record's `line` is its 1-based row number, the same as `rowStart + i`.
  */
-export async function openParquet(path: string, batchSize: number): Promise<Table> {
+export async function openParquet(path: string, info: InputInfo, batchSize: number): Promise<Table> {
+  if (!info.regular) {
+    throw inputError('Parquet is read by seeking to its footer, and this input is a stream (a pipe or stdin)', { file: inputName(path), hint: 'save it to a file first, then pass that file' });
+  }
   let file;
   let metadata: FileMetaData;
   try {
-    await stat(path);
     file = await asyncBufferFromFile(path);
     metadata = await parquetMetadataAsync(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code) throw error;
+    if ((error as NodeJS.ErrnoException).code) throw fileError(path, error);
     throw inputError(`not a readable Parquet file: ${(error as Error).message}`, { file: path, hint: 'check that the file is Parquet (it starts and ends with "PAR1")' });
   }
   const columns = parquetSchema(metadata).children.map((child) => child.element.name);
@@ -57,6 +59,7 @@ export async function openParquet(path: string, batchSize: number): Promise<Tabl
     path,
     format: 'parquet',
     columns,
+    close: async () => {},
     async *batches() {
       let groupStart = 0;
       for (const group of metadata.row_groups) {

@@ -1,5 +1,7 @@
 import { inputError, readTextFile } from '@mlci/core';
+import { quoteForDisplay, truncateForDisplay } from './display';
 import { compileWholeValuePattern } from './pattern';
+import { closest, lintTableSchema } from './schema-lint';
 
 /** Field types of Frictionless Table Schema that mlci checks (others are read as `any`). */
 export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'datetime' | 'time' | 'year' | 'any';
@@ -40,6 +42,10 @@ export interface TableChecks {
   maxRows?: number;
   /** A JSON Schema every typed row must satisfy (compiled with ajv). */
   rowSchema?: Record<string, unknown>;
+  /** Longest CSV record or JSON Lines line, in characters (see ReadLimits); a flag overrides it. */
+  maxRecordLength?: number;
+  /** Longest CSV field, in characters (see ReadLimits); a flag overrides it. */
+  maxFieldLength?: number;
 }
 
 export interface TableSchema {
@@ -65,12 +71,20 @@ export function parseTableSchema(doc: unknown, file: string): TableSchema {
     if (!raw || typeof raw !== 'object') throw bad(where, 'must be an object');
     const f = raw as SchemaField;
     if (typeof f.name !== 'string' || !f.name) throw bad(`${where}.name`, 'must be a non-empty string');
-    if (names.has(f.name)) throw bad(`${where}.name`, `repeats "${f.name}"`);
+    if (names.has(f.name)) throw bad(`${where}.name`, `repeats ${quoteForDisplay(f.name)}`);
     names.add(f.name);
-    if (f.type !== undefined && !TYPES.includes(f.type)) throw bad(`${where}.type`, `"${f.type}" is not one of ${TYPES.join(', ')}`);
+    if (f.type !== undefined && !TYPES.includes(f.type)) throw bad(`${where}.type`, `${quoteForDisplay(String(f.type))} is not one of ${TYPES.join(', ')}`);
     const c = f.constraints ?? {};
     if (typeof c !== 'object') throw bad(`${where}.constraints`, 'must be an object');
-    for (const key of Object.keys(c)) if (!CONSTRAINTS.has(key)) throw bad(`${where}.constraints.${key}`, 'is not a Table Schema constraint');
+    for (const key of Object.keys(c)) {
+      if (!CONSTRAINTS.has(key)) {
+        const near = closest(key, CONSTRAINTS);
+        throw inputError(`not a valid Table Schema: ${where}.constraints.${truncateForDisplay(key, 60)} is not a Table Schema constraint`, {
+          file,
+          hint: near ? `did you mean "${near}"?` : `the constraints are ${[...CONSTRAINTS].join(', ')}`,
+        });
+      }
+    }
     if (c.enum !== undefined && !Array.isArray(c.enum)) throw bad(`${where}.constraints.enum`, 'must be a list');
     if (c.pattern !== undefined) {
       try {
@@ -92,17 +106,25 @@ export function parseTableSchema(doc: unknown, file: string): TableSchema {
   if (!Array.isArray(missingValues) || missingValues.some((v) => typeof v !== 'string')) throw bad('"missingValues"', 'must be a list of strings');
   const primaryKey = d.primaryKey === undefined ? [] : typeof d.primaryKey === 'string' ? [d.primaryKey] : d.primaryKey;
   if (!Array.isArray(primaryKey)) throw bad('"primaryKey"', 'must be a field name or a list of them');
-  for (const key of primaryKey) if (!names.has(key as string)) throw bad('"primaryKey"', `names "${key}", which is not a field`);
+  for (const key of primaryKey) if (!names.has(key as string)) throw bad('"primaryKey"', `names ${quoteForDisplay(String(key))}, which is not a field`);
   const mlci = (d.mlci ?? {}) as TableChecks;
   if (typeof mlci !== 'object') throw bad('"mlci"', 'must be an object');
   for (const key of ['minRows', 'maxRows'] as const) {
     if (mlci[key] !== undefined && (!Number.isInteger(mlci[key]) || (mlci[key] as number) < 0)) throw bad(`"mlci.${key}"`, 'must be a non-negative integer');
+  }
+  for (const key of ['maxRecordLength', 'maxFieldLength'] as const) {
+    if (mlci[key] !== undefined && (!Number.isInteger(mlci[key]) || (mlci[key] as number) < 1)) throw bad(`"mlci.${key}"`, 'must be a positive integer (characters)');
   }
   return { fields, missingValues: missingValues as string[], primaryKey: primaryKey as string[], mlci };
 }
 
 /** Reads a Table Schema file; a JSON syntax error names its line. */
 export async function loadTableSchema(file: string): Promise<TableSchema> {
+  return (await readTableSchema(file)).schema;
+}
+
+/** Reads a Table Schema file with warnings for the keys mlci does not know or does not apply. */
+export async function readTableSchema(file: string): Promise<{ schema: TableSchema; warnings: string[] }> {
   const text = await readTextFile(file);
   let doc: unknown;
   try {
@@ -113,5 +135,5 @@ export async function loadTableSchema(file: string): Promise<TableSchema> {
     const line = Number.isFinite(position) ? text.slice(0, position).split('\n').length : undefined;
     throw inputError(`the schema is not valid JSON: ${message}`, { file, line, hint: 'check for a trailing comma or a missing quote near that line' });
   }
-  return parseTableSchema(doc, file);
+  return { schema: parseTableSchema(doc, file), warnings: lintTableSchema(doc, file) };
 }

@@ -2,6 +2,8 @@
  * The reader interface every format implements: a table is its header plus record batches, column-major,
  * so validation and drift touch each column as one array and nothing allocates an object per row.
  */
+import type { ReadLimits } from './limits';
+
 export type TableFormat = 'csv' | 'jsonl' | 'parquet';
 
 export interface RecordBatch {
@@ -26,7 +28,7 @@ export interface RecordBatch {
   length: number;
 }
 
-export interface OpenTableOptions {
+export interface OpenTableOptions extends ReadLimits {
   /**
    * File format.
    * @default from the extension: .csv and .tsv → csv, .jsonl and .ndjson → jsonl, .parquet → parquet
@@ -57,6 +59,11 @@ export interface Table {
   format: TableFormat;
   /** Header names (JSONL: keys seen in the first records; later new keys are added to batches' columns). */
   columns: string[];
-  /** Streams the records from the start of the file; may be called more than once. */
+  /**
+   * Streams the records from the start of the file. The first call continues the stream the header was read
+   * from (each input is opened once); a regular file may be read again, a stream (stdin, a FIFO) may not.
+   */
   batches(): AsyncIterable<RecordBatch>;
+  /** Stops reading an input whose records will not be read (a refusal after the header); idempotent. */
+  close(): Promise<void>;
 }

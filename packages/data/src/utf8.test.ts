@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MlciError } from '@mlci/core';
 import { utf8Chunks } from './decode';
-import { completeLength, firstInvalidUtf8 } from './utf8';
+import { completeLength, firstInvalidUtf8, lineAtOffset } from './utf8';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlci-utf8-'));
 
@@ -12,7 +12,7 @@ async function decodeAll(bytes: Uint8Array, chunk: number): Promise<string> {
   const path = join(dir, `f${Math.random().toString(36).slice(2)}.txt`);
   writeFileSync(path, bytes);
   let text = '';
-  for await (const part of utf8Chunks(path, chunk)) text += part;
+  for await (const part of utf8Chunks(createReadStream(path, { highWaterMark: chunk }), path, (offset) => lineAtOffset(path, offset))) text += part;
   return text;
 }
 

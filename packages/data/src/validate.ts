@@ -4,10 +4,16 @@ import { inputError, worstOutcome, type Outcome } from '@mlci/core';
 import { castFor, display, INVALID, type Cast } from './cast';
 import { delimiterHint } from './csv';
 import { detachString } from './detach';
+import { DISPLAY_LENGTH, listForDisplay, quoteForDisplay, truncateForDisplay } from './display';
 import { HashSet64 } from './hash-set';
 import { openTable } from './open';
-import { loadTableSchema, type SchemaField, type TableSchema } from './schema';
-import type { OpenTableOptions, TableFormat } from './table';
+import { readTableSchema, type SchemaField, type TableSchema } from './schema';
+import { lintTableSchema } from './schema-lint';
+import { inputName } from './source';
+import type { OpenTableOptions, Table, TableFormat } from './table';
+
+/** Column names listed in a result; a header of a million columns is counted, not listed. */
+const MAX_COLUMNS_LISTED = 10_000;
 import { compileWholeValuePattern, re2RegExp, type WholeValuePattern } from './pattern';
 
 // ajv and ajv-formats are CommonJS: their default export arrives wrapped under ESM interop.
@@ -55,7 +61,10 @@ export interface ValidationResult {
   format: TableFormat;
   /** Data records read. */
   rows: number;
+  /** The header's names (each cut to a display length; at most 10,000 of them, see `columnCount`). */
   columns: string[];
+  /** How many columns the file has, when `columns` lists only the first 10,000. */
+  columnCount?: number;
   /** The first `sampleSize` violations in file order. */
   violations: Violation[];
   /** True when more violations exist than the sample holds (totals are exact either way). */
@@ -77,6 +86,8 @@ export interface ValidateOptions extends OpenTableOptions {
    * @default none
    */
   rowSchema?: Record<string, unknown>;
+  /** The file `rowSchema` was read from, named when it does not compile. */
+  rowSchemaFile?: string;
 }
 
 interface CompiledField {
@@ -109,7 +120,7 @@ function compileField(field: SchemaField, column: number, schema: TableSchema, f
   const bound = (name: string, raw: unknown) => {
     if (raw === undefined) return undefined;
     const value = cast(raw);
-    if (value === INVALID) throw inputError(`not a valid Table Schema: field "${field.name}" ${name} ${JSON.stringify(raw)} is not a ${field.type ?? 'string'}`, { file });
+    if (value === INVALID) throw inputError(`not a valid Table Schema: field ${quoteForDisplay(field.name)} ${name} ${truncateForDisplay(JSON.stringify(raw))} is not a ${field.type ?? 'string'}`, { file, hint: `write the ${name} as a value of the field's type` });
     return value;
   };
   const anyC = c as Record<string, unknown>;
@@ -136,7 +147,7 @@ function compileField(field: SchemaField, column: number, schema: TableSchema, f
   };
 }
 
-const quote = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v.length > 80 ? v.slice(0, 77) + '...' : v) : String(v));
+const quote = (v: unknown) => (typeof v === 'string' ? quoteForDisplay(v, 80) : truncateForDisplay(String(v), 80));
 
 /** The message for a failed field constraint: built only for violations that go into the sample. */
 function describeViolation(f: CompiledField, constraint: string, raw: unknown): string {
@@ -158,7 +169,7 @@ function describeViolation(f: CompiledField, constraint: string, raw: unknown): 
     case 'enum':
       return `${v} is not one of the allowed values`;
     case 'pattern':
-      return `${v} does not match the pattern ${f.field.constraints?.pattern}`;
+      return `${v} does not match the pattern ${truncateForDisplay(String(f.field.constraints?.pattern))}`;
     case 'minLength':
       return `${v} is shorter than ${f.minLength} characters`;
     case 'maxLength':
@@ -169,6 +180,9 @@ function describeViolation(f: CompiledField, constraint: string, raw: unknown): 
       return `${v} fails ${constraint}`;
   }
 }
+
+/** Characters of a violating value kept in the result (its message quotes fewer). */
+const VALUE_LENGTH = 1000;
 
 /**
  * Exact totals plus the first `sampleSize` violations in file order. Checks run column by column within a
@@ -188,7 +202,8 @@ class ViolationLog {
     counts[constraint] = (counts[constraint] ?? 0) + 1;
     if (this.sample.length < this.sampleSize) {
       // Kept values must survive JSON: a non-finite number (Parquet NaN) is written as its name, not as null.
-      const kept = typeof value === 'string' ? detachString(value) : typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
+      // A kept string is cut to a display length: a sample of 100 megabyte cells must not become the report.
+      const kept = typeof value === 'string' ? detachString(truncateForDisplay(value, VALUE_LENGTH)) : typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
       this.pending.push({ row, line, field, constraint, value: kept, message: typeof message === 'string' ? message : describeViolation(message, constraint, value) });
     }
   }
@@ -251,14 +266,14 @@ function codePoints(text: string): number {
   return n;
 }
 
-function compileRowSchema(schema: Record<string, unknown>, file: string): ValidateFunction {
+function compileRowSchema(schema: Record<string, unknown>, file: string, what: string): ValidateFunction {
   try {
     // Row schemas come from the repository too: their patterns run on RE2, never on a backtracking engine.
     const ajv = new Ajv({ allErrors: true, strict: false, code: { regExp: re2RegExp as never } });
     addFormats(ajv);
     return ajv.compile(schema);
   } catch (error) {
-    throw inputError(`the row JSON Schema does not compile: ${(error as Error).message}`, { file, hint: 'check it against https://json-schema.org' });
+    throw inputError(`${what} does not compile: ${truncateForDisplay((error as Error).message, 500)}`, { file, hint: 'check it against https://json-schema.org' });
   }
 }
 
@@ -266,28 +281,45 @@ function compileRowSchema(schema: Record<string, unknown>, file: string): Valida
 export async function validateTable(data: string, schemaOrFile: string | TableSchema, options: ValidateOptions = {}): Promise<ValidationResult> {
   const started = performance.now();
   const schemaFile = typeof schemaOrFile === 'string' ? schemaOrFile : '(schema)';
-  const schema = typeof schemaOrFile === 'string' ? await loadTableSchema(schemaOrFile) : schemaOrFile;
+  const { schema, warnings } = typeof schemaOrFile === 'string' ? await readTableSchema(schemaOrFile) : { schema: schemaOrFile, warnings: lintTableSchema(schemaOrFile, schemaFile) };
+  // A flag's limit wins over the schema's.
+  const table = await openTable(data, {
+    ...options,
+    maxRecordLength: options.maxRecordLength ?? schema.mlci.maxRecordLength,
+    maxFieldLength: options.maxFieldLength ?? schema.mlci.maxFieldLength,
+  });
+  try {
+    return await check(data, table, schema, schemaFile, warnings, options, started);
+  } finally {
+    await table.close();
+  }
+}
+
+async function check(data: string, table: Table, schema: TableSchema, schemaFile: string, warnings: string[], options: ValidateOptions, started: number): Promise<ValidationResult> {
   const sampleSize = options.sampleSize ?? 100;
-  const table = await openTable(data, options);
   const log = new ViolationLog(sampleSize);
-  const tableChecks: TableCheckResult[] = [];
+  const tableChecks: TableCheckResult[] = warnings.map((message) => ({ check: 'schema', outcome: 'warn', message }));
 
   const columnIndex = new Map(table.columns.map((c, i) => [c, i]));
   const missingColumns = schema.fields.filter((f) => !columnIndex.has(f.name)).map((f) => f.name);
   if (missingColumns.length > 0) {
     // One column whose name holds another delimiter: the file was read with the wrong one, nothing to check.
     const hint = table.format === 'csv' ? delimiterHint(table.columns, options.delimiter ?? (data.toLowerCase().endsWith('.tsv') ? '\t' : ',')) : undefined;
-    if (hint) throw inputError(`the header reads as one column ${JSON.stringify(table.columns[0].slice(0, 60))}: the delimiter looks wrong`, { file: data, line: 1, hint });
-    tableChecks.push({ check: 'columns', outcome: 'fail', message: `missing column${missingColumns.length > 1 ? 's' : ''} ${missingColumns.map((c) => `"${c}"`).join(', ')} named in the schema` });
+    if (hint) throw inputError(`the header reads as one column ${quoteForDisplay(table.columns[0], 60)}: the delimiter looks wrong`, { file: inputName(data), line: 1, hint });
+    tableChecks.push({ check: 'columns', outcome: 'fail', message: `missing column${missingColumns.length > 1 ? 's' : ''} ${listForDisplay(missingColumns)} named in the schema` });
   }
-  const extra = table.columns.filter((c) => !schema.fields.some((f) => f.name === c));
-  if (extra.length > 0) tableChecks.push({ check: 'columns', outcome: 'warn', message: `column${extra.length > 1 ? 's' : ''} not in the schema: ${extra.map((c) => `"${c}"`).join(', ')}` });
+  const schemaNames = new Set(schema.fields.map((f) => f.name));
+  const extra = table.columns.filter((c) => !schemaNames.has(c));
+  if (extra.length > 0) tableChecks.push({ check: 'columns', outcome: 'warn', message: `column${extra.length > 1 ? 's' : ''} not in the schema: ${listForDisplay(extra)}` });
 
   const fields = schema.fields.filter((f) => columnIndex.has(f.name)).map((f) => compileField(f, columnIndex.get(f.name)!, schema, schemaFile));
   const missing = new Set(schema.missingValues);
   // The default missingValues [""]: a length test instead of hashing every cell for a Set lookup.
   const onlyEmptyMissing = missing.size === 1 && missing.has('');
-  const rowSchemas = [schema.mlci.rowSchema, options.rowSchema].filter(Boolean).map((s) => compileRowSchema(s!, schemaFile));
+  const rowSchemas = [
+    ...(schema.mlci.rowSchema ? [compileRowSchema(schema.mlci.rowSchema, schemaFile, 'the row JSON Schema under "mlci.rowSchema"')] : []),
+    ...(options.rowSchema ? [compileRowSchema(options.rowSchema, options.rowSchemaFile ?? '(row schema)', 'the row JSON Schema')] : []),
+  ];
   const compositeKey = schema.primaryKey.length > 1 && schema.primaryKey.every((k) => columnIndex.has(k)) ? schema.primaryKey : null;
   const keysSeen = compositeKey ? new HashSet64() : null;
   const keyColumns = compositeKey ? compositeKey.map((k) => fields.findIndex((f) => f.field.name === k)) : [];
@@ -323,7 +355,7 @@ export async function validateTable(data: string, schemaOrFile: string | TableSc
         const line = batch.lines[i];
         if (compositeKey && keysSeen) {
           const key = JSON.stringify(keyColumns.map((fi) => typed[fi][i]));
-          if (!keysSeen.add(key)) log.add(row, line, compositeKey.join(','), 'primaryKey', key, `primary key ${key} appears more than once`);
+          if (!keysSeen.add(key)) log.add(row, line, compositeKey.join(','), 'primaryKey', key, `primary key ${truncateForDisplay(key, 80)} appears more than once`);
         }
         if (rowSchemas.length > 0) {
           const object: Record<string, unknown> = {};
@@ -335,7 +367,7 @@ export async function validateTable(data: string, schemaOrFile: string | TableSc
             if (validate(object)) continue;
             for (const error of validate.errors ?? []) {
               const field = error.keyword === 'required' ? String((error.params as { missingProperty: string }).missingProperty) : error.instancePath.split('/')[1] || 'row';
-              log.add(row, line, field, `jsonSchema:${error.keyword}`, object[field] ?? null, `${error.instancePath || 'row'} ${error.message}`);
+              log.add(row, line, field, `jsonSchema:${error.keyword}`, object[field] ?? null, truncateForDisplay(`${error.instancePath || 'row'} ${error.message}`, 300));
             }
           }
         }
@@ -363,23 +395,28 @@ export async function validateTable(data: string, schemaOrFile: string | TableSc
     }
     const maxMissingShare = f.field.mlci?.maxMissingShare;
     if (maxMissingShare !== undefined && rows > 0 && f.missing / rows > maxMissingShare) {
-      tableChecks.push({ check: 'maxMissingShare', outcome: 'fail', message: `"${f.field.name}" is missing in ${((100 * f.missing) / rows).toFixed(2)}% of rows, more than the allowed ${(100 * maxMissingShare).toFixed(2)}%` });
+      tableChecks.push({ check: 'maxMissingShare', outcome: 'fail', message: `${quoteForDisplay(f.field.name)} is missing in ${((100 * f.missing) / rows).toFixed(2)}% of rows, more than the allowed ${(100 * maxMissingShare).toFixed(2)}%` });
     }
     return { name: f.field.name, present: f.present, missing: f.missing, failedRows: f.failedRows, passShare, ...(mostly !== undefined ? { mostly } : {}), outcome };
   });
   for (const v of log.sample) if (toleratedFields.has(v.field)) v.tolerated = true;
   const otherFieldFailures = Object.keys(log.byField).some((name) => !fields.some((f) => f.field.name === name));
   const outcome = worstOutcome([...summaries.map((s) => s.outcome), ...tableChecks.map((t) => t.outcome), otherFieldFailures ? 'fail' : 'pass']) === 'fail' ? 'fail' : 'pass';
+  // Names in the result are for display (terminal, --json, summary, annotations): none is echoed whole.
+  const name = (n: string) => truncateForDisplay(n);
+  const byField: Record<string, Record<string, number>> = {};
+  for (const [field, counts] of Object.entries(log.byField)) byField[name(field)] = counts;
   return {
     outcome,
-    file: data,
+    file: inputName(data),
     format: table.format,
     rows,
-    columns: table.columns,
-    violations: log.sample,
+    columns: table.columns.slice(0, MAX_COLUMNS_LISTED).map(name),
+    ...(table.columns.length > MAX_COLUMNS_LISTED ? { columnCount: table.columns.length } : {}),
+    violations: log.sample.map((v) => (v.field.length > DISPLAY_LENGTH ? { ...v, field: name(v.field) } : v)),
     violationsTruncated: log.total > log.sample.length,
-    totals: { total: log.total, byField: log.byField },
-    fields: summaries,
+    totals: { total: log.total, byField },
+    fields: summaries.map((f) => (f.name.length > DISPLAY_LENGTH ? { ...f, name: name(f.name) } : f)),
     tableChecks,
     durationMs: Math.round(performance.now() - started),
   };

@@ -1,5 +1,5 @@
-import { numberFlag, parseFlags, usageError, EXIT } from '@mlci/core';
-import { validateTable, validationText, type TableFormat } from '@mlci/data';
+import { numberFlag, parseFlags, stderrLogger, usageError, EXIT } from '@mlci/core';
+import { DEFAULT_MAX_FIELD_LENGTH, DEFAULT_MAX_RECORD_LENGTH, validateTable, validationText, type TableFormat } from '@mlci/data';
 import { printJson, type Command } from '../command';
 
 export const command: Command = {
@@ -10,12 +10,18 @@ usage: mlci validate DATA --schema FILE [--json] [--sample N] [--delimiter C] [-
 Checks every record of DATA against a Frictionless Table Schema (types, required, unique, minimum, maximum,
 enum, pattern, minLength, maxLength, missingValues, primaryKey) plus mlci's table checks (mlci.minRows,
 mlci.maxRows, per-field mlci.mostly and mlci.maxMissingShare) and an optional row-level JSON Schema.
+DATA may be \`-\` (stdin) or a pipe such as <(zcat data.csv.gz), with --format; each input is read once.
 
-  --schema FILE      the Table Schema (JSON)
-  --json             print the result as one JSON object on stdout
-  --sample N         violations listed in the result (totals stay exact), default 100
-  --row-schema FILE  a JSON Schema every typed row must satisfy
-  --delimiter C      CSV delimiter (default "," and tab for .tsv)
+  --schema FILE            the Table Schema (JSON)
+  --json                   print the result as one JSON object on stdout
+  --sample N               violations listed in the result (totals stay exact), default 100
+  --row-schema FILE        a JSON Schema every typed row must satisfy
+  --delimiter C            CSV delimiter (default "," and tab for .tsv)
+  --format F               csv, jsonl or parquet (default: from the extension; required for stdin)
+  --max-record-length N    longest CSV record or JSON line, in characters, default ${DEFAULT_MAX_RECORD_LENGTH}
+                           (schema: "mlci": {"maxRecordLength": N})
+  --max-field-length N     longest CSV field, in characters, default ${DEFAULT_MAX_FIELD_LENGTH}
+                           (schema: "mlci": {"maxFieldLength": N})
 
 Exit codes: 0 valid, 1 violations, 2 unusable input (missing file, bad schema, malformed CSV).`,
   async run(args) {
@@ -26,22 +32,31 @@ Exit codes: 0 valid, 1 violations, 2 unusable input (missing file, bad schema, m
       delimiter: { type: 'string' },
       format: { type: 'string' },
       'row-schema': { type: 'string' },
+      'max-record-length': { type: 'string' },
+      'max-field-length': { type: 'string' },
     });
-    if (positionals.length !== 1) throw usageError('give exactly one data file', 'mlci validate DATA --schema FILE');
+    if (positionals.length !== 1) throw usageError('give exactly one data file (or - for stdin)', 'mlci validate DATA --schema FILE');
     if (!values.schema) throw usageError('--schema FILE is required', 'write one with `mlci infer-schema DATA --out schema.json`');
     let rowSchema: Record<string, unknown> | undefined;
     if (values['row-schema']) {
       const { loadJsonFile } = await import('./json-file');
       rowSchema = (await loadJsonFile(values['row-schema'], 'row schema')) as Record<string, unknown>;
     }
+    const limit = (name: 'max-record-length' | 'max-field-length') => (values[name] === undefined ? undefined : numberFlag(name, values[name], 0, { min: 1, max: 2 ** 29 }));
     const result = await validateTable(positionals[0], values.schema, {
       sampleSize: numberFlag('sample', values.sample, 100, { min: 0, max: 100_000 }),
       delimiter: values.delimiter,
       format: values.format as TableFormat | undefined,
       rowSchema,
+      rowSchemaFile: values['row-schema'],
+      maxRecordLength: limit('max-record-length'),
+      maxFieldLength: limit('max-field-length'),
     });
-    if (values.json) printJson(result);
-    else process.stdout.write(validationText(result) + '\n');
+    if (values.json) {
+      // The report lists schema warnings; with --json stdout is the result alone, so they go to stderr too.
+      for (const t of result.tableChecks) if (t.check === 'schema') stderrLogger.warn(t.message);
+      printJson(result);
+    } else process.stdout.write(validationText(result) + '\n');
     return result.outcome === 'pass' ? EXIT.pass : EXIT.fail;
   },
 };
