@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateAssertion, gateRun, parseAssertion } from './gate';
+import { MAX_ASSERTION_DEPTH, MAX_ASSERTION_LENGTH, evaluateAssertion, gateRun, parseAssertion } from './gate';
 
 const series = (values: number[]) => values.map((value, step) => ({ step, value, timestamp: 1000 + step }));
 const metrics = {
@@ -52,5 +52,59 @@ describe('overfit-gate assertions', () => {
     expect(() => evaluateAssertion('val_loss', metrics)).toThrow(/comparison/);
     expect(() => evaluateAssertion('rising(val_loss, 2) < 1', metrics)).toThrow(/needs a number/);
     expect(() => gateRun({ id: 'x', name: 'n', metrics }, [' '])).toThrow(/no assertions/);
+  });
+
+  it('reads NaN as unknown, which never passes, with a note saying where it came from', () => {
+    const m = { ...metrics, zero: series([0]), one: series([1]) };
+    const nan = evaluateAssertion('not (zero/zero < 1)', m);
+    expect(nan.passed).toBe(false);
+    expect(nan.notes).toContain('zero/zero is NaN (0/0)');
+    expect(nan.notes?.join(' ')).toMatch(/neither true nor false/);
+    const spaced = evaluateAssertion('zero / zero >= 0', m);
+    expect(spaced.passed).toBe(false);
+    expect(spaced.notes).toContain('zero / zero is NaN (0/0)');
+    // Three-valued: a decided side settles and/or; otherwise unknown stays unknown (and fails).
+    expect(evaluateAssertion('zero/zero < 1 or one == 1', m).passed).toBe(true);
+    expect(evaluateAssertion('zero/zero < 1 and one == 2', m).passed).toBe(false);
+    expect(evaluateAssertion('zero/zero < 1 and one == 1', m).passed).toBe(false);
+    expect(evaluateAssertion('not (zero/zero < 1 or one == 2)', m).passed).toBe(false);
+    expect(evaluateAssertion('one / 0 > 1', m).passed).toBe(true); // Infinity is a number, not NaN
+    expect(evaluateAssertion('one > 0', m).notes).toBeUndefined();
+  });
+
+  it('divides at "/" unless the whole name is a metric of the run; backticks always name one metric', () => {
+    const m = { zero: series([0]), two: series([2]), 'train/loss': series([0.5]), train: series([4]), loss: series([2]) };
+    expect(evaluateAssertion('train/loss < 1', m)).toMatchObject({ passed: true, values: { 'train/loss': 0.5 } });
+    expect(evaluateAssertion('two/zero > 1', m).passed).toBe(true); // 2 / 0 = Infinity
+    expect(evaluateAssertion('two/2 == 1', m)).toMatchObject({ passed: true, evaluated: '2 / 2 == 1' });
+    expect(evaluateAssertion('min(train/loss) < 1', m).passed).toBe(true);
+    expect(() => evaluateAssertion('`two/zero` > 1', m)).toThrow(/metric "two\/zero", which the run did not log/);
+    expect(() => evaluateAssertion('two/nope > 1', m)).toThrow(/"nope" is not a metric/);
+  });
+
+  it('refuses assertions too long or too deep with a usage error instead of overflowing the stack', () => {
+    const deep = '('.repeat(10_000) + 'a' + ')'.repeat(10_000) + ' > 0';
+    const chain = Array.from({ length: 100_000 }, () => 'a > 0').join(' and ');
+    for (const expression of [deep, chain]) {
+      let error: any;
+      try {
+        evaluateAssertion(expression, { a: series([1]) });
+      } catch (e) {
+        error = e;
+      }
+      expect(error?.kind).toBe('usage');
+      expect(error.message).toMatch(new RegExp(`above the limit of ${MAX_ASSERTION_LENGTH.toLocaleString('en-US')}`));
+      expect(error.message.length).toBeLessThan(600);
+    }
+    const nested = '('.repeat(MAX_ASSERTION_DEPTH + 1) + 'a' + ')'.repeat(MAX_ASSERTION_DEPTH + 1) + ' > 0';
+    expect(() => parseAssertion(nested)).toThrow(/nested more than 64 levels/);
+    expect(() => parseAssertion('not '.repeat(MAX_ASSERTION_DEPTH + 1) + 'a > 0')).toThrow(/nested more than/);
+    expect(() => parseAssertion('-'.repeat(MAX_ASSERTION_DEPTH + 1) + 'a > 0')).toThrow(/nested more than/);
+    expect(evaluateAssertion('('.repeat(MAX_ASSERTION_DEPTH) + 'a' + ')'.repeat(MAX_ASSERTION_DEPTH) + ' > 0', { a: series([1]) }).passed).toBe(true);
+    // The longest chain under the length limit still evaluates (no recursion trouble at the limit).
+    const longest = Array.from({ length: Math.floor(MAX_ASSERTION_LENGTH / 8) }, () => 'a>0').join(' and ');
+    expect(longest.length).toBeLessThanOrEqual(MAX_ASSERTION_LENGTH);
+    expect(evaluateAssertion(longest, { a: series([1]) }).passed).toBe(true);
+    expect(evaluateAssertion(Array.from({ length: MAX_ASSERTION_LENGTH / 2 - 4 }, () => 'a').join('+') + ' > 0', { a: series([1]) }).passed).toBe(true);
   });
 });

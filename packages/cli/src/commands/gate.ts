@@ -1,6 +1,6 @@
 import { colour, fileError, inputError, parseFlags, usageError } from '@mlci/core';
 import { openStore, type RunRecord } from '@mlci/store';
-import { findProjectDir, gateRun } from '@mlci/tracking';
+import { MAX_ASSERTION_DEPTH, MAX_ASSERTION_LENGTH, findProjectDir, gateRun } from '@mlci/tracking';
 import { readFile } from 'node:fs/promises';
 import { printJson, type Command } from '../command';
 
@@ -18,7 +18,12 @@ Assertions: comparisons over the last logged values, with + - * / and parenthese
   min(val_loss) < 0.5          value functions: last first min max mean
   not (rising(val_loss, 3) and falling(train_loss, 3))
       rising(m, n) / falling(m, n): the last n changes of m (by step) all went up / down
-Metric names with other characters go in backticks: \`val-loss\` < 1.
+Metric names are letters, digits, _ and . ; other characters go in backticks: \`val-loss\` < 1.
+A name with / (train/loss, system/cpu_utilization_percentage) is that metric when the run logged it,
+otherwise / divides: zero/zero is zero / zero. Backticks always mean one metric: \`a/b\`.
+NaN (0/0) makes a comparison unknown, and unknown fails: not (zero/zero < 1) fails, with a note; and / or
+follow three-valued logic (unknown or true is true). An assertion is at most ${MAX_ASSERTION_LENGTH} characters and
+nests at most ${MAX_ASSERTION_DEPTH} levels; split longer ones into several --assert.
 `,
   async run(args) {
     const { values, positionals } = parseFlags('gate', args, { assert: { type: 'string', multiple: true }, record: { type: 'string' }, json: { type: 'boolean' } });
@@ -29,11 +34,13 @@ Metric names with other characters go in backticks: \`val-loss\` < 1.
       const text = await readFile(values.record, 'utf8').catch((error) => {
         throw fileError(values.record!, error);
       });
+      let parsed: unknown;
       try {
-        run = JSON.parse(text);
-      } catch {
-        throw inputError('not a run record (invalid JSON)', { file: values.record });
+        parsed = JSON.parse(text);
+      } catch (error) {
+        throw inputError(`not a run record (invalid JSON: ${(error as Error).message})`, { file: values.record, hint: 'pass a run.json that mlci wrote (`mlci show RUN --json`)' });
       }
+      run = checkRecord(parsed, values.record);
     } else {
       if (positionals.length !== 1) throw usageError('mlci gate takes one RUN');
       run = await (await openStore({ projectDir: await findProjectDir() })).getRun(positionals[0]);
@@ -43,9 +50,33 @@ Metric names with other characters go in backticks: \`val-loss\` < 1.
     else {
       for (const a of result.assertions) {
         process.stdout.write(`${a.passed ? colour.green('pass') : colour.red('FAIL')}  ${a.expression}\n      ${a.evaluated}\n`);
+        for (const n of a.notes ?? []) process.stdout.write(`      note: ${n}\n`);
       }
       process.stdout.write(`${result.outcome === 'pass' ? 'all assertions hold' : `${result.assertions.filter((a) => !a.passed).length} of ${result.assertions.length} assertions failed`} for run ${run.id.slice(0, 8)} (${run.name})\n`);
     }
     return result.outcome === 'pass' ? 0 : 1;
   },
 };
+
+/**
+ * The parts of a run record the gate reads, checked: a record from a file can hold anything, and a metric value
+ * that is a string ("0.9") must be refused by name, not crash or compare as text.
+ */
+function checkRecord(value: unknown, file: string): RunRecord {
+  const hint = 'metrics are {"NAME": [{"step": 0, "value": 0.9, "timestamp": 1700000000000}, ...]}, as mlci writes run.json';
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw inputError('not a run record (expected a JSON object)', { file, hint });
+  const record = value as Record<string, unknown>;
+  if (typeof record.metrics !== 'object' || record.metrics === null || Array.isArray(record.metrics)) throw inputError('not a run record: "metrics" is missing or not an object', { file, hint });
+  for (const [key, points] of Object.entries(record.metrics as Record<string, unknown>)) {
+    if (!Array.isArray(points)) throw inputError(`metric "${key}" is not a list of points`, { file, hint });
+    points.forEach((p, i) => {
+      const point = p as Record<string, unknown> | null;
+      const v = point?.value;
+      if (typeof point !== 'object' || point === null) throw inputError(`metric "${key}" point ${i} is not an object`, { file, hint });
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw inputError(`metric "${key}" point ${i}: value is ${typeof v === 'string' ? `the string ${JSON.stringify(v.slice(0, 40))}` : JSON.stringify(v) ?? 'missing'}, not a number`, { file, hint });
+      if (point.step !== undefined && typeof point.step !== 'number') throw inputError(`metric "${key}" point ${i}: step is not a number`, { file, hint });
+      if (point.timestamp !== undefined && typeof point.timestamp !== 'number') throw inputError(`metric "${key}" point ${i}: timestamp is not a number`, { file, hint });
+    });
+  }
+  return { ...(record as unknown as RunRecord), id: typeof record.id === 'string' ? record.id : 'record', name: typeof record.name === 'string' ? record.name : file };
+}
