@@ -333,7 +333,8 @@ function evalEnv(env: Record<string, unknown> | undefined, contexts: Contexts): 
 async function runJob(ctx: RunContext, id: string, name: string, spec: any, contexts: Contexts, matrix: Record<string, Value> | undefined): Promise<JobResult> {
   const started = Date.now();
   const workspace = tempDir('mlci-wf-workspace-');
-  cpSync(resolve(ctx.options.projectDir), workspace, { recursive: true });
+  // Symlinks as git checks them out: verbatim (a relative link points inside the job's workspace, not back at projectDir).
+  cpSync(resolve(ctx.options.projectDir), workspace, { recursive: true, verbatimSymlinks: true });
   const runnerTemp = tempDir('mlci-wf-temp-');
   const github = { ...ctx.github, job: id, workspace };
   const runner = { ...(contexts.runner as object), temp: runnerTemp };
