@@ -1,6 +1,6 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { inputError, parseYaml } from '@mlci/core';
+import { MlciError, fileError, inputError, parseYaml } from '@mlci/core';
 import { parseSignature } from './signature';
 import type { ModelInfo, ModelLoader } from './types';
 
@@ -24,7 +24,10 @@ export async function inspectModelDir(path: string, options: { loader?: string }
     throw inputError(`unknown loader "${options.loader}"`, { hint: 'use one of sklearn, pyfunc, predict.py, onnx' });
   const dir = st.isDirectory() ? given : dirname(given);
   if (!st.isDirectory() && !given.endsWith('.onnx')) throw inputError('is a file, expected a model directory or an .onnx file', { file: path, hint: LAYOUTS });
-  const names = await readdir(dir);
+  // An unreadable directory (permission denied, a file in the way) names the path instead of a stack trace.
+  const names = await readdir(dir).catch((error) => {
+    throw fileError(path, error);
+  });
   const has = (name: string) => names.includes(name);
 
   const mlmodel = has('MLmodel') ? await readMlmodel(join(dir, 'MLmodel')) : null;
@@ -54,14 +57,20 @@ export async function inspectModelDir(path: string, options: { loader?: string }
     flavors,
     signature,
     inputExample: await readInputExample(dir, names),
-    requirements: has('requirements.txt') ? parseRequirements(await readFile(join(dir, 'requirements.txt'), 'utf8')) : [],
+    requirements: has('requirements.txt') ? parseRequirements(await readText(join(dir, 'requirements.txt'))) : [],
     ...(typeof mlmodel?.mlflow_version === 'string' ? { mlflowVersion: mlmodel.mlflow_version } : {}),
   };
 }
 
+const readText = (file: string) =>
+  readFile(file, 'utf8').catch((error) => {
+    throw fileError(file, error);
+  });
+
 async function readMlmodel(file: string): Promise<Record<string, unknown>> {
+  const text = await readText(file); // unreadable is not "invalid YAML"
   try {
-    const parsed = parseYaml(await readFile(file, 'utf8'), file);
+    const parsed = parseYaml(text, file);
     if (!parsed || typeof parsed !== 'object') throw new Error('not a YAML mapping');
     return parsed as Record<string, unknown>;
   } catch (error) {
@@ -73,7 +82,7 @@ const BODY_KEYS = ['dataframe_split', 'dataframe_records', 'instances', 'inputs'
 
 /** The input example as an /invocations body: MLflow 2.9+ saves one ready (serving_input_example.json). */
 async function readInputExample(dir: string, names: string[]): Promise<Record<string, unknown> | null> {
-  const read = async (name: string) => (names.includes(name) ? JSON.parse(await readFile(join(dir, name), 'utf8')) : undefined);
+  const read = async (name: string) => (names.includes(name) ? JSON.parse(await readText(join(dir, name))) : undefined);
   try {
     const serving = await read('serving_input_example.json');
     if (serving && typeof serving === 'object' && BODY_KEYS.some((k) => k in serving)) return serving;
@@ -87,6 +96,7 @@ async function readInputExample(dir: string, names: string[]): Promise<Record<st
     if (Array.isArray(example)) return example.every((r) => r && typeof r === 'object' && !Array.isArray(r)) ? { dataframe_records: example } : { inputs: example };
     return null;
   } catch (error) {
+    if (error instanceof MlciError) throw error;
     throw inputError(`the input example is not valid JSON: ${(error as Error).message}`, { file: join(dir, 'input_example.json') });
   }
 }
