@@ -1,6 +1,6 @@
 /** Metric and param capture from files: DVC's params.yaml / metrics.json and the MLCI_METRICS_FILE protocol. */
 import { stat } from 'node:fs/promises';
-import { inputError, parseYaml, readTextFile } from '@mlci/core';
+import { inputError, MlciError, parseYaml, readTextFile } from '@mlci/core';
 import type { RunCollector } from './collector';
 
 /** Flattens nested objects into dotted keys (`train.lr`), as DVC shows params and metrics. Arrays stay whole. */
@@ -15,6 +15,14 @@ export function flatten(value: unknown, prefix = '', out: Record<string, unknown
 
 const paramString = (v: unknown) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
+/** The YAML loader's error said of the file's role (keeping its line), with `hint` added to a generic one. */
+function refine(error: unknown, role: string, file: string, hint: string): unknown {
+  if (!(error instanceof MlciError)) return inputError(`${role} is not valid JSON or YAML: ${String((error as Error)?.message ?? error).split('\n')[0]}`, { file, hint });
+  const message = error.message.startsWith('not valid YAML') ? `${role} is ${error.message}` : `${role}: ${error.message}`;
+  const generic = !error.hint || /indentation and quoting|is not YAML|plain YAML/.test(error.hint);
+  return new MlciError(error.kind, message, { ...error.location, file: error.location.file ?? file, hint: generic ? `${error.hint ? `${error.hint}; ` : ''}${hint}` : error.hint, cause: error });
+}
+
 /** Reads a params file (YAML or JSON; YAML is a superset) into flat string params. */
 export async function readParamsFile(path: string): Promise<Record<string, string>> {
   const text = await readTextFile(path);
@@ -22,7 +30,7 @@ export async function readParamsFile(path: string): Promise<Record<string, strin
   try {
     doc = parseYaml(text, path);
   } catch (error) {
-    throw inputError(`params file is not valid YAML: ${(error as Error).message.split('\n')[0]}`, { file: path });
+    throw refine(error, 'params file', path, 'params are read as YAML (JSON is YAML too), e.g. `train: {lr: 0.1}`');
   }
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== 'object' || Array.isArray(doc)) throw inputError('params file must hold a mapping of names to values', { file: path, hint: 'e.g. `train: {lr: 0.1}`' });
@@ -56,10 +64,7 @@ export async function readMetricsFile(path: string): Promise<{ metrics: Record<s
   try {
     doc = parseYaml(text, path);
   } catch (error) {
-    throw inputError(`metrics file is not valid JSON or YAML: ${(error as Error).message.split('\n')[0]}`, {
-      file: path,
-      hint: 'the training command wrote it; write it with json.dump (or yaml.safe_dump) and close it before the command exits',
-    });
+    throw refine(error, 'metrics file', path, 'the training command wrote it: write it whole with json.dump (or yaml.safe_dump) before the command exits');
   }
   if (doc === null || doc === undefined) doc = {};
   if (typeof doc !== 'object' || Array.isArray(doc)) {

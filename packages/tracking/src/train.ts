@@ -2,20 +2,21 @@
  * `mlci train`: runs a training command (argv, never a shell), captures what it logs through every route
  * (MLflow REST, DVC files, MLCI_METRICS_FILE, system sampler), and stores the run record.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { constants as osConstants } from 'node:os';
-import { inputError, silentLogger, usageError, type Logger } from '@mlci/core';
-import { projectStore, type RunRecord, type RunStatus, type Store } from '@mlci/store';
+import { inputError, MlciError, silentLogger, usageError, type Logger } from '@mlci/core';
+import { OWNER_TAG, ownerTag, projectStore, type EnvironmentLineage, type GitLineage, type RunRecord, type RunStatus, type Store } from '@mlci/store';
 import { RunCollector } from './collector';
 import { captureMetricsFile, parseMetricsJsonl, readParamsFile } from './capture-files';
 import { describeDataset, environmentLineage, findProjectDir, gitLineage } from './lineage';
 import { MlflowServer } from './mlflow-server';
 import { startSystemSampler } from './system-metrics';
 import { storeOutputs } from './outputs';
+import { spawnGroup, type RunningGroup } from './process-group';
+import { storageError } from './storage-errors';
 
 export interface TrainOptions {
   /** The command as argv: `[program, ...args]`. Run directly, never through a shell. Required, non-empty. */
@@ -43,8 +44,8 @@ export interface TrainOptions {
    */
   snapshot?: boolean;
   /**
-   * DVC-style params files read after the command (nested keys flattened with dots). Params the script logged
-   * itself win over file values.
+   * DVC-style params files (nested keys flattened with dots), checked before the command starts (each named
+   * one must exist and parse) and read after it. Params the script logged itself win over file values.
    * @default ['params.yaml'] when that file exists
    */
   paramsFiles?: string[];
@@ -74,7 +75,8 @@ export interface TrainOptions {
   /** Extra environment for the command, applied over ours and under mlci's own variables. @default {} */
   env?: Record<string, string>;
   /**
-   * Forward SIGINT and SIGTERM received by this process to the command (the run then ends KILLED).
+   * Forward SIGINT, SIGTERM and SIGHUP received by this process to the command's whole process group (the run
+   * then ends KILLED; a third signal is sent as SIGKILL).
    * @default true
    */
   forwardSignals?: boolean;
@@ -88,6 +90,19 @@ export interface TrainResult {
   exitCode: number;
 }
 
+/**
+ * The run was recorded, FAILED, but mlci could not do all of its part (the command could not start, a metrics
+ * file was malformed, an artifact could not be stored): the user's error to show, with the recorded run.
+ */
+export class RecordedRunError extends MlciError {
+  constructor(
+    cause: MlciError,
+    readonly result: TrainResult,
+  ) {
+    super(cause.kind, cause.message, { ...cause.location, hint: cause.hint, cause });
+  }
+}
+
 const newRunId = () => randomUUID().replace(/-/g, '');
 
 function defaultName(command: string[], start: number): string {
@@ -96,10 +111,33 @@ function defaultName(command: string[], start: number): string {
   return `${script ?? program}-${new Date(start).toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
 }
 
+const inProject = (projectDir: string, file: string) => (isAbsolute(file) ? file : join(projectDir, file));
+const NO_GIT: GitLineage = { commit: null, branch: null, dirty: false };
+const noEnvironment = (): EnvironmentLineage => ({ node: process.version, python: null, platform: `${process.platform}-${process.arch}`, lockFiles: [], pipFreeze: null });
+
+/** Every input that can be checked before the command runs is checked here, so a bad one costs no training. */
+async function preflight(options: TrainOptions, projectDir: string, cwd: string): Promise<void> {
+  const info = await stat(cwd).catch(() => null);
+  if (!info?.isDirectory()) throw inputError(`working directory ${cwd} ${info ? 'is not a directory' : 'does not exist'}`, { hint: 'the command runs in the project directory unless told otherwise; check the path' });
+  for (const file of options.paramsFiles ?? ['params.yaml']) {
+    const path = inProject(projectDir, file);
+    if (!options.paramsFiles && !existsSync(path)) continue;
+    if (!existsSync(path)) {
+      throw inputError('params file not found', { file, hint: `--params-file is read relative to the project directory (${projectDir}) and must exist before the command starts` });
+    }
+    await readParamsFile(path);
+  }
+  for (const file of options.metricsFiles ?? []) {
+    if ((await stat(inProject(projectDir, file)).catch(() => null))?.isDirectory()) throw inputError('metrics file is a directory', { file, hint: '--metrics-file names the JSON or YAML file the command writes' });
+  }
+}
+
 export async function train(options: TrainOptions): Promise<TrainResult> {
   if (!options.command.length || !options.command[0]) throw usageError('no command to run', 'give it after `--`: mlci train -- python train.py');
   const logger = options.logger ?? silentLogger;
   const projectDir = resolve(options.projectDir ?? (await findProjectDir()));
+  const cwd = options.cwd ?? projectDir;
+  await preflight(options, projectDir, cwd);
   const store = options.store ?? projectStore(projectDir);
   const id = newRunId();
   const collector = new RunCollector();
@@ -109,14 +147,17 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const datasets = await Promise.all((options.data ?? []).map((p) => describeDataset(p, projectDir)));
   for (const d of datasets) {
     if (options.snapshot) {
-      const blob = await store.putBlob({ path: d.absolutePath }, { kind: 'dataset' });
+      const blob = await store.putBlob({ path: d.absolutePath }, { kind: 'dataset' }).catch((error) => {
+        throw storageError(error, `storing dataset ${d.path}`);
+      });
       if (blob.sha256 !== d.sha256) throw inputError('dataset changed while it was being stored', { file: d.path });
       d.snapshot = true;
       logger.info(`dataset ${d.path}: ${blob.existed ? 'already stored' : 'stored'} as ${d.sha256.slice(0, 12)}`);
     }
   }
-  const git = gitLineage(projectDir);
-  const environment = environmentLineage(projectDir);
+  // Read while the command runs; a failure here costs the lineage, never the run.
+  const git = gitLineage(projectDir).catch(() => NO_GIT);
+  const environment = environmentLineage(projectDir).catch(() => noEnvironment());
 
   const base = (status: RunStatus, endTime: number | null, exitCode: number | null): RunRecord => ({
     schema: 1,
@@ -132,101 +173,220 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     metrics: collector.metrics,
     tags: { ...options.tags, ...collector.tags },
     artifacts: collector.artifacts,
-    lineage: { git: { commit: null, branch: null, dirty: false }, datasets: datasets.map(({ absolutePath: _, ...d }) => d), environment: { node: process.version, python: null, platform: `${process.platform}-${process.arch}`, lockFiles: [], pipFreeze: null } },
+    lineage: { git: NO_GIT, datasets: datasets.map(({ absolutePath: _, ...d }) => d), environment: noEnvironment() },
   });
-  await store.putRun(base('RUNNING', null, null));
+  // The owner tag lets a later reader on this machine mark the run abandoned if mlci dies without a word.
+  await store.putRun({ ...base('RUNNING', null, null), tags: { ...base('RUNNING', null, null).tags, [OWNER_TAG]: ownerTag() } }).catch((error) => {
+    throw storageError(error, `recording run ${id}`);
+  });
 
   const scratch = join(projectDir, '.mlci', 'tmp', id);
-  await mkdir(scratch, { recursive: true });
-  const metricsJsonl = join(scratch, 'metrics.jsonl');
-  const server = await MlflowServer.start({ store, runId: id, collector });
-  const sampler = options.systemMetricsInterval === 0 ? null : startSystemSampler(collector, { intervalSeconds: options.systemMetricsInterval });
-
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    ...options.env,
-    MLFLOW_TRACKING_URI: server.url,
-    MLCI_METRICS_FILE: metricsJsonl,
-    MLCI_RUN_ID: id,
-  };
-  if (options.experiment) env.MLFLOW_EXPERIMENT_NAME = options.experiment;
-  // A run id inherited from an outer MLflow run would point the script at a run our server does not have.
-  delete env.MLFLOW_RUN_ID;
-
-  logger.info(`run ${id} (${projectDir}): ${options.command.join(' ')}`);
-  const child = spawn(options.command[0], options.command.slice(1), {
-    cwd: options.cwd ?? projectDir,
-    env,
-    stdio: ['inherit', options.stdout === 'stderr' ? 'pipe' : 'inherit', 'inherit'],
-  });
-  if (options.stdout === 'stderr') child.stdout!.pipe(process.stderr, { end: false });
-
+  let group: RunningGroup | null = null;
   let forwarded: NodeJS.Signals | null = null;
+  let signals = 0;
   const forward = (signal: NodeJS.Signals) => {
     forwarded = signal;
-    child.kill(signal);
+    // A command that ignores the signal twice is not going to stop: the third one cannot be ignored.
+    group?.signal(++signals >= 3 ? 'SIGKILL' : signal);
   };
-  if (options.forwardSignals ?? true) {
-    process.on('SIGINT', forward);
-    process.on('SIGTERM', forward);
-  }
-  const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError?: Error }>((done) => {
-    child.once('error', (error) => done({ code: null, signal: null, spawnError: error }));
-    child.once('close', (code, signal) => done({ code, signal }));
-  });
-  process.off('SIGINT', forward);
-  process.off('SIGTERM', forward);
-  const endTime = Date.now();
+  const listen = options.forwardSignals ?? true;
+  const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  if (listen) for (const s of FORWARDED) process.on(s, forward);
+  let server: MlflowServer | null = null;
+  let serverState: MlflowServer['state'] | null = null;
+  let sampler: { stop(): Promise<void> } | null = null;
+  let ended = false;
+  try {
+    await mkdir(scratch, { recursive: true }).catch((error) => {
+      throw storageError(error, 'creating the scratch directory');
+    });
+    const metricsJsonl = join(scratch, 'metrics.jsonl');
+    server = await MlflowServer.start({ store, runId: id, collector });
+    serverState = server.state;
+    sampler = options.systemMetricsInterval === 0 ? null : startSystemSampler(collector, { intervalSeconds: options.systemMetricsInterval });
 
-  await server.close();
-  await sampler?.stop();
-  const jsonl = await readFile(metricsJsonl, 'utf8').catch(() => '');
-  for (const p of parseMetricsJsonl(jsonl, collector, endTime)) logger.warn(`MLCI_METRICS_FILE line ${p.line}: ${p.message}; skipped`);
-  const paramsFiles = options.paramsFiles ?? ['params.yaml'];
-  for (const file of paramsFiles) {
-    const path = isAbsolute(file) ? file : join(projectDir, file);
-    if (options.paramsFiles || existsSync(path)) collector.mergeParamsFile(await readParamsFile(path));
-  }
-  for (const file of options.metricsFiles ?? ['metrics.json']) {
-    const read = await captureMetricsFile(isAbsolute(file) ? file : join(projectDir, file), startTime, collector);
-    if (!read && options.metricsFiles) logger.warn(`metrics file ${file} was not written during the run; ignored`);
-  }
-  collector.mergeParams(options.params ?? {});
-  for (const path of options.artifacts ?? []) {
-    const stored = await storeOutputs(store, isAbsolute(path) ? path : join(projectDir, path), collector);
-    if (!stored) logger.warn(`artifact ${path} does not exist after the run; not recorded`);
-  }
-  await rm(scratch, { recursive: true, force: true });
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      ...options.env,
+      MLFLOW_TRACKING_URI: server.url,
+      MLCI_METRICS_FILE: metricsJsonl,
+      MLCI_RUN_ID: id,
+    };
+    if (options.experiment) env.MLFLOW_EXPERIMENT_NAME = options.experiment;
+    // A run id inherited from an outer MLflow run would point the script at a run our server does not have.
+    delete env.MLFLOW_RUN_ID;
 
-  let status: RunStatus;
-  let exitCode: number | null;
-  let mlciExit: number;
-  if (outcome.spawnError) {
-    status = 'FAILED';
-    exitCode = null;
-    mlciExit = 127;
-    collector.setTag('mlci.error', `could not start ${options.command[0]}: ${outcome.spawnError.message}`);
-  } else if (outcome.signal) {
-    status = 'KILLED';
-    exitCode = null;
-    mlciExit = 128 + (osConstants.signals[outcome.signal] ?? 0);
-    collector.setTag('mlci.signal', outcome.signal);
-  } else {
-    exitCode = outcome.code ?? 1;
-    mlciExit = exitCode;
-    // A forwarded Ctrl-C that the script turned into an exit code (Python's KeyboardInterrupt) is still a kill.
-    status = forwarded && exitCode !== 0 ? 'KILLED' : exitCode === 0 ? 'FINISHED' : 'FAILED';
-    if (forwarded) collector.setTag('mlci.signal', forwarded);
+    logger.info(`run ${id} (${projectDir}): ${options.command.join(' ')}`);
+    group = spawnGroup(options.command, { cwd, env, stdout: options.stdout === 'stderr' ? 'pipe' : 'inherit' });
+    if (options.stdout === 'stderr') group.child.stdout!.pipe(process.stderr, { end: false });
+    if (forwarded) group.signal(forwarded); // a signal that came while it was being started
+    const outcome = await group.exited;
+    const endTime = Date.now();
+    // Whatever the command left running in its group ends with the run, instead of holding its pipes.
+    await group.end();
+    await server.close();
+    server = null;
+    await sampler?.stop();
+    sampler = null;
+
+    const problems = await capture(options, projectDir, startTime, endTime, metricsJsonl, store, collector, logger);
+    await rm(scratch, { recursive: true, force: true });
+
+    let status: RunStatus;
+    let exitCode: number | null;
+    let mlciExit: number;
+    if (outcome.spawnError) {
+      status = 'FAILED';
+      exitCode = null;
+      mlciExit = 127;
+      collector.setTag('mlci.error', `could not start ${options.command[0]}: ${outcome.spawnError.message}`);
+    } else if (outcome.signal || forwarded) {
+      // Killed, or interrupted by a forwarded signal (even when the script turned it into an exit code, as
+      // Python's KeyboardInterrupt does): exit 128 + the signal's number, as a shell reports it.
+      const signal = (forwarded ?? outcome.signal)!;
+      status = 'KILLED';
+      exitCode = outcome.code;
+      mlciExit = 128 + (osConstants.signals[signal] ?? 0);
+      collector.setTag('mlci.signal', signal);
+    } else {
+      exitCode = outcome.code ?? 1;
+      mlciExit = exitCode;
+      status = exitCode === 0 ? 'FINISHED' : 'FAILED';
+    }
+    if (problems.length) {
+      if (status === 'FINISHED') status = 'FAILED';
+      collector.setTag('mlci.error', problems.map((p) => p.oneLine()).join('; '));
+    }
+    const record: RunRecord = { ...base(status, endTime, exitCode), experiment: options.experiment ?? experimentOf() ?? 'Default' };
+    record.lineage.git = await git;
+    record.lineage.environment = await environment;
+    ended = true;
+    await recordEnd(store, record);
+    const result = { record, exitCode: mlciExit };
+    if (outcome.spawnError) {
+      throw new RecordedRunError(
+        inputError(`could not start "${options.command[0]}": ${outcome.spawnError.message} (run ${id} recorded as FAILED)`, {
+          hint: 'check the program name and that it is on PATH; the command is run directly, not through a shell',
+        }),
+        result,
+      );
+    }
+    if (problems.length) {
+      for (const p of problems.slice(1)) logger.error(p.describe());
+      const first = problems[0];
+      const kept = Object.keys(record.metrics).length;
+      const message = `${first.message} (run ${id} recorded as ${status}${kept ? `; the ${kept} metrics captured are kept` : ''})`;
+      // A killed run keeps its signal's exit code: the capture problem is then only reported.
+      if (status === 'KILLED') logger.error(new MlciError(first.kind, message, { ...first.location, hint: first.hint }).describe());
+      else throw new RecordedRunError(new MlciError(first.kind, message, { ...first.location, hint: first.hint }), result);
+    }
+    return result;
+  } catch (error) {
+    if (error instanceof RecordedRunError || ended) throw error; // recorded already, or recordEnd said why not
+    // Whatever went wrong, the run must not stay RUNNING: stop the command and record why it ended.
+    const reason = storageError(error, `recording run ${id}`);
+    if (group) {
+      group.signal('SIGTERM');
+      await group.end(1000).catch(() => {});
+    }
+    await server?.close().catch(() => {});
+    await sampler?.stop().catch(() => {});
+    await rm(scratch, { recursive: true, force: true }).catch(() => {});
+    collector.setTag('mlci.error', reason instanceof MlciError ? reason.oneLine() : `internal error: ${(reason as Error)?.message ?? String(reason)}`);
+    const record = { ...base('FAILED', Date.now(), null), experiment: options.experiment ?? experimentOf() ?? 'Default' };
+    await recordEnd(store, record).catch((e) => logger.error(e instanceof MlciError ? e.describe() : `run ${id} could not be recorded as FAILED: ${String(e)}`));
+    throw reason;
+  } finally {
+    if (listen) for (const s of FORWARDED) process.off(s, forward);
   }
-  const experiment = options.experiment ?? server.state.experimentOf(id) ?? 'Default';
-  const record: RunRecord = { ...base(status, endTime, exitCode), experiment };
-  record.lineage.git = await git;
-  record.lineage.environment = await environment;
-  await store.putRun(record);
-  if (outcome.spawnError) {
-    throw inputError(`could not start "${options.command[0]}": ${outcome.spawnError.message} (run ${id} recorded as FAILED)`, {
-      hint: 'check the program name and that it is on PATH; the command is run directly, not through a shell',
+
+  function experimentOf(): string | undefined {
+    return serverState?.experimentOf(id) ?? undefined;
+  }
+}
+
+/**
+ * Writes the ended run. On a full disk the whole record may not fit where the RUNNING one did: then a FAILED
+ * record without metrics and artifacts is tried, so the run at least does not stay RUNNING.
+ */
+async function recordEnd(store: Store, record: RunRecord): Promise<void> {
+  try {
+    await store.putRun(record);
+  } catch (error) {
+    const reason = storageError(error, `recording the end of run ${record.id}`);
+    if (!(reason instanceof MlciError) || reason === error) throw reason;
+    const minimal: RunRecord = { ...record, status: 'FAILED', metrics: {}, artifacts: [], tags: { ...record.tags, 'mlci.error': `${reason.oneLine()}; metrics and artifacts were not kept` } };
+    const kept = await store.putRun(minimal).then(
+      () => true,
+      () => false,
+    );
+    throw new MlciError(reason.kind, `${reason.message} (run ${record.id} ${kept ? 'recorded as FAILED without its metrics' : 'left RUNNING; a later mlci command on this machine marks it abandoned'})`, {
+      ...reason.location,
+      hint: reason.hint,
     });
   }
-  return { record, exitCode: mlciExit };
+}
+
+/**
+ * Reads what the command left behind (MLCI_METRICS_FILE, params and metrics files, artifacts). A step that
+ * fails does not stop the others: its error is returned, so the run is recorded FAILED with the reason and
+ * whatever was captured.
+ */
+async function capture(
+  options: TrainOptions,
+  projectDir: string,
+  startTime: number,
+  endTime: number,
+  metricsJsonl: string,
+  store: Store,
+  collector: RunCollector,
+  logger: Logger,
+): Promise<MlciError[]> {
+  const problems: MlciError[] = [];
+  let skipped = 0;
+  const step = async (doing: string, work: () => Promise<void>) => {
+    try {
+      await work();
+    } catch (error) {
+      const e = storageError(error, doing);
+      if (!(e instanceof MlciError)) throw e; // a bug, not a capture problem: the caller records the run FAILED
+      problems.push(e);
+    }
+  };
+  await step('reading MLCI_METRICS_FILE', async () => {
+    const jsonl = await readFile(metricsJsonl, 'utf8').catch(() => '');
+    for (const p of parseMetricsJsonl(jsonl, collector, endTime)) {
+      skipped++;
+      logger.warn(`MLCI_METRICS_FILE line ${p.line}: ${p.message}; skipped`);
+    }
+  });
+  for (const file of options.paramsFiles ?? ['params.yaml']) {
+    const path = inProject(projectDir, file);
+    if (!options.paramsFiles && !existsSync(path)) continue;
+    // It parsed before the command started: a failure now means the command changed or removed it.
+    await step(`reading params file ${file}`, async () => collector.mergeParamsFile(await readParamsFile(path)));
+  }
+  for (const file of options.metricsFiles ?? ['metrics.json']) {
+    await step(`reading metrics file ${file}`, async () => {
+      const found = await captureMetricsFile(inProject(projectDir, file), startTime, collector);
+      if (!found && options.metricsFiles) logger.warn(`metrics file ${file} was not written during the run; ignored`);
+      for (const s of found ?? []) {
+        skipped++;
+        logger.warn(`${file}: metric "${s.key}" is ${s.why}; not recorded`);
+      }
+    });
+  }
+  for (const [key, count] of Object.entries(collector.nonFinite)) {
+    skipped += count;
+    logger.warn(`metric "${key}": ${count} NaN or infinite value${count === 1 ? '' : 's'} logged; not recorded (JSON cannot hold them)`);
+  }
+  if (skipped) collector.setTag('mlci.metrics.skipped', String(skipped));
+  collector.mergeParams(options.params ?? {});
+  for (const path of options.artifacts ?? []) {
+    await step(`storing artifact ${path}`, async () => {
+      const stored = await storeOutputs(store, inProject(projectDir, path), collector);
+      if (!stored) logger.warn(`artifact ${path} does not exist after the run; not recorded`);
+    });
+  }
+  return problems;
 }

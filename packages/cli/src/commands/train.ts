@@ -1,5 +1,5 @@
 import { numberFlag, parseFlags, stderrLogger, usageError } from '@mlci/core';
-import { loadMlproject, train } from '@mlci/tracking';
+import { loadMlproject, RecordedRunError, train } from '@mlci/tracking';
 import { printJson, type Command } from '../command';
 
 const usage = `
@@ -7,7 +7,13 @@ usage: mlci train [flags] -- COMMAND [ARGS...]
        mlci train --mlproject [DIR] [-e ENTRY] [-P key=value]... [flags]
 
 Runs a training command from the project directory (the git root, or the current directory outside git),
-records the run under .mlci/ there and exits with the command's exit code.
+records the run under .mlci/ there and exits with the command's exit code (128 + N when signal N
+interrupted it: SIGINT, SIGTERM and SIGHUP are passed to the command's whole process group, a third one as
+SIGKILL). The command runs as its own process group and ends with mlci: what it leaves running in the
+background is stopped when it exits (start a process with setsid to keep it), and the group is killed even
+when mlci itself is killed. Inputs are checked before the command starts; if mlci cannot capture what the
+command wrote (a malformed metrics.json, a full disk), the run is recorded FAILED with the reason and mlci
+exits 2.
 
 Captured with no change to the script: MLflow calls (MLFLOW_TRACKING_URI points at mlci while it runs),
 params.yaml and metrics.json (DVC style), JSON Lines appended to $MLCI_METRICS_FILE
@@ -66,24 +72,32 @@ export const command: Command = {
       if (values['entry-point'] || values.param) throw usageError('-e and -P go with --mlproject');
       if (!argv.length) throw usageError('no command to run', 'put the command after `--`: mlci train -- python train.py');
     }
-    const { record, exitCode } = await train({
-      command: commandArgv,
-      cwd,
-      data: values.data,
-      artifacts: values.artifact,
-      snapshot: values.snapshot,
-      name: values.name,
-      experiment: values.experiment,
-      paramsFiles: values['params-file'],
-      metricsFiles: values['metrics-file'],
-      systemMetricsInterval: numberFlag('system-metrics-interval', values['system-metrics-interval'], 10, { min: 0, max: 3600 }),
-      params,
-      tags,
-      stdout: values.json ? 'stderr' : 'inherit',
-      logger: stderrLogger,
-    });
+    let result;
+    try {
+      result = await train({
+        command: commandArgv,
+        cwd,
+        data: values.data,
+        artifacts: values.artifact,
+        snapshot: values.snapshot,
+        name: values.name,
+        experiment: values.experiment,
+        paramsFiles: values['params-file'],
+        metricsFiles: values['metrics-file'],
+        systemMetricsInterval: numberFlag('system-metrics-interval', values['system-metrics-interval'], 10, { min: 0, max: 3600 }),
+        params,
+        tags,
+        stdout: values.json ? 'stderr' : 'inherit',
+        logger: stderrLogger,
+      });
+    } catch (error) {
+      // The run was recorded FAILED: --json still prints it, then the error says why.
+      if (error instanceof RecordedRunError && values.json) printJson(error.result.record);
+      throw error;
+    }
+    const { record, exitCode } = result;
     if (values.json) printJson(record);
-    else stderrLogger.info(`run ${record.id} ${record.status} (exit ${record.exitCode ?? record.tags['mlci.signal']}): ${Object.keys(record.metrics).filter((k) => !k.startsWith('system/')).length} metrics, ${Object.keys(record.params).length} params, ${record.artifacts.length} artifacts`);
+    else stderrLogger.info(`run ${record.id} ${record.status} (${record.tags['mlci.signal'] ?? `exit ${record.exitCode}`}): ${Object.keys(record.metrics).filter((k) => !k.startsWith('system/')).length} metrics, ${Object.keys(record.params).length} params, ${record.artifacts.length} artifacts`);
     return exitCode;
   },
 };
