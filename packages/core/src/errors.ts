@@ -98,8 +98,13 @@ export function fileError(file: string, error: unknown, op: 'read' | 'write' = '
       return writing ? fail('is a directory, expected a file name', 'name a file (e.g. DIR/report.md), not the directory') : inputError('is a directory, expected a file', { file, cause: error, hint: 'name a file inside it' });
     case 'ENOTDIR':
       return fail('a part of the path is a file, not a directory', 'check the path; every part before the last must be a directory');
-    case 'EEXIST':
-      return fail('already exists', 'remove it or choose another path');
+    case 'EEXIST': {
+      // mkdir -p meeting a file on the way says EEXIST about that part, not about `file` itself.
+      const part = (error as NodeJS.ErrnoException).path;
+      return part && part !== file
+        ? fail(`a part of the path (${part}) is a file, not a directory`, 'check the path; every part before the last must be a directory')
+        : fail('already exists', 'remove it or choose another path');
+    }
     case 'ENOSPC':
     case 'EDQUOT':
       return fail('no space left on the device (or the disk quota is used up)', 'free some space, or write somewhere else');

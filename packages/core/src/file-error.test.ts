@@ -37,6 +37,7 @@ describe('writeOutputFile', () => {
     await expect(writeOutputFile(dir, 'x')).rejects.toMatchObject({ kind: 'input', message: expect.stringMatching(/is a directory/), location: { file: dir } });
     const file = join(dir, 'plain');
     writeFileSync(file, 'x');
-    await expect(writeOutputFile(join(file, 'report.md'), 'x')).rejects.toMatchObject({ kind: 'input', hint: expect.any(String) });
+    await expect(writeOutputFile(join(file, 'report.md'), 'x')).rejects.toMatchObject({ kind: 'input', message: expect.stringMatching(/is a file, not a directory/), hint: expect.any(String) });
+    await expect(writeOutputFile(join(file, 'sub', 'report.md'), 'x')).rejects.toMatchObject({ kind: 'input', message: expect.stringMatching(/is a file, not a directory/) });
   });
 });
