@@ -1,7 +1,7 @@
 /**
  * A 422 when a draft version is published. Only GitHub's "the tag is taken" (errors[].code already_exists on
- * tag_name) means the version already exists; any other 422 is reported as GitHub words it, the draft stays
- * (it is ours, with verified assets, and nothing says it is useless) and no other version number is tried.
+ * tag_name) means the version already exists; any other 422 is reported as GitHub words it, no other version
+ * number is tried, and (publishRelease's one failure rule) the draft is deleted, so the rerun takes the same number.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AliasConflictError, VersionExistsError, getChampion, promote } from '@mlci/registry';
@@ -26,7 +26,7 @@ const tagRefs = () => [...gh.state.refs.keys()].filter((k) => k.startsWith('refs
 const creates = () => gh.requests.filter((r) => r.method === 'POST' && r.operationId === 'repos/create-release').length;
 
 describe('publishing a version: a 422 is not always "already exists"', () => {
-  it('a commit GitHub does not know (422 invalid target_commitish): GitHub\'s error, the draft kept, no retry', async () => {
+  it('a commit GitHub does not know (422 invalid target_commitish): GitHub\'s error, the draft deleted, no retry; after the push the rerun takes the same version', async () => {
     const { store } = await freshProject();
     const registry = registryOn(gh);
     const unknown = 'ab'.repeat(20); // trained at a commit that was never pushed
@@ -34,29 +34,31 @@ describe('publishing a version: a 422 is not always "already exists"', () => {
     const error = await promote({ registry, store, name: 'iris', run: run.id }).catch((e) => e);
     expect(error).not.toBeInstanceOf(VersionExistsError);
     expect(error.message).not.toMatch(/already exists/);
-    expect(error.message).toMatch(/GitHub refused to publish iris@v0\.1\.0 \(HTTP 422\): Validation Failed: Release\.target_commitish invalid/);
-    expect(error.message).toMatch(/stays a draft \(id \d+\) and no alias moved/);
+    expect(error.message).toMatch(/could not publish iris@v0\.1\.0: GitHub answered HTTP 422: Validation Failed: Release\.target_commitish invalid/);
+    expect(error.message).toMatch(/the draft was deleted, nothing was published; no alias moved/);
     expect(error.hint).toMatch(/does not know the commit.*abababababab.*push it/);
     expect(error.kind).toBe('remote');
-    // One draft, still there with its assets; no second version number was tried.
+    // One draft made and deleted; no second version number was tried.
     expect(creates()).toBe(1);
-    expect(gh.state.releases.map((r) => [r.tag_name, r.draft])).toEqual([['iris@v0.1.0', true]]);
-    expect(gh.state.assets.filter((a) => a.releaseId === gh.state.releases[0]!.id)).toHaveLength(6);
-    expect(gh.requests.filter((r) => r.method === 'DELETE')).toEqual([]);
+    expect(gh.state.releases).toEqual([]);
+    expect(gh.state.assets).toEqual([]);
     expect(tagRefs()).toEqual([]);
     expect(await getChampion(registry, 'iris')).toBeNull();
+    // The commit is pushed (it becomes known): the rerun publishes v0.1.0, not v0.2.0.
+    gh.state.commits.set(unknown, { ...gh.state.commits.get(gh.state.branchSha('main')!)!, sha: unknown });
+    expect((await promote({ registry, store, name: 'iris', run: run.id })).version).toBe('0.1.0');
+    expect(gh.state.releases.map((r) => [r.tag_name, r.draft])).toEqual([['iris@v0.1.0', false]]);
   });
 
-  it('a 422 without errors (e.g. a repository rule): GitHub\'s message, the draft kept', async () => {
+  it('a 422 without errors (e.g. a repository rule): GitHub\'s message, the draft deleted', async () => {
     const { store } = await freshProject();
     const registry = registryOn(gh);
     const run = await recordRun(store, { content: 'ruled', accuracy: 0.5, commit: newCommit(gh, 'ruled') });
     gh.faults.add({ ...PUBLISH, status: 422, message: 'Repository rule violations found' });
     const error = await promote({ registry, store, name: 'iris', run: run.id, version: '1.0.0' }).catch((e) => e);
     expect(error).not.toBeInstanceOf(VersionExistsError);
-    expect(error.message).toMatch(/GitHub refused to publish iris@v1\.0\.0 \(HTTP 422\): Repository rule violations found; the release stays a draft/);
-    expect(gh.state.releases.map((r) => [r.tag_name, r.draft])).toEqual([['iris@v1.0.0', true]]);
-    expect(gh.requests.filter((r) => r.method === 'DELETE')).toEqual([]);
+    expect(error.message).toMatch(/could not publish iris@v1\.0\.0: GitHub answered HTTP 422: Repository rule violations found; the draft was deleted/);
+    expect(gh.state.releases).toEqual([]);
   });
 
   it('the tag taken by someone else between the check and the publish (422 already_exists): version exists, our draft deleted', async () => {

@@ -100,32 +100,47 @@ describe('GitHub registry (releases + GTO tags) on the emulator', () => {
     expect(gh.requests.filter((r) => r.method === 'POST' && r.operationId === 'git/create-ref').map((r) => r.status).sort()).toEqual([201, 422]);
   });
 
-  it('partial upload: a failing asset leaves the release a draft and moves no alias', async () => {
+  it('partial upload: a failing asset deletes the draft, moves no alias, and the rerun publishes the same version', async () => {
     const { store } = await freshProject();
     const registry = registryFor();
     const run = await recordRun(store, { content: 'partial', accuracy: 0.5, commit: newCommit(gh, 'partial') });
     // The three model files upload; card.json (the fourth upload) gets a 500. A POST is never retried.
     failNth(gh, { method: 'POST', path: UPLOADS }, 4, { status: 500 });
-    await expect(promote({ registry, store, name: 'iris', run: run.id })).rejects.toThrow(/upload card.json to iris@v0.1.0 failed \(HTTP 500\).*stays a draft \(id \d+\).*no alias moved/);
-    expect(gh.state.releases).toHaveLength(1);
-    expect(gh.state.releases[0]!.draft).toBe(true);
-    expect(gh.state.assets.map((a) => a.name).sort()).toEqual(['model.MLmodel', 'model.code.helper.py', 'model.model.pkl']);
+    const error = await promote({ registry, store, name: 'iris', run: run.id }).catch((e) => e);
+    expect(error.message).toMatch(/could not upload card.json to iris@v0.1.0: GitHub answered HTTP 500.*the draft was deleted, nothing was published; no alias moved/);
+    expect(error.kind).toBe('remote');
+    expect(gh.state.releases).toEqual([]);
     expect(tagRefs()).toEqual([]);
     expect(await getChampion(registry, 'iris')).toBeNull();
     expect(await registry.listVersions('iris')).toEqual([]);
-    // The next attempt skips the number the draft holds and succeeds.
-    expect((await promote({ registry, store, name: 'iris', run: run.id })).version).toBe('0.2.0');
-    expect(gh.state.releases.filter((r) => !r.draft).map((r) => r.tag_name)).toEqual(['iris@v0.2.0']);
+    // The next attempt takes the same number: nothing was published under it.
+    expect((await promote({ registry, store, name: 'iris', run: run.id })).version).toBe('0.1.0');
+    expect(gh.state.releases.map((r) => [r.tag_name, r.draft])).toEqual([['iris@v0.1.0', false]]);
   });
 
-  it('an upload GitHub stored but answered 500 for: still a draft, no alias (the client cannot know it landed)', async () => {
+  it('a draft left by a job that died mid-promotion is deleted by the rerun, which publishes the same version', async () => {
+    const { store } = await freshProject();
+    const registry = registryFor();
+    const run = await recordRun(store, { content: 'crashed', accuracy: 0.5, commit: newCommit(gh, 'crashed') });
+    // The upload fails and so does the clean-up (as when the runner is cancelled): a draft stays behind.
+    failNth(gh, { method: 'POST', path: UPLOADS }, 2, { status: 500 });
+    gh.faults.add({ method: 'DELETE', path: /\/releases\/\d+$/, status: 503, times: Infinity });
+    await expect(promote({ registry, store, name: 'iris', run: run.id })).rejects.toThrow(/could not upload/);
+    expect(gh.state.releases.map((r) => [r.tag_name, r.draft])).toEqual([['iris@v0.1.0', true]]);
+    gh.faults.clear();
+    const again = await promote({ registry, store, name: 'iris', run: run.id });
+    expect(again.version).toBe('0.1.0');
+    expect(gh.state.releases.map((r) => [r.tag_name, r.draft])).toEqual([['iris@v0.1.0', false]]);
+    expect((await getChampion(registry, 'iris'))?.runId).toBe(run.id);
+  });
+
+  it('an upload GitHub stored but answered 502 for: the draft and its assets are deleted, no alias', async () => {
     const { store } = await freshProject();
     const registry = registryFor();
     const run = await recordRun(store, { content: 'applied', accuracy: 0.5, commit: newCommit(gh, 'applied') });
     failNth(gh, { method: 'POST', path: UPLOADS }, 6, { status: 502, afterApply: true });
-    await expect(promote({ registry, store, name: 'iris', run: run.id })).rejects.toThrow(/upload SHA256SUMS to iris@v0.1.0 failed \(HTTP 502\).*stays a draft/);
-    expect(gh.state.assets).toHaveLength(6);
-    expect(gh.state.releases.map((r) => r.draft)).toEqual([true]);
+    await expect(promote({ registry, store, name: 'iris', run: run.id })).rejects.toThrow(/could not upload SHA256SUMS to iris@v0.1.0: GitHub answered HTTP 502.*draft was deleted/);
+    expect(gh.state.releases).toEqual([]);
     expect(tagRefs()).toEqual([]);
   });
 
@@ -204,7 +219,7 @@ describe('GitHub registry (releases + GTO tags) on the emulator', () => {
     // Twice failing is an error that says so, and nothing points at an incomplete version.
     const other = await recordRun(store, { content: 'retried-2', accuracy: 0.6, commit: newCommit(gh, 'retried 2') });
     gh.faults.add({ method: 'POST', path: '/repos/octo-org/octo-repo/git/refs', status: 503, times: 2 });
-    await expect(promote({ registry, store, name: 'iris', run: other.id })).rejects.toThrow(/GitHub create iris#champion#2 failed \(HTTP 503\)/);
+    await expect(promote({ registry, store, name: 'iris', run: other.id })).rejects.toThrow(/could not create iris#champion#2 on octo-org\/octo-repo: GitHub answered HTTP 503/);
     expect((await getChampion(registry, 'iris'))?.runId).toBe(run.id);
   });
 

@@ -58,7 +58,7 @@ async function publish(ctx: ActionContext, record: RunRecord, store: Store, snap
 export async function trainAction(ctx: ActionContext): Promise<void> {
   const { input } = ctx;
   const command = parseCommandInput(input.string('command'));
-  const snapshot = input.choice('snapshot', ['false', 'true', 'release'], 'false', 'release keeps datasets beyond artifact retention');
+  const snapshot = input.choice('snapshot', ['true', 'false', 'release'], 'false', 'release keeps datasets beyond artifact retention');
   const store = await jobStore(ctx);
   const list = (name: string) => (input.list(name).length ? input.list(name) : undefined);
   const { record, exitCode } = await ctx.group(`Run ${command.join(' ')}`, async () =>

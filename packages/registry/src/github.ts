@@ -121,9 +121,10 @@ export class GitHubRegistry implements RegistryBackend {
 
   async takenVersions(name: string): Promise<string[]> {
     const taken = new Set<string>();
+    // A draft is a failed attempt that publishRelease replaces: its number is still free.
     for (const release of await this.releases()) {
       const parsed = parseVersionTag(release.tag_name);
-      if (parsed?.name === name) taken.add(parsed.version);
+      if (parsed?.name === name && !release.draft) taken.add(parsed.version);
     }
     for (const ref of await this.matchingRefs(`tags/${name}@v`)) {
       const parsed = parseVersionTag(ref.ref.slice('refs/tags/'.length));

@@ -107,7 +107,7 @@ export class GitHubRemoteError extends MlciError {
   ) {
     const id = fields.requestId ? `, request id ${fields.requestId}` : '';
     const what = options.operation ? `could not ${options.operation}` : `GitHub ${fields.method} ${pathOf(fields.url)} failed`;
-    super('remote', `${what}: GitHub answered ${fields.status} ${fields.githubMessage}${id}`, { hint: options.hint, cause: options.cause });
+    super('remote', `${what}: GitHub answered HTTP ${fields.status}: ${fields.githubMessage}${id}`, { hint: options.hint, cause: options.cause });
     this.name = 'GitHubRemoteError';
     this.status = fields.status;
     this.requestId = fields.requestId;

@@ -9,7 +9,7 @@
  */
 import { MlciError } from '../errors';
 import type { GitHubClient } from './client';
-import { GitHubRemoteError, statusOf, validationProblems } from './errors';
+import { describeGitHubError, GitHubRemoteError, statusOf, validationProblems } from './errors';
 
 export interface ReleaseAsset {
   name: string;
@@ -69,7 +69,11 @@ export async function publishRelease(options: PublishReleaseOptions): Promise<Pu
   try {
     for (const asset of options.assets) {
       const bytes = await asset.read();
-      await client.request({ method: 'POST', url: draft.upload_url, name: asset.name, data: Buffer.from(bytes), headers: { 'content-type': 'application/octet-stream', 'content-length': bytes.length } } as never);
+      await client
+        .request({ method: 'POST', url: draft.upload_url, name: asset.name, data: Buffer.from(bytes), headers: { 'content-type': 'application/octet-stream', 'content-length': bytes.length } } as never)
+        .catch((error: unknown) => {
+          throw describeGitHubError(error, { operation: `upload ${asset.name} to ${tag}` });
+        });
     }
     await verifyUploaded(client, r, draft.id, tag, options.assets);
     const { data } = await client.request('PATCH /repos/{owner}/{repo}/releases/{release_id}', { ...r, release_id: draft.id, draft: false, ...(options.makeLatest ? { make_latest: options.makeLatest } : {}) });
@@ -80,7 +84,8 @@ export async function publishRelease(options: PublishReleaseOptions): Promise<Pu
     if (mine && !mine.draft && mine.tag_name === tag) return mine;
     if (mine?.draft) await client.request('DELETE /repos/{owner}/{repo}/releases/{release_id}', { ...r, release_id: draft.id }).catch(() => undefined);
     if (statusOf(error) === 422 && validationProblems(error).some((e) => e.code === 'already_exists' && e.field === 'tag_name')) throw new ReleaseTagTakenError(tag);
-    const said = error instanceof GitHubRemoteError ? error.during({ operation: `publish release ${tag}` }) : error;
+    // Said as the step that failed (an upload names its asset), else as the publish.
+    const said = error instanceof GitHubRemoteError && !error.message.startsWith('could not ') ? error.during({ operation: `publish ${tag}` }) : error;
     if (said instanceof MlciError) throw new MlciError(said.kind, `${said.message}; the draft was deleted, nothing was published`, { hint: said.hint, cause: said });
     throw said;
   }
