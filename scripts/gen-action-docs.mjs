@@ -6,6 +6,8 @@ import { parse } from 'yaml';
 
 const root = resolve(import.meta.dirname, '..');
 const permissions = JSON.parse(readFileSync(join(root, 'scripts/action-permissions.json'), 'utf8'));
+// Users pin the major tag of the version (release.yml moves it), as workflows-examples/ and README do.
+const majorTag = `v${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version.split('.')[0]}`;
 const cell = (text) => String(text ?? '').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
 
 export function actionFiles() {
@@ -19,7 +21,7 @@ export function actionFiles() {
 
 export function renderDoc(name, file, uses) {
   const action = parse(readFileSync(file, 'utf8'));
-  const lines = [`# ${action.name}`, '', `<!-- generated from ${file.slice(root.length + 1)} by scripts/gen-action-docs.mjs: do not edit -->`, '', action.description, '', '```yaml', `- uses: ${uses}@<full commit sha>`];
+  const lines = [`# ${action.name}`, '', `<!-- generated from ${file.slice(root.length + 1)} by scripts/gen-action-docs.mjs: do not edit -->`, '', action.description, '', '```yaml', `- uses: ${uses}@${majorTag}`];
   const required = Object.entries(action.inputs ?? {}).filter(([, i]) => i.required);
   if (required.length) lines.push('  with:', ...required.map(([k]) => `    ${k}: …`));
   lines.push('```', '', '## Permissions', '');
