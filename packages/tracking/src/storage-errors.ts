@@ -13,13 +13,14 @@ const WHY: Record<string, { what: string; hint: (dir: string) => string }> = {
 
 /**
  * Turns a Node fs error raised while `doing` (e.g. "storing artifact model.pkl") into an MlciError naming the
- * path the system call failed on; other errors (and MlciErrors) pass through unchanged.
+ * path the system call failed on, else `where` (a stream's write error carries no path); other errors (and
+ * MlciErrors) pass through unchanged.
  */
-export function storageError(error: unknown, doing: string): unknown {
+export function storageError(error: unknown, doing: string, where?: string): unknown {
   if (error instanceof MlciError) return error;
   const e = error as NodeJS.ErrnoException | undefined;
   const why = e?.code ? WHY[e.code] : undefined;
   if (!why) return error;
-  const file = e!.path ?? (e as { dest?: string }).dest;
-  return inputError(`${doing}: ${why.what}`, { file, hint: why.hint(file ? dirname(file) : 'the project directory'), cause: error });
+  const file = e!.path ?? (e as { dest?: string }).dest ?? where;
+  return inputError(`${doing}: ${why.what}`, { file, hint: why.hint(e!.path ? dirname(file!) : (file ?? 'the project directory')), cause: error });
 }

@@ -139,6 +139,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const cwd = options.cwd ?? projectDir;
   await preflight(options, projectDir, cwd);
   const store = options.store ?? projectStore(projectDir);
+  // Named in a storage error that carries no path of its own (a stream's ENOSPC).
+  const storeDir = options.store ? (options.store as { root?: string }).root : join(projectDir, '.mlci');
   const id = newRunId();
   const collector = new RunCollector();
   const startTime = Date.now();
@@ -148,7 +150,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   for (const d of datasets) {
     if (options.snapshot) {
       const blob = await store.putBlob({ path: d.absolutePath }, { kind: 'dataset' }).catch((error) => {
-        throw storageError(error, `storing dataset ${d.path}`);
+        throw storageError(error, `storing dataset ${d.path}`, storeDir);
       });
       if (blob.sha256 !== d.sha256) throw inputError('dataset changed while it was being stored', { file: d.path });
       d.snapshot = true;
@@ -177,7 +179,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   });
   // The owner tag lets a later reader on this machine mark the run abandoned if mlci dies without a word.
   await store.putRun({ ...base('RUNNING', null, null), tags: { ...base('RUNNING', null, null).tags, [OWNER_TAG]: ownerTag() } }).catch((error) => {
-    throw storageError(error, `recording run ${id}`);
+    throw storageError(error, `recording run ${id}`, storeDir);
   });
 
   const scratch = join(projectDir, '.mlci', 'tmp', id);
@@ -198,7 +200,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let ended = false;
   try {
     await mkdir(scratch, { recursive: true }).catch((error) => {
-      throw storageError(error, 'creating the scratch directory');
+      throw storageError(error, 'creating the scratch directory', storeDir);
     });
     const metricsJsonl = join(scratch, 'metrics.jsonl');
     server = await MlflowServer.start({ store, runId: id, collector });
@@ -229,7 +231,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     await sampler?.stop();
     sampler = null;
 
-    const problems = await capture(options, projectDir, startTime, endTime, metricsJsonl, store, collector, logger);
+    const problems = await capture(options, projectDir, startTime, endTime, metricsJsonl, store, storeDir, collector, logger);
     await rm(scratch, { recursive: true, force: true });
 
     let status: RunStatus;
@@ -261,7 +263,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     record.lineage.git = await git;
     record.lineage.environment = await environment;
     ended = true;
-    await recordEnd(store, record);
+    await recordEnd(store, record, storeDir);
     const result = { record, exitCode: mlciExit };
     if (outcome.spawnError) {
       throw new RecordedRunError(
@@ -284,7 +286,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   } catch (error) {
     if (error instanceof RecordedRunError || ended) throw error; // recorded already, or recordEnd said why not
     // Whatever went wrong, the run must not stay RUNNING: stop the command and record why it ended.
-    const reason = storageError(error, `recording run ${id}`);
+    const reason = storageError(error, `recording run ${id}`, storeDir);
     if (group) {
       group.signal('SIGTERM');
       await group.end(1000).catch(() => {});
@@ -294,7 +296,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     await rm(scratch, { recursive: true, force: true }).catch(() => {});
     collector.setTag('mlci.error', reason instanceof MlciError ? reason.oneLine() : `internal error: ${(reason as Error)?.message ?? String(reason)}`);
     const record = { ...base('FAILED', Date.now(), null), experiment: options.experiment ?? experimentOf() ?? 'Default' };
-    await recordEnd(store, record).catch((e) => logger.error(e instanceof MlciError ? e.describe() : `run ${id} could not be recorded as FAILED: ${String(e)}`));
+    await recordEnd(store, record, storeDir).catch((e) => logger.error(e instanceof MlciError ? e.describe() : `run ${id} could not be recorded as FAILED: ${String(e)}`));
     throw reason;
   } finally {
     if (listen) for (const s of FORWARDED) process.off(s, forward);
@@ -309,11 +311,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
  * Writes the ended run. On a full disk the whole record may not fit where the RUNNING one did: then a FAILED
  * record without metrics and artifacts is tried, so the run at least does not stay RUNNING.
  */
-async function recordEnd(store: Store, record: RunRecord): Promise<void> {
+async function recordEnd(store: Store, record: RunRecord, storeDir: string | undefined): Promise<void> {
   try {
     await store.putRun(record);
   } catch (error) {
-    const reason = storageError(error, `recording the end of run ${record.id}`);
+    const reason = storageError(error, `recording the end of run ${record.id}`, storeDir);
     if (!(reason instanceof MlciError) || reason === error) throw reason;
     const minimal: RunRecord = { ...record, status: 'FAILED', metrics: {}, artifacts: [], tags: { ...record.tags, 'mlci.error': `${reason.oneLine()}; metrics and artifacts were not kept` } };
     const kept = await store.putRun(minimal).then(
@@ -339,6 +341,7 @@ async function capture(
   endTime: number,
   metricsJsonl: string,
   store: Store,
+  storeDir: string | undefined,
   collector: RunCollector,
   logger: Logger,
 ): Promise<MlciError[]> {
@@ -348,7 +351,7 @@ async function capture(
     try {
       await work();
     } catch (error) {
-      const e = storageError(error, doing);
+      const e = storageError(error, doing, storeDir);
       if (!(e instanceof MlciError)) throw e; // a bug, not a capture problem: the caller records the run FAILED
       problems.push(e);
     }
