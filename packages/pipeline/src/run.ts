@@ -2,6 +2,7 @@ import { MlciError, silentLogger, worstOutcome, type Outcome } from '@mlci/core'
 import { loadConfig } from '@mlci/core/config';
 import { openBackends } from '@mlci/registry';
 import { readEvent } from '@mlci/report';
+import { preflight } from './preflight';
 import { STAGES, type Stage } from './stages';
 import type { PipelineContext, PipelineResult, RunPipelineOptions, StageResult } from './types';
 
@@ -23,6 +24,8 @@ export function verdictOf(stages: StageResult[]): { outcome: Outcome; verdict: s
  */
 export async function runPipeline(options: RunPipelineOptions = {}): Promise<PipelineResult> {
   const config = await loadConfig(options.config ?? 'mlci.yml');
+  // Everything mlci.yml says that can be checked without data is checked before any stage runs (and before a backend opens).
+  await preflight(config, options.config ?? 'mlci.yml', options.only);
   const env = options.env ?? process.env;
   const logger = options.logger ?? silentLogger;
   const { store, registry, kinds } = await openBackends({

@@ -5,7 +5,7 @@ import { inputError, writeFileAtomic, writeJsonAtomic } from '@mlci/core';
 import type { LocalStore } from '@mlci/store';
 import { VersionExistsError, AliasConflictError } from './errors';
 import { parseAliasEvent } from './history';
-import { assertAlias, assertModelName, compareVersions, formatVersion, isVersion, parseVersion, versionTag } from './names';
+import { assertAlias, assertModelName, compareVersions, formatVersion, isModelName, isVersion, parseVersion, versionTag } from './names';
 import { withLockFile } from './lock';
 import type { AliasEvent, ModelCard, PublishOptions, RegistryBackend, VersionRecord } from './types';
 
@@ -54,7 +54,8 @@ export class LocalRegistry implements RegistryBackend {
   async listModels(): Promise<string[]> {
     const names = await list(this.root);
     const out: string[] = [];
-    for (const name of names) if ((await this.listVersions(name).catch(() => [])).length) out.push(name);
+    // A model whose records cannot be read is an error naming the file, never a model that silently disappears.
+    for (const name of names.filter(isModelName)) if ((await this.listVersions(name)).length) out.push(name);
     return out.sort();
   }
 
@@ -73,17 +74,24 @@ export class LocalRegistry implements RegistryBackend {
 
   private async readVersion(name: string, version: string): Promise<VersionRecord | null> {
     const file = join(this.versionDir(name, version), 'version.json');
-    let meta: LocalVersionFile;
+    let text: string;
     try {
-      meta = JSON.parse(await readFile(file, 'utf8'));
+      text = await readFile(file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null; // a draft
-      throw inputError(`version record is unreadable: ${(error as Error).message}`, { file });
+      throw inputError(`version record is unreadable: ${(error as Error).message}`, { file, hint: DAMAGED });
     }
+    const meta = parseVersionFile(text, file);
     const cardAsset = meta.assets.find((a) => a.name === 'card.json');
-    if (!cardAsset) throw inputError('version record lists no card.json', { file });
+    if (!cardAsset) throw inputError('version record lists no card.json', { file, hint: DAMAGED });
     const bytes = await this.store.getBlob(cardAsset.sha256);
-    const card = JSON.parse(Buffer.from(bytes).toString('utf8')) as ModelCard;
+    let card: ModelCard;
+    try {
+      card = JSON.parse(Buffer.from(bytes).toString('utf8')) as ModelCard;
+    } catch (error) {
+      throw inputError(`the model card (blob ${cardAsset.sha256.slice(0, 12)}) is not JSON: ${(error as Error).message}`, { file, hint: DAMAGED });
+    }
+    if (typeof card !== 'object' || card === null || typeof card.runId !== 'string' || !Array.isArray(card.files)) throw inputError(`the model card (blob ${cardAsset.sha256.slice(0, 12)}) is malformed (no runId or files)`, { file, hint: DAMAGED });
     return {
       name: meta.name,
       version: meta.version,
@@ -121,7 +129,8 @@ export class LocalRegistry implements RegistryBackend {
   }
 
   async readAsset(name: string, version: string, asset: string): Promise<Uint8Array> {
-    const meta = JSON.parse(await readFile(join(this.versionDir(name, version), 'version.json'), 'utf8')) as LocalVersionFile;
+    const file = join(this.versionDir(name, version), 'version.json');
+    const meta = parseVersionFile(await readFile(file, 'utf8'), file);
     const entry = meta.assets.find((a) => a.name === asset);
     if (!entry) throw inputError(`${versionTag(name, version)} has no asset "${asset}"`);
     // Raw bytes: the caller verifies them, so a tampered blob is reported the same way for every backend.
@@ -138,7 +147,13 @@ export class LocalRegistry implements RegistryBackend {
     const events: AliasEvent[] = [];
     for (const seq of seqs.sort((a, b) => a - b)) {
       const file = join(dir, `${seq}.json`);
-      events.push(parseAliasEvent(JSON.parse(await readFile(file, 'utf8')), file));
+      let value: unknown;
+      try {
+        value = JSON.parse(await readFile(file, 'utf8'));
+      } catch (error) {
+        throw inputError(`alias event is not JSON: ${(error as Error).message}`, { file, hint: 'alias records are written by mlci; restore it from history or remove the damaged event' });
+      }
+      events.push(parseAliasEvent(value, file));
     }
     return events;
   }
@@ -164,6 +179,23 @@ export class LocalRegistry implements RegistryBackend {
       }
     });
   }
+}
+
+const DAMAGED = 'registry records are written by mlci; restore the file from a backup or git history, or remove the version directory to drop that version';
+
+/** version.json, checked: the registry's own file, but one a person (or a bad disk) can damage. */
+function parseVersionFile(text: string, file: string): LocalVersionFile {
+  let meta: LocalVersionFile;
+  try {
+    meta = JSON.parse(text);
+  } catch (error) {
+    throw inputError(`version record is not JSON: ${(error as Error).message}`, { file, hint: DAMAGED });
+  }
+  const ok =
+    typeof meta === 'object' && meta !== null && typeof meta.name === 'string' && typeof meta.version === 'string' && typeof meta.tag === 'string' &&
+    Array.isArray(meta.assets) && meta.assets.every((a) => typeof a?.name === 'string' && typeof a?.sha256 === 'string' && /^[0-9a-f]{64}$/.test(a.sha256) && typeof a?.size === 'number');
+  if (!ok) throw inputError('version record is malformed (expected name, version, tag and assets with name, sha256 and size)', { file, hint: DAMAGED });
+  return meta;
 }
 
 async function list(dir: string): Promise<string[]> {

@@ -20,6 +20,9 @@ export function assertModelName(name: string): string {
   return name;
 }
 
+/** Whether `name` is a valid model name (a directory or tag that is not one is not a model). */
+export const isModelName = (name: string) => MODEL_NAME.test(name);
+
 export function assertAlias(alias: string): string {
   if (!ALIAS.test(alias)) throw usageError(`"${alias}" is not a valid alias`, 'aliases are letters, digits, "-" and "_", up to 64 characters, e.g. champion');
   // MLflow reserves `latest` and names that look like versions (v1, v2, ...); so do we, so exports never clash.

@@ -32,6 +32,30 @@ export interface WorkflowPromotion {
   logger?: Logger;
 }
 
+/**
+ * The webhook payload of the event that started the job (GITHUB_EVENT_PATH): an object, or {} when there is no
+ * file. A payload that is not a JSON object is refused naming the file, so a promotion never acts on garbage.
+ */
+export async function readWorkflowEvent(path: string | undefined): Promise<Record<string, unknown>> {
+  if (!path) return {};
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw fileError(path, error);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw inputError(`event payload is not JSON: ${(error as Error).message}`, { file: path, hint: 'GITHUB_EVENT_PATH must name the webhook payload GitHub writes for the job; outside a job, unset it' });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw inputError(`event payload is not a JSON object (got ${Array.isArray(value) ? 'a list' : value === null ? 'null' : `a ${typeof value}`})`, { file: path, hint: 'GITHUB_EVENT_PATH must name the webhook payload GitHub writes for the job; outside a job, unset it' });
+  }
+  return value as Record<string, unknown>;
+}
+
 /** The run a train-and-log result file names. */
 export async function runIdFromResult(path: string): Promise<string> {
   let json: any;
@@ -56,7 +80,8 @@ export async function runIdFromResult(path: string): Promise<string> {
 export async function promoteFromWorkflow(options: WorkflowPromotion): Promise<PromoteResult> {
   const common = { registry: options.registry, store: options.store, alias: options.alias, requireGates: options.requireGates, gates: options.gates, logger: options.logger };
   const tagRef = options.ref.startsWith('refs/tags/') ? parseVersionTag(options.ref.slice('refs/tags/'.length)) : null;
-  const releaseTag = options.eventName === 'release' ? parseVersionTag(String(options.payload?.release?.tag_name ?? '')) : null;
+  const tagName = options.payload?.release?.tag_name;
+  const releaseTag = options.eventName === 'release' ? parseVersionTag(typeof tagName === 'string' ? tagName : '') : null;
   const fromTag = releaseTag ?? (options.eventName === 'push' ? tagRef : null);
   if (fromTag && options.name && options.name !== fromTag.name) {
     throw usageError(`the tag names model "${fromTag.name}" but input name is "${options.name}"`, 'drop input `name` for tag triggers, or filter the trigger to this model\'s tags');

@@ -88,7 +88,7 @@ export async function loadConfig(file: string): Promise<MlciConfig> {
   const parsed = parseYamlDocument(text, file);
   const { doc, lineCounter } = parsed;
   const data = (parsed.value ?? {}) as Record<string, any>;
-  validateConfig ??= new Ajv({ allErrors: true, strict: false }).compile(MLCI_CONFIG_SCHEMA);
+  validateConfig ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(MLCI_CONFIG_SCHEMA);
   if (!validateConfig(data)) {
     // An unknown key is usually a typo of the one reported missing: name the typo, it is the fix.
     const errors = (validateConfig.errors ?? []) as ErrorObject[];
@@ -103,7 +103,9 @@ export async function loadConfig(file: string): Promise<MlciConfig> {
     const line = isNode(node) && node.range ? lineCounter.linePos(node.range[0]).line : undefined;
     const where = pathParts.length ? pathParts.join('.') : 'the top level';
     const detail = error.keyword === 'additionalProperties' ? `unknown property "${(error.params as { additionalProperty: string }).additionalProperty}"` : error.message;
-    throw inputError(`${where}: ${detail}`, { file, line, hint: 'see docs/mlci-yml.md for what each property takes' });
+    // A value of the wrong shape: the property's own description says what it takes.
+    const described = error.keyword !== 'additionalProperties' ? (error.parentSchema as { description?: string } | undefined)?.description : undefined;
+    throw inputError(`${where}: ${detail}`, { file, line, hint: described ?? 'see docs/mlci-yml.md for what each property takes' });
   }
   const root = dirname(path);
   const datasets: Record<string, DatasetConfig> = {};

@@ -87,7 +87,8 @@ export const MLCI_CONFIG_SCHEMA = {
       additionalProperties: false,
       required: ['name'],
       properties: {
-        name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'Registered model name (GTO-style tags: name@v1.2.3).' },
+        // The registry's rule (@mlci/registry names.ts): names become git tags, release asset names and URLs.
+        name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$', description: 'Registered model name: letters, digits, "-" and "_" (up to 100), starting with a letter or digit, e.g. iris-classifier (GTO-style tags: name@v1.2.3).' },
         artifact: { type: 'string', description: 'Run artifact path of the model directory (default "model", where mlflow.*.log_model puts it).' },
         alias: { type: 'string', description: 'Alias a promotion moves (default champion).' },
         promote: { enum: ['improved', 'always'], description: 'improved (default): promote only when there is no champion yet or a metric improved on it; always: whenever every stage passed.' },
