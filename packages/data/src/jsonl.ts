@@ -9,7 +9,7 @@ import type { RecordBatch, Table } from './table';
  * searched for a line feed; a line spanning chunks waits as a list joined once (`carry + text` per chunk
  * rescanned the whole carry every time: quadratic on a file with no line feed).
  */
-async function* lines(chunks: AsyncIterable<string>, file: string, maxLength: number): AsyncGenerator<[string, number]> {
+export async function* lines(chunks: AsyncIterable<string>, file: string, maxLength: number): AsyncGenerator<[string, number]> {
   let pending: string[] = [];
   let pendingLength = 0;
   let lineNo = 0;

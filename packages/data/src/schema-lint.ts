@@ -8,22 +8,26 @@ const FIELD = ['name', 'type', 'constraints', 'trueValues', 'falseValues', 'mlci
 const FIELD_UNCHECKED = ['format', 'bareNumber', 'decimalChar', 'groupChar', 'missingValues', 'categories', 'categoriesOrdered'];
 const TABLE_MLCI = ['minRows', 'maxRows', 'rowSchema', 'maxRecordLength', 'maxFieldLength'];
 const FIELD_MLCI = ['mostly', 'maxMissingShare'];
+const CONSTRAINTS = ['required', 'unique', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'enum', 'pattern', 'minLength', 'maxLength'];
 /** Constraints mlci accepts but does not check. */
 const CONSTRAINTS_UNCHECKED = ['jsonSchema'];
 
-/** Edit distance, for did-you-mean; only short keys are compared (a hostile key is not worth a quadratic loop). */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+/**
+ * Edit distance with transpositions (optimal string alignment), case-insensitive, for did-you-mean; only
+ * short keys are compared (a hostile key is not worth a quadratic loop).
+ */
+function distance(x: string, y: string): number {
+  const a = x.toLowerCase();
+  const b = y.toLowerCase();
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
-      diagonal = above;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
-  return row[b.length];
+  return d[a.length][b.length];
 }
 
 /** The known key `key` is most likely a misspelling of, if any is close enough. */
@@ -46,7 +50,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => Boolean(v) && typ
  */
 export function lintTableSchema(doc: unknown, file: string): string[] {
   const warnings: string[] = [];
-  const check = (object: unknown, where: string, known: string[], unchecked: string[] = []) => {
+  const check = (object: unknown, where: string, known: string[], unchecked: string[] = [], misplaced: string[] = []) => {
     if (!isObject(object)) return;
     for (const key of Object.keys(object)) {
       if (known.includes(key)) continue;
@@ -55,8 +59,10 @@ export function lintTableSchema(doc: unknown, file: string): string[] {
         warnings.push(`${at} is Table Schema but not checked by mlci (ignored)`);
         continue;
       }
-      const near = closest(key, [...known, ...unchecked]);
-      warnings.push(`${at} is not a key mlci knows (ignored)${near ? `; did you mean "${near}"?` : ''}`);
+      // A constraint written beside "type" instead of under "constraints" is a common slip.
+      const near = closest(key, [...known, ...unchecked, ...misplaced]);
+      const suggestion = !near ? '' : misplaced.includes(near) ? `; did you mean "constraints": {"${near}": …}?` : `; did you mean "${near}"?`;
+      warnings.push(`${at} is not a key mlci knows (ignored)${suggestion}`);
       if (warnings.length >= 50) return;
     }
   };
@@ -67,7 +73,7 @@ export function lintTableSchema(doc: unknown, file: string): string[] {
     doc.fields.slice(0, 10_000).forEach((field, i) => {
       if (warnings.length >= 50 || !isObject(field)) return;
       // "format": "default" changes nothing; any other format (a date pattern, email) is not applied.
-      check(field, `fields[${i}].`, field.format === 'default' ? [...FIELD, 'format'] : FIELD, FIELD_UNCHECKED);
+      check(field, `fields[${i}].`, field.format === 'default' ? [...FIELD, 'format'] : FIELD, FIELD_UNCHECKED, CONSTRAINTS);
       check(field.mlci, `fields[${i}].mlci.`, FIELD_MLCI);
       if (isObject(field.constraints)) for (const key of CONSTRAINTS_UNCHECKED) if (key in field.constraints) warnings.push(`${file}: fields[${i}].constraints."${key}" is Table Schema but not checked by mlci (ignored)`);
     });
