@@ -33,10 +33,15 @@ export interface HostileOptions {
 
 /** Runs `mlci ARGS` in its own process group, killing the whole group at the ceiling. */
 export function runMlci(args: string[], options: HostileOptions = {}): Promise<HostileRun> {
+  return runNode([mlciBin, ...args], options);
+}
+
+/** Runs `node ARGV` (a project script, say) the same way: own process group, killed at the ceiling. */
+export function runNode(argv: string[], options: HostileOptions = {}): Promise<HostileRun> {
   const ceilingMs = options.ceilingMs ?? 90_000;
   const maxCapture = options.maxCapture ?? 4 * 1024 * 1024;
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [mlciBin, ...args], {
+    const child = spawn(process.execPath, argv, {
       cwd: options.cwd ?? repoRoot,
       env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', GITHUB_TOKEN: '', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
