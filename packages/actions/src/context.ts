@@ -146,7 +146,7 @@ export function actionContext(env: NodeJS.ProcessEnv = process.env): ActionConte
     workspacePath: (file) => (isAbsolute(file) ? relative(workspace, file) : file),
     output: (name, value) => core.setOutput(name, String(value)),
     summary: async (markdown) => {
-      await core.summary.addRaw(markdown, true).write();
+      await core.summary.addRaw(markdown).write();
     },
     error: (message, props) => core.error(message, props),
     warning: (message, props) => core.warning(message, props),

@@ -27,7 +27,8 @@ export async function publishJobReport(ctx: ActionContext, sections: ReportSecti
     github: client ? { client, owner, repo, issueNumber: pr?.number ?? null } : undefined,
     // In posting mode GITHUB_SHA is the trusted workflow's commit, not the pull request's.
     headSha: pr?.headSha ?? (options.required ? null : (ctx.env.GITHUB_SHA ?? null)),
-    detailsUrl: ctx.runUrl,
+    // The posting workflow's own run is not where the results came from: no link in that mode.
+    detailsUrl: options.required ? undefined : ctx.runUrl,
     outDir: reportDir(ctx.env),
     writeSummary: options.summary ? (markdown) => ctx.summary(markdown) : undefined,
     notice: (message) => ctx.notice(message, { title: 'mlci report not posted as a comment' }),
