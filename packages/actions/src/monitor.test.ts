@@ -63,10 +63,24 @@ describe('syncDriftIssue', () => {
     gh.faults.clear();
   });
 
+  it("takes over only its own issue: a person's issue quoting the marker is left alone (the sticky comment's matcher)", async () => {
+    const marker = driftMarker('owned');
+    const t = new Date().toISOString();
+    const person = { id: 583231, login: 'octocat', type: 'User' as const };
+    gh.state.issues.push({ id: gh.state.nextId(), number: 900, title: 'About the drift monitor', body: `It writes ${marker} in its issues.`, state: 'open', user: person, labels: [], created_at: t, updated_at: t, closed_at: null });
+    const result = await syncDriftIssue(options({ key: 'owned' }));
+    expect(result.action).toBe('opened');
+    expect(result.issue!.number).not.toBe(900);
+    expect(gh.state.issues.find((i) => i.number === 900)!.body).toBe(`It writes ${marker} in its issues.`);
+    const cleared = await syncDriftIssue(options({ key: 'owned', drifted: false }));
+    expect(cleared.issue!.number).toBe(result.issue!.number);
+    expect(gh.state.issues.find((i) => i.number === 900)!.state).toBe('open');
+  });
+
   it('fails with the permissions line to add when the token is read-only', async () => {
     const error = await syncDriftIssue(options({ key: 'readonly', client: createGitHubClient({ token: 'ghs_test_read', baseUrl: gh.url, paceWrites: false, retries: 0 }) })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MlciError);
-    expect((error as MlciError).message).toMatch(/could not open the drift issue: GitHub answered 403/);
+    expect((error as MlciError).message).toMatch(/could not open the drift issue: GitHub answered HTTP 403/);
     expect((error as MlciError).hint).toContain('add `issues: write` under `permissions:`');
   });
 });
