@@ -7,6 +7,8 @@ import { quoteForDisplay } from './display';
 import { inputName } from './source';
 import type { OpenTableOptions, Table } from './table';
 
+/** Longest column name an inferred schema takes. */
+const MAX_NAME_LENGTH = 1000;
 /** Longest string value an inferred enum lists. */
 const MAX_ENUM_VALUE_LENGTH = 200;
 
@@ -55,6 +57,15 @@ export async function inferSchema(path: string, options: InferOptions = {}): Pro
 }
 
 async function infer(path: string, table: Table, sampleRows: number, maxEnum: number, options: InferOptions): Promise<TableSchema & { $comment: string }> {
+  // A schema copies the names whole: one of megabytes is no header (a headerless file, no line breaks).
+  const long = table.columns.findIndex((name) => name.length > MAX_NAME_LENGTH);
+  if (long !== -1) {
+    throw inputError(`column ${long + 1}'s name is ${table.columns[long].length.toLocaleString('en-US')} characters long (${quoteForDisplay(table.columns[long], 60)}): not a header`, {
+      file: inputName(path),
+      line: table.format === 'parquet' ? undefined : 1,
+      hint: `names in an inferred schema are at most ${MAX_NAME_LENGTH} characters; the first line must name the columns (check the delimiter and the line endings)`,
+    });
+  }
   // One column whose name holds another delimiter: inferring from it would describe the wrong file.
   const hint = table.format === 'csv' && options.delimiter === undefined ? delimiterHint(table.columns, path.toLowerCase().endsWith('.tsv') ? '\t' : ',') : undefined;
   if (hint) throw inputError(`the header reads as one column ${quoteForDisplay(table.columns[0], 60)}: the delimiter looks wrong`, { file: inputName(path), line: 1, hint });

@@ -12,7 +12,7 @@ import { CsvRecordParser } from './csv-parser';
 import { listForDisplay, truncateForDisplay } from './display';
 import { lines } from './jsonl';
 import { resolveLimits } from './limits';
-import { openTable, validateTable } from './index';
+import { inferSchema, openTable, validateTable } from './index';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlci-long-'));
 let counter = 0;
@@ -175,5 +175,16 @@ describe('display', () => {
     expect(JSON.stringify(result).length).toBeLessThan(5000);
     expect(result.columns[1]).toMatch(/^n{200}… \(2,096,952 more characters\)$/);
     expect(result.tableChecks.find((t) => t.check === 'columns')!.message.length).toBeLessThan(300);
+  });
+});
+
+describe('inferred schemas', () => {
+  it('refuse a header name of thousands of characters, and list no long text as an enum', async () => {
+    const error = await rejection(inferSchema(file(`id,${'h'.repeat(5000)}\n1,2\n`)));
+    expect(error.message).toMatch(/^column 2's name is 5,000 characters long \("h{60}… \(4,940 more characters\)"\): not a header$/);
+    expect(error.location).toMatchObject({ line: 1 });
+    const long = 'w'.repeat(300);
+    const schema = await inferSchema(file(`kind,text\n${['a', 'b', 'a', 'b'].map((k) => `${k},${long}`).join('\n')}\n`));
+    expect(schema.fields.map((f) => f.constraints?.enum)).toEqual([['a', 'b'], undefined]);
   });
 });
