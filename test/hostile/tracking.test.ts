@@ -134,6 +134,28 @@ describe('hostile inputs to mlci train', () => {
     expect(record.tags['mlci.metrics.skipped']).toBe('5');
   });
 
+  it('an MLflow-logged NaN is accepted, not recorded, and said so on stderr and in the run', async () => {
+    const client = [
+      'import json, os, urllib.request',
+      'u = os.environ["MLFLOW_TRACKING_URI"]',
+      'def post(path, body):',
+      '    req = urllib.request.Request(f"{u}/api/2.0/mlflow/{path}", data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})',
+      '    return json.load(urllib.request.urlopen(req))',
+      'run = post("runs/create", {"experiment_id": "0"})["run"]["info"]["run_id"]',
+      'post("runs/log-metric", {"run_id": run, "key": "loss", "value": "NaN", "timestamp": 1, "step": 0})',
+      'post("runs/log-metric", {"run_id": run, "key": "loss", "value": 0.5, "timestamp": 2, "step": 1})',
+      'post("runs/update", {"run_id": run, "status": "FINISHED"})',
+    ].join('\n');
+    const dir = await project({ 'nan.py': client + '\n' });
+    const run = await runMlci(['train', '--json', ...FAST, '--', 'python3', 'nan.py'], { cwd: dir });
+    expectNoCrash(run);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const record = JSON.parse(run.stdout);
+    expect(record.metrics.loss.map((p: any) => p.value)).toEqual([0.5]);
+    expect(run.stderr).toMatch(/metric "loss": 1 NaN or infinite value logged through MLflow; not recorded/);
+    expect(record.tags['mlci.metrics.skipped']).toBe('1');
+  });
+
   it('a background process holding stdout does not keep train --json waiting; it ends with the run', async () => {
     const dir = await project();
     const started = Date.now();

@@ -28,3 +28,16 @@ describe('RunCollector params from a params file', () => {
     expect(c.params).toEqual({ epochs: '3', 'train.epochs': '3' });
   });
 });
+
+describe('RunCollector metric values', () => {
+  it('does not record NaN or infinite values but counts them per key, so the run can say so', () => {
+    const c = new RunCollector();
+    c.logMetric('loss', 0.5, 0);
+    c.logMetric('loss', NaN, 1);
+    c.logMetric('loss', Infinity, 2);
+    c.logMetric('auc', -Infinity, 0);
+    expect(c.metrics.loss.map((p) => p.value)).toEqual([0.5]);
+    expect(c.metrics.auc).toBeUndefined();
+    expect({ ...c.nonFinite }).toEqual({ loss: 2, auc: 1 });
+  });
+});

@@ -381,7 +381,7 @@ async function capture(
   }
   for (const [key, count] of Object.entries(collector.nonFinite)) {
     skipped += count;
-    logger.warn(`metric "${key}": ${count} NaN or infinite value${count === 1 ? '' : 's'} logged; not recorded (JSON cannot hold them)`);
+    logger.warn(`metric "${key}": ${count} NaN or infinite value${count === 1 ? '' : 's'} logged through MLflow; not recorded (JSON cannot hold them)`);
   }
   if (skipped) collector.setTag('mlci.metrics.skipped', String(skipped));
   collector.mergeParams(options.params ?? {});
