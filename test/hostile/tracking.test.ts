@@ -216,4 +216,25 @@ describe.skipIf(!canMount)('a full disk under mlci train (tmpfs; skipped unless 
       execFileSync('umount', ['-l', store]);
     }
   });
+
+  it('a disk so full that the end of the run cannot be written: exit 2 saying so; once there is room, the run reads back FAILED', async () => {
+    const dir = await project();
+    const store = join(dir, '.mlci');
+    await mkdir(store);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', store]);
+    try {
+      // The command fills the file system the store is on, as a checkpoint writer can.
+      const run = await runMlci(['train', ...FAST, '--', 'sh', '-c', 'head -c 1048576 /dev/zero > .mlci/fill; exit 0'], { cwd: dir });
+      expectCleanRefusal(run, { exit: 2, names: [store, 'no space left on device', /left RUNNING; a later mlci command on this machine marks it abandoned/] });
+      await rm(join(store, 'fill'));
+      const runs = await runMlci(['runs', '--json'], { cwd: dir });
+      expect(runs.exitCode, runs.stderr).toBe(0);
+      const [record] = JSON.parse(runs.stdout);
+      expect(record.status).toBe('FAILED');
+      expect(record.tags['mlci.error']).toMatch(/^abandoned: /);
+      await expectNoRunningRun(dir);
+    } finally {
+      execFileSync('umount', ['-l', store]);
+    }
+  });
 });
