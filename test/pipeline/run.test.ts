@@ -75,13 +75,14 @@ describe('mlci run on the iris example', () => {
 
   it('a stage that cannot run is that stage\'s failure, naming the file and the fix; the CLI exits 2 for bad input', async () => {
     const dir = irisCopy();
-    rmSync(join(dir, 'schema.json'));
+    // A schema that exists but is not JSON: only the validate stage, reading it, can tell (a missing one is refused before any stage).
+    writeFileSync(join(dir, 'schema.json'), '{"fields": [');
     const run = await runCli(['run', '--json', '--only', 'validate,drift'], { cwd: dir });
     expect(run.exitCode).toBe(2);
     const result = jsonOf(run);
     expect(result.verdict).toBe('data problems: validate failed');
-    expect(result.stages[0]).toMatchObject({ stage: 'validate', outcome: 'fail', error: { kind: 'input', message: 'file not found' } });
-    expect(result.stages[0].summary).toMatch(/schema\.json: file not found \(hint: check the path/);
+    expect(result.stages[0]).toMatchObject({ stage: 'validate', outcome: 'fail', error: { kind: 'input', message: expect.stringContaining('the schema is not valid JSON') } });
+    expect(result.stages[0].summary).toMatch(/schema\.json: the schema is not valid JSON.*\(hint: /);
     expect(result.stages[1]).toMatchObject({ stage: 'drift', outcome: 'pass' });
     rmSync(dir, { recursive: true, force: true });
   });
