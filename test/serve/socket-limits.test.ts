@@ -108,7 +108,7 @@ describe('serve: slow clients', () => {
     const server = await start({ predictor: fakePredictor(2500), headersTimeoutMs: 1000, keepAliveTimeoutMs: 500, idleTimeoutMs: 6000 });
     const res = await fetch(`${server.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instances: [[1], [2]] }) });
     expect(res.status).toBe(200);
-    expect((await res.json()).predictions).toEqual([1, 1]);
+    expect(((await res.json()) as { predictions: unknown[] }).predictions).toEqual([1, 1]);
   });
 });
 
