@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addArtifact, addWorkflowRun, startEmulator, type Emulator } from '../github-emulator/index';
 import { runAction } from '../harness/runner';
+import { zipOf } from '../harness/zip';
 import { failNth, newCommit, registryEnv } from '../registry/emulator';
 import { freshProject, recordRun } from '../registry/fixtures';
 import { record, seedStore } from '../report/fixtures-runs';
@@ -23,55 +24,6 @@ beforeAll(async () => {
 afterAll(() => gh?.stop());
 
 const sha256 = (b: string | Buffer) => createHash('sha256').update(b).digest('hex');
-
-/** A zip of stored entries; `symlink` entries carry the Unix S_IFLNK mode as `zip -y` writes them. */
-function zipOf(entries: Array<{ name: string; data: string; symlink?: boolean }>): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const e of entries) {
-    const name = Buffer.from(e.name);
-    const data = Buffer.from(e.data);
-    const crc = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(10, 4);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE((3 << 8) | 20, 4);
-    central.writeUInt16LE(10, 6);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(((e.symlink ? 0o120777 : 0o100644) << 16) >>> 0, 38);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, data);
-    centrals.push(central, name);
-    offset += 30 + name.length + data.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
-}
-
-function crc32(data: Buffer): number {
-  let crc = 0xffffffff;
-  for (const byte of data) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
 
 describe('shell layer: hostile rows', () => {
   it('mlci data get --github with a bad token: exit 3, HTTP 401 named with a hint, no "internal error"', async () => {
@@ -86,7 +38,7 @@ describe('shell layer: hostile rows', () => {
     const cwd = await mkdtemp(join(tmpdir(), 'mlci-hostile-symlink-'));
     const sha = sha256('linked dataset');
     const wr = addWorkflowRun(gh.state, { status: 'completed', conclusion: 'success' });
-    addArtifact(gh.state, wr.id, `mlci-data-${sha}`, zipOf([{ name: sha, data: '/etc/passwd', symlink: true }]));
+    addArtifact(gh.state, wr.id, `mlci-data-${sha}`, zipOf([{ name: sha, data: '/etc/passwd', mode: 0o120777 }]));
     const started = Date.now();
     const run = await runMlci(['data', 'get', sha, '--to', 'restored', '--github'], { cwd, env: { ...registryEnv(gh, 'ghs_test_read') }, ceilingMs: 20_000 });
     expectCleanRefusal(run, { exit: 2, names: [`artifact mlci-data-${sha}`, `entry "${sha}" is a symbolic link`] });

@@ -1,6 +1,6 @@
 import type { Octokit } from '@octokit/rest';
 import { MlciError, inputError, sha256Hex } from '@mlci/core';
-import { createGitHubClient, GitHubRemoteError, publishRelease, ReleaseTagTakenError, statusOf, validationProblems, type GitHubClient, type GitHubClientOptions } from '@mlci/core/github';
+import { createGitHubClient, GitHubRemoteError, publishRelease, ReleaseTagTakenError, statusOf, validationProblems, type GitHubClient, type GitHubClientOptions, type PublishedRelease } from '@mlci/core/github';
 import { AliasConflictError, VersionExistsError } from './errors';
 import { parseAliasEvent } from './history';
 import { aliasTag, assertAlias, assertModelName, compareVersions, parseAliasTag, parseVersionTag, versionTag } from './names';
@@ -23,14 +23,7 @@ export interface GitHubRegistryOptions {
   octokit?: Octokit;
 }
 
-interface Release {
-  id: number;
-  tag_name: string;
-  draft: boolean;
-  html_url: string;
-  upload_url: string;
-  assets: Array<{ id: number; name: string; size: number; state?: string; digest?: string | null }>;
-}
+type Release = PublishedRelease;
 
 interface Ref {
   ref: string;

@@ -1,40 +1,13 @@
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { MlciError } from '@mlci/core';
+import { zipOf, type ZipEntry } from '../../../test/harness/zip';
 import { extractZip } from './github-zip';
 
-/** One-entry zips as archiver and `zip -y` write them (CRCs are not checked by the reader, sizes are). */
-function zip(name: string, data: Buffer, options: { method?: 0 | 8; mode?: number; flags?: number } = {}): Buffer {
-  const method = options.method ?? 0;
-  const body = method === 8 ? deflateRawSync(data) : data;
-  const n = Buffer.from(name);
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(options.flags ?? 0, 6);
-  local.writeUInt16LE(method, 8);
-  local.writeUInt32LE(body.length, 18);
-  local.writeUInt32LE(data.length, 22);
-  local.writeUInt16LE(n.length, 26);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE((3 << 8) | 20, 4);
-  central.writeUInt16LE(options.flags ?? 0, 8);
-  central.writeUInt16LE(method, 10);
-  central.writeUInt32LE(body.length, 20);
-  central.writeUInt32LE(data.length, 24);
-  central.writeUInt16LE(n.length, 28);
-  central.writeUInt32LE(((options.mode ?? 0o100644) << 16) >>> 0, 38);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8);
-  end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(46 + n.length, 12);
-  end.writeUInt32LE(30 + n.length + body.length, 16);
-  return Buffer.concat([local, n, body, central, n, end]);
-}
+/** A one-entry zip (test/harness/zip.ts). */
+const zip = (name: string, data: Buffer, options: Omit<ZipEntry, 'name' | 'data'> = {}) => zipOf([{ name, data, ...options }]);
 
 const refusal = async (bytes: Buffer) => {
   const dir = await mkdtemp(join(tmpdir(), 'mlci-zip-'));
