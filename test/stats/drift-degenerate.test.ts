@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MlciError } from '@mlci/core';
+import { driftSection } from '@mlci/report';
 import { checkDrift, comparedColumns, driftText, jensenShannon, loadDriftConfig, mergeSummaries, parseDriftConfig, summarizeTable } from '@mlci/stats';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlci-drift-degenerate-'));
@@ -45,6 +46,10 @@ describe('drift that cannot be measured is never a silent pass', () => {
     expect(comparedColumns(result)).toHaveLength(3);
     expect(result.outcome).toBe('fail'); // 2 of 3 drifted ≥ 0.5
     expect(driftText(result)).toContain('all values missing in current');
+    // The PR report counts and explains them the same way.
+    const section = driftSection(result);
+    expect(section.headline).toMatch(/^2 of 3 columns drifted/);
+    expect(section.body).toMatch(/\| none: all values missing in current/);
     // The reverse: a reference column with no value, now filled.
     const back = await checkDrift({ data: ref, reference: cur });
     expect(column(back, 'm')).toMatchObject({ drifted: true, reason: expect.stringContaining('all values missing in the reference') });

@@ -223,13 +223,14 @@ export function driftSection(result: unknown): ReportSection {
   const r = obj(result);
   const columns = arr(r.columns).map(obj);
   const drifted = columns.filter((c) => c.drifted === true);
-  const compared = columns.filter((c) => c.test !== 'none').length;
+  // A column that lost every value (or changed type) drifted without a test: it counts as compared.
+  const compared = columns.filter((c) => c.test !== 'none' || c.drifted === true).length;
   // A failed target check fails the section with no column drifted: the headline names it, not "0 drifted" alone.
   const targetFailures = arr(obj(r.target).checks).map(obj).filter((t) => t.outcome === 'fail').map((t) => md(t.check, 40));
   const headline = `${drifted.length} of ${compared} columns drifted${n(r.driftShare) !== null ? ` (share ${(r.driftShare * 100).toFixed(1)}%)` : ''}${targetFailures.length ? `; target check failed: ${targetFailures.join(', ')}` : ''}`;
   const parts: string[] = [];
   if (drifted.length) {
-    const rows = drifted.slice(0, 30).map((c) => `| ${md(c.column, 60)} | ${md(c.kind, 12)} | ${md(c.test, 16)} | ${num(n(c.psi))} | ${num(n(c.jensenShannon))} |`);
+    const rows = drifted.slice(0, 30).map((c) => `| ${md(c.column, 60)} | ${md(c.kind, 12)} | ${md(c.test, 16)}${typeof c.reason === 'string' ? `: ${md(c.reason, 160)}` : ''} | ${num(n(c.psi))} | ${num(n(c.jensenShannon))} |`);
     parts.push(`| drifted column | kind | decided by | PSI | JS (base 2) |\n| --- | --- | --- | ---: | ---: |\n${rows.join('\n')}`);
     const charts = drifted.slice(0, 5).map(driftChart).filter(Boolean);
     if (charts.length) parts.push(details('Distributions of the drifted columns', charts.join('\n\n')));
