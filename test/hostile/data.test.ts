@@ -106,6 +106,15 @@ describe('hostile data inputs', () => {
     expect(JSON.parse(run.stdout).tableChecks).toContainEqual(expect.objectContaining({ check: 'schema', outcome: 'warn' }));
   });
 
+  it('a header name carrying a terminal escape sequence reaches stdout as text, not as an escape', async () => {
+    const path = write('escape.csv', 'a,b\u001b]0;pwned\u0007\u001b[2J\n1,x\n');
+    const run = await runMlci(['validate', path, '--schema', schema], { ceilingMs: 20_000 });
+    expectNoCrash(run);
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('columns');
+    expect(run.stdout).not.toMatch(/\u001b/);
+  });
+
   it('init stops on a bad data file and writes nothing (no partial schemas)', async () => {
     const repo = mkdtempSync(join(tmpdir(), 'mlci-hostile-init-'));
     mkdirSync(join(repo, 'data'));

@@ -1,4 +1,4 @@
-import { numberFlag, parseFlags, stderrLogger, usageError, EXIT } from '@mlci/core';
+import { numberFlag, parseFlags, sanitizeText, stderrLogger, usageError, EXIT } from '@mlci/core';
 import { DEFAULT_MAX_FIELD_LENGTH, DEFAULT_MAX_RECORD_LENGTH, validateTable, validationText, type TableFormat } from '@mlci/data';
 import { printJson, type Command } from '../command';
 
@@ -56,7 +56,10 @@ Exit codes: 0 valid, 1 violations, 2 unusable input (missing file, bad schema, m
       // The report lists schema warnings; with --json stdout is the result alone, so they go to stderr too.
       for (const t of result.tableChecks) if (t.check === 'schema') stderrLogger.warn(t.message);
       printJson(result);
-    } else process.stdout.write(validationText(result) + '\n');
+    } else {
+      // The report echoes names and values from the data: no escape sequence reaches the terminal.
+      process.stdout.write(sanitizeText(validationText(result), { multiline: true }) + '\n');
+    }
     return result.outcome === 'pass' ? EXIT.pass : EXIT.fail;
   },
 };
