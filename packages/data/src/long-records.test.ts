@@ -126,6 +126,12 @@ describe('CR-only line endings', () => {
     expect(at).toEqual([2, 4, 6]);
   });
 
+  it('names the CR-only line of invalid UTF-8', async () => {
+    const path = join(dir, `f${counter++}.csv`);
+    writeFileSync(path, Buffer.concat([Buffer.from('a\r1\r\n2\r'), Buffer.from([0xff]), Buffer.from('\r')]));
+    expect((await rejection(readAll(path))).location).toMatchObject({ line: 4 });
+  });
+
   it('validates an old-Mac CSV instead of reporting a missing column', async () => {
     const schema = file(JSON.stringify({ fields: [{ name: 'id', type: 'integer' }, { name: 'name' }] }), '.json');
     const result = await validateTable(file('id,name\r1,a\r2,b\r'), schema);

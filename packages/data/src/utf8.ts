@@ -42,14 +42,24 @@ function sequenceStart(bytes: Uint8Array, k: number): number {
   return bytes[j] >= 0xc2 && bytes[j] <= 0xf4 ? j : k;
 }
 
-/** 1-based line of byte `offset` in the file: reads it again, so the fast path never counts lines. */
+/**
+ * 1-based line of byte `offset` in the file: reads it again, so the fast path never counts lines. A line ends
+ * at LF, CRLF or a lone CR, as the CSV reader reads them.
+ */
 export async function lineAtOffset(path: string, offset: number): Promise<number> {
   let line = 1;
   let seen = 0;
+  let endsWithCR = false;
   for await (const chunk of createReadStream(path, { end: Math.max(0, offset - 1), highWaterMark: 1 << 20 })) {
     const bytes = chunk as Buffer;
     for (let k = bytes.indexOf(10); k !== -1; k = bytes.indexOf(10, k + 1)) line++;
+    // A CR not followed by LF (the LF of a CRLF was counted above); one ending the previous chunk too.
+    if (endsWithCR && bytes[0] !== 10) line++;
+    for (let k = bytes.indexOf(13); k !== -1; k = bytes.indexOf(13, k + 1)) if (k + 1 < bytes.length && bytes[k + 1] !== 10) line++;
+    endsWithCR = bytes[bytes.length - 1] === 13;
     seen += bytes.length;
   }
+  // A CR just before the offset ends a line: the faulty byte there is no LF.
+  if (endsWithCR) line++;
   return offset === 0 || seen === 0 ? 1 : line;
 }
