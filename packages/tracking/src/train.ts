@@ -317,7 +317,14 @@ async function recordEnd(store: Store, record: RunRecord, storeDir: string | und
   } catch (error) {
     const reason = storageError(error, `recording the end of run ${record.id}`, storeDir);
     if (!(reason instanceof MlciError) || reason === error) throw reason;
-    const minimal: RunRecord = { ...record, status: 'FAILED', metrics: {}, artifacts: [], tags: { ...record.tags, 'mlci.error': `${reason.oneLine()}; metrics and artifacts were not kept` } };
+    const minimal: RunRecord = {
+      ...record,
+      status: 'FAILED',
+      metrics: {},
+      artifacts: [],
+      tags: { ...record.tags, 'mlci.error': `${reason.oneLine()}; metrics and artifacts were not kept` },
+      lineage: { ...record.lineage, environment: { ...record.lineage.environment, pipFreeze: null } },
+    };
     const kept = await store.putRun(minimal).then(
       () => true,
       () => false,
