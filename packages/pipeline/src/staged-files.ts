@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, rmdir } from 'node:fs/promises';
+import { mkdir, open, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 
 /**
@@ -21,6 +21,8 @@ export class StagedFiles {
       this.createdDirs.push(dir);
       for (const part of parts) this.createdDirs.push((dir = join(dir, part)));
     }
+    // A directory in the way would fail the rename after other files are in place: fail now instead.
+    if (await stat(path).then((s) => s.isDirectory(), () => false)) throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR' });
     const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
     this.staged.push({ temp, path });
     const handle = await open(temp, 'wx');
