@@ -73,87 +73,87 @@ export interface Repository {
   full: string;
 }
 
-export interface ActionContext {
-  env: NodeJS.ProcessEnv;
-  logger: Logger;
-  input: Inputs;
-  /** GITHUB_REPOSITORY, when it is `owner/repo`. */
-  repository: Repository | null;
-  /** This workflow run's page, when the runner says which run this is. */
-  runUrl: string | undefined;
-  /** GITHUB_WORKSPACE, else the current directory. */
-  workspace: string;
-  /** Input `github-token`, else GITHUB_TOKEN; undefined when neither is set. */
-  token: string | undefined;
-  /** `$RUNNER_TEMP/mlci/results`: where each step leaves its JSON result for later steps and the report. */
-  resultsDir: string;
-  /** Writes a step's result atomically as `<resultsDir>/<step>.json` and returns the path. */
-  writeResult(step: string, result: unknown): Promise<string>;
-  /** A client for the repository with the token (retries, typed remote errors); null without token or repository. */
-  github(): GitHubClient | null;
-  /** The store and registry through the one factory (openBackends), with this step's token and logger. */
-  backends(choice: BackendChoice, projectDir?: string): Promise<Backends>;
-  /** A path as GitHub places annotations: relative to the workspace. */
-  workspacePath(file: string): string;
-  output(name: string, value: string | number | boolean): void;
-  summary(markdown: string): Promise<void>;
-  error(message: string, props?: AnnotationProps): void;
-  warning(message: string, props?: AnnotationProps): void;
-  notice(message: string, props?: AnnotationProps): void;
-  group<T>(name: string, body: () => Promise<T>): Promise<T>;
-  /** A log group opened and closed by events (the pipeline's stages) rather than around one call. */
-  startGroup(name: string): void;
-  endGroup(): void;
-  /** Fails the step with this message (the body goes on; exit code 1). */
-  fail(message: string): void;
-}
-
 const REPO = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/;
 
-/** The context of the running step, from the runner's environment. */
-export function actionContext(env: NodeJS.ProcessEnv = process.env): ActionContext {
-  const logger: Logger = { info: core.info, warn: core.warning, error: core.error, debug: core.debug };
-  const match = REPO.exec(env.GITHUB_REPOSITORY ?? '');
-  const repository = match ? { owner: match[1]!, repo: match[2]!, full: match[0] } : null;
-  const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
-  const token = core.getInput('github-token') || env.GITHUB_TOKEN || undefined;
-  const resultsDir = join(env.RUNNER_TEMP || tmpdir(), 'mlci', 'results');
-  const workspace = env.GITHUB_WORKSPACE || process.cwd();
-  let client: GitHubClient | null | undefined;
-  return {
-    env,
-    logger,
-    input: new Inputs(),
-    repository,
-    runUrl: repository && env.GITHUB_RUN_ID ? `${server}/${repository.full}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
-    workspace,
-    token,
-    resultsDir,
-    async writeResult(step, result) {
-      const file = join(resultsDir, `${step}.json`);
-      await writeJsonAtomic(file, result);
-      return file;
-    },
-    github() {
-      if (client === undefined) client = token && repository ? createGitHubClient({ token, baseUrl: env.GITHUB_API_URL, logger }) : null;
-      return client;
-    },
-    async backends(choice, projectDir = '.') {
-      const { openBackends } = await import('@mlci/registry');
-      // The client's retries and rate-limit waits show in the job log as warnings.
-      return openBackends({ projectDir, store: choice, registry: choice, token, env, logger, client: { logger } });
-    },
-    workspacePath: (file) => (isAbsolute(file) ? relative(workspace, file) : file),
-    output: (name, value) => core.setOutput(name, String(value)),
-    summary: async (markdown) => {
-      await core.summary.addRaw(markdown).write();
-    },
-    error: (message, props) => core.error(message, props),
-    warning: (message, props) => core.warning(message, props),
-    notice: (message, props) => core.notice(message, props),
-    group: (name, body) => core.group(name, body),
-    startGroup: (name) => core.startGroup(name),
-    endGroup: () => core.endGroup(),
-    fail: (message) => core.setFailed(message),
-  };
+/** The context of the running step, read from the runner's environment once. */
+export class ActionContext {
+  readonly logger: Logger = { info: core.info, warn: core.warning, error: core.error, debug: core.debug };
+  readonly input = new Inputs();
+  /** GITHUB_REPOSITORY, when it is `owner/repo`. */
+  readonly repository: Repository | null;
+  /** This workflow run's page, when the runner says which run this is. */
+  readonly runUrl: string | undefined;
+  /** GITHUB_WORKSPACE, else the current directory. */
+  readonly workspace: string;
+  /** Input `github-token`, else GITHUB_TOKEN; undefined when neither is set. */
+  readonly token: string | undefined;
+  /** `$RUNNER_TEMP/mlci/results`: where each step leaves its JSON result for later steps and the report. */
+  readonly resultsDir: string;
+  private client: GitHubClient | null | undefined;
+
+  constructor(readonly env: NodeJS.ProcessEnv = process.env) {
+    const match = REPO.exec(env.GITHUB_REPOSITORY ?? '');
+    this.repository = match ? { owner: match[1]!, repo: match[2]!, full: match[0] } : null;
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    this.runUrl = this.repository && env.GITHUB_RUN_ID ? `${server}/${this.repository.full}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
+    this.workspace = env.GITHUB_WORKSPACE || process.cwd();
+    this.token = core.getInput('github-token') || env.GITHUB_TOKEN || undefined;
+    this.resultsDir = join(env.RUNNER_TEMP || tmpdir(), 'mlci', 'results');
+  }
+
+  /** Writes a step's result atomically as `<resultsDir>/<step>.json` and returns the path. */
+  async writeResult(step: string, result: unknown): Promise<string> {
+    const file = join(this.resultsDir, `${step}.json`);
+    await writeJsonAtomic(file, result);
+    return file;
+  }
+
+  /** A client for the repository with the token (retries, typed remote errors); null without token or repository. */
+  github(): GitHubClient | null {
+    if (this.client === undefined) this.client = this.token && this.repository ? createGitHubClient({ token: this.token, baseUrl: this.env.GITHUB_API_URL, logger: this.logger }) : null;
+    return this.client;
+  }
+
+  /** The store and registry through the one factory (openBackends), with this step's token and logger. */
+  async backends(choice: BackendChoice, projectDir = '.'): Promise<Backends> {
+    const { openBackends } = await import('@mlci/registry');
+    // The client's retries and rate-limit waits show in the job log as warnings.
+    return openBackends({ projectDir, store: choice, registry: choice, token: this.token, env: this.env, logger: this.logger, client: { logger: this.logger } });
+  }
+
+  /** A path as GitHub places annotations: relative to the workspace. */
+  workspacePath(file: string): string {
+    return isAbsolute(file) ? relative(this.workspace, file) : file;
+  }
+
+  output(name: string, value: string | number | boolean): void {
+    core.setOutput(name, String(value));
+  }
+
+  async summary(markdown: string): Promise<void> {
+    await core.summary.addRaw(markdown).write();
+  }
+
+  // Arrow properties: annotations are passed on as callbacks (`sectionsFromResults(dir, ctx.warning)`).
+  readonly error = (message: string, props?: AnnotationProps) => core.error(message, props);
+  readonly warning = (message: string, props?: AnnotationProps) => core.warning(message, props);
+  readonly notice = (message: string, props?: AnnotationProps) => core.notice(message, props);
+
+  group<T>(name: string, body: () => Promise<T>): Promise<T> {
+    return core.group(name, body);
+  }
+
+  /** A log group opened and closed by events (the pipeline's stages) rather than around one call. */
+  startGroup(name: string): void {
+    core.startGroup(name);
+  }
+
+  endGroup(): void {
+    core.endGroup();
+  }
+
+  /** Fails the step with this message (the body goes on; exit code 1). */
+  fail(message: string): void {
+    core.setFailed(message);
+  }
 }

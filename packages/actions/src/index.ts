@@ -1,5 +1,5 @@
 /** Every action body, over one ActionContext; the entry files in actions/<name>/src/index.ts pick one. */
-export { actionContext, Inputs, type ActionContext, type Repository } from './context';
+export { ActionContext, Inputs, type Repository } from './context';
 export { runAction } from './run';
 export { compareAction } from './compare';
 export { driftAction } from './drift';

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { MlciError } from '@mlci/core';
-import { actionContext, type ActionContext } from './context';
+import { ActionContext } from './context';
 
 /**
  * The one wrapper every action entry point uses: runs `body` with the step's context, and turns an
@@ -9,7 +9,7 @@ import { actionContext, type ActionContext } from './context';
  */
 export async function runAction(body: (ctx: ActionContext) => Promise<void>): Promise<void> {
   try {
-    await body(actionContext());
+    await body(new ActionContext());
   } catch (error) {
     if (error instanceof MlciError) {
       const { file, line } = error.location;

@@ -56,7 +56,7 @@ export async function publishRun(record: RunRecord, store: Store, options: Publi
     }
     const client = options.client ?? (await artifactClient());
     const name = runArtifactName(record.id);
-    const response = await client.uploadArtifact(name, files, staging, { retentionDays: options.retentionDays });
+    const response = await artifactCall(`upload artifact ${name}`, () => client.uploadArtifact(name, files, staging, { retentionDays: options.retentionDays }));
     (options.logger ?? silentLogger).info(`uploaded run ${record.id} as artifact ${name} (${record.artifacts.length} files)`);
     return { name, id: response.id, size: response.size };
   } finally {
@@ -150,7 +150,7 @@ export async function publishDatasets(record: RunRecord, store: Store, options: 
       const file = join(staging, dataset.sha256);
       await store.restoreBlob(dataset.sha256, file);
       const client = options.client ?? (await artifactClient());
-      await client.uploadArtifact(name, [file], staging, { retentionDays: options.retentionDays });
+      await artifactCall(`upload artifact ${name}`, () => client.uploadArtifact(name, [file], staging, { retentionDays: options.retentionDays }));
       uploaded.push(dataset.sha256);
     } finally {
       await rm(staging, { recursive: true, force: true });
