@@ -14,7 +14,7 @@
 // `--root DIR` rewrites the copies under DIR (DIR/workflows-examples, DIR/README.md) instead, for a dry run;
 // git is still asked about this repository. test/pins.test.ts checks that the shipped pins resolve.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -158,7 +158,10 @@ function main(argv) {
     return 1;
   }
   for (const [file, text] of rewritten) {
-    writeFileSync(join(root, file), text);
+    // Temp file and rename: an interrupted run leaves each file whole, old or new.
+    const temp = join(root, `${file}.pin-${process.pid}.tmp`);
+    writeFileSync(temp, text);
+    renameSync(temp, join(root, file));
     changed.push(file);
   }
   console.log(`pinned ${pins} uses: to ${pinRef}${label ? ` # ${label}` : ''} in ${changed.length} file(s)${changed.length ? `: ${changed.join(', ')}` : ''}`);
