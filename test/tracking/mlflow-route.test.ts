@@ -122,5 +122,5 @@ print(json.dumps({"status": run.info.status, "name": run.info.run_name, "params"
     expect(back.hist).toEqual(record.metrics.train_loss.map((p: any) => [p.step, p.value]));
     expect(back.arts).toEqual(['reports/notes.txt']);
     expect(back.notes).toBe('trained on iris\n');
-  });
+  }, 300_000);
 });

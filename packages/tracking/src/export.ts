@@ -46,7 +46,12 @@ async function call(base: string, method: string, path: string, body?: unknown):
   try {
     json = text ? JSON.parse(text) : {};
   } catch {
-    // non-JSON error page
+    // A success that is not JSON is a proxy or login page, not MLflow: reading it as {} would fail later as a bug.
+    if (response.ok) {
+      throw new MlciError('remote', `MLflow ${method} ${path} at ${base} answered ${response.status} with ${response.headers.get('content-type') ?? 'no content type'}, not JSON`, {
+        hint: 'check that --to points at the MLflow tracking server itself, not a proxy or login page',
+      });
+    }
   }
   if (!response.ok) {
     const error = new MlciError('remote', `MLflow ${method} ${path} answered ${response.status}: ${json.error_code ?? ''} ${json.message ?? text.slice(0, 200)}`.trim());
