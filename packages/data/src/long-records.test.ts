@@ -12,7 +12,7 @@ import { CsvRecordParser } from './csv-parser';
 import { listForDisplay, truncateForDisplay } from './display';
 import { lines } from './jsonl';
 import { resolveLimits } from './limits';
-import { inferSchema, openTable, validateTable } from './index';
+import { inferSchema, openTable, validateTable, validationMarkdown, validationText } from './index';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlci-long-'));
 let counter = 0;
@@ -193,6 +193,16 @@ describe('display', () => {
     expect(JSON.stringify(result).length).toBeLessThan(5000);
     expect(result.columns[1]).toMatch(/^n{200}… \(2,096,952 more characters\)$/);
     expect(result.tableChecks.find((t) => t.check === 'columns')!.message.length).toBeLessThan(300);
+    expect(result.violations[0]).toMatchObject({ field: 'id', constraint: 'type', value: 'zz' });
+    expect(validationText(result).length).toBeLessThan(5000);
+    expect(validationMarkdown(result).length).toBeLessThan(10_000);
+    // A schema naming the huge column: the violation's field, its totals and its message are cut too.
+    const named = file(JSON.stringify({ fields: [{ name: 'id' }, { name, type: 'integer' }] }), '.json');
+    const typed = await validateTable(data, named, big);
+    expect(typed.violations[0].field.length).toBeLessThan(300);
+    expect(typed.violations[0].value).toMatch(/^v{1000}… /);
+    expect(JSON.stringify(typed).length).toBeLessThan(5000);
+    expect(validationMarkdown(typed).length).toBeLessThan(10_000);
   });
 });
 
