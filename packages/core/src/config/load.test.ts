@@ -67,6 +67,24 @@ model:
     expect(error.location.line).toBeGreaterThanOrEqual(3);
   });
 
+  it('refuses a YAML bomb and tags under the one YAML policy, naming the file', async () => {
+    let bomb = 'version: 1\na: &a [x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 1; i < 10; i++) bomb += `${'abcdefghij'[i]}: &${'abcdefghij'[i]} [${Array(9).fill(`*${'abcdefghij'[i - 1]}`).join(', ')}]\n`;
+    const file = write(bomb);
+    const error = await errorOf(file);
+    expect(error.message).toMatch(/aliases expand beyond the limit/);
+    expect(error.location.file).toBe(file);
+    const tagged = await errorOf(write('version: 1\nproject: !!binary aGVsbG8=\n'));
+    expect(tagged.location.line).toBe(2);
+  });
+
+  it('names the model-name rule for a name the registry would refuse', async () => {
+    const error = await errorOf(write('version: 1\nmodel:\n  name: my.model\n'));
+    expect(error.message).toContain('model.name');
+    expect(error.location.line).toBe(3);
+    expect(error.hint).toMatch(/letters, digits, "-" and "_"/);
+  });
+
   it('says a missing file is missing', async () => {
     const error = await errorOf('/nonexistent/mlci.yml');
     expect(error.message).toBe('file not found');

@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
 import { isMap, isNode, isScalar } from 'yaml';
-import { MlciError, inputError, fileError } from '../errors';
-import { parseYamlDocument, type ParsedYaml } from '../yaml';
+import { MlciError, inputError } from '../errors';
+import { readYamlFile, type ParsedYaml } from '../yaml';
 import { MLCI_CONFIG_SCHEMA } from './schema';
 
 export interface DatasetConfig {
@@ -79,13 +78,8 @@ export function splitCommand(command: string): string[] {
 /** Reads and validates mlci.yml. Errors name the file, the line and the property at fault. */
 export async function loadConfig(file: string): Promise<MlciConfig> {
   const path = resolve(file);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw fileError(file, error);
-  }
-  const parsed = parseYamlDocument(text, file);
+  // Read under the one YAML policy: size cap before reading, alias limit, core tags, file:line errors.
+  const parsed = await readYamlFile(file);
   const { doc, lineCounter } = parsed;
   const data = (parsed.value ?? {}) as Record<string, any>;
   validateConfig ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(MLCI_CONFIG_SCHEMA);
