@@ -3,10 +3,10 @@
  * smaller data rows), each run through the real bin and judged on what a user sees.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { expectCleanRefusal, expectNoCrash, filesUnder, runMlci } from './harness';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlci-hostile-data-'));
@@ -24,6 +24,8 @@ async function mkfifo(path: string): Promise<void> {
 }
 
 describe('hostile data inputs', () => {
+  // The 50 MB inputs are not left behind in the temp directory.
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const line50 = write('line50.csv', 'a'.repeat(50 * 1024 * 1024));
 
   it('a 50 MB single-line CSV is refused at the field limit in seconds, naming file:line with a hint, nothing echoed', async () => {
