@@ -106,7 +106,7 @@ describe('drift-monitor.yml', () => {
     const run = await runWorkflow({ workflow: WORKFLOW, projectDir: project(drifted(2)), emulator: gh, env: NO_PACING, event: 'schedule', token: 'ghs_test_read' });
     expect(run.conclusion).toBe('failure');
     const errors = step(run).annotations.filter((a) => a.level === 'error').map((a) => a.message).join('\n');
-    expect(errors).toContain('could not open the drift issue: GitHub answered 403');
+    expect(errors).toContain('could not open the drift issue: GitHub answered HTTP 403');
     expect(errors).toContain('add `issues: write` under `permissions:`');
     expect(monitorIssues().filter((i) => i.state === 'open')).toEqual([]);
   }, 60_000);
