@@ -62,5 +62,10 @@ describe('preflight', () => {
     const trainOnly = await check(text, [], ['train']);
     expect(trainOnly!.message).toMatch(/2 problems in mlci\.yml/);
     expect(await check('version: 1\ndatasets:\n  d:\n    path: gone.csv\n    reference: ref.csv\n', [], ['train'])).toBeNull();
+    // A training program that cannot start is known before any stage too; a relative path is read from mlci.yml's directory.
+    const missing = await check('version: 1\ntrain:\n  command: [no-such-program-mlci, train.py]\n');
+    expect(missing).toMatchObject({ location: { line: 3 }, message: expect.stringContaining('train.command: program "no-such-program-mlci" is not found on PATH') });
+    expect((await check('version: 1\ntrain:\n  command: ./run.sh\n', ['run.sh']))!.message).toContain('program "./run.sh" is not an executable file (relative to');
+    expect(await check('version: 1\ntrain:\n  command: [node, x.js]\n')).toBeNull();
   });
 });

@@ -3,8 +3,9 @@
  * syntax error, a model name the registry refuses or a missing schema file must stop `mlci run` at once, naming
  * mlci.yml and the line, not after training has spent minutes (and left a run) to reach the stage that reads it.
  */
-import { stat } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { delimiter, join, relative, resolve } from 'node:path';
 import { MlciError, inputError } from '@mlci/core';
 import { configLine, type MlciConfig } from '@mlci/core/config';
 import { assertAlias, assertModelName } from '@mlci/registry';
@@ -55,12 +56,34 @@ export async function preflight(config: MlciConfig, file: string, stages?: Stage
     if (d.reference && runs('drift')) await mustExist(config, [...base, 'reference'], d.reference, at);
   }
   if (config.train?.params && runs('train')) await mustExist(config, ['train', 'params'], config.train.params, at);
+  if (config.train && runs('train') && !(await findExecutable(config.train.command[0], config.root))) {
+    const program = config.train.command[0];
+    at(['train', 'command'], new MlciError('input', program.includes('/') ? `program "${program}" is not an executable file (relative to ${config.root})` : `program "${program}" is not found on PATH`, {
+      hint: program.includes('/') ? 'check the path and that the file is executable' : 'install it, or name it by its path (e.g. .venv/bin/python)',
+    }));
+  }
 
   if (!problems.length) return;
   const [first, ...rest] = problems;
   if (!rest.length) throw first;
   const more = rest.map((p) => `\n  ${file}${p.location.line ? `:${p.location.line}` : ''}: ${p.message}`).join('');
   throw new MlciError('input', `${first.message}${more}\n  (${problems.length} problems in ${file}; no stage has run)`, { file, line: first.location.line, hint: first.hint });
+}
+
+/** Whether `program` would start: a path (relative to the project) that is an executable file, or a name on PATH. */
+async function findExecutable(program: string, root: string): Promise<boolean> {
+  if (process.platform === 'win32') return true; // PATHEXT rules: left to the spawn
+  const executable = async (candidate: string) => {
+    try {
+      await access(candidate, constants.X_OK);
+      return !(await stat(candidate)).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+  if (program.includes('/')) return executable(resolve(root, program));
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) if (dir && (await executable(join(dir, program)))) return true;
+  return false;
 }
 
 /** A file mlci.yml names that a stage will read: missing or a directory is a problem at that line. */
