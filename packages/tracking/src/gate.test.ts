@@ -80,6 +80,9 @@ describe('overfit-gate assertions', () => {
     expect(evaluateAssertion('min(train/loss) < 1', m).passed).toBe(true);
     expect(() => evaluateAssertion('`two/zero` > 1', m)).toThrow(/metric "two\/zero", which the run did not log/);
     expect(() => evaluateAssertion('two/nope > 1', m)).toThrow(/"nope" is not a metric/);
+    expect(evaluateAssertion('two/1e3 < 1', m).passed).toBe(true);
+    expect(evaluateAssertion('eval/1st_epoch > 1', { ...m, 'eval/1st_epoch': series([3]) }).passed).toBe(true);
+    expect(() => evaluateAssertion('two/1st > 1', m)).toThrow(/"1st" is not a number either/);
   });
 
   it('refuses assertions too long or too deep with a usage error instead of overflowing the stack', () => {

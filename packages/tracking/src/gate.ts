@@ -52,7 +52,8 @@ function syntaxError(expression: string, pos: number, message: string) {
 
 // A name, then `/name` or `/number` parts glued to it without spaces: one token, read at evaluation as the
 // metric of that name when the run logged it, otherwise as a division of its parts.
-const NAME = /^[A-Za-z_][A-Za-z0-9_.]*(\/([A-Za-z_][A-Za-z0-9_.]*|\d+(\.\d+)?))*/;
+const NAME = /^[A-Za-z_][A-Za-z0-9_.]*(\/[A-Za-z0-9_.]+)*/;
+const NUMBER = /^(\d+\.?\d*|\.\d+)([eE]\d+)?$/;
 
 export function tokenize(expression: string): Token[] {
   if (expression.length > MAX_ASSERTION_LENGTH) {
@@ -260,9 +261,9 @@ export function evaluateAssertion(expression: string, metrics: Record<string, Me
   /** `a/b` that is not a metric: its parts divided left to right. */
   const division = (node: Extract<Node, { type: 'metric' }>): V => {
     const parts = node.name.split('/');
-    const missing = parts.find((p) => !/^\d/.test(p) && !logged(p));
-    if (missing !== undefined) throw unknownMetric(node.name, ` (and as a division, "${missing}" is not a metric of the run either)`);
-    const operands = parts.map((p) => (/^\d/.test(p) ? number(Number(p), p) : lastValue(p)));
+    const missing = parts.find((p) => !NUMBER.test(p) && !logged(p));
+    if (missing !== undefined) throw unknownMetric(node.name, ` (and as a division, "${missing}" is ${/^[\d.]/.test(missing) ? 'not a number' : 'not a metric of the run'} either)`);
+    const operands = parts.map((p) => (NUMBER.test(p) ? number(Number(p), p) : lastValue(p)));
     let result = operands[0].value as number;
     for (const o of operands.slice(1)) {
       const before = result;
