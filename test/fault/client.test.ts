@@ -3,8 +3,8 @@
  * honoured, a POST that may have been applied is never sent twice, and a missing permission is named.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MlciError } from '@mlci/core';
-import { createGitHubClient, describeGitHubError, permissionFor, repoFromEnv, type GitHubClient } from '@mlci/core/github';
+import { exitCodeFor, MlciError } from '@mlci/core';
+import { createGitHubClient, describeGitHubError, GitHubRemoteError, permissionFor, repoFromEnv, statusOf, type GitHubClient } from '@mlci/core/github';
 import { startEmulator, type Emulator } from '../github-emulator/index';
 
 let gh: Emulator;
@@ -128,6 +128,20 @@ describe('clear failures', () => {
     }
     expect(sent('POST', COMMENTS)).toBe(1); // 403s are not retried
     expect(permissionFor('GET', '/repos/o/r/actions/runs/1/artifacts')).toBe('actions: read');
+  });
+
+  it('the client itself throws a GitHubRemoteError: kind remote, status, request id and the permissions: line', async () => {
+    const error = await client('ghs_test_read').issues.create({ ...r, title: 'drift' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitHubRemoteError);
+    expect(error).toMatchObject({ kind: 'remote', status: 403, method: 'POST' });
+    expect(exitCodeFor(error)).toBe(3);
+    expect((error as GitHubRemoteError).requestId).toMatch(/^EMU0:/);
+    expect((error as GitHubRemoteError).message).toMatch(/^GitHub POST \/repos\/octo-org\/octo-repo\/issues failed: GitHub answered HTTP 403: Resource not accessible by integration, request id EMU0:/);
+    expect((error as GitHubRemoteError).hint).toContain('add `issues: write` under `permissions:`');
+    expect(statusOf(error)).toBe(403);
+    const bad = await client('ghs_revoked').pulls.get({ ...r, pull_number: 1 }).catch((e: unknown) => e);
+    expect(bad).toMatchObject({ kind: 'remote', status: 401 });
+    expect((bad as GitHubRemoteError).hint).toMatch(/token is missing, expired or wrong/);
   });
 
   it('a second writer racing on a tag turns into a clear 422', async () => {

@@ -229,6 +229,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     answer.headers = {};
   }
 
+  let answered = 0;
+
   function error(status: number, message: string, documentation_url: string): Answer {
     return { status, body: { message, documentation_url, status: String(status) } };
   }
@@ -236,6 +238,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   function send(res: ServerResponse, answer: Answer) {
     const headers: Record<string, string> = {
       'x-github-api-version-selected': '2022-11-28',
+      // GitHub names every answer for its support (the id mlci puts in a remote error's message).
+      'x-github-request-id': `EMU0:${(++answered).toString(16).toUpperCase().padStart(6, '0')}`,
       'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4999', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600), 'x-ratelimit-resource': 'core',
       ...(answer.headers ?? {}),
     };

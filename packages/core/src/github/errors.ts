@@ -100,6 +100,8 @@ export class GitHubRemoteError extends MlciError {
   readonly githubMessage: string;
   /** The answer (body and headers), for callers that read GitHub's `errors` (validationProblems). */
   readonly response: { data?: unknown; headers: Record<string, string | undefined> };
+  /** What mlci was doing (`during`), when the caller said; undefined for the bare request. */
+  readonly operation: string | undefined;
 
   constructor(
     fields: { status: number; requestId?: string; method: string; url: string; githubMessage: string; response: GitHubRemoteError['response'] },
@@ -115,6 +117,7 @@ export class GitHubRemoteError extends MlciError {
     this.url = fields.url;
     this.githubMessage = fields.githubMessage;
     this.response = fields.response;
+    this.operation = options.operation;
   }
 
   /** The same failure said as the operation that failed, with the permission it needs when that is known better. */

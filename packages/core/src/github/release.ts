@@ -85,7 +85,7 @@ export async function publishRelease(options: PublishReleaseOptions): Promise<Pu
     if (mine?.draft) await client.request('DELETE /repos/{owner}/{repo}/releases/{release_id}', { ...r, release_id: draft.id }).catch(() => undefined);
     if (statusOf(error) === 422 && validationProblems(error).some((e) => e.code === 'already_exists' && e.field === 'tag_name')) throw new ReleaseTagTakenError(tag);
     // Said as the step that failed (an upload names its asset), else as the publish.
-    const said = error instanceof GitHubRemoteError && !error.message.startsWith('could not ') ? error.during({ operation: `publish ${tag}` }) : error;
+    const said = error instanceof GitHubRemoteError && !error.operation ? error.during({ operation: `publish ${tag}` }) : error;
     if (said instanceof MlciError) throw new MlciError(said.kind, `${said.message}; the draft was deleted, nothing was published`, { hint: said.hint, cause: said });
     throw said;
   }
