@@ -126,6 +126,9 @@ describe('hostile checks: drift inputs that used to pass or say ok (row 11)', ()
     const many = await runMlci(['drift', 'wide.csv', '--reference', 'ref.csv'], { cwd: dir });
     expectCleanRefusal(many, { exit: 2, names: ['and 4988 more'] });
     expect(many.stderr.length).toBeLessThan(2_000);
+    // A damaged summary (the shape drift reads) is named too, not a crash.
+    writeFileSync(join(dir, 'damaged.json'), JSON.stringify({ schema: 'mlci.table-summary/1', rows: 3, columns: { x: { kind: 'numeric' } } }));
+    expectCleanRefusal(await runMlci(['drift', 'damaged.json', '--reference', 'ref.csv'], { cwd: dir }), { exit: 2, names: ['damaged.json', 'summary is damaged'] });
   });
 
   it('row 11: an all-NaN current column and a constant reference column drift, each with its reason', async () => {

@@ -14,6 +14,12 @@ async function dataOrSummary(path: string): Promise<string | TableSummary> {
     throw inputError(`not valid JSON: ${(error as Error).message}`, { file: path });
   }
   if (doc?.schema !== 'mlci.table-summary/1') throw inputError('not a summary written by `mlci drift summarize`', { file: path, hint: 'pass a data file (.csv, .jsonl, .parquet) or a summary' });
+  // A summary can be edited or truncated: the fields drift reads are checked, so a damaged one is named, not a crash.
+  const columns = doc.columns as unknown;
+  const shapeOk =
+    typeof doc.rows === 'number' && typeof columns === 'object' && columns !== null && !Array.isArray(columns) &&
+    Object.values(columns).every((c) => typeof c === 'object' && c !== null && (c.kind === 'numeric' || c.kind === 'categorical') && typeof c.count === 'number' && typeof c.missing === 'number');
+  if (!shapeOk) throw inputError('summary is damaged (rows, or a column\'s kind, count or missing, is not what `mlci drift summarize` writes)', { file: path, hint: 'summarize the shard again' });
   return doc;
 }
 
