@@ -134,7 +134,7 @@ describe('hostile inputs to mlci train', () => {
     expect(record.tags['mlci.metrics.skipped']).toBe('5');
   });
 
-  it('an MLflow-logged NaN is accepted, not recorded, and said so on stderr and in the run', async () => {
+  it('an MLflow-logged NaN or infinity is kept as MLflow keeps it, written as "NaN"/"Infinity" in run.json', async () => {
     const client = [
       'import json, os, urllib.request',
       'u = os.environ["MLFLOW_TRACKING_URI"]',
@@ -144,6 +144,7 @@ describe('hostile inputs to mlci train', () => {
       'run = post("runs/create", {"experiment_id": "0"})["run"]["info"]["run_id"]',
       'post("runs/log-metric", {"run_id": run, "key": "loss", "value": "NaN", "timestamp": 1, "step": 0})',
       'post("runs/log-metric", {"run_id": run, "key": "loss", "value": 0.5, "timestamp": 2, "step": 1})',
+      'post("runs/log-metric", {"run_id": run, "key": "loss", "value": "-Infinity", "timestamp": 3, "step": 2})',
       'post("runs/update", {"run_id": run, "status": "FINISHED"})',
     ].join('\n');
     const dir = await project({ 'nan.py': client + '\n' });
@@ -151,9 +152,17 @@ describe('hostile inputs to mlci train', () => {
     expectNoCrash(run);
     expect(run.exitCode, run.stderr).toBe(0);
     const record = JSON.parse(run.stdout);
-    expect(record.metrics.loss.map((p: any) => p.value)).toEqual([0.5]);
-    expect(run.stderr).toMatch(/metric "loss": 1 NaN or infinite value logged through MLflow; not recorded/);
-    expect(record.tags['mlci.metrics.skipped']).toBe('1');
+    expect(record.metrics.loss.map((p: any) => p.value)).toEqual(['NaN', 0.5, '-Infinity']);
+    expect(record.tags['mlci.metrics.skipped']).toBeUndefined();
+    expect(run.stderr).not.toMatch(/not recorded/);
+    const stored = JSON.parse(await readFile(join(dir, '.mlci', 'runs', record.id, 'run.json'), 'utf8'));
+    expect(stored.metrics.loss.map((p: any) => p.value)).toEqual(['NaN', 0.5, '-Infinity']);
+    // A gate on it fails and says why, instead of passing on a missing value.
+    const gate = await runMlci(['gate', record.id, '--assert', 'loss < 1'], { cwd: dir });
+    expectNoCrash(gate);
+    expect(gate.exitCode).toBe(1);
+    expect(gate.stdout + gate.stderr).toMatch(/-Infinity|NaN|inf/i);
+    await expectNoRunningRun(dir);
   });
 
   it('a background process holding stdout does not keep train --json waiting; it ends with the run', async () => {

@@ -5,7 +5,7 @@ import type { DefaultArtifactClient } from '@actions/artifact';
 import { inputError, type Logger, silentLogger } from '@mlci/core';
 import { DatasetNotStoredError } from './github-errors';
 import { artifactCall, downloadArtifactFiles } from './github-zip';
-import type { RunRecord } from './run-record';
+import { allArtifacts, decodeRunRecord, encodeRunRecord, type RunRecord } from './run-record';
 import type { Store } from './store';
 
 /**
@@ -43,13 +43,13 @@ export async function publishRun(record: RunRecord, store: Store, options: Publi
   const staging = await mkdtemp(join(process.env.RUNNER_TEMP ?? tmpdir(), 'mlci-run-artifact-'));
   try {
     const files = [join(staging, 'run.json')];
-    await writeFile(files[0], JSON.stringify(record, null, 2));
+    await writeFile(files[0], JSON.stringify(encodeRunRecord(record), null, 2));
     if (options.checks && Object.keys(options.checks).length) {
       files.push(join(staging, 'checks.json'));
       await writeFile(files[1], JSON.stringify(options.checks, null, 2));
     }
     await mkdir(join(staging, 'blobs'));
-    for (const sha of new Set(record.artifacts.map((a) => a.sha256))) {
+    for (const sha of new Set(allArtifacts(record).map((a) => a.sha256))) {
       const file = join(staging, 'blobs', sha);
       await store.restoreBlob(sha, file);
       files.push(file);
@@ -95,8 +95,8 @@ export async function fetchRun(store: Store, options: FetchRunOptions): Promise<
   const dir = await mkdtemp(join(tmpdir(), 'mlci-run-download-'));
   try {
     await downloadArtifactFiles(client, artifact.id, name, dir, findBy);
-    const record = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RunRecord;
-    for (const sha of new Set(record.artifacts.map((a) => a.sha256))) {
+    const record = decodeRunRecord(JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RunRecord);
+    for (const sha of new Set(allArtifacts(record).map((a) => a.sha256))) {
       const stored = await store.putBlob({ path: join(dir, 'blobs', sha) });
       if (stored.sha256 !== sha) throw inputError(`artifact ${name}: blob ${sha} does not match its hash (got ${stored.sha256})`, { hint: 'the artifact was modified after upload; do not trust it' });
     }

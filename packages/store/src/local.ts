@@ -6,7 +6,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileError, hashFile, inputError, MlciError, sha256Hex, writeFileAtomic, writeJsonAtomic } from '@mlci/core';
 import { assertSha256 } from './hash';
-import { assertSafeArtifactPaths, type RunRecord } from './run-record';
+import { assertSafeArtifactPaths, decodeRunRecord, encodeRunRecord, type RunRecord } from './run-record';
 import { OWNER_TAG, ownerGone } from './owner';
 import { runMatches, type BlobInfo, type BlobSource, type FindRunQuery, type FoundRun, type ListRunsOptions, type PublishedRun, type PutBlobOptions, type Store } from './store';
 
@@ -173,14 +173,14 @@ export class LocalStore implements Store {
       const previous = await this.readRun(path).catch(() => null);
       if (previous && previous.status !== 'RUNNING') throw inputError(`run ${record.id} already exists and has ended; runs are immutable`);
     }
-    await writeJsonAtomic(path, record);
+    await writeJsonAtomic(path, encodeRunRecord(record));
   }
 
   private async readRun(path: string): Promise<RunRecord> {
     const text = await readFile(path, 'utf8');
     let record: RunRecord;
     try {
-      record = JSON.parse(text) as RunRecord;
+      record = decodeRunRecord(JSON.parse(text) as RunRecord);
     } catch (error) {
       throw inputError(`run record is not valid JSON: ${(error as Error).message}`, { file: path, hint: 'the file was edited or damaged; restore it or delete the run directory' });
     }
@@ -266,7 +266,7 @@ async function abandonIfOwnerGone(path: string, record: RunRecord): Promise<RunR
   if (!gone) return record;
   const { [OWNER_TAG]: _, ...tags } = record.tags;
   const abandoned: RunRecord = { ...record, status: 'FAILED', endTime: Date.now(), tags: { ...tags, 'mlci.error': `abandoned: ${gone} and never recorded the run's end (marked FAILED when found)` } };
-  await writeJsonAtomic(path, abandoned).catch(() => {}); // a read-only store still reads it as FAILED
+  await writeJsonAtomic(path, encodeRunRecord(abandoned)).catch(() => {}); // a read-only store still reads it as FAILED
   return abandoned;
 }
 

@@ -12,7 +12,11 @@ export type RunStatus = 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED';
 export interface MetricPoint {
   /** Training step as the script logged it (0 when it gave none). Integer. */
   step: number;
-  /** The value; non-finite values are stored as null-free JSON by the writer (NaN/Infinity are dropped). */
+  /**
+   * The value, NaN and ±Infinity included (a diverging loss is kept, as MLflow keeps it). JSON has no such
+   * numbers: on disk and in `--json` output they are the strings "NaN", "Infinity" and "-Infinity", as in
+   * MLflow's REST API (`encodeRunRecord` / `decodeRunRecord`); in memory they are always numbers.
+   */
   value: number;
   /** Milliseconds since the Unix epoch when the value was logged. */
   timestamp: number;
@@ -96,6 +100,62 @@ export interface RunRecord {
   tags: Record<string, string>;
   artifacts: ArtifactRef[];
   lineage: Lineage;
+  /**
+   * The other runs the script opened, in creation order: nested runs (tag `mlflow.parentRunId` names their
+   * parent, this run or another child) and later top-level runs (no parent tag). The record itself is the
+   * first top-level run, the one gates, comparisons and promotion use. Absent when there were none.
+   */
+  children?: ChildRun[];
+}
+
+/** A run the script opened besides the first top-level one: its own MLflow data, the parent's lineage. */
+export interface ChildRun {
+  /** 32 lower-case hex characters, unique among the record and its children. */
+  id: string;
+  name: string;
+  experiment: string;
+  status: RunStatus;
+  startTime: number;
+  endTime: number | null;
+  params: Record<string, string>;
+  metrics: Record<string, MetricPoint[]>;
+  tags: Record<string, string>;
+  artifacts: ArtifactRef[];
+}
+
+/** The artifacts of the record and of its child runs (their blobs travel with the record). */
+export const allArtifacts = (record: Pick<RunRecord, 'artifacts' | 'children'>): ArtifactRef[] => [...(record.artifacts ?? []), ...(record.children ?? []).flatMap((c) => c?.artifacts ?? [])];
+
+const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
+
+function mapMetrics(metrics: Record<string, MetricPoint[]>, value: (v: any) => any): Record<string, MetricPoint[]> {
+  const out: Record<string, MetricPoint[]> = {};
+  for (const [key, points] of Object.entries(metrics ?? {})) out[key] = (points ?? []).map((p) => ({ ...p, value: value(p.value) }));
+  return out;
+}
+
+/** The record as JSON can hold it: NaN and ±Infinity metric values become "NaN", "Infinity", "-Infinity". */
+export function encodeRunRecord<T extends Pick<RunRecord, 'metrics' | 'children'>>(record: T): T {
+  const encode = (v: number) => (Number.isFinite(v) ? v : String(v));
+  const hasNonFinite = (m: Record<string, MetricPoint[]>) => Object.values(m ?? {}).some((ps) => ps?.some((p) => typeof p.value === 'number' && !Number.isFinite(p.value)));
+  if (!hasNonFinite(record.metrics) && !(record.children ?? []).some((c) => hasNonFinite(c.metrics))) return record;
+  return {
+    ...record,
+    metrics: mapMetrics(record.metrics, encode),
+    ...(record.children ? { children: record.children.map((c) => ({ ...c, metrics: mapMetrics(c.metrics, encode) })) } : {}),
+  };
+}
+
+/** The inverse of `encodeRunRecord`, for a record parsed from JSON (a null value, as older writers left it, is NaN). */
+export function decodeRunRecord<T extends Pick<RunRecord, 'metrics' | 'children'>>(record: T): T {
+  const decode = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && v in NON_FINITE ? NON_FINITE[v] : v === null ? NaN : v);
+  const needs = (m: Record<string, MetricPoint[]>) => Object.values(m ?? {}).some((ps) => Array.isArray(ps) && ps.some((p) => typeof p?.value !== 'number'));
+  if (!needs(record.metrics) && !(record.children ?? []).some((c) => needs(c.metrics))) return record;
+  return {
+    ...record,
+    metrics: mapMetrics(record.metrics, decode),
+    ...(record.children ? { children: record.children.map((c) => ({ ...c, metrics: mapMetrics(c.metrics, decode) })) } : {}),
+  };
 }
 
 /** The last value of each metric: what gates and comparisons read most often. */
@@ -109,8 +169,8 @@ export function lastValues(record: Pick<RunRecord, 'metrics'>): Record<string, n
  * Refuses a record whose artifact paths could escape the directory they are restored into (`../`, absolute
  * paths, backslashes): such a record is never stored, imported or served. `where` names its source.
  */
-export function assertSafeArtifactPaths(record: Pick<RunRecord, 'id' | 'artifacts'>, where: string): void {
-  const bad = (record.artifacts ?? []).find((a) => !isSafeRelativePath(a?.path));
+export function assertSafeArtifactPaths(record: Pick<RunRecord, 'id' | 'artifacts'> & Partial<Pick<RunRecord, 'children'>>, where: string): void {
+  const bad = allArtifacts(record).find((a) => !isSafeRelativePath(a?.path));
   if (bad) {
     throw inputError(`${where}: run ${record.id} names an unsafe artifact path ${JSON.stringify(String(bad.path).slice(0, 200))}`, {
       hint: 'artifact paths must be relative, with / separators and no `.` or `..` segments; the record was refused, do not trust its source',

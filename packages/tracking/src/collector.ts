@@ -20,15 +20,8 @@ export class RunCollector {
   /** Run name set by the script (MLflow `run_name`), if any. */
   name: string | undefined;
 
-  /** Per key, how many NaN/Infinity values were logged and not recorded (the caller says so at the end). */
-  readonly nonFinite: Record<string, number> = keyed();
-
+  /** NaN and ±Infinity are kept as MLflow keeps them (the store writes them as "NaN"/"Infinity" strings). */
   logMetric(key: string, value: number, step = 0, timestamp = Date.now()): void {
-    // JSON has no NaN/Infinity: such values are dropped (and counted) rather than written as null.
-    if (!Number.isFinite(value)) {
-      this.nonFinite[key] = (this.nonFinite[key] ?? 0) + 1;
-      return;
-    }
     const point = { step: Math.trunc(step), value, timestamp: Math.trunc(timestamp) };
     // MLflow keys a metric value by (key, step, timestamp, value): the same value logged twice (MLflow 3's
     // log_model re-sends the run's metrics for the model) is one value.

@@ -1,6 +1,9 @@
-/** Writes a run record into a real MLflow tracking server over its REST API (runs, batches, artifacts). */
+/**
+ * Writes a run record into a real MLflow tracking server over its REST API (runs, batches, artifacts), with
+ * its child runs: each one a run of its own, its `mlflow.parentRunId` pointing at the exported parent.
+ */
 import { MlciError, silentLogger, usageError, type Logger } from '@mlci/core';
-import type { RunRecord, Store } from '@mlci/store';
+import type { ChildRun, RunRecord, Store } from '@mlci/store';
 import { MLFLOW_BATCH_LIMITS } from './mlflow-server';
 
 export interface ExportOptions {
@@ -30,6 +33,8 @@ export interface ExportResult {
   metricValues: number;
   tags: number;
   artifacts: number;
+  /** The child runs exported after it, in the record's order: mlci's id and the id the server gave. */
+  children: Array<{ id: string; mlflowRunId: string; experimentId: string }>;
 }
 
 async function call(base: string, method: string, path: string, body?: unknown): Promise<any> {
@@ -37,7 +42,7 @@ async function call(base: string, method: string, path: string, body?: unknown):
   if (method === 'GET' && body) for (const [k, v] of Object.entries(body)) url.searchParams.set(k, String(v));
   let response: Response;
   try {
-    response = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : JSON.stringify(body ?? {}) });
+    response = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : JSON.stringify(body ?? {}, protoNumbers) });
   } catch (error) {
     throw new MlciError('remote', `cannot reach the MLflow server at ${base}: ${(error as Error).message}`, { hint: 'start it (`mlflow server --host 127.0.0.1 --port 5000`) or check --to' });
   }
@@ -61,27 +66,56 @@ async function call(base: string, method: string, path: string, body?: unknown):
   return json;
 }
 
+/** NaN and ±Infinity as proto JSON writes them (MLflow's server parses the strings back into doubles). */
+const protoNumbers = (_key: string, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value);
+
 const chunks = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 export async function exportRun(record: RunRecord, options: ExportOptions): Promise<ExportResult> {
   if (!/^https?:\/\/[^/]+\/?$/.test(options.to)) throw usageError(`--to must be an http(s)://host:port URL, got "${options.to}"`);
   const base = options.to.replace(/\/$/, '');
   const logger = options.logger ?? silentLogger;
-  const name = options.experiment ?? record.experiment;
-  let experimentId: string;
+  const experiments = new Map<string, Promise<string>>();
+  const experimentIdOf = (name: string) => {
+    if (!experiments.has(name)) experiments.set(name, experimentFor(base, name));
+    return experiments.get(name)!;
+  };
+  const top = await exportOne(base, record, { ...record.tags, 'mlci.command': JSON.stringify(record.command) }, await experimentIdOf(options.experiment ?? record.experiment), options, logger);
+  // Parents are created before their children, so every parent id is known when a child is exported.
+  const mapped = new Map<string, string>([[record.id, top.mlflowRunId]]);
+  const children: ExportResult['children'] = [];
+  for (const child of record.children ?? []) {
+    const parent = child.tags['mlflow.parentRunId'];
+    const tags = { ...child.tags, ...(parent ? { 'mlflow.parentRunId': mapped.get(parent) ?? parent } : {}) };
+    // A child in the record's experiment follows --experiment; one the script put elsewhere keeps its own.
+    const experimentId = await experimentIdOf(child.experiment === record.experiment ? (options.experiment ?? record.experiment) : child.experiment);
+    const exported = await exportOne(base, child, tags, experimentId, options, logger);
+    mapped.set(child.id, exported.mlflowRunId);
+    children.push({ id: child.id, mlflowRunId: exported.mlflowRunId, experimentId });
+  }
+  return { ...top, children };
+}
+
+async function experimentFor(base: string, name: string): Promise<string> {
   try {
-    experimentId = (await call(base, 'GET', 'experiments/get-by-name', { experiment_name: name })).experiment.experiment_id;
+    return (await call(base, 'GET', 'experiments/get-by-name', { experiment_name: name })).experiment.experiment_id;
   } catch (error) {
     if ((error as any).errorCode !== 'RESOURCE_DOES_NOT_EXIST') throw error;
-    experimentId = (await call(base, 'POST', 'experiments/create', { name })).experiment_id;
+    return (await call(base, 'POST', 'experiments/create', { name })).experiment_id;
   }
+}
+
+type Exportable = Pick<RunRecord, 'id' | 'name' | 'status' | 'startTime' | 'endTime' | 'params' | 'metrics' | 'artifacts'> & { lineage?: RunRecord['lineage'] };
+
+/** One run: created, its params, tags and metrics in MLflow-sized batches, its artifacts, then its status. */
+async function exportOne(base: string, record: Exportable | ChildRun, runTags: Record<string, string>, experimentId: string, options: ExportOptions, logger: Logger): Promise<Omit<ExportResult, 'children'>> {
   const tags: Record<string, string> = {
-    ...record.tags,
+    ...runTags,
     'mlflow.runName': record.name,
     'mlci.run_id': record.id,
-    'mlci.command': JSON.stringify(record.command),
   };
-  if (record.lineage.git.commit && !tags['mlflow.source.git.commit']) tags['mlflow.source.git.commit'] = record.lineage.git.commit;
+  const lineage = (record as Exportable).lineage;
+  if (lineage?.git.commit && !tags['mlflow.source.git.commit']) tags['mlflow.source.git.commit'] = lineage.git.commit;
   const created = await call(base, 'POST', 'runs/create', {
     experiment_id: experimentId,
     start_time: record.startTime,

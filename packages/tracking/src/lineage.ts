@@ -1,8 +1,8 @@
 /** Where a run came from: the git state, the input datasets by content, and the software environment. */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { hashFile, inputError, parseYaml } from '@mlci/core';
 import type { DatasetRef, EnvironmentLineage, GitLineage } from '@mlci/store';
 
@@ -19,9 +19,23 @@ export async function gitRoot(dir: string): Promise<string | null> {
   return out ? out.trim() : null;
 }
 
-/** The project directory: the git root, or `cwd` itself when it is not inside a git work tree. */
+/**
+ * The project directory: the nearest directory from `cwd` up to the git root that holds an `mlci.yml` (where
+ * `mlci run --config DIR/mlci.yml` records its runs, in `DIR/.mlci/`), else the git root, else `cwd` itself
+ * outside a git work tree.
+ */
 export async function findProjectDir(cwd: string = process.cwd()): Promise<string> {
-  return (await gitRoot(cwd)) ?? resolve(cwd);
+  const start = resolve(cwd);
+  const root = await gitRoot(start);
+  if (!root) return start;
+  // git prints the root with symlinks resolved; walk the real path of cwd so the two meet.
+  const real = await realpath(start).catch(() => start);
+  for (let dir = real; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'mlci.yml'))) return dir === real ? start : dir;
+    const rel = relative(root, dir);
+    if (!rel || rel.startsWith('..') || isAbsolute(rel) || dirname(dir) === dir) break;
+  }
+  return root;
 }
 
 export async function gitLineage(dir: string): Promise<GitLineage> {

@@ -4,13 +4,14 @@
  * (experiments, runs, metrics, params, tags, batches, inputs/outputs, logged models, artifacts) is served;
  * other routes answer 404 ENDPOINT_NOT_FOUND as a real server does for an unknown path.
  *
- * The first run the script creates becomes the mlci run (it is given the mlci run id); later runs (nested
- * or sibling) are served too but not recorded.
+ * The first top-level run the script creates (no `mlflow.parentRunId` tag) becomes the mlci run: it is given
+ * the mlci run id and its name. Every other run (nested, autolog child, a later top-level run) is recorded
+ * too, as a child run of the record (`childRuns`), with the parent link the script gave it.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import type { Store } from '@mlci/store';
+import type { ChildRun, RunStatus, Store } from '@mlci/store';
 import { MlciError } from '@mlci/core';
 import { RunCollector } from './collector';
 
@@ -24,6 +25,14 @@ export interface MlflowServerOptions {
   runId: string;
   /** Collects what is logged to that first run. */
   collector: RunCollector;
+  /** The mlci run's name: what the script sees for its first top-level run when it names none. */
+  runName?: string;
+  /**
+   * The name was chosen by mlci's caller (`--name`): the script's own run_name for that run is then not used,
+   * so the name the script reads back, the stored one and the exported one are the same.
+   * @default false
+   */
+  nameFixed?: boolean;
   /**
    * Port on 127.0.0.1 to listen on; 0 picks a free one.
    * @default 0
@@ -115,8 +124,11 @@ export class MlflowServer {
   }
 }
 
+/** Proto JSON, as MLflow's server writes it: NaN and ±Infinity as the strings "NaN", "Infinity", "-Infinity". */
+const protoNumbers = (_key: string, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value);
+
 function reply(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  const text = JSON.stringify(body, protoNumbers);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
@@ -169,6 +181,8 @@ class MlflowState {
   private readonly pending = new Set<Promise<unknown>>();
   private nextExperimentId = 1;
   private primaryTaken = false;
+  /** Ids of the runs other than the mlci run, in creation order. */
+  private readonly secondary: string[] = [];
 
   constructor(private readonly options: MlflowServerOptions) {
     this.addExperiment('0', 'Default');
@@ -178,6 +192,44 @@ class MlflowState {
   experimentOf(runId: string): string | undefined {
     const run = this.runs.get(runId);
     return run ? this.experiments.get(run.info.experiment_id)?.name : undefined;
+  }
+
+  /**
+   * The runs other than the mlci run, as child runs of its record. A run the script left RUNNING (it exited
+   * without ending it) takes the status the mlci run ended with, and its end time.
+   */
+  childRuns(status: RunStatus, endTime: number): ChildRun[] {
+    return this.secondary.map((id) => {
+      const run = this.runs.get(id)!;
+      const c = run.collector;
+      const ended = run.info.status !== 'RUNNING' && ['FINISHED', 'FAILED', 'KILLED'].includes(run.info.status);
+      return {
+        id,
+        name: c.name ?? run.info.run_name,
+        experiment: this.experiments.get(run.info.experiment_id)?.name ?? 'Default',
+        status: ended ? (run.info.status as RunStatus) : status,
+        startTime: run.info.start_time,
+        endTime: ended ? (run.info.end_time ?? endTime) : endTime,
+        params: { ...c.params },
+        metrics: { ...c.metrics },
+        tags: { ...c.tags },
+        artifacts: c.artifacts,
+      };
+    });
+  }
+
+  /** True when the script created at least one run here (it did not log elsewhere). */
+  get sawRuns(): boolean {
+    return this.runs.size > 0;
+  }
+
+  /** Names a run; the mlci run keeps a name fixed by `--name`. Sets `mlflow.runName` as MLflow's server does. */
+  private setName(run: MlflowRun, name: string): void {
+    const fixed = run.info.run_id === this.options.runId && this.options.nameFixed && this.options.runName;
+    const effective = fixed ? this.options.runName! : name;
+    run.collector.name = effective;
+    run.info.run_name = effective;
+    run.collector.setTag('mlflow.runName', effective);
   }
 
   async settled(): Promise<void> {
@@ -272,10 +324,7 @@ class MlflowState {
         const run = this.run(body);
         if (body.status) run.info.status = String(body.status);
         if (body.end_time !== undefined) run.info.end_time = Number(body.end_time);
-        if (body.run_name) {
-          run.collector.name = String(body.run_name);
-          run.collector.setTag('mlflow.runName', String(body.run_name));
-        }
+        if (body.run_name) this.setName(run, String(body.run_name));
         return { run_info: this.runJson(run).info };
       }
       case 'GET runs/get':
@@ -301,8 +350,8 @@ class MlflowState {
       case 'POST runs/set-tag': {
         const run = this.run(body);
         const tagKey = str(body.key, 'key');
-        run.collector.setTag(tagKey, String(body.value ?? ''));
-        if (tagKey === 'mlflow.runName') run.collector.name = String(body.value);
+        if (tagKey === 'mlflow.runName') this.setName(run, String(body.value ?? ''));
+        else run.collector.setTag(tagKey, String(body.value ?? ''));
         return {};
       }
       case 'POST runs/delete-tag': {
@@ -370,20 +419,22 @@ class MlflowState {
   private createRun(body: Body): MlflowRun {
     const experimentId = String(body.experiment_id ?? '0');
     this.experiment(experimentId);
-    const id = this.primaryTaken ? randomUUID().replace(/-/g, '') : this.options.runId;
-    const collector = this.primaryTaken ? new RunCollector() : this.options.collector;
-    this.primaryTaken = true;
-    for (const t of body.tags ?? []) collector.setTag(String(t.key), String(t.value ?? ''));
-    const name = body.run_name ? String(body.run_name) : collector.tags['mlflow.runName'];
-    if (name) {
-      collector.name = name;
-      collector.setTag('mlflow.runName', name);
-    }
+    const tags: Body[] = body.tags ?? [];
+    // The mlci run is the first top-level run; a nested run that comes first is a child like any other.
+    const primary = !this.primaryTaken && !tags.some((t) => t?.key === 'mlflow.parentRunId');
+    const id = primary ? this.options.runId : randomUUID().replace(/-/g, '');
+    const collector = primary ? this.options.collector : new RunCollector();
+    if (primary) this.primaryTaken = true;
+    else this.secondary.push(id);
+    for (const t of tags) collector.setTag(String(t.key), String(t.value ?? ''));
+    // An unnamed run gets a name as MLflow's server gives one: the mlci run its own, others after it.
+    const given = body.run_name ? String(body.run_name) : collector.tags['mlflow.runName'];
+    const name = given || (primary ? this.options.runName : undefined) || `${this.options.runName ?? 'run'}-${this.secondary.length}`;
     const run: MlflowRun = {
       info: {
         run_id: id,
         run_uuid: id,
-        run_name: name ?? id.slice(0, 8),
+        run_name: name,
         experiment_id: experimentId,
         user_id: String(body.user_id ?? ''),
         status: 'RUNNING',
@@ -395,6 +446,7 @@ class MlflowState {
       inputs: [],
     };
     this.runs.set(id, run);
+    this.setName(run, name);
     return run;
   }
 
@@ -419,8 +471,8 @@ class MlflowState {
     for (const p of parsedParams) run.collector.logParam(p.key, p.value);
     for (const m of parsedMetrics) run.collector.logMetric(m.key, m.value, m.step, m.timestamp);
     for (const t of tags) {
-      run.collector.setTag(str(t.key, 'tags.key'), String(t.value ?? ''));
-      if (t.key === 'mlflow.runName') run.collector.name = String(t.value);
+      if (t.key === 'mlflow.runName') this.setName(run, String(t.value ?? ''));
+      else run.collector.setTag(str(t.key, 'tags.key'), String(t.value ?? ''));
     }
     return {};
   }

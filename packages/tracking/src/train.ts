@@ -144,6 +144,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const id = newRunId();
   const collector = new RunCollector();
   const startTime = Date.now();
+  // One name for the run: what the script reads back from MLflow, what is stored, and what is exported.
+  const runName = options.name ?? defaultName(options.command, startTime);
 
   // Lineage first: the data must be hashed as the command will read it, before it can change it.
   const datasets = await Promise.all((options.data ?? []).map((p) => describeDataset(p, projectDir)));
@@ -164,7 +166,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const base = (status: RunStatus, endTime: number | null, exitCode: number | null): RunRecord => ({
     schema: 1,
     id,
-    name: options.name ?? collector.name ?? defaultName(options.command, startTime),
+    name: options.name ?? collector.name ?? runName,
     experiment: options.experiment ?? 'Default',
     status,
     startTime,
@@ -203,7 +205,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       throw storageError(error, 'creating the scratch directory', storeDir);
     });
     const metricsJsonl = join(scratch, 'metrics.jsonl');
-    server = await MlflowServer.start({ store, runId: id, collector });
+    server = await MlflowServer.start({ store, runId: id, collector, runName, nameFixed: options.name !== undefined });
     serverState = server.state;
     sampler = options.systemMetricsInterval === 0 ? null : startSystemSampler(collector, { intervalSeconds: options.systemMetricsInterval });
 
@@ -259,7 +261,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       if (status === 'FINISHED') status = 'FAILED';
       collector.setTag('mlci.error', problems.map((p) => p.oneLine()).join('; '));
     }
-    const record: RunRecord = { ...base(status, endTime, exitCode), experiment: options.experiment ?? experimentOf() ?? 'Default' };
+    const record: RunRecord = { ...base(status, endTime, exitCode), experiment: options.experiment ?? experimentOf() ?? 'Default', ...childrenOf(status, endTime) };
     record.lineage.git = await git;
     record.lineage.environment = await environment;
     ended = true;
@@ -295,7 +297,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     await sampler?.stop().catch(() => {});
     await rm(scratch, { recursive: true, force: true }).catch(() => {});
     collector.setTag('mlci.error', reason instanceof MlciError ? reason.oneLine() : `internal error: ${(reason as Error)?.message ?? String(reason)}`);
-    const record = { ...base('FAILED', Date.now(), null), experiment: options.experiment ?? experimentOf() ?? 'Default' };
+    const failedAt = Date.now();
+    const record = { ...base('FAILED', failedAt, null), experiment: options.experiment ?? experimentOf() ?? 'Default', ...childrenOf('FAILED', failedAt) };
     await recordEnd(store, record, storeDir).catch((e) => logger.error(e instanceof MlciError ? e.describe() : `run ${id} could not be recorded as FAILED: ${String(e)}`));
     throw reason;
   } finally {
@@ -304,6 +307,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
   function experimentOf(): string | undefined {
     return serverState?.experimentOf(id) ?? undefined;
+  }
+
+  /** The other runs the script opened (nested, autolog children, later top-level runs), when there were any. */
+  function childrenOf(status: RunStatus, endTime: number): Pick<RunRecord, 'children'> {
+    const children = serverState?.childRuns(status, endTime) ?? [];
+    return children.length ? { children } : {};
   }
 }
 
@@ -385,10 +394,6 @@ async function capture(
         logger.warn(`${file}: metric "${s.key}" is ${s.why}; not recorded`);
       }
     });
-  }
-  for (const [key, count] of Object.entries(collector.nonFinite)) {
-    skipped += count;
-    logger.warn(`metric "${key}": ${count} NaN or infinite value${count === 1 ? '' : 's'} logged through MLflow; not recorded (JSON cannot hold them)`);
   }
   if (skipped) collector.setTag('mlci.metrics.skipped', String(skipped));
   collector.mergeParams(options.params ?? {});

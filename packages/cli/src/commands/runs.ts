@@ -1,5 +1,5 @@
 import { numberFlag, parseFlags, sanitizeDeep } from '@mlci/core';
-import { openStore } from '@mlci/store';
+import { encodeRunRecord, openStore } from '@mlci/store';
 import { findProjectDir, formatRunList } from '@mlci/tracking';
 import { printJson, type Command } from '../command';
 
@@ -17,7 +17,7 @@ Lists the runs recorded under .mlci/ in the project directory (the git root), ne
     const { values } = parseFlags('runs', args, { experiment: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } }, false);
     const limit = values.limit === undefined ? undefined : numberFlag('limit', values.limit, 0, { min: 1 });
     const runs = await (await openStore({ projectDir: await findProjectDir() })).listRuns({ experiment: values.experiment, limit });
-    if (values.json) printJson(runs);
+    if (values.json) printJson(runs.map(encodeRunRecord));
     // Names and params come from whoever recorded the run: no escape sequence reaches the terminal.
     else process.stdout.write(formatRunList(sanitizeDeep(runs)) + '\n');
     return 0;

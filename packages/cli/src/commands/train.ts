@@ -1,5 +1,6 @@
 import { numberFlag, parseFlags, stderrLogger, usageError } from '@mlci/core';
 import { loadMlproject, RecordedRunError, train } from '@mlci/tracking';
+import { encodeRunRecord } from '@mlci/store';
 import { printJson, type Command } from '../command';
 
 const usage = `
@@ -92,11 +93,11 @@ export const command: Command = {
       });
     } catch (error) {
       // The run was recorded FAILED: --json still prints it, then the error says why.
-      if (error instanceof RecordedRunError && values.json) printJson(error.result.record);
+      if (error instanceof RecordedRunError && values.json) printJson(encodeRunRecord(error.result.record));
       throw error;
     }
     const { record, exitCode } = result;
-    if (values.json) printJson(record);
+    if (values.json) printJson(encodeRunRecord(record));
     else stderrLogger.info(`run ${record.id} ${record.status} (${record.tags['mlci.signal'] ?? `exit ${record.exitCode}`}): ${Object.keys(record.metrics).filter((k) => !k.startsWith('system/')).length} metrics, ${Object.keys(record.params).length} params, ${record.artifacts.length} artifacts`);
     return exitCode;
   },
