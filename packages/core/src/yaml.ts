@@ -14,6 +14,34 @@ export const YAML_MAX_BYTES = 4 * 1024 * 1024;
 /** Alias expansions allowed (the yaml package's measure): enough for anchors in real configs, not for a bomb. */
 export const YAML_MAX_ALIAS_COUNT = 100;
 
+/** Deepest nesting of flow collections ([ ], { }). The parser would recurse (seconds and gigabytes on 4 MB of `[`). */
+export const YAML_MAX_FLOW_DEPTH = 256;
+
+/**
+ * The line where unquoted `[`/`{` nesting first exceeds `limit`, or null. A linear pre-scan so that a hostile file
+ * is refused before the recursive parser sees it; quotes and comments are skipped, so brackets in strings do not count.
+ */
+function flowDepthBeyond(text: string, limit: number): number | null {
+  let depth = 0;
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') line++;
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      while (i + 1 < text.length && text[i + 1] !== '\n') i++;
+    } else if ((c === '"' || c === "'") && (i === 0 || /[\s[{,:]/.test(text[i - 1]))) {
+      // A quote opens a quoted scalar only where a scalar can start, as in YAML itself.
+      for (i++; i < text.length && text[i] !== c; i++) {
+        if (text[i] === '\n') line++;
+        else if (c === '"' && text[i] === '\\') i++;
+      }
+    } else if (c === '[' || c === '{') {
+      if (++depth > limit) return line;
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return null;
+}
+
 const CORE_TAGS = new Set(['str', 'map', 'seq', 'int', 'float', 'bool', 'null'].map((t) => `tag:yaml.org,2002:${t}`));
 
 export interface YamlOptions {
@@ -36,6 +64,10 @@ export function parseYamlDocument(text: string, file: string, options: YamlOptio
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > maxBytes) {
     throw inputError(`YAML file is ${bytes.toLocaleString('en-US')} bytes, above the ${maxBytes.toLocaleString('en-US')}-byte limit`, { file, hint: 'a configuration file this large is not one mlci writes or expects; check that the right file is named' });
+  }
+  const deep = flowDepthBeyond(text, YAML_MAX_FLOW_DEPTH);
+  if (deep !== null) {
+    throw inputError(`not valid YAML: [ ] / { } nested more than ${YAML_MAX_FLOW_DEPTH} levels deep`, { file, line: deep, hint: 'the file is nested too deeply; no configuration mlci reads needs this' });
   }
   const lineCounter = new LineCounter();
   const lineAt = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
