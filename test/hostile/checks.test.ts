@@ -84,6 +84,16 @@ describe('hostile checks: one YAML policy and bounded gate parsing (row 10)', ()
     writeFileSync(join(dir, 'tagged.yml'), 'driftShare: 0.5\nignore: !!python/object:os.system [id]\n');
     const tagged = await runMlci(['drift', 'data.csv', '--reference', 'data.csv', '--config', 'tagged.yml'], { cwd: dir });
     expectCleanRefusal(tagged, { exit: 2, names: [/tagged\.yml:2: not valid YAML/] });
+    // 4 MB of '[' (just under the size cap) is refused by the pre-scan at once, not after half a minute of parsing.
+    writeFileSync(join(dir, 'mlci.yml'), 'version: 1\nproject: ' + '['.repeat(2_000_000) + ']'.repeat(2_000_000));
+    const deepStart = performance.now();
+    const deep = await runMlci(['run'], { cwd: dir, ceilingMs: 30_000 });
+    expectCleanRefusal(deep, { exit: 2, names: [/mlci\.yml:2: not valid YAML: \[ \] \/ \{ \} nested more than 256 levels deep/] });
+    expect(performance.now() - deepStart).toBeLessThan(10_000);
+    // Over the size cap: refused before it is read.
+    writeFileSync(join(dir, 'mlci.yml'), `version: 1\nproject: "${'x'.repeat(5 * 1024 * 1024)}"\n`);
+    expectCleanRefusal(await runMlci(['run'], { cwd: dir }), { exit: 2, names: ['mlci.yml', 'above the 4,194,304-byte limit'] });
+    expect(existsSync(join(dir, TRAIN_MARKER))).toBe(false);
   });
 
   it('row 10: 10k nested parentheses and a 100k-term `and` chain are usage errors, not stack overflows', async () => {
