@@ -11,3 +11,4 @@ export * from './view';
 export * from './data';
 export * from './summary';
 export * from './outputs';
+export * from './escape';

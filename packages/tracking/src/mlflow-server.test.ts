@@ -34,13 +34,49 @@ describe('mlci MLflow endpoint', () => {
     const changed = await call('POST', '/api/2.0/mlflow/runs/log-parameter', { run_id: id, key: 'lr', value: '0.2' });
     expect(changed.status).toBe(400);
     expect(changed.json.error_code).toBe('INVALID_PARAMETER_VALUE');
-    expect(collector.metrics.loss).toEqual([{ step: 1, value: 0.5, timestamp: 6 }]);
+    expect(collector.metrics.loss).toEqual([{ step: 0, value: NaN, timestamp: 5 }, { step: 1, value: 0.5, timestamp: 6 }]);
     expect(collector.params).toEqual({ lr: '0.1' });
     expect(collector.tags).toMatchObject({ k: 'v', 'mlflow.runName': 'r1' });
     const second = await call('POST', '/api/2.0/mlflow/runs/create', { experiment_id: '0' });
     expect(second.json.run.info.run_id).not.toBe(id);
     const got = await call('GET', `/api/2.0/mlflow/runs/get?run_id=${id}`);
     expect(got.json.run.data.metrics).toEqual([{ key: 'loss', value: 0.5, timestamp: 6, step: 1 }]);
+    // A NaN goes back to the client as proto JSON writes it: the string "NaN", not null.
+    const history = await call('GET', `/api/2.0/mlflow/metrics/get-history?run_id=${id}&metric_key=loss`);
+    expect(history.json.metrics.map((m: any) => m.value)).toEqual(['NaN', 0.5]);
+  });
+
+  it('keeps every other run as a child run: nested ones with their parent, a later top-level one without', async () => {
+    const { call } = await start();
+    const post = async (path: string, body: unknown) => (await call('POST', `/api/2.0/mlflow/${path}`, body)).json;
+    // A nested run created first is not the mlci run: the first top-level run is.
+    const orphan = (await post('runs/create', { experiment_id: '0', tags: [{ key: 'mlflow.parentRunId', value: 'f'.repeat(32) }] })).run.info;
+    const top = (await post('runs/create', { experiment_id: '0' })).run.info;
+    expect(top.run_id).toBe('a'.repeat(32));
+    expect(orphan.run_id).not.toBe(top.run_id);
+    const child = (await post('runs/create', { experiment_id: '0', run_name: 'c', tags: [{ key: 'mlflow.parentRunId', value: top.run_id }] })).run.info;
+    await post('runs/log-metric', { run_id: child.run_id, key: 'acc', value: 0.5, timestamp: 1, step: 0 });
+    await post('runs/update', { run_id: child.run_id, status: 'FINISHED', end_time: 9 });
+    const later = (await post('runs/create', { experiment_id: '0' })).run.info;
+    const children = server!.state.childRuns('FAILED', 10);
+    expect(children.map((c) => c.id)).toEqual([orphan.run_id, child.run_id, later.run_id]);
+    expect(children[1]).toMatchObject({ name: 'c', status: 'FINISHED', endTime: 9, tags: { 'mlflow.parentRunId': top.run_id, 'mlflow.runName': 'c' } });
+    expect(children[1].metrics.acc).toEqual([{ step: 0, value: 0.5, timestamp: 1 }]);
+    // Left RUNNING by the script: it ends as the mlci run did.
+    expect(children[2]).toMatchObject({ status: 'FAILED', endTime: 10 });
+    expect(children[2].tags['mlflow.parentRunId']).toBeUndefined();
+  });
+
+  it('names the mlci run as mlci does, and keeps a --name the script tries to change', async () => {
+    const collector = new RunCollector();
+    const store = new LocalStore({ root: join(await mkdtemp(join(tmpdir(), 'mlci-mlflow-unit-')), '.mlci') });
+    server = await MlflowServer.start({ store, runId: 'b'.repeat(32), collector, runName: 'fixed', nameFixed: true });
+    const post = async (path: string, body: unknown) => (await (await fetch(`${server!.url}/api/2.0/mlflow/${path}`, { method: 'POST', body: JSON.stringify(body) })).json()) as any;
+    const run = (await post('runs/create', { experiment_id: '0', run_name: 'mine' })).run.info;
+    expect(run.run_name).toBe('fixed');
+    await post('runs/set-tag', { run_id: run.run_id, key: 'mlflow.runName', value: 'other' });
+    expect(collector.name).toBe('fixed');
+    expect(collector.tags['mlflow.runName']).toBe('fixed');
   });
 
   it("enforces MLflow's log-batch limits atomically, with MLflow's error bodies", async () => {

@@ -17,6 +17,7 @@ import { startSystemSampler } from './system-metrics';
 import { storeOutputs } from './outputs';
 import { spawnGroup, type RunningGroup } from './process-group';
 import { storageError } from './storage-errors';
+import { detectEscape } from './escape';
 
 export interface TrainOptions {
   /** The command as argv: `[program, ...args]`. Run directly, never through a shell. Required, non-empty. */
@@ -232,6 +233,15 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     server = null;
     await sampler?.stop();
     sampler = null;
+    // A script that points MLflow elsewhere is recorded empty: say so, in the log and on the run.
+    const escaped = await detectEscape({ command: options.command, cwd, startTime, sawRuns: serverState.sawRuns }).catch(() => null);
+    if (escaped) {
+      collector.setTag('mlci.tracking.escaped', escaped.summary);
+      logger.warn(
+        `the script sent its MLflow runs elsewhere, not to mlci (${escaped.summary}); what it logged there is not in run ${id}. ` +
+          'Remove the set_tracking_uri call or MLFLOW_TRACKING_URI assignment, or use mlflow.set_tracking_uri(os.environ["MLFLOW_TRACKING_URI"])',
+      );
+    }
 
     const problems = await capture(options, projectDir, startTime, endTime, metricsJsonl, store, storeDir, collector, logger);
     await rm(scratch, { recursive: true, force: true });
