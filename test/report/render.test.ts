@@ -138,3 +138,13 @@ describe('rendered report', () => {
     expect(parseSections(cut.body)).toHaveLength(6);
   });
 });
+
+describe('gate section', () => {
+  it('says why an assertion could not be decided (a NaN note) under the table, escaped', () => {
+    const section = gateSection({ outcome: 'fail', assertions: [{ expression: 'not (zero/zero < 1)', evaluated: 'not (NaN < 1)', passed: false, notes: ['zero/zero is NaN (0/0)', '<b>x</b>'] }, { expression: 'a < b', evaluated: '1 < 2', passed: true, notes: ['ignored on a pass'] }] });
+    expect(section.headline).toBe('1 of 2 assertions failed');
+    expect(section.body).toContain('> <code>not &#40;zero/zero &#60; 1&#41;</code>: zero/zero is NaN &#40;0/0&#41;');
+    expect(section.body).not.toContain('<b>');
+    expect(section.body).not.toContain('ignored on a pass');
+  });
+});

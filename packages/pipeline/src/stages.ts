@@ -85,7 +85,9 @@ const gateStage: Stage = {
     const failed = result.assertions.filter((a) => !a.passed);
     return {
       outcome: result.outcome,
-      summary: failed.length ? `${failed.length} of ${result.assertions.length} assertions failed: ${failed.map((a) => a.expression).join('; ')}` : `${result.assertions.length} assertions passed`,
+      summary: failed.length
+        ? `${failed.length} of ${result.assertions.length} assertions failed: ${failed.map((a) => a.expression + (a.notes?.length ? ` (${a.notes.join('; ')})` : '')).join('; ')}`
+        : `${result.assertions.length} assertions passed`,
       result,
     };
   },

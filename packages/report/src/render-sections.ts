@@ -268,7 +268,10 @@ export function gateSection(result: unknown): ReportSection {
   const failed = assertions.filter((a) => a.passed !== true);
   const headline = failed.length ? `${failed.length} of ${assertions.length} assertions failed` : `all ${assertions.length} assertions hold`;
   const rows = assertions.slice(0, 40).map((a) => `| ${a.passed === true ? 'pass' : '**fail**'} | ${mdCode(a.expression, 160)} | ${md(a.evaluated, 160)} |`);
-  return { id: 'gate', kind: 'model', outcome: asOutcome(r.outcome), headline, body: rows.length ? `| result | assertion | evaluated |\n| --- | --- | --- |\n${rows.join('\n')}` : '' };
+  // Why an assertion could not be decided (a NaN operand) is said under the table, not left to a bare "fail".
+  const notes = failed.flatMap((a) => arr(a.notes).map((note) => `> ${mdCode(a.expression, 80)}: ${md(note, 200)}`)).slice(0, 10);
+  const table = rows.length ? `| result | assertion | evaluated |\n| --- | --- | --- |\n${rows.join('\n')}` : '';
+  return { id: 'gate', kind: 'model', outcome: asOutcome(r.outcome), headline, body: [table, ...notes].filter(Boolean).join('\n\n') };
 }
 
 /** Any other step's result: its outcome and, when it has one, a `summary` line. */
