@@ -96,6 +96,28 @@ describe('local registry', () => {
     expect(await readdir(join(dir, 'keep'))).toEqual(['mine.txt']);
   });
 
+  it('download into a directory with files keeps identical ones, and refuses (writing nothing) when one would be overwritten', async () => {
+    const { dir, store } = await freshProject();
+    const registry = new LocalRegistry({ store });
+    const run = await recordRun(store, { content: 'genuine', accuracy: 0.5 });
+    await promote({ registry, store, name: 'iris', run: run.id });
+    const target = join(dir, 'out');
+    await mkdir(join(target, 'model'), { recursive: true });
+    await writeFile(join(target, 'notes.txt'), 'mine');
+    await writeFile(join(target, 'model/model.pkl'), 'genuine'); // the same bytes: kept, not a conflict
+    await downloadVersion(registry, 'iris@champion', target);
+    expect(await readFile(join(target, 'notes.txt'), 'utf8')).toBe('mine');
+    expect(await readFile(join(target, 'model/MLmodel'), 'utf8')).toBeTruthy();
+
+    const other = join(dir, 'other');
+    await mkdir(join(other, 'model'), { recursive: true });
+    await writeFile(join(other, 'model/model.pkl'), 'my own model');
+    await expect(downloadVersion(registry, 'iris@champion', other)).rejects.toThrow(/already has 1 of the model's files with other content: model\/model.pkl; nothing was written/);
+    expect(await readFile(join(other, 'model/model.pkl'), 'utf8')).toBe('my own model');
+    expect((await readdir(other)).sort()).toEqual(['model']);
+    expect(await readdir(join(other, 'model'))).toEqual(['model.pkl']);
+  });
+
   it('refuses unfinished runs, runs without a model, failed gates, and explicit version reuse', async () => {
     const { store } = await freshProject();
     const registry = new LocalRegistry({ store });

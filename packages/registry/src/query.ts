@@ -1,6 +1,6 @@
-import { mkdir, mkdtemp, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve, basename } from 'node:path';
-import { inputError, isSafeRelativePath, sha256Hex, writeFileAtomic } from '@mlci/core';
+import { fileError, hashFile, inputError, isSafeRelativePath, sha256Hex, writeFileAtomic } from '@mlci/core';
 import { parseSha256Sums } from './card';
 import { currentEvent } from './history';
 import { assertAlias, assertModelName, parseModelRef, type ModelRef } from './names';
@@ -181,15 +181,19 @@ export async function downloadVersion(registry: RegistryBackend, ref: string, to
     await writeFileAtomic(join(temp, 'card.json'), cardBytes);
     await writeFileAtomic(join(temp, 'SHA256SUMS'), sumsBytes);
     files.push({ path: 'card.json', sha256: record.cardSha256, size: cardBytes.length }, { path: 'SHA256SUMS', sha256: sha256Hex(sumsBytes), size: sumsBytes.length });
-    await moveInto(temp, target, files.map((f) => f.path));
+    await moveInto(temp, target, files);
     return { name: record.name, version: record.version, tag: record.tag, to: target, files };
   } finally {
     await rm(temp, { recursive: true, force: true });
   }
 }
 
-/** Moves verified files from `temp` into `target`: the whole directory when `target` is absent or empty. */
-async function moveInto(temp: string, target: string, paths: string[]): Promise<void> {
+/**
+ * Moves verified files from `temp` into `target`: the whole directory when `target` is absent or empty.
+ * Into a directory that has files, a same-named file with the same bytes is kept and one with other bytes
+ * refuses the whole download before anything is moved: a download never overwrites a user's file.
+ */
+async function moveInto(temp: string, target: string, files: { path: string; sha256: string }[]): Promise<void> {
   const existing = await stat(target).then((s) => s, () => null);
   if (existing && !existing.isDirectory()) throw inputError(`${target} exists and is not a directory`, { hint: 'pass --to a directory' });
   if (existing && (await readdir(target)).length === 0) await rmdir(target);
@@ -198,9 +202,27 @@ async function moveInto(temp: string, target: string, paths: string[]): Promise<
     await mkdir(temp); // so the caller's cleanup has something to remove
     return;
   }
-  for (const path of paths) {
-    await mkdir(dirname(join(target, path)), { recursive: true });
-    await rename(join(temp, ...path.split('/')), join(target, ...path.split('/')));
+  const toMove: string[] = [];
+  const conflicts: string[] = [];
+  for (const { path, sha256 } of files) {
+    const destination = join(target, ...path.split('/'));
+    const present = await stat(destination).catch(() => null);
+    if (!present) toMove.push(path);
+    else if (!present.isFile() || (await hashFile(destination).catch((error) => Promise.reject(fileError(destination, error)))).sha256 !== sha256) conflicts.push(path);
+  }
+  if (conflicts.length) {
+    throw inputError(`${target} already has ${conflicts.length} of the model's files with other content: ${conflicts.slice(0, 5).join(', ')}${conflicts.length > 5 ? ', …' : ''}; nothing was written`, {
+      hint: 'download into an empty or new directory (--to), or move those files away first',
+    });
+  }
+  for (const path of toMove) {
+    const destination = join(target, ...path.split('/'));
+    await mkdir(dirname(destination), { recursive: true });
+    // link() refuses a file that appeared meanwhile, where rename() would replace it.
+    await link(join(temp, ...path.split('/')), destination).catch((error) => {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw inputError('appeared during the download; not overwritten', { file: destination, hint: 'download again into an empty directory' });
+      throw fileError(destination, error, 'write');
+    });
   }
 }
 
