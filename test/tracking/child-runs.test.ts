@@ -4,7 +4,8 @@
  * against `mlflow server` (sqlite) and once under `mlci run --config sub/mlci.yml`; mlci's record is exported
  * into the same server, and MlflowClient reads both experiments back: they must be the same, ids and times
  * aside. `mlci runs` / `mlci show latest` run from sub/ must find the record, and the run name the script read
- * back, the stored one and the exported one must be one name.
+ * back, the stored one and the exported one must be one name. Row 8 rides along: a script that hard-codes
+ * `set_tracking_uri("sqlite:///mlflow.db")` writes the same sqlite store under both, and mlci says so.
  */
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -44,7 +45,6 @@ json.dump({"run_id": parent.info.run_id, "run_name": parent.info.run_name, "seen
 const READER = `
 import json, math, sys
 from mlflow.tracking import MlflowClient
-c = MlflowClient(sys.argv[1])
 def val(v):
     return v if math.isfinite(v) else str(v)
 def files(run_id, path=None):
@@ -53,7 +53,8 @@ def files(run_id, path=None):
         out += files(run_id, f.path) if f.is_dir else [f.path]
     return out
 result = {}
-for name in sys.argv[2:]:
+for uri, name in json.loads(sys.argv[1]):
+    c = MlflowClient(uri)
     exp = c.get_experiment_by_name(name)
     runs = c.search_runs([exp.experiment_id])
     by_id = {r.info.run_id: r for r in runs}
@@ -69,7 +70,7 @@ for name in sys.argv[2:]:
             "metrics": {k: [[m.step, val(m.value)] for m in sorted(c.get_metric_history(r.info.run_id, k), key=lambda m: (m.step, m.timestamp))] for k in r.data.metrics if not k.startswith("system/")},
             "artifacts": sorted(files(r.info.run_id)),
         })
-    result[name] = out
+    result[uri + " " + name] = out
 print(json.dumps(result))
 `;
 
@@ -80,6 +81,15 @@ let record: any;
 let seen: any;
 let read: Record<string, any[]>;
 let exported: string;
+let escapeDirs: { mlci: string; direct: string };
+let escaped: Awaited<ReturnType<typeof runCli>>;
+
+const ESCAPE = `import mlflow
+mlflow.set_tracking_uri("sqlite:///mlflow.db")
+with mlflow.start_run(run_name="escaped"):
+    mlflow.log_param("p", "1")
+    mlflow.log_metric("m", 0.5)
+`;
 
 beforeAll(async () => {
   const mlflowDir = await mkdtemp(join(tmpdir(), 'mlci-mlflow-'));
@@ -90,8 +100,11 @@ beforeAll(async () => {
   await mkdir(sub);
   await writeFile(join(sub, 'tree.py'), SCRIPT);
   await writeFile(join(sub, 'mlci.yml'), 'version: 1\ntrain:\n  command: [python3, tree.py, seen-mlci.json]\n');
+  escapeDirs = { mlci: await freshProject({ 'escape.py': ESCAPE }), direct: await freshProject({ 'escape.py': ESCAPE }) };
+  const escaping = runCli(['train', '--json', '--system-metrics-interval', '0', '--', 'python3', 'escape.py'], { cwd: escapeDirs.mlci });
   // The mlci side, run from the git root as README's demo does; the server starts meanwhile.
   const pipeline = await runCli(['run', '--config', 'sub/mlci.yml'], { cwd: project });
+  escaped = await escaping;
   if (pipeline.exitCode !== 0) throw new Error(`mlci run failed: ${pipeline.stderr}`);
   server = await serverStarting;
   // MLFLOW_EXPERIMENT_NAME names an experiment that must exist on the server.
@@ -105,7 +118,16 @@ beforeAll(async () => {
   if (exportRun.exitCode !== 0) throw new Error(`mlci export failed: ${exportRun.stderr}`);
   exported = exportRun.stderr;
   await direct;
-  read = JSON.parse((await run('python3', [join(project, 'reader.py'), server.uri, 'direct', 'via-mlci'], { cwd: project })).stdout);
+  await run('python3', ['escape.py'], { cwd: escapeDirs.direct, env: { ...process.env, MLFLOW_TRACKING_URI: server.uri } });
+  const sources = [
+    [server.uri, 'direct'],
+    [server.uri, 'via-mlci'],
+    [server.uri, 'Default'],
+    [`sqlite:///${join(escapeDirs.mlci, 'mlflow.db')}`, 'Default'],
+    [`sqlite:///${join(escapeDirs.direct, 'mlflow.db')}`, 'Default'],
+  ];
+  const all = JSON.parse((await run('python3', [join(project, 'reader.py'), JSON.stringify(sources)], { cwd: project })).stdout);
+  read = { direct: all[`${server.uri} direct`], 'via-mlci': all[`${server.uri} via-mlci`], serverDefault: all[`${server.uri} Default`], escapedMlci: all[sources[3].join(' ')], escapedDirect: all[sources[4].join(' ')] };
 }, 400_000);
 
 afterAll(() => server?.stop());
@@ -163,5 +185,20 @@ describe('every run a script opens, as mlflow server keeps them', () => {
     const child = jsonOf(await runCli(['show', grandchild.id.slice(0, 8), '--json'], { cwd: sub }));
     expect(child.id).toBe(grandchild.id);
     expect(child.metrics.acc[0].value).toBe(0.7);
+  });
+});
+
+describe('a script that points MLflow elsewhere', () => {
+  it('writes the same store under mlci as beside mlflow server, and mlci warns and tags the run with the line', () => {
+    expect(escaped.exitCode, escaped.stderr).toBe(0);
+    const record = jsonOf(escaped);
+    expect(record.tags['mlci.tracking.escaped']).toBe('escape.py:2: mlflow.set_tracking_uri("sqlite:///mlflow.db"); wrote mlflow.db');
+    expect(escaped.stderr).toMatch(/sent its MLflow runs elsewhere, not to mlci \(escape\.py:2: /);
+    expect(Object.keys(record.params)).toEqual([]);
+    // Neither server saw the run; both sqlite files hold it, the same.
+    expect(read.serverDefault).toEqual([]);
+    expect(read.escapedMlci).toHaveLength(1);
+    expect(read.escapedMlci).toEqual(read.escapedDirect);
+    expect(read.escapedMlci[0]).toMatchObject({ name: 'escaped', params: { p: '1' }, metrics: { m: [[0, 0.5]] } });
   });
 });

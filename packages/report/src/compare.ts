@@ -223,7 +223,8 @@ export function compareRuns(candidate: RunLike, baseline: RunLike | null, option
       notes.push(`metric "${key}" was declared but neither run logged it`);
       continue;
     }
-    const delta = b !== null && c !== null ? c - b : null;
+    // A NaN or ±∞ has no meaningful difference: the row says the run diverged instead.
+    const delta = b !== null && c !== null && Number.isFinite(b) && Number.isFinite(c) ? c - b : null;
     const relativeDelta = delta !== null && b ? delta / Math.abs(b) : null;
     const errorFit = errorNoiseFor(key, b, c, options.errorNoise, options.classNoise);
     const applyNoise = noiseFits(key, b, c, direction, options) || errorFit !== null;
@@ -234,8 +235,12 @@ export function compareRuns(candidate: RunLike, baseline: RunLike | null, option
     if (c === null) {
       verdict = 'missing';
       reason = 'the candidate did not log it';
+    } else if (!Number.isFinite(c)) {
+      [verdict, reason] = ['regressed', `diverged: the candidate's last value is ${c}`];
     } else if (b === null) {
       [verdict, reason] = breaksThreshold(c, direction, spec ?? {}) ? ['regressed', thresholdReason(c, direction, spec!)] : ['new', baseline ? 'the baseline did not log it' : 'no baseline'];
+    } else if (!Number.isFinite(b)) {
+      [verdict, reason] = ['improved', `the baseline diverged (its last value is ${b})`];
     } else {
       ({ verdict, reason } = judge(b, c, direction, spec ?? {}, ci && (errorFit ? ci : { ...ci, pValue: options.noise!.mcnemar.pValue })));
     }

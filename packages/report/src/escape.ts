@@ -54,6 +54,11 @@ export function num(value: number | null | undefined, digits = 4): string {
   return String(Number(value.toPrecision(digits)));
 }
 
+/** A metric's value in a comparison: NaN or ±∞ is a run that diverged, said so instead of a bare number. */
+export function metricValue(value: number | null | undefined): string {
+  return typeof value === 'number' && !Number.isFinite(value) ? `diverged (${num(value)})` : num(value);
+}
+
 /** A signed number: `+0.012`, `−0.3` (a true minus sign, so no Markdown list or table rule can start with it). */
 export function signed(value: number | null | undefined, digits = 4): string {
   if (value === null || value === undefined) return '–';

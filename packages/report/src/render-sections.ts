@@ -5,7 +5,7 @@
  */
 import type { Outcome } from '@mlci/core';
 import type { ComparisonResult, MetricComparison } from './compare';
-import { details, md, mdCode, mermaidLabel, num, percent, signed } from './escape';
+import { details, md, mdCode, mermaidLabel, metricValue, num, percent, signed } from './escape';
 
 /** A rendered section of the PR report. `body` is Markdown already made safe. */
 export interface ReportSection {
@@ -84,7 +84,7 @@ export interface MetricTableOptions {
 
 function metricRow(m: MetricComparison): string {
   const ci = m.ci ? ` (${Math.round(m.ci.confidence * 100)}% CI ${signed(m.ci.low, 3)} … ${signed(m.ci.high, 3)})` : '';
-  return `| ${md(m.key, 80)} | ${num(m.baseline)} | ${num(m.candidate)} | ${ARROW(m)} ${signed(m.delta)} | ${percent(m.relativeDelta)} | ${m.direction === 'neutral' ? '·' : m.direction === 'higher' ? '↑ better' : '↓ better'} | ${verdictText(m)}${ci} |`;
+  return `| ${md(m.key, 80)} | ${metricValue(m.baseline)} | ${metricValue(m.candidate)} | ${ARROW(m)} ${signed(m.delta)} | ${percent(m.relativeDelta)} | ${m.direction === 'neutral' ? '·' : m.direction === 'higher' ? '↑ better' : '↓ better'} | ${verdictText(m)}${ci} |`;
 }
 const TABLE_HEAD = '| metric | baseline | candidate | Δ | Δ% | direction | verdict |\n| --- | ---: | ---: | ---: | ---: | :---: | --- |';
 

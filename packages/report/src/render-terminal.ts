@@ -1,7 +1,7 @@
 /** The comparison in a terminal: aligned columns, ▲▼ arrows, colour only when wanted (NO_COLOR respected). */
 import { sanitizeText } from '@mlci/core';
 import type { ComparisonResult, MetricComparison } from './compare';
-import { num, percent, signed } from './escape';
+import { metricValue, num, percent, signed } from './escape';
 import { sparkline } from './render-sections';
 
 export interface TerminalOptions {
@@ -27,7 +27,7 @@ export function formatComparison(r: ComparisonResult, options: TerminalOptions =
     for (const x of r.sweep.ranked.slice(0, 20)) lines.push(`  ${String(x.rank).padStart(3)}. ${x.id.slice(0, 8)}  ${num(x.value).padStart(10)}  ${strip(x.name)}${x.id === r.bestRun ? '  ← best' : ''}`);
   }
   for (const n of r.notes) lines.push(paint('2', `note: ${strip(n)}`));
-  const rows = r.metrics.map((m) => [strip(m.key), num(m.baseline), num(m.candidate), `${m.delta === null || m.delta === 0 ? ' ' : m.delta > 0 ? '▲' : '▼'} ${signed(m.delta)}`, percent(m.relativeDelta), verdictWord(m), m.ci ? `CI ${signed(m.ci.low, 3)}…${signed(m.ci.high, 3)}` : '', sparkline(m.curve.candidate ?? [], 16)]);
+  const rows = r.metrics.map((m) => [strip(m.key), metricValue(m.baseline), metricValue(m.candidate), `${m.delta === null || m.delta === 0 ? ' ' : m.delta > 0 ? '▲' : '▼'} ${signed(m.delta)}`, percent(m.relativeDelta), verdictWord(m), m.ci ? `CI ${signed(m.ci.low, 3)}…${signed(m.ci.high, 3)}` : '', sparkline(m.curve.candidate ?? [], 16)]);
   const header = ['metric', 'baseline', 'candidate', 'Δ', 'Δ%', 'verdict', 'noise', 'curve'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const fmt = (row: string[]) => row.map((c, i) => (i >= 1 && i <= 4 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
