@@ -3,9 +3,7 @@
 import { readFileSync } from 'node:fs';
 
 const [file, status] = process.argv.slice(2);
-let passed = 0;
-let failed = 0;
-let skipped = 0;
+let passed, failed, skipped;
 try {
   const report = JSON.parse(readFileSync(file, 'utf8'));
   passed = report.numPassedTests ?? 0;

@@ -2,7 +2,7 @@
  * Hostile inputs for the checks (issue #12 rows 5, 10, 11, 12): mlci.yml, the gate language, drift inputs and the
  * local registry's records. Each case runs the real `mlci` and judges what a user sees (see harness.ts).
  */
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

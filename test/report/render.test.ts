@@ -101,7 +101,7 @@ describe('rendered report', () => {
     // Mermaid blocks hold only the chart: no injected fence, quote or directive.
     for (const block of body.match(/```mermaid\n[\s\S]*?\n```/g) ?? []) {
       expect(block.split('\n').slice(1, -1).join('\n')).not.toMatch(/```|%%|\n\s*\n/);
-      for (const label of block.match(/"[^"]*"/g) ?? []) expect(label).toMatch(/^"[A-Za-z0-9 _.\/%+?:(),-]*"$/);
+      for (const label of block.match(/"[^"]*"/g) ?? []) expect(label).toMatch(/^"[A-Za-z0-9 _./%+?:(),-]*"$/);
     }
   });
 

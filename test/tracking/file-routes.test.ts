@@ -3,7 +3,7 @@
  * and killed commands, MLproject entry points, and the train-and-log / overfit-gate actions.
  */
 import { createHash } from 'node:crypto';
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../harness/cli';

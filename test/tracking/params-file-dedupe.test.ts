@@ -3,8 +3,6 @@
  * examples/iris/train.py does): the run records each param once, under the dotted key DVC shows, and the PR
  * report's train section lists it once.
  */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { trainSection } from '@mlci/report';
 import { jsonOf, runCli } from '../harness/cli';

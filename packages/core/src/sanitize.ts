@@ -21,8 +21,10 @@ const ESCAPE_SEQUENCE = new RegExp(
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** C0 and C1 controls (DEL included) except tab and line feed, which the multi-line form keeps. */
+/* eslint-disable no-control-regex -- matching control characters is this module's job */
 const CONTROL_MULTILINE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+/* eslint-enable no-control-regex */
 
 export interface SanitizeOptions {
   /** Keep line feeds and tabs (a whole block of terminal output); otherwise the text is one line. @default false */

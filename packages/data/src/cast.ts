@@ -5,7 +5,6 @@ export const INVALID = Symbol('invalid');
 
 export type Cast = (raw: unknown) => unknown;
 
-const INTEGER = /^[+-]?\d+$/;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const TIME = /^(\d{2}):(\d{2}):(\d{2})(\.\d+)?$/;
 const NON_FINITE = new Map<string, number>([['NaN', NaN], ['nan', NaN], ['INF', Infinity], ['Infinity', Infinity], ['inf', Infinity], ['-INF', -Infinity], ['-Infinity', -Infinity], ['-inf', -Infinity]]);

@@ -88,7 +88,7 @@ export async function exportToMlflow(options: MlflowExportOptions): Promise<Mlfl
     ];
     const mv = await call('POST', '/model-versions/create', { name: mlflowName, source, tags, description: `${record.tag} from run ${record.card.runId}` });
     if (!mv.ok) throw remote('model-versions/create', mv);
-    mlflowVersion = String(mv.json.model_version.version);
+    mlflowVersion = String(mv.json?.model_version?.version);
   }
   for (const alias of aliases) {
     const set = await call('POST', '/registered-models/alias', { name: mlflowName, alias, version: mlflowVersion });
@@ -96,6 +96,9 @@ export async function exportToMlflow(options: MlflowExportOptions): Promise<Mlfl
   }
   return { name: record.name, version: record.version, mlflowName, mlflowVersion, existed: Boolean(found), aliases, source };
 }
+
+/** The fields of MLflow's JSON answers this export reads; anything else is ignored. */
+type MlflowJson = { error_code?: string; message?: string; model_versions?: unknown[]; model_version?: { version: string | number } } | null;
 
 async function mlflowRequest(base: string, method: 'GET' | 'POST', path: string, body: unknown, options: MlflowExportOptions) {
   let response: Response;
@@ -110,14 +113,14 @@ async function mlflowRequest(base: string, method: 'GET' | 'POST', path: string,
     throw new MlciError('remote', `cannot reach the MLflow server at ${options.trackingUri}: ${(error as Error).message}`, { hint: 'check --tracking-uri and that `mlflow server` is running', cause: error });
   }
   const text = await response.text();
-  let json: any = null;
+  let json: MlflowJson = null;
   try {
     json = text ? JSON.parse(text) : null;
   } catch {
-    json = null;
+    // not JSON: the status and text say what happened
   }
   return { ok: response.ok, status: response.status, json, text };
 }
 
-const remote = (what: string, r: { status: number; json: any; text: string }) =>
+const remote = (what: string, r: { status: number; json: MlflowJson; text: string }) =>
   new MlciError('remote', `MLflow ${what} failed with HTTP ${r.status}: ${r.json?.message ?? r.text.slice(0, 300)}`, { hint: 'check the server version (MLflow 2.3+ for aliases) and its permissions' });

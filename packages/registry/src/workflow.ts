@@ -16,6 +16,7 @@ export interface WorkflowPromotion {
   /** GITHUB_SHA: the commit the event is about. */
   sha: string;
   /** The webhook payload (GITHUB_EVENT_PATH's JSON). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- GitHub's webhook payloads, read by the fields each trigger documents
   payload: any;
   /** Input `name`; with a version-tag trigger it may be omitted (the tag names the model) but must agree. */
   name?: string;
@@ -58,7 +59,7 @@ export async function readWorkflowEvent(path: string | undefined): Promise<Recor
 
 /** The run a train-and-log result file names. */
 export async function runIdFromResult(path: string): Promise<string> {
-  let json: any;
+  let json: { runId?: unknown; run?: { id?: unknown }; run_id?: unknown; id?: unknown } | null;
   try {
     json = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {

@@ -13,7 +13,7 @@
 import type { Outcome } from '@mlci/core';
 import { MLCI_VERSION } from '@mlci/core';
 import { md } from './escape';
-import { SECTION_KIND, SECTION_ORDER, SECTION_TITLES, outcomeIcon, type ReportSection } from './render-sections';
+import { SECTION_ORDER, SECTION_TITLES, outcomeIcon, type ReportSection } from './render-sections';
 
 /** GitHub refuses comment bodies longer than this (characters). */
 export const GITHUB_COMMENT_LIMIT = 65_536;

@@ -14,8 +14,13 @@ export interface PullRequestRef {
   via: 'event' | 'head-sha' | 'commit';
 }
 
+/** A webhook payload: GitHub documents its fields per event; each reader checks the ones it uses. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
+export type WebhookEvent = Record<string, any>;
+
 /** The event payload at `GITHUB_EVENT_PATH`, or {} when there is none. */
-export async function readEvent(path = process.env.GITHUB_EVENT_PATH): Promise<Record<string, any>> {
+
+export async function readEvent(path = process.env.GITHUB_EVENT_PATH): Promise<WebhookEvent> {
   if (!path) return {};
   try {
     return JSON.parse(await readFile(path, 'utf8'));
@@ -25,7 +30,7 @@ export async function readEvent(path = process.env.GITHUB_EVENT_PATH): Promise<R
 }
 
 /** The PR the event names directly, with its head SHA, or null. */
-export function pullRequestFromEvent(event: Record<string, any>): PullRequestRef | null {
+export function pullRequestFromEvent(event: WebhookEvent): PullRequestRef | null {
   const pr = event.pull_request;
   if (pr && Number.isInteger(pr.number)) return { number: pr.number, headSha: pr.head?.sha ?? null, via: 'event' };
   if (event.issue?.pull_request && Number.isInteger(event.issue.number)) return { number: event.issue.number, headSha: null, via: 'event' };
@@ -50,7 +55,7 @@ export async function pullRequestForSha(client: GitHubClient, owner: string, rep
 }
 
 /** The event's PR, else the PR of the event's head SHA (workflow_run, push), else null. */
-export async function resolvePullRequest(client: GitHubClient | null, owner: string, repo: string, event: Record<string, any>): Promise<PullRequestRef | null> {
+export async function resolvePullRequest(client: GitHubClient | null, owner: string, repo: string, event: WebhookEvent): Promise<PullRequestRef | null> {
   const direct = pullRequestFromEvent(event);
   if (direct) return direct;
   // A push to the default branch is main's own run: no pull request to report to.

@@ -47,7 +47,9 @@ export function sparkline(values: number[], width = 24, range?: [number, number]
 }
 
 const asOutcome = (o: unknown): Outcome => (o === 'pass' || o === 'warn' || o === 'fail' ? o : 'warn');
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a step's result JSON is read defensively, field by field
 const obj = (v: unknown): Record<string, any> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, any>) : {});
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
 const arr = (v: unknown): any[] => (Array.isArray(v) ? v : []);
 const n = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 

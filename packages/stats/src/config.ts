@@ -9,6 +9,7 @@ const TARGET_KEYS = ['column', 'minClassShare', 'range'];
 /** Where a key of the settings is, for errors: `at(['columns', 'age', 'test'])` → a line in the file. */
 export type LineOf = (path: ReadonlyArray<string | number>) => number | undefined;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- drift settings are checked key by key after this test
 const isMapping = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**

@@ -379,7 +379,9 @@ export function compareSummaries(reference: TableSummary, current: TableSummary,
       base.reason = `reference is constant (${(ref as NumericSummary).min}): KS and Wasserstein are degenerate there; decided by Jensen–Shannon over below / equal / above it`;
       base.notes.unshift(base.reason);
     }
-    let { drifted, applicable } = decide(base, test, threshold);
+    const decision = decide(base, test, threshold);
+    let { drifted } = decision;
+    const { applicable } = decision;
     if (!applicable && (test === 'ks' || test === 'wasserstein') && base.kind === 'categorical') {
       base.notes.push(`"${test}" needs numbers; decided by Jensen–Shannon instead`);
       test = 'jensen_shannon';

@@ -81,6 +81,7 @@ export async function loadConfig(file: string): Promise<MlciConfig> {
   // Read under the one YAML policy: size cap before reading, alias limit, core tags, file:line errors.
   const parsed = await readYamlFile(file);
   const { doc, lineCounter } = parsed;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the parsed YAML is checked against the JSON Schema above before any field is trusted
   const data = (parsed.value ?? {}) as Record<string, any>;
   validateConfig ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(MLCI_CONFIG_SCHEMA);
   if (!validateConfig(data)) {
