@@ -1,2 +1,2 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{b as o}from"../chunks/chunk-4N5JYYCU.js";import"../chunks/chunk-E6U5JHS7.js";import{a as i}from"../chunks/chunk-VT54BUFF.js";import"../chunks/chunk-KY3ASFVJ.js";import"../chunks/chunk-XYP3573G.js";import"../chunks/chunk-34H4WGFU.js";import"../chunks/chunk-3LHRBKTG.js";await i(o);
+import{b as o}from"../chunks/chunk-PJEX53GV.js";import"../chunks/chunk-DCV22AVE.js";import{a as i}from"../chunks/chunk-ZPMNRR4W.js";import"../chunks/chunk-WLH7CFOE.js";import"../chunks/chunk-LO46KGB6.js";import"../chunks/chunk-SIS7GYFF.js";import"../chunks/chunk-BOZJRADQ.js";import"../chunks/chunk-SF7SS2Q5.js";import"../chunks/chunk-3LHRBKTG.js";await i(o);

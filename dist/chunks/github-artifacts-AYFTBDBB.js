@@ -1,2 +1,0 @@
-import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a,b,c,d,e,f,g,h,i,j,k}from"./chunk-ETOD4WON.js";import"./chunk-XYP3573G.js";import"./chunk-34H4WGFU.js";import"./chunk-3LHRBKTG.js";export{f as canPublishArtifacts,i as datasetArtifactName,a as datasetReleaseTag,k as fetchDataset,c as fetchDatasetFromRelease,h as fetchRun,j as publishDatasets,b as publishDatasetsToRelease,d as publishFromJob,g as publishRun,e as runArtifactName};
