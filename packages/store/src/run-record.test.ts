@@ -41,6 +41,14 @@ describe('non-finite metric values in the run record', () => {
     expect(decodeRunRecord({ metrics: { a: [{ step: 0, value: null as unknown as number, timestamp: 1 }] } }).metrics.a[0].value).toBeNaN();
   });
 
+  it('keep a metric whose name is __proto__', () => {
+    const metrics = JSON.parse('{"__proto__": [{"step": 0, "value": "NaN", "timestamp": 1}]}');
+    const back = decodeRunRecord({ metrics });
+    expect(Object.keys(back.metrics)).toEqual(['__proto__']);
+    expect(Object.values(back.metrics)[0][0].value).toBeNaN();
+    expect(JSON.stringify(encodeRunRecord(back))).toBe('{"metrics":{"__proto__":[{"step":0,"value":"NaN","timestamp":1}]}}');
+  });
+
   it('refuse a child run whose artifact path escapes', async () => {
     const store = new LocalStore({ root: await mkdtemp(join(tmpdir(), 'mlci-record-')) });
     const bad = record();

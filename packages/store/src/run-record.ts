@@ -129,9 +129,8 @@ export const allArtifacts = (record: Pick<RunRecord, 'artifacts' | 'children'>):
 const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
 
 function mapMetrics(metrics: Record<string, MetricPoint[]>, value: (v: any) => any): Record<string, MetricPoint[]> {
-  const out: Record<string, MetricPoint[]> = {};
-  for (const [key, points] of Object.entries(metrics ?? {})) out[key] = (points ?? []).map((p) => ({ ...p, value: value(p.value) }));
-  return out;
+  // fromEntries defines keys as own properties: a metric named `__proto__` stays a metric.
+  return Object.fromEntries(Object.entries(metrics ?? {}).map(([key, points]) => [key, (points ?? []).map((p) => ({ ...p, value: value(p.value) }))]));
 }
 
 /** The record as JSON can hold it: NaN and ±Infinity metric values become "NaN", "Infinity", "-Infinity". */
