@@ -45,7 +45,7 @@ describe('non-finite metric values in the run record', () => {
     const metrics = JSON.parse('{"__proto__": [{"step": 0, "value": "NaN", "timestamp": 1}]}');
     const back = decodeRunRecord({ metrics });
     expect(Object.keys(back.metrics)).toEqual(['__proto__']);
-    expect(Object.values(back.metrics)[0][0].value).toBeNaN();
+    expect(Object.values(back.metrics as Record<string, Array<{ value: number }>>)[0][0].value).toBeNaN();
     expect(JSON.stringify(encodeRunRecord(back))).toBe('{"metrics":{"__proto__":[{"step":0,"value":"NaN","timestamp":1}]}}');
   });
 
