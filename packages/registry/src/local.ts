@@ -115,7 +115,7 @@ export class LocalRegistry implements RegistryBackend {
     }
     const stored: LocalVersionFile['assets'] = [];
     for (const asset of options.assets) {
-      const info = await this.store.putBlob({ bytes: await asset.read() }, { kind: 'model' });
+      const info = await this.store.putBlob({ bytes: await asset.read() });
       // Verify what was stored against what the card promises before the version becomes visible.
       if (info.sha256 !== asset.sha256) throw inputError(`asset ${asset.name} hashed to ${info.sha256} while storing, expected ${asset.sha256}`, { hint: 'the source changed while it was read; promote again' });
       stored.push({ name: asset.name, sha256: info.sha256, size: info.size });

@@ -185,7 +185,7 @@ export async function fetchDataset(store: Store, options: FetchDatasetOptions): 
   const dir = await mkdtemp(join(tmpdir(), 'mlci-data-download-'));
   try {
     await downloadArtifactFiles(client, live.id, name, dir, { token: options.token, repositoryOwner: options.owner, repositoryName: options.repo, workflowRunId: live.workflow_run!.id! });
-    const stored = await store.putBlob({ path: join(dir, options.sha256) }, { kind: 'dataset' });
+    const stored = await store.putBlob({ path: join(dir, options.sha256) });
     if (stored.sha256 !== options.sha256) throw inputError(`artifact ${name} holds bytes that hash to ${stored.sha256}`, { hint: 'the artifact was modified after upload; do not trust it' });
     return { sha256: stored.sha256, size: stored.size };
   } finally {

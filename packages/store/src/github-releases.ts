@@ -106,7 +106,7 @@ export async function fetchDatasetFromRelease(store: Store, options: DatasetRele
   const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : typeof data === 'string' ? Buffer.from(data) : new Uint8Array(data as unknown as ArrayBuffer);
   const got = createHash('sha256').update(bytes).digest('hex');
   if (got !== options.sha256) throw inputError(`release asset ${release.tag_name}/${options.sha256} holds bytes that hash to ${got}`, { hint: 'the asset was modified after upload; do not trust it' });
-  const stored = await store.putBlob({ bytes }, { kind: 'dataset' });
+  const stored = await store.putBlob({ bytes });
   return { sha256: stored.sha256, size: stored.size };
 }
 

@@ -10,7 +10,7 @@ import type { GitHubClient } from '@mlci/core/github';
 import { canPublishArtifacts, fetchRun, publishDatasets, publishRun } from './github-artifacts';
 import type { LocalStore } from './local';
 import type { RunRecord } from './run-record';
-import { runMatches, type BlobInfo, type BlobSource, type FindRunQuery, type FoundRun, type ListRunsOptions, type PublishedRun, type PutBlobOptions, type Store } from './store';
+import { runMatches, type BlobInfo, type BlobSource, type FindRunQuery, type FoundRun, type ListRunsOptions, type PublishedRun, type Store } from './store';
 
 export interface GitHubStoreOptions {
   /** The job's workspace store, where everything read or written is kept. */
@@ -44,8 +44,8 @@ export class GitHubStore implements Store {
     return this.local;
   }
 
-  putBlob(source: BlobSource, options?: PutBlobOptions): Promise<BlobInfo> {
-    return this.local.putBlob(source, options);
+  putBlob(source: BlobSource): Promise<BlobInfo> {
+    return this.local.putBlob(source);
   }
   hasBlob(sha256: string): Promise<boolean> {
     return this.local.hasBlob(sha256);

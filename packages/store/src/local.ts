@@ -8,7 +8,7 @@ import { fileError, hashFile, inputError, MlciError, sha256Hex, writeFileAtomic,
 import { assertSha256 } from './hash';
 import { assertSafeArtifactPaths, decodeRunRecord, encodeRunRecord, type RunRecord } from './run-record';
 import { OWNER_TAG, ownerGone } from './owner';
-import { runMatches, type BlobInfo, type BlobSource, type FindRunQuery, type FoundRun, type ListRunsOptions, type PublishedRun, type PutBlobOptions, type Store } from './store';
+import { runMatches, type BlobInfo, type BlobSource, type FindRunQuery, type FoundRun, type ListRunsOptions, type PublishedRun, type Store } from './store';
 
 export interface LocalStoreOptions {
   /**
@@ -69,7 +69,7 @@ export class LocalStore implements Store {
     return join(this.root, 'runs', id, 'run.json');
   }
 
-  async putBlob(source: BlobSource, _options: PutBlobOptions = {}): Promise<BlobInfo> {
+  async putBlob(source: BlobSource): Promise<BlobInfo> {
     if ('bytes' in source) {
       const bytes = typeof source.bytes === 'string' ? Buffer.from(source.bytes) : source.bytes;
       const sha256 = sha256Hex(bytes);

@@ -1,25 +1,10 @@
 import type { RunRecord } from './run-record';
 
 /**
- * What a blob is for. Backends may place blobs differently by kind: the GitHub backend keeps `model` blobs
- * as release assets (permanent) and the others as workflow artifacts (retention-limited); the local backend
- * ignores it.
- */
-export type BlobKind = 'dataset' | 'model' | 'artifact';
-
-/**
  * Where the bytes to store come from: a file on disk or a readable stream (both streamed, never held whole
  * in memory), or bytes in memory.
  */
 export type BlobSource = { path: string } | { bytes: Uint8Array | string } | { stream: NodeJS.ReadableStream };
-
-export interface PutBlobOptions {
-  /**
-   * What the blob is for; see BlobKind.
-   * @default 'artifact'
-   */
-  kind?: BlobKind;
-}
 
 export interface BlobInfo {
   /** SHA-256 of the bytes, lower-case hex: the blob's key. */
@@ -89,9 +74,11 @@ export interface Store {
 
   /**
    * Stores bytes by their SHA-256. Idempotent: putting bytes already present writes nothing and returns
-   * `existed: true`. Side effect: creates the blob (atomically: a reader never sees a partial blob).
+   * `existed: true`. Side effect: creates the blob (atomically: a reader never sees a partial blob). Every
+   * backend keeps blobs in its local store; what leaves a job (run artifacts, dataset artifacts, model
+   * release assets) is decided by publishRun and the registry, not per blob.
    */
-  putBlob(source: BlobSource, options?: PutBlobOptions): Promise<BlobInfo>;
+  putBlob(source: BlobSource): Promise<BlobInfo>;
 
   /** True when a blob with this SHA-256 is stored. Does not verify the bytes (getBlob does). */
   hasBlob(sha256: string): Promise<boolean>;

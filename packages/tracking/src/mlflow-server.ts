@@ -530,7 +530,7 @@ class MlflowState {
     }
     const path = safeArtifactPath(decodeURIComponent(rawPath));
     if (method === 'PUT') {
-      const upload = this.options.store.putBlob({ stream: req }, { kind: path.includes('/artifacts/') ? 'artifact' : 'model' });
+      const upload = this.options.store.putBlob({ stream: req });
       this.pending.add(upload);
       const blob = await upload.finally(() => this.pending.delete(upload));
       this.files.set(path, { sha256: blob.sha256, size: blob.size });

@@ -25,7 +25,7 @@ export async function storeOutputs(store: Store, path: string, collector: RunCol
     files.push(path);
   }
   for (const file of files.sort()) {
-    const blob = await store.putBlob({ path: file }, { kind: 'artifact' });
+    const blob = await store.putBlob({ path: file });
     const rel = info.isDirectory() ? `${name}/${relative(path, file).split('\\').join('/')}` : name;
     collector.addArtifact({ path: rel, sha256: blob.sha256, size: blob.size });
   }

@@ -152,7 +152,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const datasets = await Promise.all((options.data ?? []).map((p) => describeDataset(p, projectDir)));
   for (const d of datasets) {
     if (options.snapshot) {
-      const blob = await store.putBlob({ path: d.absolutePath }, { kind: 'dataset' }).catch((error) => {
+      const blob = await store.putBlob({ path: d.absolutePath }).catch((error) => {
         throw storageError(error, `storing dataset ${d.path}`, storeDir);
       });
       if (blob.sha256 !== d.sha256) throw inputError('dataset changed while it was being stored', { file: d.path });
