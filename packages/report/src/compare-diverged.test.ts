@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricPoint } from '@mlci/store';
 import { compareRuns, type RunLike } from './compare';
-import { metricTable } from './render-sections';
+import { metricTable, trainSection } from './render-sections';
 import { formatComparison } from './render-terminal';
 
 const run = (id: string, metrics: Record<string, number[]>): RunLike => ({
@@ -28,5 +28,33 @@ describe('a metric that diverged (NaN or ±inf)', () => {
     expect(table).toContain('| val&#95;loss | 0.4 | diverged (NaN) |  – |');
     expect(table).toContain('| diverged (∞) | 0.9 |');
     expect(formatComparison(result, { colour: false })).toMatch(/val_loss\s+0\.4\s+diverged \(NaN\)/);
+  });
+});
+
+describe('the train section', () => {
+  const record = {
+    id: 'a'.repeat(32),
+    name: 'grid',
+    status: 'FINISHED',
+    startTime: 0,
+    endTime: 1000,
+    exitCode: 0,
+    metrics: { loss: [{ step: 0, value: 1, timestamp: 0 }, { step: 1, value: 'NaN', timestamp: 1 }], acc: [{ step: 0, value: null, timestamp: 0 }] },
+    children: [
+      { id: 'b'.repeat(32), name: 'C=1', status: 'FINISHED', metrics: { mean_test_score: [{ step: 0, value: 0.9, timestamp: 0 }] }, tags: { 'mlflow.parentRunId': 'a'.repeat(32) } },
+      { id: 'c'.repeat(32), name: 'second', status: 'FAILED', metrics: { loss: [{ step: 0, value: '-Infinity', timestamp: 0 }] }, tags: {} },
+    ],
+  };
+  const body = trainSection(record).body;
+
+  it('shows a diverged value as such, whether the record says "NaN" or null', () => {
+    expect(body).toContain('| loss | diverged (NaN) |');
+    expect(body).toContain('| acc | diverged (NaN) |');
+  });
+
+  it('names the child runs with their parent and last values', () => {
+    expect(body).toContain('2 child runs');
+    expect(body).toContain('| C&#61;1 | grid | finished | mean&#95;test&#95;score 0.9 |');
+    expect(body).toContain('| second | (top level) | failed | loss diverged (−∞) |');
   });
 });

@@ -242,6 +242,9 @@ export function driftSection(result: unknown): ReportSection {
   return { id: 'drift', kind: 'data', outcome: asOutcome(r.outcome), headline, body: parts.join('\n\n') };
 }
 
+/** A metric value as a run record's JSON holds it: a number, "NaN"/"Infinity"/"-Infinity", or null (NaN written by JSON.stringify). */
+const pointValue = (v: unknown): number | null => (typeof v === 'number' ? v : v === null || v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : null);
+
 /** train-and-log's result (train.json: the run record). */
 export function trainSection(result: unknown): ReportSection {
   const r = obj(result);
@@ -252,12 +255,26 @@ export function trainSection(result: unknown): ReportSection {
   const rows: string[] = [];
   for (const [key, points] of Object.entries(obj(r.metrics)).slice(0, 30)) {
     if (key.startsWith('system/')) continue;
-    const values = arr(points).map((p) => n(obj(p).value)).filter((v): v is number => v !== null);
+    const values = arr(points).map((p) => pointValue(obj(p).value)).filter((v): v is number => v !== null);
     if (!values.length) continue;
-    rows.push(`| ${md(key, 60)} | ${num(values[values.length - 1])} | ${sparkline(values) || '–'} |`);
+    rows.push(`| ${md(key, 60)} | ${metricValue(values[values.length - 1])} | ${sparkline(values.filter(Number.isFinite)) || '–'} |`);
   }
   const parts = [`Run ${mdCode(String(r.id ?? '').slice(0, 32))}.`];
   if (rows.length) parts.push(`| metric | last | curve |\n| --- | ---: | --- |\n${rows.join('\n')}`);
+  const children = arr(r.children).map(obj);
+  if (children.length) {
+    const names = new Map<string, string>([[String(r.id ?? ''), String(r.name ?? '')], ...children.map((c): [string, string] => [String(c.id ?? ''), String(c.name ?? '')])]);
+    const row = (c: Record<string, any>) => {
+      const parent = obj(c.tags)['mlflow.parentRunId'];
+      const last = Object.entries(obj(c.metrics))
+        .filter(([k]) => !k.startsWith('system/'))
+        .slice(0, 4)
+        .map(([k, ps]) => `${md(k, 40)} ${metricValue(pointValue(obj(arr(ps).at(-1)).value))}`)
+        .join(', ');
+      return `| ${md(c.name ?? '', 60)} | ${parent ? md(names.get(String(parent)) ?? String(parent).slice(0, 8), 60) : '(top level)'} | ${md(String(c.status ?? '').toLowerCase(), 12)} | ${last || '–'} |`;
+    };
+    parts.push(details(`${children.length} child runs (nested or later runs of the script; gates and comparisons use the run above)`, `| run | parent | status | metrics (last) |\n| --- | --- | --- | --- |\n${children.slice(0, 50).map(row).join('\n')}`));
+  }
   const params = Object.entries(obj(r.params)).slice(0, 40);
   if (params.length) parts.push(details(`${params.length} params`, `| param | value |\n| --- | --- |\n${params.map(([k, v]) => `| ${md(k, 60)} | ${md(v, 120)} |`).join('\n')}`));
   return { id: 'train', kind: 'model', outcome, headline, body: parts.join('\n\n') };
