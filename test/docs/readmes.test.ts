@@ -77,7 +77,7 @@ describe('package READMEs', () => {
 });
 
 describe('files the docs name', () => {
-  const documents = ['docs/ARCHITECTURE.md', ...packages.map((p) => `packages/${p}/README.md`)].filter((d) => existsSync(join(repoRoot, d)));
+  const documents = ['docs/ARCHITECTURE.md', 'README.md', 'test/workflows/README.md', ...packages.map((p) => `packages/${p}/README.md`)].filter((d) => existsSync(join(repoRoot, d)));
 
   it.each(documents)('%s names only files that exist', (doc) => {
     const paths = namedPaths(readFileSync(join(repoRoot, doc), 'utf8'));
