@@ -11,13 +11,16 @@ export function exportedNames(file: string, seen = new Set<string>()): Set<strin
   if (seen.has(file)) return names;
   seen.add(file);
   const source = readFileSync(file, 'utf8');
-  for (const m of source.matchAll(/^export\s+(?:declare\s+)?(?:default\s+)?(?:async\s+)?(?:abstract\s+)?(?:function\*?|class|const|let|var|enum)\s+([A-Za-z_$][\w$]*)/gm)) names.add(m[1]);
+  const declaration =
+    /^export\s+(?:declare\s+)?(?:default\s+)?(?:async\s+)?(?:abstract\s+)?(?:function\*?|class|const|let|var|enum)\s+([A-Za-z_$][\w$]*)/gm;
+  for (const m of source.matchAll(declaration)) names.add(m[1]);
   for (const m of source.matchAll(/^export\s+(type\s+)?\{([^}]*)\}/gm)) {
     if (m[1]) continue;
     for (const part of m[2].split(',')) {
       const item = part.trim();
       if (!item || item.startsWith('type ')) continue;
-      names.add(item.split(/\s+as\s+/).pop()!.trim());
+      const alias = item.split(/\s+as\s+/);
+      names.add(alias[alias.length - 1].trim());
     }
   }
   for (const m of source.matchAll(/^export\s+\*\s+from\s+['"](\.[^'"]+)['"]/gm)) {
@@ -45,7 +48,9 @@ export function packageEntries(packageDir: string): Array<{ subpath: string; fil
     }
     const [prefix, suffix] = target.split('*');
     const dir = join(packageDir, dirname(`${prefix}x`));
-    for (const name of readdirModules(dir, suffix)) entries.push({ subpath: subpath.replace('*', name), file: join(dir, `${name}${suffix}`) });
+    for (const name of readdirModules(dir, suffix)) {
+      entries.push({ subpath: subpath.replace('*', name), file: join(dir, `${name}${suffix}`) });
+    }
   }
   return entries;
 }

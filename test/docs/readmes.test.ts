@@ -68,7 +68,8 @@ describe('package READMEs', () => {
 
   // The CLI exports no library: its public interface is the command table.
   it('every command packages/cli/README.md lists is in the command table, and every command is listed', () => {
-    const listed = [...(section(readFileSync(readme('cli'), 'utf8'), 'Public functions') ?? '').matchAll(/^- `mlci ([a-z-]+)/gm)].map((m) => m[1]);
+    const functions = section(readFileSync(readme('cli'), 'utf8'), 'Public functions') ?? '';
+    const listed = [...functions.matchAll(/^- `mlci ([a-z-]+)/gm)].map((m) => m[1]);
     const table = readFileSync(join(repoRoot, 'packages/cli/src/commands/index.ts'), 'utf8');
     const commands = [...table.matchAll(/^\s+'?([a-z-]+)'?: \(\) => import\(/gm)].map((m) => m[1]);
     expect(commands.length).toBeGreaterThan(10);
@@ -77,7 +78,8 @@ describe('package READMEs', () => {
 });
 
 describe('files the docs name', () => {
-  const documents = ['docs/ARCHITECTURE.md', 'README.md', 'test/workflows/README.md', ...packages.map((p) => `packages/${p}/README.md`)].filter((d) => existsSync(join(repoRoot, d)));
+  const readmes = packages.map((p) => `packages/${p}/README.md`).filter((d) => existsSync(join(repoRoot, d)));
+  const documents = ['docs/ARCHITECTURE.md', 'README.md', 'test/workflows/README.md', ...readmes];
 
   it.each(documents)('%s names only files that exist', (doc) => {
     const paths = namedPaths(readFileSync(join(repoRoot, doc), 'utf8'));
@@ -88,7 +90,9 @@ describe('files the docs name', () => {
   });
 
   it('the checks above can fail', () => {
-    expect(namedPaths('see `packages/none/src/nothing.ts` and `actions/<name>/action.yml`, `mlci.yml`')).toEqual(['packages/none/src/nothing.ts']);
-    expect(documentedNames('- `openTable(path)`, `formatOf` — readers\n- `x` is not a name here\ntext `y`')).toEqual(['openTable', 'formatOf', 'x']);
+    const paths = namedPaths('see `packages/none/src/nothing.ts` and `actions/<name>/action.yml`, `mlci.yml`');
+    expect(paths).toEqual(['packages/none/src/nothing.ts']);
+    const names = documentedNames('- `openTable(path)`, `formatOf` — readers\n- `x` is not a name here\ntext `y`');
+    expect(names).toEqual(['openTable', 'formatOf', 'x']);
   });
 });
