@@ -57,7 +57,7 @@ describe('publishing a version: a 422 is not always "already exists"', () => {
     gh.faults.add({ ...PUBLISH, status: 422, message: 'Repository rule violations found' });
     const error = await promote({ registry, store, name: 'iris', run: run.id, version: '1.0.0' }).catch((e) => e);
     expect(error).not.toBeInstanceOf(VersionExistsError);
-    expect(error.message).toMatch(/could not publish iris@v1\.0\.0: GitHub answered HTTP 422: Repository rule violations found; the draft was deleted/);
+    expect(error.message).toMatch(/could not publish iris@v1\.0\.0: GitHub answered HTTP 422: Repository rule violations found, request id \S+; the draft was deleted/);
     expect(gh.state.releases).toEqual([]);
   });
 
