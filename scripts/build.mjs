@@ -35,5 +35,7 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
   // CommonJS dependencies (ajv, parts of the Azure SDK) call require(): give ESM output a real one.
-  banner: { js: "import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);",
+  },
 });

@@ -16,7 +16,12 @@ function listFiles(dir) {
     return statSync(path).isDirectory() ? listFiles(path) : [path];
   });
 }
-const namesUnder = (dir) => (existsSync(dir) ? listFiles(dir).map((f) => relative(dir, f)).sort() : []);
+const namesUnder = (dir) =>
+  existsSync(dir)
+    ? listFiles(dir)
+        .map((f) => relative(dir, f))
+        .sort()
+    : [];
 
 /**
  * What differs between `dist` and a fresh build of the sources under `projectRoot`: `files` as `dist/NAME: why`
@@ -26,10 +31,17 @@ export function distProblems(projectRoot = root, dist = join(projectRoot, 'dist'
   const fresh = mkdtempSync(join(tmpdir(), 'mlci-check-dist-'));
   try {
     try {
-      execFileSync(process.execPath, [join(projectRoot, 'scripts/build.mjs'), '--out', fresh], { cwd: projectRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+      execFileSync(process.execPath, [join(projectRoot, 'scripts/build.mjs'), '--out', fresh], {
+        cwd: projectRoot,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
     } catch (error) {
       // esbuild's own report names the file and line; its stack trace would only bury it.
-      const report = String(error.stderr ?? error.message).split('\n').filter((l) => l.trim() && !/^\s+at /.test(l)).slice(0, 12).join('\n');
+      const report = String(error.stderr ?? error.message)
+        .split('\n')
+        .filter((l) => l.trim() && !/^\s+at /.test(l))
+        .slice(0, 12)
+        .join('\n');
       return { buildFailure: report, files: [] };
     }
     const built = namesUnder(fresh);
@@ -37,7 +49,8 @@ export function distProblems(projectRoot = root, dist = join(projectRoot, 'dist'
     const problems = [];
     for (const name of built) {
       if (!committed.has(name)) problems.push(`dist/${name}: missing (the build makes it)`);
-      else if (!readFileSync(join(fresh, name)).equals(readFileSync(join(dist, name)))) problems.push(`dist/${name}: stale (differs from a build of the sources)`);
+      else if (!readFileSync(join(fresh, name)).equals(readFileSync(join(dist, name))))
+        problems.push(`dist/${name}: stale (differs from a build of the sources)`);
       committed.delete(name);
     }
     for (const name of committed) problems.push(`dist/${name}: extra (the build no longer makes it)`);
@@ -50,10 +63,14 @@ export function distProblems(projectRoot = root, dist = join(projectRoot, 'dist'
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const { buildFailure, files: problems } = distProblems();
   if (buildFailure) {
-    console.error(`check-dist: the sources do not build (node scripts/build.mjs):\n${buildFailure}\n  hint: fix the error above, then run \`npm run build\` and commit dist/`);
+    console.error(
+      `check-dist: the sources do not build (node scripts/build.mjs):\n${buildFailure}\n  hint: fix the error above, then run \`npm run build\` and commit dist/`,
+    );
     process.exitCode = 1;
   } else if (problems.length) {
-    console.error(`check-dist: dist/ is not what the sources build (${problems.length} file(s)):\n${problems.slice(0, 20).join('\n')}${problems.length > 20 ? `\n… and ${problems.length - 20} more` : ''}\n  hint: run \`npm run build\` and commit dist/`);
+    console.error(
+      `check-dist: dist/ is not what the sources build (${problems.length} file(s)):\n${problems.slice(0, 20).join('\n')}${problems.length > 20 ? `\n… and ${problems.length - 20} more` : ''}\n  hint: run \`npm run build\` and commit dist/`,
+    );
     process.exitCode = 1;
   } else console.log('check-dist: dist/ matches a fresh build of the sources');
 }

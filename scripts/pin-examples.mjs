@@ -39,7 +39,12 @@ export const currentMajorTag = (root = repoRoot) => majorTagOf(JSON.parse(readFi
 /** The files pins live in, under `root`: workflows-examples/*.yml (sorted) and README.md. */
 export function pinFiles(root = repoRoot) {
   const dir = join(root, 'workflows-examples');
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.yml')).sort().map((f) => join('workflows-examples', f)) : [];
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.yml'))
+        .sort()
+        .map((f) => join('workflows-examples', f))
+    : [];
   if (existsSync(join(root, 'README.md'))) files.push('README.md');
   return files;
 }
@@ -64,7 +69,9 @@ export function findPins(text) {
  * replaced by `# label` when given, dropped otherwise (it named the old ref); other comments are kept.
  */
 export function rewritePins(text, ref, label) {
-  return text.replace(PIN, (whole, head, _path, old, quote) => (isPlaceholder(old) ? whole : `${head}${ref}${quote}${label ? ` # ${label}` : ''}`));
+  return text.replace(PIN, (whole, head, _path, old, quote) =>
+    isPlaceholder(old) ? whole : `${head}${ref}${quote}${label ? ` # ${label}` : ''}`,
+  );
 }
 
 /** The action file a pin names, as a git path: `action.yml` or `PATH/action.yml`. */
@@ -101,7 +108,10 @@ export function pinTarget(ref, cwd = repoRoot) {
   if (ref === currentMajorTag()) return { at: 'HEAD', label: `${ref} (the next release tags HEAD)` };
   const sha = commitOf(ref, cwd);
   if (sha) return { at: sha, label: ref };
-  if (isReleaseTag(ref)) return { error: `${ref} is not a tag of this repository (git fetch --tags), and not ${currentMajorTag()}, the major tag of package.json's version` };
+  if (isReleaseTag(ref))
+    return {
+      error: `${ref} is not a tag of this repository (git fetch --tags), and not ${currentMajorTag()}, the major tag of package.json's version`,
+    };
   return { error: `${ref} is not a commit of this repository${isShallow(cwd) ? ' (the clone is shallow: git fetch --unshallow)' : ''}` };
 }
 
@@ -121,7 +131,9 @@ function main(argv) {
   if (hardened || !isReleaseTag(given)) {
     const full = commitOf(given);
     if (!full) {
-      console.error(`pin-examples: ${given} is not a commit of this repository${isShallow() ? ' (the clone is shallow: git fetch --unshallow)' : ''}`);
+      console.error(
+        `pin-examples: ${given} is not a commit of this repository${isShallow() ? ' (the clone is shallow: git fetch --unshallow)' : ''}`,
+      );
       return 2;
     }
     pinRef = full;
@@ -148,7 +160,8 @@ function main(argv) {
         continue;
       }
       pins++;
-      if (!gitHas(`${sha}:${actionFileOf(pin.path)}`)) missing.push(`${file}:${pin.line}: ${actionFileOf(pin.path)} does not exist at ${target.label}`);
+      if (!gitHas(`${sha}:${actionFileOf(pin.path)}`))
+        missing.push(`${file}:${pin.line}: ${actionFileOf(pin.path)} does not exist at ${target.label}`);
     }
     const next = rewritePins(text, pinRef, label);
     if (next !== text) rewritten.set(file, next);
@@ -164,7 +177,9 @@ function main(argv) {
     renameSync(temp, join(root, file));
     changed.push(file);
   }
-  console.log(`pinned ${pins} uses: to ${pinRef}${label ? ` # ${label}` : ''} in ${changed.length} file(s)${changed.length ? `: ${changed.join(', ')}` : ''}`);
+  console.log(
+    `pinned ${pins} uses: to ${pinRef}${label ? ` # ${label}` : ''} in ${changed.length} file(s)${changed.length ? `: ${changed.join(', ')}` : ''}`,
+  );
   if (placeholders) console.log(`left ${placeholders} placeholder(s) such as @<sha> as they are`);
   return 0;
 }

@@ -1,9 +1,13 @@
-// Reads vitest's JSON report and prints the plain summary line CI reads: `tests: N passed, N failed`.
-// A run that crashed before writing a report counts as one failure, never as zero tests.
+// Reads vitest's JSON report and prints the plain summary line CI reads, alone on the last line:
+// `tests: N passed, N failed`. A run that crashed before writing a report counts as one failure, never as
+// zero tests. Further arguments `NAME=STATUS` are whole-tree checks run before the tests (typecheck, lint):
+// each counts as one test, failed when its exit status is not 0.
 import { readFileSync } from 'node:fs';
 
-const [file, status] = process.argv.slice(2);
-let passed, failed, skipped;
+const [file, status, ...checks] = process.argv.slice(2);
+let passed = 0;
+let failed;
+let skipped = 0;
 try {
   const report = JSON.parse(readFileSync(file, 'utf8'));
   passed = report.numPassedTests ?? 0;
@@ -13,5 +17,14 @@ try {
   failed = 1;
 }
 if (Number(status) !== 0 && failed === 0) failed = 1;
-console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+for (const check of checks) {
+  const [name, code] = check.split('=');
+  if (Number(code) === 0) passed++;
+  else {
+    failed++;
+    console.log(`check failed: ${name} (exit ${code})`);
+  }
+}
+if (skipped) console.log(`(${skipped} tests skipped or todo)`);
+console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

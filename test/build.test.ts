@@ -18,7 +18,10 @@ describe('dist/ bundles', () => {
     const fresh = mkdtempSync(join(tmpdir(), 'mlci-dist-'));
     execFileSync(process.execPath, [join(repoRoot, 'scripts/build.mjs'), '--out', fresh], { cwd: repoRoot });
     const committed = join(repoRoot, 'dist');
-    const names = (dir: string) => listFiles(dir).map((f) => relative(dir, f)).sort();
+    const names = (dir: string) =>
+      listFiles(dir)
+        .map((f) => relative(dir, f))
+        .sort();
     expect(names(committed)).toEqual(names(fresh));
     for (const name of names(fresh)) {
       const same = readFileSync(join(fresh, name)).equals(readFileSync(join(committed, name)));

@@ -6,7 +6,9 @@ import { repoRoot } from './harness/runner';
 
 describe('action docs', () => {
   it('agree with every action.yml (regenerate with node scripts/gen-action-docs.mjs)', () => {
-    expect(() => execFileSync(process.execPath, [join(repoRoot, 'scripts/gen-action-docs.mjs'), '--check'], { stdio: 'pipe' })).not.toThrow();
+    expect(() =>
+      execFileSync(process.execPath, [join(repoRoot, 'scripts/gen-action-docs.mjs'), '--check'], { stdio: 'pipe' }),
+    ).not.toThrow();
   });
 
   it('document every input and output of the data-schema-validate action', () => {

@@ -21,7 +21,9 @@ function sourceFiles(dir: string): string[] {
 }
 
 const packages = readdirSync(packagesDir).filter((p) => existsSync(join(packagesDir, p, 'src')));
-const files = packages.flatMap((p) => sourceFiles(join(packagesDir, p, 'src')).map((file) => ({ pkg: p, file, text: readFileSync(file, 'utf8') })));
+const files = packages.flatMap((p) =>
+  sourceFiles(join(packagesDir, p, 'src')).map((file) => ({ pkg: p, file, text: readFileSync(file, 'utf8') })),
+);
 
 /** Every module specifier a file loads at run time (static, dynamic, re-export); `import type` only with `types`. */
 function specifiers(text: string, types = false): string[] {
@@ -62,7 +64,11 @@ describe('layers', () => {
   it('only packages/actions imports @actions/core or @actions/github', () => {
     const offenders = files
       .filter(({ pkg }) => !RUNNER_TOOLKIT_USERS.has(pkg))
-      .flatMap(({ file, text }) => specifiers(text).filter((s) => s === '@actions/core' || s === '@actions/github').map((s) => `${relative(repoRoot, file)} imports ${s}`));
+      .flatMap(({ file, text }) =>
+        specifiers(text)
+          .filter((s) => s === '@actions/core' || s === '@actions/github')
+          .map((s) => `${relative(repoRoot, file)} imports ${s}`),
+      );
     expect(offenders).toEqual([]);
   });
 
@@ -71,7 +77,15 @@ describe('layers', () => {
       const base = resolve(dirname(from), spec);
       return [`${base}.ts`, join(base, 'index.ts'), base].find((c) => c.endsWith('.ts') && existsSync(c));
     };
-    const graph = new Map(files.map(({ file, text }) => [file, specifiers(text).filter((s) => s.startsWith('.')).map((s) => resolveLocal(file, s)).filter((f): f is string => !!f)]));
+    const graph = new Map(
+      files.map(({ file, text }) => [
+        file,
+        specifiers(text)
+          .filter((s) => s.startsWith('.'))
+          .map((s) => resolveLocal(file, s))
+          .filter((f): f is string => !!f),
+      ]),
+    );
     const cycles: string[] = [];
     const state = new Map<string, 'open' | 'done'>();
     const stack: string[] = [];
@@ -79,7 +93,8 @@ describe('layers', () => {
       state.set(node, 'open');
       stack.push(node);
       for (const next of graph.get(node) ?? []) {
-        if (state.get(next) === 'open') cycles.push([...stack.slice(stack.indexOf(next)), next].map((f) => relative(repoRoot, f)).join(' → '));
+        if (state.get(next) === 'open')
+          cycles.push([...stack.slice(stack.indexOf(next)), next].map((f) => relative(repoRoot, f)).join(' → '));
         else if (!state.has(next)) visit(next);
       }
       stack.pop();
@@ -90,7 +105,8 @@ describe('layers', () => {
   });
 
   it('the checks see what they check: a value import, a dynamic import and a type-only import are told apart', () => {
-    const text = "import * as core from '@actions/core';\nimport type { X } from '@mlci/cli';\nconst m = await import('@mlci/pipeline');\nexport { y } from './y';";
+    const text =
+      "import * as core from '@actions/core';\nimport type { X } from '@mlci/cli';\nconst m = await import('@mlci/pipeline');\nexport { y } from './y';";
     expect(specifiers(text)).toEqual(['@actions/core', './y', '@mlci/pipeline']);
     expect(specifiers(text, true)).toEqual(['@actions/core', '@mlci/cli', './y', '@mlci/pipeline']);
   });

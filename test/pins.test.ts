@@ -11,17 +11,27 @@ import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain .mjs script, no type declarations
-import { actionFileOf, currentMajorTag, findPins, gitHas, isReleaseTag, pinFiles, pinTarget, rewritePins } from '../scripts/pin-examples.mjs';
+// @ts-expect-error: a plain .mjs script, no type declarations (one line, so the directive covers the import)
+import * as pinExamples from '../scripts/pin-examples.mjs';
 import { repoRoot } from './harness/runner';
 
-interface Pin { line: number; uses: string; path: string; ref: string; placeholder: boolean }
+const { actionFileOf, currentMajorTag, findPins, gitHas, isReleaseTag, pinFiles, pinTarget, rewritePins } = pinExamples;
+
+interface Pin {
+  line: number;
+  uses: string;
+  path: string;
+  ref: string;
+  placeholder: boolean;
+}
 
 const pinsRoot = process.env.MLCI_PINS_ROOT ? resolve(process.env.MLCI_PINS_ROOT) : repoRoot;
 const major: string = currentMajorTag();
 
 function pinsUnder(root: string): Array<Pin & { file: string }> {
-  return (pinFiles(root) as string[]).flatMap((file) => (findPins(readFileSync(join(root, file), 'utf8')) as Pin[]).map((p) => ({ ...p, file })));
+  return (pinFiles(root) as string[]).flatMap((file) =>
+    (findPins(readFileSync(join(root, file), 'utf8')) as Pin[]).map((p) => ({ ...p, file })),
+  );
 }
 
 /** Why a pin does not resolve in the repository at `cwd` (this one by default), or null when it does. */
@@ -29,7 +39,9 @@ function problemOf(pin: Pin & { file: string }, cwd: string = repoRoot): string 
   const where = `${pin.file}:${pin.line} (uses: ${pin.uses})`;
   const target = pinTarget(pin.ref, cwd) as { at?: string; label?: string; error?: string };
   if (target.error) {
-    const fix = /shallow/.test(target.error) ? 'fetch full history and run the test again; CI clones fully (fetch-depth: 0)' : 're-pin with node scripts/pin-examples.mjs';
+    const fix = /shallow/.test(target.error)
+      ? 'fetch full history and run the test again; CI clones fully (fetch-depth: 0)'
+      : 're-pin with node scripts/pin-examples.mjs';
     return `${where}: ${target.error}; ${fix}`;
   }
   const file = actionFileOf(pin.path);
@@ -54,13 +66,23 @@ describe(`uses: pins in workflows-examples/*.yml and README.md${pinsRoot === rep
 
   it('a pin the next release would not have, a missing tag, or a commit missing from a shallow clone fails saying what to do', () => {
     const base = { file: 'workflows-examples/x.yml', line: 1, placeholder: false };
-    expect(problemOf({ ...base, uses: `mlci-dev/mlci/actions/no-such-action@${major}`, path: 'actions/no-such-action', ref: major }))
-      .toMatch(new RegExp(`actions/no-such-action/action\\.yml does not exist at ${major} \\(the next release tags HEAD\\)`));
-    expect(problemOf({ ...base, uses: 'mlci-dev/mlci@v97.0.1', path: '', ref: 'v97.0.1' })).toMatch(/v97\.0\.1 is not a tag of this repository \(git fetch --tags\)/);
+    expect(
+      problemOf({ ...base, uses: `mlci-dev/mlci/actions/no-such-action@${major}`, path: 'actions/no-such-action', ref: major }),
+    ).toMatch(new RegExp(`actions/no-such-action/action\\.yml does not exist at ${major} \\(the next release tags HEAD\\)`));
+    expect(problemOf({ ...base, uses: 'mlci-dev/mlci@v97.0.1', path: '', ref: 'v97.0.1' })).toMatch(
+      /v97\.0\.1 is not a tag of this repository \(git fetch --tags\)/,
+    );
     const shallow = mkdtempSync(join(tmpdir(), 'mlci-pins-shallow-'));
     execFileSync('git', ['clone', '-q', '--depth', '1', '--no-checkout', `file://${repoRoot}`, shallow], { stdio: 'ignore' });
-    const old = { ...base, uses: 'mlci-dev/mlci@c9ccf145a89a7c261c127a81a2866388315097bb', path: '', ref: 'c9ccf145a89a7c261c127a81a2866388315097bb' };
-    expect(problemOf(old, shallow)).toMatch(/is not a commit of this repository \(the clone is shallow: git fetch --unshallow\); fetch full history/);
+    const old = {
+      ...base,
+      uses: 'mlci-dev/mlci@c9ccf145a89a7c261c127a81a2866388315097bb',
+      path: '',
+      ref: 'c9ccf145a89a7c261c127a81a2866388315097bb',
+    };
+    expect(problemOf(old, shallow)).toMatch(
+      /is not a commit of this repository \(the clone is shallow: git fetch --unshallow\); fetch full history/,
+    );
     expect(problemOf({ ...old, ref: '0'.repeat(40) })).toMatch(/is not a commit of this repository; re-pin/);
     expect(problemOf(old)).toBeNull();
   });
@@ -91,18 +113,28 @@ describe('scripts/pin-examples.mjs', () => {
       .replace("mlci-dev/mlci/actions/train-and-log@v1'", "mlci-dev/mlci/actions/train-and-log@v0'");
     expect(rewritePins(sample, 'v0')).toBe(tagPinned);
     const sha = 'f'.repeat(40);
-    expect(rewritePins(tagPinned, sha, 'v0.2.0')).toBe(sample
-      .replace('mlci-dev/mlci@c9ccf145a89a7c261c127a81a2866388315097bb # main', `mlci-dev/mlci@${sha} # v0.2.0`)
-      .replace("mlci-dev/mlci/actions/train-and-log@v1' # the trainer, see README", `mlci-dev/mlci/actions/train-and-log@${sha}' # v0.2.0 # the trainer, see README`));
+    expect(rewritePins(tagPinned, sha, 'v0.2.0')).toBe(
+      sample
+        .replace('mlci-dev/mlci@c9ccf145a89a7c261c127a81a2866388315097bb # main', `mlci-dev/mlci@${sha} # v0.2.0`)
+        .replace(
+          "mlci-dev/mlci/actions/train-and-log@v1' # the trainer, see README",
+          `mlci-dev/mlci/actions/train-and-log@${sha}' # v0.2.0 # the trainer, see README`,
+        ),
+    );
   });
 
   it(`on a copy of the shipped files: pins them to ${major} by default (a no-op on the shipped files), and to a commit with --sha`, () => {
     const scratch = mkdtempSync(join(tmpdir(), 'mlci-pins-'));
     cpSync(join(repoRoot, 'workflows-examples'), join(scratch, 'workflows-examples'), { recursive: true });
     cpSync(join(repoRoot, 'README.md'), join(scratch, 'README.md'));
-    const run = (...args: string[]) => execFileSync(process.execPath, [join(repoRoot, 'scripts/pin-examples.mjs'), '--root', scratch, ...args], { cwd: repoRoot, encoding: 'utf8' });
+    const run = (...args: string[]) =>
+      execFileSync(process.execPath, [join(repoRoot, 'scripts/pin-examples.mjs'), '--root', scratch, ...args], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+      });
     expect(run()).toContain(`to ${major} in 0 file(s)`);
-    for (const file of pinFiles(scratch) as string[]) expect(readFileSync(join(scratch, file), 'utf8')).toBe(readFileSync(join(repoRoot, file), 'utf8'));
+    for (const file of pinFiles(scratch) as string[])
+      expect(readFileSync(join(scratch, file), 'utf8')).toBe(readFileSync(join(repoRoot, file), 'utf8'));
 
     const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
     expect(run('HEAD', '--sha')).toContain(`to ${head} in`);
@@ -113,7 +145,8 @@ describe('scripts/pin-examples.mjs', () => {
       expect(problemOf(pin)).toBeNull();
     }
     // Only the refs changed.
-    for (const file of pinFiles(scratch) as string[]) expect(readFileSync(join(scratch, file), 'utf8')).toBe(rewritePins(readFileSync(join(repoRoot, file), 'utf8'), head));
+    for (const file of pinFiles(scratch) as string[])
+      expect(readFileSync(join(scratch, file), 'utf8')).toBe(rewritePins(readFileSync(join(repoRoot, file), 'utf8'), head));
   });
 
   it('refuses a ref at which a pinned action does not exist, and a tag that is neither a tag here nor the major tag; writes nothing', () => {
@@ -122,7 +155,11 @@ describe('scripts/pin-examples.mjs', () => {
     const before = readFileSync(join(scratch, 'workflows-examples/drift-monitor.yml'), 'utf8');
     const fail = (...args: string[]) => {
       try {
-        execFileSync(process.execPath, [join(repoRoot, 'scripts/pin-examples.mjs'), '--root', scratch, ...args], { cwd: repoRoot, encoding: 'utf8', stdio: 'pipe' });
+        execFileSync(process.execPath, [join(repoRoot, 'scripts/pin-examples.mjs'), '--root', scratch, ...args], {
+          cwd: repoRoot,
+          encoding: 'utf8',
+          stdio: 'pipe',
+        });
       } catch (error) {
         return error as { status: number; stderr: string };
       }

@@ -29,7 +29,8 @@ describe.each(files)('workflows-examples/%s', (file) => {
 
   it('pins third-party actions to a full commit SHA, and mlci to its major release tag (test/pins.test.ts)', () => {
     for (const job of Object.values<any>(workflow.jobs)) {
-      for (const step of job.steps ?? []) if (step.uses) expect(step.uses, step.uses).toMatch(mlciAction(step.uses) ? /@v\d+$/ : /@[0-9a-f]{40}$/);
+      for (const step of job.steps ?? [])
+        if (step.uses) expect(step.uses, step.uses).toMatch(mlciAction(step.uses) ? /@v\d+$/ : /@[0-9a-f]{40}$/);
     }
   });
 

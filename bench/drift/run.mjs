@@ -17,7 +17,11 @@ writeFileSync(config, 'ignore: [id, email]\nlargeSampleRows: 100000000\n'); // p
 function timed(cmd, args) {
   const started = process.hrtime.bigint();
   const run = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, peakRssMiB: Number(run.stderr.trim().split('\n').pop()) / 1024, stdout: run.stdout };
+  return {
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    peakRssMiB: Number(run.stderr.trim().split('\n').pop()) / 1024,
+    stdout: run.stdout,
+  };
 }
 
 console.log('rows/file  | mlci rows/s | peer rows/s | speed ratio | mlci peak RSS | peer peak RSS | drifted columns (mlci / peer)');
@@ -31,7 +35,9 @@ for (const rows of sizes.length ? sizes : [250_000, 1_000_000]) {
   const peer = timed(python, [join(here, 'scipy_peer.py'), ref, cur]);
   const peerResult = JSON.parse(peer.stdout.trim().split('\n').pop());
   const rate = (s) => Math.round((2 * rows) / s).toLocaleString('en-US');
-  console.log(`${String(rows).padEnd(10)} | ${rate(mlci.seconds).padStart(11)} | ${rate(peer.seconds).padStart(11)} | ${(peer.seconds / mlci.seconds).toFixed(2).padStart(10)}x | ${mlci.peakRssMiB.toFixed(0).padStart(9)} MiB | ${peer.peakRssMiB.toFixed(0).padStart(9)} MiB | ${result.driftedColumns.length} / ${peerResult.drifted}`);
+  console.log(
+    `${String(rows).padEnd(10)} | ${rate(mlci.seconds).padStart(11)} | ${rate(peer.seconds).padStart(11)} | ${(peer.seconds / mlci.seconds).toFixed(2).padStart(10)}x | ${mlci.peakRssMiB.toFixed(0).padStart(9)} MiB | ${peer.peakRssMiB.toFixed(0).padStart(9)} MiB | ${result.driftedColumns.length} / ${peerResult.drifted}`,
+  );
   rmSync(ref);
   rmSync(cur);
 }

@@ -49,7 +49,13 @@ async function waitPing(url: string, child: ChildProcess, ms = 120_000): Promise
   const started = Date.now();
   while (Date.now() - started < ms) {
     if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}`);
-    if (await fetch(url + '/ping').then((r) => r.status === 200, () => false)) return Date.now() - started;
+    if (
+      await fetch(url + '/ping').then(
+        (r) => r.status === 200,
+        () => false,
+      )
+    )
+      return Date.now() - started;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('not ready');
@@ -67,12 +73,35 @@ execFileSync('python3', [join(root, 'test/serve/make_models.py'), dir], { stdio:
 const model = join(dir, 'classifier');
 const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8'));
 const one = JSON.stringify({ dataframe_split: { columns: expected.probe.columns, data: [expected.probe.data[0]] } });
-const hundred = JSON.stringify({ dataframe_split: { columns: expected.probe.columns, data: Array.from({ length: 100 }, (_, i) => expected.probe.data[i % expected.probe.data.length]) } });
+const hundred = JSON.stringify({
+  dataframe_split: {
+    columns: expected.probe.columns,
+    data: Array.from({ length: 100 }, (_, i) => expected.probe.data[i % expected.probe.data.length]),
+  },
+});
 
 const servers: Array<{ name: string; start(port: number): ChildProcess }> = [
-  { name: 'mlci serve', start: (port) => spawn(process.execPath, [cli, 'serve', model, '--port', String(port)], { stdio: ['ignore', 'ignore', 'ignore'], detached: true }) },
-  { name: 'mlci serve --workers 2', start: (port) => spawn(process.execPath, [cli, 'serve', model, '--port', String(port), '--workers', '2'], { stdio: ['ignore', 'ignore', 'ignore'], detached: true }) },
-  { name: 'mlflow models serve', start: (port) => spawn('mlflow', ['models', 'serve', '-m', model, '--env-manager', 'local', '-h', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'ignore'], detached: true }) },
+  {
+    name: 'mlci serve',
+    start: (port) =>
+      spawn(process.execPath, [cli, 'serve', model, '--port', String(port)], { stdio: ['ignore', 'ignore', 'ignore'], detached: true }),
+  },
+  {
+    name: 'mlci serve --workers 2',
+    start: (port) =>
+      spawn(process.execPath, [cli, 'serve', model, '--port', String(port), '--workers', '2'], {
+        stdio: ['ignore', 'ignore', 'ignore'],
+        detached: true,
+      }),
+  },
+  {
+    name: 'mlflow models serve',
+    start: (port) =>
+      spawn('mlflow', ['models', 'serve', '-m', model, '--env-manager', 'local', '-h', '127.0.0.1', '-p', String(port)], {
+        stdio: ['ignore', 'ignore', 'ignore'],
+        detached: true,
+      }),
+  },
 ];
 
 const rows: string[] = [];
@@ -84,7 +113,10 @@ try {
     try {
       const readyMs = await waitPing(url, child);
       const idle = treeRss(child.pid!);
-      for (const [label, body] of [['1 row', one], ['100 rows', hundred]] as const) {
+      for (const [label, body] of [
+        ['1 row', one],
+        ['100 rows', hundred],
+      ] as const) {
         for (const concurrency of concurrencies) {
           const r = await loadTest({ url, body, requests, concurrency, warmup: 20 });
           if (r.errors) throw new Error(`${s.name}: ${r.errors} errors ${JSON.stringify(r.statuses)}`);
@@ -100,6 +132,10 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-console.log(`\n${requests} requests per cell after 20 warm-up; RSS = server process tree, MiB (idle → after the cell); ready = seconds to the first /ping 200\n`);
-console.log('| server | body | concurrency | req/s | p50 ms | p95 ms | p99 ms | RSS MiB | ready s |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log(
+  `\n${requests} requests per cell after 20 warm-up; RSS = server process tree, MiB (idle → after the cell); ready = seconds to the first /ping 200\n`,
+);
+console.log(
+  '| server | body | concurrency | req/s | p50 ms | p95 ms | p99 ms | RSS MiB | ready s |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+);
 console.log(rows.join('\n'));

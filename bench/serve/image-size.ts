@@ -29,11 +29,17 @@ if (!found.engine) {
 }
 const engine = found.engine;
 const env = { ...process.env, ...engine.env } as Record<string, string>;
-const docker = (args: string[], timeoutMs = 1_800_000) => spawnSync('docker', args, { env, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 });
+const docker = (args: string[], timeoutMs = 1_800_000) =>
+  spawnSync('docker', args, { env, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 });
 const sizeOf = (image: string) => Number(docker(['image', 'inspect', '--format', '{{.Size}}', image]).stdout.trim());
 const work = mkdtempSync(join(tmpdir(), 'mlci-bench-image-'));
 
-interface Row { name: string; bytes: number | null; seconds: number | null; note: string }
+interface Row {
+  name: string;
+  bytes: number | null;
+  seconds: number | null;
+  note: string;
+}
 const rows: Row[] = [];
 try {
   const base = localBase(engine.env);
@@ -46,29 +52,56 @@ try {
   // mlci: the generated context, built and smoke-tested by the library the action runs.
   let started = Date.now();
   const mlci = await buildServeImage({
-    model, image: 'bench/mlci-iris', modelVersion: 'bench', serverDist: dist, contextDir: join(work, 'mlci-context'), builder: 'docker',
-    buildArgs: { NODE_IMAGE: base.tag, PYTHON_IMAGE: base.tag }, smokeRequests: 20, env,
+    model,
+    image: 'bench/mlci-iris',
+    modelVersion: 'bench',
+    serverDist: dist,
+    contextDir: join(work, 'mlci-context'),
+    builder: 'docker',
+    buildArgs: { NODE_IMAGE: base.tag, PYTHON_IMAGE: base.tag },
+    smokeRequests: 20,
+    env,
     logger: { info: (m) => console.error(m.split('\n')[0]), warn: console.error, error: console.error, debug: () => {} },
   });
   console.error(`mlci image built and smoke-tested in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  rows.push({ name: 'mlci build-serve-image', bytes: sizeOf(mlci.tags[0]), seconds: (Date.now() - started) / 1000, note: `smoke-tested in the container: ${JSON.stringify(mlci.smoke.predictions)}; pip installs ${mlci.context.requirements.join(' ')}` });
+  rows.push({
+    name: 'mlci build-serve-image',
+    bytes: sizeOf(mlci.tags[0]),
+    seconds: (Date.now() - started) / 1000,
+    note: `smoke-tested in the container: ${JSON.stringify(mlci.smoke.predictions)}; pip installs ${mlci.context.requirements.join(' ')}`,
+  });
 
   // mlflow models build-docker as a user runs it: it needs its python:X-slim base from Docker Hub.
   console.error('mlflow models build-docker …');
   started = Date.now();
-  const direct = spawnSync('mlflow', ['models', 'build-docker', '-m', model, '-n', 'bench/mlflow-build-docker'], { env, encoding: 'utf8', timeout: 1_800_000 });
+  const direct = spawnSync('mlflow', ['models', 'build-docker', '-m', model, '-n', 'bench/mlflow-build-docker'], {
+    env,
+    encoding: 'utf8',
+    timeout: 1_800_000,
+  });
   const directBytes = direct.status === 0 ? sizeOf('bench/mlflow-build-docker') : null;
   const lines = `${direct.stdout}${direct.stderr}`.trim().split('\n');
   // The base-image pull is the usual cause here; name it rather than MLflow's generic "Docker build failed".
-  const directWhy = lines.find((l) => /pull|manifest|registry|dial tcp|lookup|unauthorized/i.test(l)) ?? lines.filter((l) => /error/i.test(l)).pop() ?? `exit ${direct.status}`;
-  rows.push({ name: 'mlflow models build-docker', bytes: directBytes, seconds: direct.status === 0 ? (Date.now() - started) / 1000 : null, note: direct.status === 0 ? 'built as a user would' : `could not build here: ${directWhy.slice(0, 200)}` });
+  const directWhy =
+    lines.find((l) => /pull|manifest|registry|dial tcp|lookup|unauthorized/i.test(l)) ??
+    lines.filter((l) => /error/i.test(l)).pop() ??
+    `exit ${direct.status}`;
+  rows.push({
+    name: 'mlflow models build-docker',
+    bytes: directBytes,
+    seconds: direct.status === 0 ? (Date.now() - started) / 1000 : null,
+    note: direct.status === 0 ? 'built as a user would' : `could not build here: ${directWhy.slice(0, 200)}`,
+  });
 
   // The same Dockerfile, on the same base as mlci's. Debian's Python is python3 only and PEP 668-managed.
   const gen = join(work, 'mlflow-context');
   execFileSync('mlflow', ['models', 'generate-dockerfile', '-m', model, '-d', gen], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const original = readFileSync(join(gen, 'Dockerfile'), 'utf8');
   const from = /^FROM (\S+)/m.exec(original)?.[1] ?? '?';
-  writeFileSync(join(gen, 'Dockerfile'), original.replace(/^FROM \S+/m, `FROM ${base.tag}\nENV PIP_BREAK_SYSTEM_PACKAGES=1\nRUN ln -s /usr/bin/python3 /usr/local/bin/python`));
+  writeFileSync(
+    join(gen, 'Dockerfile'),
+    original.replace(/^FROM \S+/m, `FROM ${base.tag}\nENV PIP_BREAK_SYSTEM_PACKAGES=1\nRUN ln -s /usr/bin/python3 /usr/local/bin/python`),
+  );
   started = Date.now();
   const built = docker(['build', '-q', '-t', 'bench/mlflow-iris', gen]);
   if (built.status !== 0) throw new Error(`building MLflow's Dockerfile failed: ${built.stderr.slice(-2000)}`);
@@ -80,24 +113,44 @@ try {
   let answer = 'no answer';
   const body = readFileSync(join(model, 'serving_input_example.json'), 'utf8');
   for (const deadline = Date.now() + 300_000; port && Date.now() < deadline; await new Promise((r) => setTimeout(r, 1000))) {
-    const res = await fetch(`http://127.0.0.1:${port}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).catch(() => null);
+    const res = await fetch(`http://127.0.0.1:${port}/invocations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    }).catch(() => null);
     if (res?.status === 200) {
       answer = await res.text();
       break;
     }
   }
   docker(['rm', '-f', id]);
-  rows.push({ name: `mlflow generate-dockerfile (FROM ${from} swapped for the same base)`, bytes: sizeOf('bench/mlflow-iris'), seconds, note: `served: ${answer.slice(0, 80)}` });
+  rows.push({
+    name: `mlflow generate-dockerfile (FROM ${from} swapped for the same base)`,
+    bytes: sizeOf('bench/mlflow-iris'),
+    seconds,
+    note: `served: ${answer.slice(0, 80)}`,
+  });
 
   const mlciBytes = rows[0].bytes!;
-  console.log(`\nbase (both local builds): ${base.tag}, ${MB(baseBytes)} MB (debootstrap minbase bookworm + python3, pip, venv + node ${process.version})\n`);
+  console.log(
+    `\nbase (both local builds): ${base.tag}, ${MB(baseBytes)} MB (debootstrap minbase bookworm + python3, pip, venv + node ${process.version})\n`,
+  );
   console.log('| image | size MB | over the base MB | build s | × mlci | note |\n| --- | ---: | ---: | ---: | ---: | --- |');
   for (const r of rows)
-    console.log(`| ${r.name} | ${r.bytes === null ? '—' : MB(r.bytes)} | ${r.bytes === null ? '—' : MB(r.bytes - baseBytes)} | ${r.seconds === null ? '—' : r.seconds.toFixed(0)} | ${r.bytes === null ? '—' : (r.bytes / mlciBytes).toFixed(2)} | ${r.note.replace(/\|/g, '/')} |`);
+    console.log(
+      `| ${r.name} | ${r.bytes === null ? '—' : MB(r.bytes)} | ${r.bytes === null ? '—' : MB(r.bytes - baseBytes)} | ${r.seconds === null ? '—' : r.seconds.toFixed(0)} | ${r.bytes === null ? '—' : (r.bytes / mlciBytes).toFixed(2)} | ${r.note.replace(/\|/g, '/')} |`,
+    );
   // Documented figures for mlflow models build-docker on a small scikit-learn model (mlflow/mlflow#2426, #5927, PR #10954).
-  for (const [label, gb] of [['documented, MLflow < 2.11 (ubuntu + virtualenv/conda, Java)', 3.0], ['documented, PR #10954 "few MB of scikit-learn model becomes > 3.7GB"', 3.7]] as const)
-    console.log(`| mlflow models build-docker, ${label} | ${gb * 1000} | — | — | ${((gb * 1e9) / mlciBytes).toFixed(2)} | reference, not measured here |`);
-  console.log('| mlflow models build-docker, documented MLflow ≥ 2.11 (python-slim base) | < 1000 | — | — | — | reference ("less than 1GB", mlflow/mlflow#2426) |');
+  for (const [label, gb] of [
+    ['documented, MLflow < 2.11 (ubuntu + virtualenv/conda, Java)', 3.0],
+    ['documented, PR #10954 "few MB of scikit-learn model becomes > 3.7GB"', 3.7],
+  ] as const)
+    console.log(
+      `| mlflow models build-docker, ${label} | ${gb * 1000} | — | — | ${((gb * 1e9) / mlciBytes).toFixed(2)} | reference, not measured here |`,
+    );
+  console.log(
+    '| mlflow models build-docker, documented MLflow ≥ 2.11 (python-slim base) | < 1000 | — | — | — | reference ("less than 1GB", mlflow/mlflow#2426) |',
+  );
 } finally {
   await engine.stop();
   rmSync(work, { recursive: true, force: true });

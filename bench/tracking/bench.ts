@@ -39,7 +39,13 @@ async function wallTime(label: string, command: string[], bareEnv: (dir: string)
     if (t.code !== 0) throw new Error(`mlci train ${label} failed`);
     tracked.push(t.ms);
   }
-  const row = { command: label, bareMs: Math.round(median(bare)), mlciMs: Math.round(median(tracked)), overheadMs: Math.round(median(tracked) - median(bare)), ratio: +(median(tracked) / median(bare)).toFixed(2) };
+  const row = {
+    command: label,
+    bareMs: Math.round(median(bare)),
+    mlciMs: Math.round(median(tracked)),
+    overheadMs: Math.round(median(tracked) - median(bare)),
+    ratio: +(median(tracked) / median(bare)).toFixed(2),
+  };
   console.log(JSON.stringify(row));
   return row;
 }
@@ -52,8 +58,20 @@ async function ingest(uri: string, batches: number, singles: number) {
 
 const examples = join(root, 'examples/tracking');
 const results: unknown[] = [];
-results.push(await wallTime('python3 jsonl_train.py --epochs 20 (MLCI_METRICS_FILE)', ['python3', join(examples, 'jsonl_train.py'), '--epochs', '20'], (dir) => ({ MLCI_METRICS_FILE: join(dir, 'm.jsonl') })));
-results.push(await wallTime('python3 mlflow_train.py 20 (mlflow; bare = local sqlite store)', ['python3', join(examples, 'mlflow_train.py'), '20'], (dir) => ({ MLFLOW_TRACKING_URI: `sqlite:///${join(dir, 'mlflow.db')}` })));
+results.push(
+  await wallTime(
+    'python3 jsonl_train.py --epochs 20 (MLCI_METRICS_FILE)',
+    ['python3', join(examples, 'jsonl_train.py'), '--epochs', '20'],
+    (dir) => ({ MLCI_METRICS_FILE: join(dir, 'm.jsonl') }),
+  ),
+);
+results.push(
+  await wallTime(
+    'python3 mlflow_train.py 20 (mlflow; bare = local sqlite store)',
+    ['python3', join(examples, 'mlflow_train.py'), '20'],
+    (dir) => ({ MLFLOW_TRACKING_URI: `sqlite:///${join(dir, 'mlflow.db')}` }),
+  ),
+);
 
 const batches = Number(process.env.BENCH_BATCHES ?? 20);
 const singles = Number(process.env.BENCH_SINGLES ?? 1000);

@@ -31,12 +31,25 @@ function timed(cmd, args) {
 }
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
-console.log(`node ${process.version}, ${python}: pandas ${execFileSync(python, ['-c', 'import pandas; print(pandas.__version__)'], { encoding: 'utf8' }).trim()}, best of ${repeat}`);
-console.log('rows      | mlci rows/s (wall / CPU) | pandas rows/s (wall / CPU) | ratio (wall / CPU) | mlci peak RSS | pandas peak RSS | violations (mlci / pandas)');
+console.log(
+  `node ${process.version}, ${python}: pandas ${execFileSync(python, ['-c', 'import pandas; print(pandas.__version__)'], { encoding: 'utf8' }).trim()}, best of ${repeat}`,
+);
+console.log(
+  'rows      | mlci rows/s (wall / CPU) | pandas rows/s (wall / CPU) | ratio (wall / CPU) | mlci peak RSS | pandas peak RSS | violations (mlci / pandas)',
+);
 for (const rows of sizes.length ? sizes : [250_000, 1_000_000]) {
   const csv = join(dir, `data-${rows}.csv`);
   execFileSync(python, [join(here, 'generate.py'), String(rows), csv]);
-  const mlci = timed(process.execPath, [join(dist, 'cli.js'), 'validate', csv, '--schema', join(here, 'schema.json'), '--json', '--sample', '10']);
+  const mlci = timed(process.execPath, [
+    join(dist, 'cli.js'),
+    'validate',
+    csv,
+    '--schema',
+    join(here, 'schema.json'),
+    '--json',
+    '--sample',
+    '10',
+  ]);
   const mlciResult = JSON.parse(mlci.stdout);
   const peer = timed(python, [join(here, 'pandas_peer.py'), csv]);
   const peerResult = JSON.parse(peer.stdout.trim().split('\n').pop());

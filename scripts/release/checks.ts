@@ -25,7 +25,11 @@ const RELEASE_TAG = /^v(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})$/;
 export function parseReleaseTag(given: string): ReleaseTag {
   const tag = given.replace(/^refs\/tags\//, '');
   const m = RELEASE_TAG.exec(tag);
-  if (!m) throw usageError(`${JSON.stringify(given.slice(0, 100))} is not a release tag`, 'release tags are vMAJOR.MINOR.PATCH, such as v0.2.0 (RELEASING.md)');
+  if (!m)
+    throw usageError(
+      `${JSON.stringify(given.slice(0, 100))} is not a release tag`,
+      'release tags are vMAJOR.MINOR.PATCH, such as v0.2.0 (RELEASING.md)',
+    );
   const parts = [Number(m[1]), Number(m[2]), Number(m[3])] as [number, number, number];
   return { tag, version: `${parts.join('.')}`, major: `v${parts[0]}`, parts };
 }
@@ -44,7 +48,8 @@ export function checkPackageVersion(release: ReleaseTag, packageJson: string, fi
   if (version === release.version) return;
   const line = packageJson.split('\n').findIndex((l) => /"version"\s*:/.test(l)) + 1 || undefined;
   throw inputError(`tag ${release.tag} does not match the version in package.json (${JSON.stringify(version)})`, {
-    file, line,
+    file,
+    line,
     hint: `set "version": "${release.version}" in package.json (npm version ${release.version} --no-git-tag-version), commit, and tag that commit; or delete the tag: git push --delete origin ${release.tag}`,
   });
 }
@@ -59,11 +64,22 @@ export function releaseNotes(release: ReleaseTag, changelog: string, file = 'CHA
   const heading = new RegExp(`^##\\s+\\[?v?${escaped}\\]?(\\s|$)`);
   const start = lines.findIndex((l) => heading.test(l));
   if (start < 0) {
-    throw inputError(`no section for ${release.version}`, { file, hint: `add a "## [${release.version}] - YYYY-MM-DD" section saying what the release changes (RELEASING.md), commit, and tag that commit` });
+    throw inputError(`no section for ${release.version}`, {
+      file,
+      hint: `add a "## [${release.version}] - YYYY-MM-DD" section saying what the release changes (RELEASING.md), commit, and tag that commit`,
+    });
   }
   const end = lines.findIndex((l, i) => i > start && /^##\s/.test(l));
-  const body = lines.slice(start + 1, end < 0 ? undefined : end).join('\n').trim();
-  if (!body) throw inputError(`the section for ${release.version} is empty`, { file, line: start + 1, hint: 'write what the release changes under its heading' });
+  const body = lines
+    .slice(start + 1, end < 0 ? undefined : end)
+    .join('\n')
+    .trim();
+  if (!body)
+    throw inputError(`the section for ${release.version} is empty`, {
+      file,
+      line: start + 1,
+      hint: 'write what the release changes under its heading',
+    });
   return body + '\n';
 }
 
@@ -78,7 +94,8 @@ export function checkPins(release: ReleaseTag, root: string): void {
   }
   if (wrong.length) {
     throw inputError(`${wrong.length} uses: pin(s) do not name ${release.major}, the tag this release moves:\n${wrong.join('\n')}`, {
-      file: wrong[0]!.split(':')[0], line: Number(wrong[0]!.split(':')[1]),
+      file: wrong[0]!.split(':')[0],
+      line: Number(wrong[0]!.split(':')[1]),
       hint: `run node scripts/pin-examples.mjs (it pins ${release.major}), commit, and tag that commit`,
     });
   }

@@ -33,11 +33,16 @@ function checkTree(release: ReleaseTag): string {
   const notes = releaseNotes(release, readRootFile('CHANGELOG.md'));
   checkPins(release, root);
   const { buildFailure, files } = distProblems(root) as { buildFailure: string | null; files: string[] };
-  if (buildFailure) throw inputError(`the sources do not build:\n${buildFailure}`, { hint: 'fix the build on main, then tag the fixed commit' });
+  if (buildFailure)
+    throw inputError(`the sources do not build:\n${buildFailure}`, { hint: 'fix the build on main, then tag the fixed commit' });
   if (files.length) {
-    throw inputError(`dist/ is stale at ${release.tag}: ${files.length} file(s) differ from a build of the sources:\n${files.slice(0, 10).join('\n')}`, {
-      file: 'dist', hint: 'run `npm run build`, commit dist/, and tag that commit (git tag -f, then git push -f origin TAG)',
-    });
+    throw inputError(
+      `dist/ is stale at ${release.tag}: ${files.length} file(s) differ from a build of the sources:\n${files.slice(0, 10).join('\n')}`,
+      {
+        file: 'dist',
+        hint: 'run `npm run build`, commit dist/, and tag that commit (git tag -f, then git push -f origin TAG)',
+      },
+    );
   }
   return notes;
 }
@@ -52,20 +57,32 @@ async function main(argv: string[]): Promise<number> {
   if (checkOnly) return 0;
 
   const token = process.env.GITHUB_TOKEN;
-  if (!token) throw usageError('GITHUB_TOKEN is not set', 'in release.yml pass env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}; the job needs contents: write');
+  if (!token)
+    throw usageError(
+      'GITHUB_TOKEN is not set',
+      'in release.yml pass env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}; the job needs contents: write',
+    );
   const repo = repoFromEnv();
   const gh = createGitHubClient({ token, baseUrl: repo.apiUrl, logger: stderrLogger });
   const sha = await tagCommit(gh, { owner: repo.owner, repo: repo.repo }, release.tag);
   const checkedOut = process.env.GITHUB_SHA;
   if (checkedOut && checkedOut !== sha) {
-    throw inputError(`${release.tag} names commit ${sha}, but the checks ran on ${checkedOut}`, { hint: 'the tag moved while the job ran: rerun the workflow for the tag as it is now' });
+    throw inputError(`${release.tag} names commit ${sha}, but the checks ran on ${checkedOut}`, {
+      hint: 'the tag moved while the job ran: rerun the workflow for the tag as it is now',
+    });
   }
   const published = await upsertRelease(gh, { owner: repo.owner, repo: repo.repo }, release, notes);
   const major = await moveMajorTag(gh, { owner: repo.owner, repo: repo.repo }, release, sha);
-  const majorLine = major.action === 'kept' ? `${major.tag} left where it is: ${major.newer} is newer` : `${major.tag} ${major.action} at ${sha}`;
+  const majorLine =
+    major.action === 'kept' ? `${major.tag} left where it is: ${major.newer} is newer` : `${major.tag} ${major.action} at ${sha}`;
   console.log(`release ${release.tag} ${published.action}: ${published.url}\n${majorLine}`);
-  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `### Released ${release.tag}\n\n[${release.tag}](${published.url}) (${published.action}); ${majorLine}.\n`);
-  if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, `release-url=${published.url}\nmajor-tag=${major.tag}\nsha=${sha}\n`);
+  if (process.env.GITHUB_STEP_SUMMARY)
+    appendFileSync(
+      process.env.GITHUB_STEP_SUMMARY,
+      `### Released ${release.tag}\n\n[${release.tag}](${published.url}) (${published.action}); ${majorLine}.\n`,
+    );
+  if (process.env.GITHUB_OUTPUT)
+    appendFileSync(process.env.GITHUB_OUTPUT, `release-url=${published.url}\nmajor-tag=${major.tag}\nsha=${sha}\n`);
   return 0;
 }
 

@@ -79,13 +79,27 @@ describe('mlci validate', () => {
   }
 
   it('exits 2 naming file and line for invalid UTF-8, an unterminated quote, bad JSON Lines and a wrong delimiter', async () => {
-    const latin1 = Buffer.concat([Buffer.from(`${header}\n1,5.1,3.5,1.4,0.2,setosa\n2,5.1,3.5,1.4,0.2,`), Buffer.from([0xe9, 0x74, 0xe9]), Buffer.from('\n')]);
+    const latin1 = Buffer.concat([
+      Buffer.from(`${header}\n1,5.1,3.5,1.4,0.2,setosa\n2,5.1,3.5,1.4,0.2,`),
+      Buffer.from([0xe9, 0x74, 0xe9]),
+      Buffer.from('\n'),
+    ]);
     expect(await unusable('latin1.csv', latin1, 3)).toContain('invalid UTF-8');
-    expect(await unusable('open-quote.csv', `${header}\n1,5.1,3.5,1.4,0.2,setosa\n2,5.1,3.5,1.4,0.2,"seto\nsa\n`, 3)).toContain('unterminated quoted field');
+    expect(await unusable('open-quote.csv', `${header}\n1,5.1,3.5,1.4,0.2,setosa\n2,5.1,3.5,1.4,0.2,"seto\nsa\n`, 3)).toContain(
+      'unterminated quoted field',
+    );
     expect(await unusable('bad.jsonl', '{"id": 1, "species": "setosa"}\n{"id": 2, "species": \n', 2)).toContain('not valid JSON');
     const semicolons = await unusable('semicolons.csv', `${header.replaceAll(',', ';')}\n1;5.1;3.5;1.4;0.2;setosa\n`, 1);
     expect(semicolons).toContain("--delimiter ';'");
-    const fixed = await runCli(['validate', join(dir, 'semicolons.csv'), '--schema', join(iris, 'schema.json'), '--delimiter', ';', '--json']);
+    const fixed = await runCli([
+      'validate',
+      join(dir, 'semicolons.csv'),
+      '--schema',
+      join(iris, 'schema.json'),
+      '--delimiter',
+      ';',
+      '--json',
+    ]);
     expect(fixed.exitCode).toBe(0);
     expect(jsonOf(fixed).rows).toBe(1);
   });
@@ -110,7 +124,14 @@ describe('mlci validate', () => {
     writeFileSync(path, `${header}\n1,NaN,3.5,1.4,0.2,setosa\n2,5.1,-Infinity,1.4,0.2,setosa\n`);
     const run = await runCli(['validate', path, '--schema', join(iris, 'schema.json'), '--json']);
     expect(run.exitCode).toBe(1);
-    expect(jsonOf(run).violations.map((v: { line: number; field: string; constraint: string; value: string }) => [v.line, v.field, v.constraint, v.value])).toEqual([
+    expect(
+      jsonOf(run).violations.map((v: { line: number; field: string; constraint: string; value: string }) => [
+        v.line,
+        v.field,
+        v.constraint,
+        v.value,
+      ]),
+    ).toEqual([
       [2, 'sepal_length', 'finite', 'NaN'],
       [3, 'sepal_width', 'finite', '-Infinity'],
       [3, 'sepal_width', 'minimum', '-Infinity'],
@@ -132,7 +153,11 @@ describe('mlci validate', () => {
     expect(infer.exitCode).toBe(0);
     expect(existsSync(out)).toBe(true);
     const schema = JSON.parse(readFileSync(out, 'utf8'));
-    expect(schema.fields.find((f: { name: string }) => f.name === 'species').constraints.enum).toEqual(['setosa', 'versicolor', 'virginica']);
+    expect(schema.fields.find((f: { name: string }) => f.name === 'species').constraints.enum).toEqual([
+      'setosa',
+      'versicolor',
+      'virginica',
+    ]);
     const run = await runCli(['validate', join(iris, 'data/train.csv'), '--schema', out]);
     expect(run.exitCode).toBe(0);
   });
@@ -143,7 +168,10 @@ describe('data-schema-validate action', () => {
     const workspace = mkdtempSync(join(tmpdir(), 'mlci-ws-'));
     copyFileSync(badIris(12), join(workspace, 'data.csv'));
     copyFileSync(join(iris, 'schema.json'), join(workspace, 'schema.json'));
-    const run = await runAction('data-schema-validate', { workspace, inputs: { data: 'data.csv', schema: 'schema.json', 'max-annotations': '10' } });
+    const run = await runAction('data-schema-validate', {
+      workspace,
+      inputs: { data: 'data.csv', schema: 'schema.json', 'max-annotations': '10' },
+    });
     expect(run.exitCode).toBe(1);
     expect(run.outputs).toMatchObject({ outcome: 'fail', rows: '15', violations: '14' });
     const errors = run.annotations.filter((a) => a.level === 'error' && a.properties.file === 'data.csv');
@@ -182,7 +210,15 @@ describe('data-schema-validate action', () => {
       ],
     });
     writeFileSync(join(workspace, 'data.parquet'), new Uint8Array(buffer));
-    writeFileSync(join(workspace, 'schema.json'), JSON.stringify({ fields: [{ name: 'id', type: 'integer' }, { name: 'species', constraints: { enum: ['setosa', 'virginica'] } }] }));
+    writeFileSync(
+      join(workspace, 'schema.json'),
+      JSON.stringify({
+        fields: [
+          { name: 'id', type: 'integer' },
+          { name: 'species', constraints: { enum: ['setosa', 'virginica'] } },
+        ],
+      }),
+    );
     const run = await runAction('data-schema-validate', { workspace, inputs: { data: 'data.parquet', schema: 'schema.json' } });
     expect(run.outputs).toMatchObject({ outcome: 'fail', rows: '3', violations: '1' });
     const error = run.annotations.find((a) => a.level === 'error' && a.properties.file === 'data.parquet');
@@ -207,7 +243,10 @@ describe('data-schema-validate action', () => {
     expect(ok.exitCode).toBe(0);
     expect(ok.outputs.outcome).toBe('pass');
     copyFileSync(badIris(0), join(workspace, 'bad.csv'));
-    const warn = await runAction('data-schema-validate', { workspace, inputs: { data: 'bad.csv', schema: 'schema.json', 'fail-on-violation': 'false' } });
+    const warn = await runAction('data-schema-validate', {
+      workspace,
+      inputs: { data: 'bad.csv', schema: 'schema.json', 'fail-on-violation': 'false' },
+    });
     expect(warn.exitCode).toBe(0);
     expect(warn.annotations.some((a) => a.level === 'warning')).toBe(true);
   });

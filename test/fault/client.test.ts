@@ -4,7 +4,15 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exitCodeFor, MlciError } from '@mlci/core';
-import { createGitHubClient, describeGitHubError, GitHubRemoteError, permissionFor, repoFromEnv, statusOf, type GitHubClient } from '@mlci/core/github';
+import {
+  createGitHubClient,
+  describeGitHubError,
+  GitHubRemoteError,
+  permissionFor,
+  repoFromEnv,
+  statusOf,
+  type GitHubClient,
+} from '@mlci/core/github';
 import { startEmulator, type Emulator } from '../github-emulator/index';
 
 let gh: Emulator;
@@ -33,7 +41,9 @@ describe('retries', () => {
 
   it('gives up after the bounded number of attempts with a remote error', async () => {
     gh.faults.add({ method: 'GET', path: COMMENTS, status: 500, times: Infinity });
-    const error = await client('ghs_test_write', { retries: 2 }).issues.listComments({ ...r, issue_number: 1 }).catch((e) => e);
+    const error = await client('ghs_test_write', { retries: 2 })
+      .issues.listComments({ ...r, issue_number: 1 })
+      .catch((e) => e);
     expect(error.status).toBe(500);
     expect(sent('GET', COMMENTS)).toBe(3);
     const described = describeGitHubError(error, { operation: 'read the PR comments' }) as MlciError;
@@ -58,15 +68,21 @@ describe('retries', () => {
 
   it('never sends a POST twice after a 5xx or a dropped connection, so no second comment appears', async () => {
     gh.faults.add({ method: 'POST', path: COMMENTS, status: 502, afterApply: true });
-    const lost = await client().issues.createComment({ ...r, issue_number: 1, body: 'report' }).catch((e) => e);
+    const lost = await client()
+      .issues.createComment({ ...r, issue_number: 1, body: 'report' })
+      .catch((e) => e);
     expect(lost.status).toBe(502);
     gh.faults.add({ method: 'POST', path: COMMENTS, drop: true, afterApply: true });
-    const dropped = await client().issues.createComment({ ...r, issue_number: 1, body: 'report' }).catch((e) => e);
+    const dropped = await client()
+      .issues.createComment({ ...r, issue_number: 1, body: 'report' })
+      .catch((e) => e);
     expect(dropped.status).toBe(500);
     expect(sent('POST', COMMENTS)).toBe(2);
     expect(gh.state.comments).toHaveLength(2); // one per call, none from a retry
     gh.faults.add({ method: 'POST', path: '/repos/octo-org/octo-repo/releases', status: 500, afterApply: true });
-    await client().repos.createRelease({ ...r, tag_name: 'iris@v1', draft: true }).catch(() => undefined);
+    await client()
+      .repos.createRelease({ ...r, tag_name: 'iris@v1', draft: true })
+      .catch(() => undefined);
     expect(gh.state.releases).toHaveLength(1);
   });
 });
@@ -85,7 +101,13 @@ describe('rate limits', () => {
   it('honours retry-after on a 403 secondary limit and on x-ratelimit-remaining: 0', async () => {
     gh.faults.add({ method: 'GET', path: COMMENTS, status: 403, headers: { 'retry-after': '1' } });
     const reset = String(Math.floor(Date.now() / 1000) + 1);
-    gh.faults.add({ method: 'GET', path: COMMENTS, status: 403, message: 'API rate limit exceeded for installation.', headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset } });
+    gh.faults.add({
+      method: 'GET',
+      path: COMMENTS,
+      status: 403,
+      message: 'API rate limit exceeded for installation.',
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset },
+    });
     const started = Date.now();
     await client().issues.listComments({ ...r, issue_number: 1 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
@@ -95,7 +117,9 @@ describe('rate limits', () => {
   it('fails at once when retry-after exceeds the accepted wait, naming the rate limit', async () => {
     gh.faults.add({ method: 'GET', path: COMMENTS, status: 429, headers: { 'retry-after': '120' } });
     const started = Date.now();
-    const error = await client('ghs_test_write', { maxWaitSeconds: 5 }).issues.listComments({ ...r, issue_number: 1 }).catch((e) => e);
+    const error = await client('ghs_test_write', { maxWaitSeconds: 5 })
+      .issues.listComments({ ...r, issue_number: 1 })
+      .catch((e) => e);
     expect(Date.now() - started).toBeLessThan(2000);
     const described = describeGitHubError(error, { operation: 'list comments' }) as MlciError;
     expect(described.hint).toMatch(/rate limiting.*retry after 120s/);
@@ -131,15 +155,21 @@ describe('clear failures', () => {
   });
 
   it('the client itself throws a GitHubRemoteError: kind remote, status, request id and the permissions: line', async () => {
-    const error = await client('ghs_test_read').issues.create({ ...r, title: 'drift' }).catch((e: unknown) => e);
+    const error = await client('ghs_test_read')
+      .issues.create({ ...r, title: 'drift' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitHubRemoteError);
     expect(error).toMatchObject({ kind: 'remote', status: 403, method: 'POST' });
     expect(exitCodeFor(error)).toBe(3);
     expect((error as GitHubRemoteError).requestId).toMatch(/^EMU0:/);
-    expect((error as GitHubRemoteError).message).toMatch(/^GitHub POST \/repos\/octo-org\/octo-repo\/issues failed: GitHub answered HTTP 403: Resource not accessible by integration, request id EMU0:/);
+    expect((error as GitHubRemoteError).message).toMatch(
+      /^GitHub POST \/repos\/octo-org\/octo-repo\/issues failed: GitHub answered HTTP 403: Resource not accessible by integration, request id EMU0:/,
+    );
     expect((error as GitHubRemoteError).hint).toContain('add `issues: write` under `permissions:`');
     expect(statusOf(error)).toBe(403);
-    const bad = await client('ghs_revoked').pulls.get({ ...r, pull_number: 1 }).catch((e: unknown) => e);
+    const bad = await client('ghs_revoked')
+      .pulls.get({ ...r, pull_number: 1 })
+      .catch((e: unknown) => e);
     expect(bad).toMatchObject({ kind: 'remote', status: 401 });
     expect((bad as GitHubRemoteError).hint).toMatch(/token is missing, expired or wrong/);
   });
@@ -149,7 +179,9 @@ describe('clear failures', () => {
     gh.faults.beforeNext({ method: 'POST', path: '/repos/octo-org/octo-repo/git/refs' }, () => {
       gh.state.refs.set('refs/tags/champion', main);
     });
-    const error = await client().git.createRef({ ...r, ref: 'refs/tags/champion', sha: main }).catch((e) => e);
+    const error = await client()
+      .git.createRef({ ...r, ref: 'refs/tags/champion', sha: main })
+      .catch((e) => e);
     expect(error.status).toBe(422);
     expect((describeGitHubError(error, { operation: 'move champion' }) as MlciError).message).toContain('Reference already exists');
   });
@@ -157,7 +189,11 @@ describe('clear failures', () => {
   it('leaves non-GitHub errors alone and reads the repository from the environment', () => {
     const bug = new TypeError('x is undefined');
     expect(describeGitHubError(bug, { operation: 'x' })).toBe(bug);
-    expect(repoFromEnv({ GITHUB_REPOSITORY: 'octo-org/octo-repo', GITHUB_API_URL: `${gh.url}/` })).toEqual({ owner: 'octo-org', repo: 'octo-repo', apiUrl: gh.url });
+    expect(repoFromEnv({ GITHUB_REPOSITORY: 'octo-org/octo-repo', GITHUB_API_URL: `${gh.url}/` })).toEqual({
+      owner: 'octo-org',
+      repo: 'octo-repo',
+      apiUrl: gh.url,
+    });
     expect(repoFromEnv({ GITHUB_REPOSITORY: 'a/b' }).apiUrl).toBe('https://api.github.com');
     expect(() => repoFromEnv({})).toThrow(/GITHUB_REPOSITORY is not set/);
     expect(() => repoFromEnv({ GITHUB_REPOSITORY: 'nope' })).toThrow(MlciError);

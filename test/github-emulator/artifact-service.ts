@@ -15,7 +15,11 @@ import { addWorkflowRun, now, type EmulatorState } from './state';
 
 export const ARTIFACT_SERVICE = 'github.actions.results.api.v1.ArtifactService';
 
-interface Backend { runIds: Map<string, number>; staged: Map<string, Map<string, Buffer>>; jobOf: Map<number, string> }
+interface Backend {
+  runIds: Map<string, number>;
+  staged: Map<string, Map<string, Buffer>>;
+  jobOf: Map<number, string>;
+}
 
 function backend(state: EmulatorState): Backend {
   const s = state as EmulatorState & { actionsBackend?: Backend };
@@ -33,7 +37,11 @@ export function runtimeToken(state: EmulatorState, runId: number): string {
     b.runIds.set(runBackendId, runId);
   }
   const job = randomUUID();
-  const payload = { scp: `Actions.GenericRead:00000000-0000-0000-0000-000000000000 Actions.Results:${runBackendId}:${job}`, iss: 'emulator', exp: Math.floor(Date.now() / 1000) + 6 * 3600 };
+  const payload = {
+    scp: `Actions.GenericRead:00000000-0000-0000-0000-000000000000 Actions.Results:${runBackendId}:${job}`,
+    iss: 'emulator',
+    exp: Math.floor(Date.now() / 1000) + 6 * 3600,
+  };
   return `${b64url(JSON.stringify({ typ: 'JWT', alg: 'none' }))}.${b64url(JSON.stringify(payload))}.sig`;
 }
 
@@ -53,8 +61,13 @@ function runFor(ctx: ShapeContext, runBackendId: string): number {
 
 function monolith(ctx: ShapeContext, runBackendId: string, a: EmulatorState['artifacts'][number]) {
   return {
-    workflow_run_backend_id: runBackendId, workflow_job_run_backend_id: backend(ctx.state).jobOf.get(a.id) ?? '',
-    database_id: String(a.id), name: a.name, size: String(a.size), created_at: a.created_at, ...(a.digest ? { digest: a.digest } : {}),
+    workflow_run_backend_id: runBackendId,
+    workflow_job_run_backend_id: backend(ctx.state).jobOf.get(a.id) ?? '',
+    database_id: String(a.id),
+    name: a.name,
+    size: String(a.size),
+    created_at: a.created_at,
+    ...(a.digest ? { digest: a.digest } : {}),
   };
 }
 
@@ -71,12 +84,25 @@ export function handleTwirp(method: string, req: EmulatorRequest, ctx: ShapeCont
     case 'CreateArtifact': {
       const name = String(body.name ?? '');
       if (!name) return twirpError(400, 'invalid_argument', 'name is required');
-      if (inRun().some((a) => a.finalized && a.name === name)) return twirpError(409, 'already_exists', 'an artifact with this name already exists on the workflow run');
+      if (inRun().some((a) => a.finalized && a.name === name))
+        return twirpError(409, 'already_exists', 'an artifact with this name already exists on the workflow run');
       ctx.state.artifacts = ctx.state.artifacts.filter((a) => !(a.runId === runId && a.name === name && !a.finalized));
       const id = ctx.state.nextId();
       const blob = `artifacts/artifact-${id}.zip`;
-      const expires = body.expires_at ? String(body.expires_at) : new Date(Date.now() + 90 * 86400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-      ctx.state.artifacts.push({ id, runId, name, blob, size: 0, digest: null, finalized: false, created_at: now(), expires_at: expires.replace(/\.\d+Z$/, 'Z') });
+      const expires = body.expires_at
+        ? String(body.expires_at)
+        : new Date(Date.now() + 90 * 86400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      ctx.state.artifacts.push({
+        id,
+        runId,
+        name,
+        blob,
+        size: 0,
+        digest: null,
+        finalized: false,
+        created_at: now(),
+        expires_at: expires.replace(/\.\d+Z$/, 'Z'),
+      });
       backend(ctx.state).jobOf.set(id, String(body.workflow_job_run_backend_id ?? ''));
       return { status: 200, body: { ok: true, signed_upload_url: `${base}/${blob}?sig=emulator-upload&se=2099-01-01` } };
     }
@@ -87,7 +113,8 @@ export function handleTwirp(method: string, req: EmulatorRequest, ctx: ShapeCont
       if (!bytes) return twirpError(400, 'failed_precondition', 'no blob was uploaded for this artifact');
       const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
       const claimed = typeof body.hash === 'string' ? body.hash : body.hash?.value;
-      if (claimed && claimed !== digest) return twirpError(400, 'invalid_argument', `hash mismatch: uploaded ${digest}, finalize says ${String(claimed)}`);
+      if (claimed && claimed !== digest)
+        return twirpError(400, 'invalid_argument', `hash mismatch: uploaded ${digest}, finalize says ${String(claimed)}`);
       artifact.size = bytes.length;
       artifact.digest = digest;
       artifact.finalized = true;
@@ -95,8 +122,11 @@ export function handleTwirp(method: string, req: EmulatorRequest, ctx: ShapeCont
     }
     case 'ListArtifacts': {
       const nameFilter = typeof body.name_filter === 'string' ? body.name_filter : body.name_filter?.value;
-      const idFilter = typeof body.id_filter === 'string' || typeof body.id_filter === 'number' ? String(body.id_filter) : body.id_filter?.value;
-      const list = inRun().filter((a) => a.finalized && (!nameFilter || a.name === nameFilter) && (!idFilter || String(a.id) === String(idFilter)));
+      const idFilter =
+        typeof body.id_filter === 'string' || typeof body.id_filter === 'number' ? String(body.id_filter) : body.id_filter?.value;
+      const list = inRun().filter(
+        (a) => a.finalized && (!nameFilter || a.name === nameFilter) && (!idFilter || String(a.id) === String(idFilter)),
+      );
       return { status: 200, body: { artifacts: list.map((a) => monolith(ctx, runBackendId, a)) } };
     }
     case 'GetSignedArtifactURL': {
@@ -121,7 +151,12 @@ export function handleBlob(key: string, req: EmulatorRequest, ctx: ShapeContext)
   const azure = { 'x-ms-request-id': randomUUID(), 'x-ms-version': '2024-11-04', date: new Date().toUTCString() };
   if (req.method === 'GET' || req.method === 'HEAD') {
     const bytes = ctx.state.blobs.get(key);
-    if (!bytes) return { status: 404, bytes: Buffer.from('BlobNotFound'), headers: { 'content-type': 'text/plain', 'x-ms-error-code': 'BlobNotFound' } };
+    if (!bytes)
+      return {
+        status: 404,
+        bytes: Buffer.from('BlobNotFound'),
+        headers: { 'content-type': 'text/plain', 'x-ms-error-code': 'BlobNotFound' },
+      };
     const type = key.endsWith('.zip') ? 'application/zip' : 'application/octet-stream';
     const name = key.split('/').pop()!;
     return { status: 200, bytes, headers: { 'content-type': type, 'content-disposition': `attachment; filename=${name}`, ...azure } };
@@ -136,7 +171,11 @@ export function handleBlob(key: string, req: EmulatorRequest, ctx: ShapeContext)
     const blocks = staged.get(key) ?? new Map<string, Buffer>();
     blocks.set(blockId, req.raw);
     staged.set(key, blocks);
-    return { status: 201, bytes: Buffer.alloc(0), headers: { ...azure, 'content-md5': createHash('md5').update(req.raw).digest('base64') } };
+    return {
+      status: 201,
+      bytes: Buffer.alloc(0),
+      headers: { ...azure, 'content-md5': createHash('md5').update(req.raw).digest('base64') },
+    };
   }
   if (comp === 'blocklist') {
     const ids = [...req.raw.toString('utf8').matchAll(/<(?:Latest|Uncommitted|Committed)>([^<]*)<\//g)].map((m) => m[1]!);

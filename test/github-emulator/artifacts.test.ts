@@ -37,9 +37,15 @@ describe('Actions artifact service', () => {
     // @actions/core writes its ::debug:: commands to stdout; keep the test output readable.
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const client = new DefaultArtifactClient();
-    const uploaded = await client.uploadArtifact('mlci-run', [join(workspace, 'out/metrics.json'), join(workspace, 'out/nested/model.bin')], join(workspace, 'out'));
+    const uploaded = await client.uploadArtifact(
+      'mlci-run',
+      [join(workspace, 'out/metrics.json'), join(workspace, 'out/nested/model.bin')],
+      join(workspace, 'out'),
+    );
     expect(uploaded.id).toBeGreaterThan(0);
-    const again = await client.uploadArtifact('mlci-run', [join(workspace, 'out/metrics.json')], join(workspace, 'out')).catch((e: Error) => e);
+    const again = await client
+      .uploadArtifact('mlci-run', [join(workspace, 'out/metrics.json')], join(workspace, 'out'))
+      .catch((e: Error) => e);
     expect(String(again)).toMatch(/already exists/);
 
     const { artifacts } = await client.listArtifacts();
@@ -57,7 +63,10 @@ describe('Actions artifact service', () => {
     const runId = Number(env.GITHUB_RUN_ID);
     const listed = (await octokit.actions.listWorkflowRunArtifacts({ owner: 'octo-org', repo: 'octo-repo', run_id: runId })).data;
     expect(listed.artifacts.map((a) => [a.id, a.name, a.size_in_bytes])).toEqual([[uploaded.id, 'mlci-run', uploaded.size]]);
-    const zip = Buffer.from((await octokit.actions.downloadArtifact({ owner: 'octo-org', repo: 'octo-repo', artifact_id: uploaded.id!, archive_format: 'zip' })).data as ArrayBuffer);
+    const zip = Buffer.from(
+      (await octokit.actions.downloadArtifact({ owner: 'octo-org', repo: 'octo-repo', artifact_id: uploaded.id!, archive_format: 'zip' }))
+        .data as ArrayBuffer,
+    );
     expect(zip.subarray(0, 2).toString()).toBe('PK');
     expect(zip.length).toBe(uploaded.size);
 

@@ -13,7 +13,14 @@ import { startEmulator, type Emulator } from './index';
 let gh: Emulator;
 const r = { owner: 'octo-org', repo: 'octo-repo' };
 const api = (path: string, init: RequestInit & { token?: string } = {}) =>
-  fetch(`${gh.url}${path}`, { ...init, headers: { ...(init.token ? { authorization: `token ${init.token}` } : {}), 'content-type': 'application/json', ...(init.headers ?? {}) } });
+  fetch(`${gh.url}${path}`, {
+    ...init,
+    headers: {
+      ...(init.token ? { authorization: `token ${init.token}` } : {}),
+      'content-type': 'application/json',
+      ...(init.headers ?? {}),
+    },
+  });
 
 beforeEach(async () => {
   gh = await startEmulator();
@@ -24,7 +31,10 @@ describe('errors as GitHub sends them', () => {
   it('401 without a token and with a bad one', async () => {
     const none = await api('/repos/octo-org/octo-repo/pulls/1');
     expect(none.status).toBe(401);
-    expect(await none.json()).toMatchObject({ message: 'Requires authentication', documentation_url: expect.stringContaining('docs.github.com') });
+    expect(await none.json()).toMatchObject({
+      message: 'Requires authentication',
+      documentation_url: expect.stringContaining('docs.github.com'),
+    });
     const bad = await api('/repos/octo-org/octo-repo/pulls/1', { token: 'ghs_nope' });
     expect(bad.status).toBe(401);
     expect(((await bad.json()) as { message: string }).message).toBe('Bad credentials');
@@ -35,13 +45,19 @@ describe('errors as GitHub sends them', () => {
     expect((await read.pulls.get({ ...r, pull_number: 1 })).status).toBe(200);
     const denied = await read.issues.createComment({ ...r, issue_number: 1, body: 'x' }).catch((e) => e);
     expect(denied.status).toBe(403);
-    expect(denied.response.data).toMatchObject({ message: 'Resource not accessible by integration', documentation_url: expect.any(String) });
+    expect(denied.response.data).toMatchObject({
+      message: 'Resource not accessible by integration',
+      documentation_url: expect.any(String),
+    });
     expect(gh.state.comments).toHaveLength(0);
   });
 
   it('404 with message and documentation_url, for unknown objects and other repositories', async () => {
     const octokit = new Octokit({ auth: 'ghs_test_write', baseUrl: gh.url });
-    for (const call of [() => octokit.pulls.get({ ...r, pull_number: 99 }), () => octokit.pulls.get({ owner: 'someone', repo: 'else', pull_number: 1 })]) {
+    for (const call of [
+      () => octokit.pulls.get({ ...r, pull_number: 99 }),
+      () => octokit.pulls.get({ owner: 'someone', repo: 'else', pull_number: 1 }),
+    ]) {
       const e = await call().catch((x) => x);
       expect(e.status).toBe(404);
       expect(e.response.data).toMatchObject({ message: 'Not Found', documentation_url: expect.any(String) });
@@ -50,9 +66,15 @@ describe('errors as GitHub sends them', () => {
   });
 
   it('a request GitHub would reject answers 422 and is recorded as a conformance failure', async () => {
-    const res = await api('/repos/octo-org/octo-repo/issues/1/comments', { method: 'POST', token: 'ghs_test_write', body: JSON.stringify({ text: 'wrong field' }) });
+    const res = await api('/repos/octo-org/octo-repo/issues/1/comments', {
+      method: 'POST',
+      token: 'ghs_test_write',
+      body: JSON.stringify({ text: 'wrong field' }),
+    });
     expect(res.status).toBe(422);
-    expect(gh.conformance).toEqual([expect.objectContaining({ kind: 'request', operationId: 'issues/create-comment', problems: [expect.stringContaining("'body'")] })]);
+    expect(gh.conformance).toEqual([
+      expect.objectContaining({ kind: 'request', operationId: 'issues/create-comment', problems: [expect.stringContaining("'body'")] }),
+    ]);
     const route = await api('/repos/octo-org/octo-repo/no-such-thing', { token: 'ghs_test_write' });
     expect(route.status).toBe(404);
     expect(gh.conformance.at(-1)).toMatchObject({ kind: 'route' });
@@ -69,7 +91,10 @@ describe('releases, refs and tags', () => {
     const second = (await octokit.repos.createRelease({ ...r, tag_name: 'iris@v1', draft: true })).data;
     const clash = await octokit.repos.updateRelease({ ...r, release_id: second.id, draft: false }).catch((e) => e);
     expect(clash.status).toBe(422);
-    expect(clash.response.data).toMatchObject({ message: 'Validation Failed', errors: [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }] });
+    expect(clash.response.data).toMatchObject({
+      message: 'Validation Failed',
+      errors: [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }],
+    });
     await octokit.repos.deleteRelease({ ...r, release_id: first.id });
     expect((await octokit.repos.createRelease({ ...r, tag_name: 'iris@v1' }).catch((e) => e)).status).toBe(422);
     expect(gh.state.refs.has('refs/tags/iris@v1')).toBe(true); // deleting a release keeps its tag
@@ -98,7 +123,15 @@ describe('releases, refs and tags', () => {
 describe('pagination', () => {
   it('pages 250 comments with Link headers; octokit.paginate reads them all', async () => {
     const octokit = new Octokit({ auth: 'ghs_test_write', baseUrl: gh.url });
-    for (let i = 0; i < 250; i++) gh.state.comments.push({ id: gh.state.nextId(), issueNumber: 1, body: `c${i}`, user: gh.state.tokens.get('ghs_test_write')!.user, created_at: '2025-01-01T00:00:00Z', updated_at: '2025-01-01T00:00:00Z' });
+    for (let i = 0; i < 250; i++)
+      gh.state.comments.push({
+        id: gh.state.nextId(),
+        issueNumber: 1,
+        body: `c${i}`,
+        user: gh.state.tokens.get('ghs_test_write')!.user,
+        created_at: '2025-01-01T00:00:00Z',
+        updated_at: '2025-01-01T00:00:00Z',
+      });
     const first = await octokit.issues.listComments({ ...r, issue_number: 1, per_page: 100 });
     expect(first.data).toHaveLength(100);
     expect(first.headers.link).toMatch(/page=2[^>]*>; rel="next"/);
@@ -123,7 +156,11 @@ describe('npm run emulator', () => {
     const probe = await startEmulator();
     const port = Number(new URL(probe.url).port);
     await probe.stop();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/github-emulator/main.ts', '--port', String(port), '--state', stateFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'test/github-emulator/main.ts', '--port', String(port), '--state', stateFile],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     try {
       const line = await new Promise<string>((resolve, reject) => {
         let out = '';

@@ -29,7 +29,10 @@ export interface FaultRule extends RequestMatch {
   afterApply?: boolean;
 }
 
-export interface ActiveFault { rule: FaultRule; remaining: number }
+export interface ActiveFault {
+  rule: FaultRule;
+  remaining: number;
+}
 
 export class FaultInjector {
   private rules: ActiveFault[] = [];

@@ -26,7 +26,10 @@ describe('push', () => {
     expect(gh.state.pushes.at(-1)).toEqual({ ref: 'refs/heads/main', before: root, after: c.sha });
     const rest = (await octokit.repos.getCommit({ ...r, ref: 'main' })).data;
     expect(rest.sha).toBe(c.sha);
-    expect(rest.files!.map((f) => [f.filename, f.status])).toEqual([['data/extra.csv', 'added'], ['params.yaml', 'modified']]);
+    expect(rest.files!.map((f) => [f.filename, f.status])).toEqual([
+      ['data/extra.csv', 'added'],
+      ['params.yaml', 'modified'],
+    ]);
     expect((await octokit.git.getCommit({ ...r, commit_sha: c.sha })).data.tree.sha).toBe(c.tree);
   });
 

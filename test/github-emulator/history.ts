@@ -61,7 +61,12 @@ function setFiles(state: EmulatorState, commit: Commit, blobs: Array<[string, st
   }
   commit.changes = changes;
   commit.entries = entries;
-  commit.tree = sha1(`tree\0${Object.entries(entries).sort(([a], [b]) => a.localeCompare(b)).map(([p, b]) => `${p} ${b}`).join('\n')}`);
+  commit.tree = sha1(
+    `tree\0${Object.entries(entries)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([p, b]) => `${p} ${b}`)
+      .join('\n')}`,
+  );
 }
 
 /** A ref update as a push makes it: recorded, and the pull requests on that branch follow. */
@@ -101,8 +106,17 @@ export function openPullRequest(state: EmulatorState, options: OpenPullRequestOp
   }
   const t = now();
   const issue: Issue = {
-    id: state.nextId(), number: Math.max(0, ...state.issues.map((i) => i.number)) + 1, title: options.title, body: options.body ?? null, state: 'open',
-    user: OCTOCAT, labels: [], created_at: t, updated_at: t, closed_at: null, pull: { head: options.head, base, headSha, baseSha },
+    id: state.nextId(),
+    number: Math.max(0, ...state.issues.map((i) => i.number)) + 1,
+    title: options.title,
+    body: options.body ?? null,
+    state: 'open',
+    user: OCTOCAT,
+    labels: [],
+    created_at: t,
+    updated_at: t,
+    closed_at: null,
+    pull: { head: options.head, base, headSha, baseSha },
   };
   state.issues.push(issue);
   return issue;
@@ -116,7 +130,11 @@ export function pullRequestOf(state: EmulatorState, number: number): Issue & { p
 }
 
 /** Edits a pull request (title, body, closing or reopening it) and re-reads its shas from the branches. */
-export function updatePullRequest(state: EmulatorState, number: number, changes: { title?: string; body?: string | null; state?: 'open' | 'closed' }): Issue {
+export function updatePullRequest(
+  state: EmulatorState,
+  number: number,
+  changes: { title?: string; body?: string | null; state?: 'open' | 'closed' },
+): Issue {
   const issue = pullRequestOf(state, number);
   if (changes.title !== undefined) issue.title = changes.title;
   if (changes.body !== undefined) issue.body = changes.body;
@@ -139,7 +157,11 @@ export function mergePullRequest(state: EmulatorState, number: number, options: 
   const merge = state.commit(options.message ?? `Merge pull request #${number} from ${state.owner}/${head}`, [baseSha, headSha]);
   const headEntries = state.commits.get(headSha)?.entries ?? {};
   // The merge brings the head's own blobs of the paths the pull request changed (no conflicts in this world).
-  setFiles(state, merge, changedPaths(state, headSha, baseSha).map((p) => [p, headEntries[p] ?? null]));
+  setFiles(
+    state,
+    merge,
+    changedPaths(state, headSha, baseSha).map((p) => [p, headEntries[p] ?? null]),
+  );
   moveRef(state, `refs/heads/${base}`, merge.sha, baseSha);
   const t = now();
   Object.assign(issue, { state: 'closed', closed_at: t, updated_at: t });
@@ -155,7 +177,12 @@ export interface PushTagOptions {
 }
 
 /** Creates and pushes a tag on a commit (a sha or a branch name). Returns the ref, what it points at and the commit. */
-export function pushTag(state: EmulatorState, name: string, target: string, options: PushTagOptions = {}): { ref: string; sha: string; commit: string } {
+export function pushTag(
+  state: EmulatorState,
+  name: string,
+  target: string,
+  options: PushTagOptions = {},
+): { ref: string; sha: string; commit: string } {
   const commit = state.commits.has(target) ? target : state.branchSha(target);
   if (!commit) throw new Error(`pushTag: no commit or branch ${target}`);
   const ref = `refs/tags/${name}`;
@@ -165,18 +192,37 @@ export function pushTag(state: EmulatorState, name: string, target: string, opti
   if (options.annotated) {
     const message = options.message ?? name;
     sha = sha1(`tag\0${name}\0${commit}\0${message}\0${state.nextId()}`);
-    state.tagObjects.set(sha, { sha, tag: name, message, object: { sha: commit, type: 'commit' }, date: now(), tagger: { name: 'Monalisa Octocat', email: 'octocat@github.com' } });
+    state.tagObjects.set(sha, {
+      sha,
+      tag: name,
+      message,
+      object: { sha: commit, type: 'commit' },
+      date: now(),
+      tagger: { name: 'Monalisa Octocat', email: 'octocat@github.com' },
+    });
   }
   moveRef(state, ref, sha, undefined);
   return { ref, sha, commit };
 }
 
 /** Publishes a release as a user does on github.com: the tag is created at `target` when missing. */
-export function publishRelease(state: EmulatorState, options: { tag: string; target?: string; name?: string; body?: string; prerelease?: boolean }): Release {
+export function publishRelease(
+  state: EmulatorState,
+  options: { tag: string; target?: string; name?: string; body?: string; prerelease?: boolean },
+): Release {
   const t = now();
   const release: Release = {
-    id: state.nextId(), tag_name: options.tag, target_commitish: options.target ?? state.defaultBranch, name: options.name ?? options.tag, body: options.body ?? null,
-    draft: true, prerelease: options.prerelease ?? false, immutable: false, author: OCTOCAT, created_at: t, published_at: null,
+    id: state.nextId(),
+    tag_name: options.tag,
+    target_commitish: options.target ?? state.defaultBranch,
+    name: options.name ?? options.tag,
+    body: options.body ?? null,
+    draft: true,
+    prerelease: options.prerelease ?? false,
+    immutable: false,
+    author: OCTOCAT,
+    created_at: t,
+    published_at: null,
   };
   publish({ state, api: '' }, release);
   state.releases.push(release);

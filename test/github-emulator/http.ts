@@ -35,14 +35,23 @@ export type Handler = (req: EmulatorRequest, ctx: ShapeContext) => Answer | Prom
 
 /** Thrown by handlers to answer with a GitHub-shaped error. */
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly body: Record<string, unknown>, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly status: number,
+    readonly body: Record<string, unknown>,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(String(body.message));
   }
 }
 
 export const notFound = () => new HttpError(404, { message: 'Not Found', documentation_url: DOCS, status: '404' });
 
-export interface FieldError { resource: string; field?: string; code: string; message?: string }
+export interface FieldError {
+  resource: string;
+  field?: string;
+  code: string;
+  message?: string;
+}
 
 /** 422 as GitHub sends it: `message` plus an `errors` array naming the resource, field and code. */
 export const validationFailed = (errors: FieldError[], message = 'Validation Failed') =>

@@ -22,7 +22,16 @@ import { issueRoutes } from './routes/issues';
 import { releaseRoutes } from './routes/releases';
 import { userRoutes } from './routes/users';
 import type { ShapeContext } from './shapes';
-import { addWorkflowRun, createState, type Commit, type EmulatorState, type Issue, type Release, type SeedState, type WorkflowRun } from './state';
+import {
+  addWorkflowRun,
+  createState,
+  type Commit,
+  type EmulatorState,
+  type Issue,
+  type Release,
+  type SeedState,
+  type WorkflowRun,
+} from './state';
 import * as history from './history';
 
 export type { SeedState, EmulatorState } from './state';
@@ -31,8 +40,19 @@ export { FaultInjector } from './faults';
 export { addArtifact, addWorkflowRun } from './state';
 export type { Commit, FileChanges, PushRecord } from './state';
 export {
-  ZERO_SHA, ancestors, changedPaths, commitsBetween, mergePullRequest, openPullRequest, publishRelease, pullRequestOf, pullRequestPaths, push, pushTag,
-  syncPullRequests, updatePullRequest,
+  ZERO_SHA,
+  ancestors,
+  changedPaths,
+  commitsBetween,
+  mergePullRequest,
+  openPullRequest,
+  publishRelease,
+  pullRequestOf,
+  pullRequestPaths,
+  push,
+  pushTag,
+  syncPullRequests,
+  updatePullRequest,
 } from './history';
 export type { OpenPullRequestOptions, PushFiles, PushOptions, PushTagOptions } from './history';
 
@@ -121,7 +141,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) send(res, { status: 500, body: { message: `emulator error: ${error instanceof Error ? error.stack : String(error)}` } });
+      if (!res.headersSent)
+        send(res, { status: 500, body: { message: `emulator error: ${error instanceof Error ? error.stack : String(error)}` } });
       else res.destroy();
     });
   });
@@ -161,7 +182,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     if (fault?.status) {
       record.status = fault.status;
-      return send(res, { status: fault.status, body: { message: fault.message ?? faultMessage(fault.status), documentation_url: DOCS }, headers: fault.headers });
+      return send(res, {
+        status: fault.status,
+        body: { message: fault.message ?? faultMessage(fault.status), documentation_url: DOCS },
+        headers: fault.headers,
+      });
     }
     const hook = faults.takeHook(method, path);
     if (hook) await hook();
@@ -174,7 +199,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   async function route(req: EmulatorRequest, record: RecordedRequest, badJson: boolean): Promise<Answer> {
     if (req.path.startsWith('/_blobs/')) return handleBlob(decodeURIComponent(req.path.slice('/_blobs/'.length)), req, ctx);
     const twirp = /^\/twirp\/github\.actions\.results\.api\.v1\.ArtifactService\/(\w+)$/.exec(req.path);
-    if (twirp) return req.method === 'POST' ? handleTwirp(twirp[1]!, req, ctx) : { status: 405, body: { code: 'bad_route', msg: 'POST only' } };
+    if (twirp)
+      return req.method === 'POST' ? handleTwirp(twirp[1]!, req, ctx) : { status: 405, body: { code: 'bad_route', msg: 'POST only' } };
 
     // REST. Uploads arrive on the upload_url's path (`/uploads/repos/...`), as on uploads.github.com.
     const apiPath = req.path.startsWith('/uploads/') ? req.path.slice('/uploads'.length) : req.path;
@@ -190,12 +216,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const op = openApi().match(req.method, apiPath);
     const handler = op ? ROUTES[op.operationId] : undefined;
     if (!op || !handler) {
-      if (validate) conformance.push({ kind: 'route', method: req.method, path: req.path, operationId: op?.operationId, problems: [op ? `${op.operationId} is not served by the emulator` : 'no such operation in the OpenAPI description'] });
+      if (validate)
+        conformance.push({
+          kind: 'route',
+          method: req.method,
+          path: req.path,
+          operationId: op?.operationId,
+          problems: [op ? `${op.operationId} is not served by the emulator` : 'no such operation in the OpenAPI description'],
+        });
       return error(404, 'Not Found', DOCS);
     }
     record.operationId = op.operationId;
     req.params = op.pathParams;
-    if (op.pathParams.owner !== undefined && (op.pathParams.owner.toLowerCase() !== state.owner.toLowerCase() || op.pathParams.repo?.toLowerCase() !== state.repo.toLowerCase())) {
+    if (
+      op.pathParams.owner !== undefined &&
+      (op.pathParams.owner.toLowerCase() !== state.owner.toLowerCase() || op.pathParams.repo?.toLowerCase() !== state.repo.toLowerCase())
+    ) {
       return error(404, 'Not Found', DOCS);
     }
     if (badJson) return error(400, 'Problems parsing JSON', DOCS);
@@ -240,7 +276,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       'x-github-api-version-selected': '2022-11-28',
       // GitHub names every answer for its support (the id mlci puts in a remote error's message).
       'x-github-request-id': `EMU0:${(++answered).toString(16).toUpperCase().padStart(6, '0')}`,
-      'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4999', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600), 'x-ratelimit-resource': 'core',
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': '4999',
+      'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
+      'x-ratelimit-resource': 'core',
       ...(answer.headers ?? {}),
     };
     if (answer.bytes) {
@@ -248,7 +287,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       res.end(answer.bytes);
     } else if (answer.body !== undefined) {
       const text = JSON.stringify(answer.body);
-      res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...headers });
+      res.writeHead(answer.status, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': String(Buffer.byteLength(text)),
+        ...headers,
+      });
       res.end(text);
     } else {
       res.writeHead(answer.status, { 'content-length': '0', ...headers });
@@ -300,4 +343,3 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }),
   };
 }
-

@@ -24,7 +24,9 @@ try {
   process.exit(2);
 }
 const emulator = await startEmulator({ port, state, validate: !args.includes('--no-validate') });
-process.stdout.write(`GitHub emulator on ${emulator.url} (repository ${emulator.state.owner}/${emulator.state.repo}; tokens ${[...emulator.state.tokens.keys()].join(', ')})\n`);
+process.stdout.write(
+  `GitHub emulator on ${emulator.url} (repository ${emulator.state.owner}/${emulator.state.repo}; tokens ${[...emulator.state.tokens.keys()].join(', ')})\n`,
+);
 const stop = async () => {
   await emulator.stop();
   process.exit(0);

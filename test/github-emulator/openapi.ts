@@ -14,7 +14,8 @@ import addFormatsModule from 'ajv-formats';
 
 // ajv and ajv-formats are CommonJS; under ESM their callable lives on `.default`.
 const Ajv = ((AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule) as typeof AjvModule;
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as typeof addFormatsModule;
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
+  addFormatsModule) as typeof addFormatsModule;
 
 type Json = Record<string, any>;
 
@@ -83,7 +84,14 @@ class OpenApi {
       for (const [method, raw] of Object.entries(item as Json)) {
         if (!raw || typeof raw !== 'object' || !(raw as Json).operationId) continue;
         const segments = template.split('/').slice(1);
-        const op: Operation = { operationId: (raw as Json).operationId, method: method.toUpperCase(), template, segments, params: segments.filter((s) => s.startsWith('{')).length, raw: raw as Json };
+        const op: Operation = {
+          operationId: (raw as Json).operationId,
+          method: method.toUpperCase(),
+          template,
+          segments,
+          params: segments.filter((s) => s.startsWith('{')).length,
+          raw: raw as Json,
+        };
         const list = this.byMethod.get(op.method) ?? [];
         list.push(op);
         this.byMethod.set(op.method, list);
@@ -94,7 +102,21 @@ class OpenApi {
     const make = (coerceTypes: boolean) => {
       const ajv = new Ajv({ strict: false, allErrors: true, coerceTypes, logger: false, validateSchema: false });
       addFormats(ajv);
-      for (const f of ['uri-template', 'int64', 'int32', 'binary', 'repo.nwo', 'ssh-key', 'ssh-key fingerprint', 'uuid', 'hostname', 'ipv4', 'ipv6', 'regex']) if (!ajv.formats[f]) ajv.addFormat(f, true);
+      for (const f of [
+        'uri-template',
+        'int64',
+        'int32',
+        'binary',
+        'repo.nwo',
+        'ssh-key',
+        'ssh-key fingerprint',
+        'uuid',
+        'hostname',
+        'ipv4',
+        'ipv6',
+        'regex',
+      ])
+        if (!ajv.formats[f]) ajv.addFormat(f, true);
       ajv.addSchema({ $id: SPEC_ID, ...components });
       return ajv;
     };
@@ -106,7 +128,10 @@ class OpenApi {
   private deref<T = Json>(node: Json): T {
     let current = node;
     for (let i = 0; i < 10 && typeof current?.$ref === 'string'; i++) {
-      current = current.$ref.slice(2).split('/').reduce((o: Json, k: string) => o?.[k], this.spec);
+      current = current.$ref
+        .slice(2)
+        .split('/')
+        .reduce((o: Json, k: string) => o?.[k], this.spec);
     }
     return current as T;
   }
@@ -134,11 +159,13 @@ class OpenApi {
     const paramSchema = (where: string) => {
       const list = parameters.filter((p) => p.in === where);
       if (list.length === 0) return undefined;
-      return this.ajvParams.compile(toJsonSchema({
-        type: 'object',
-        properties: Object.fromEntries(list.map((p) => [p.name, p.schema ?? {}])),
-        required: list.filter((p) => p.required).map((p) => p.name),
-      }) as Json);
+      return this.ajvParams.compile(
+        toJsonSchema({
+          type: 'object',
+          properties: Object.fromEntries(list.map((p) => [p.name, p.schema ?? {}])),
+          required: list.filter((p) => p.required).map((p) => p.name),
+        }) as Json,
+      );
     };
     const requestBody = op.requestBody ? this.deref(op.requestBody) : undefined;
     const jsonBody = requestBody?.content?.['application/json']?.schema;
@@ -219,7 +246,12 @@ function safeDecode(s: string): string {
 }
 
 function describe(where: string, errors: ErrorObject[] | null | undefined): string[] {
-  return (errors ?? []).slice(0, 8).map((e) => `${where}${e.instancePath || ''}: ${e.message ?? e.keyword}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
+  return (errors ?? [])
+    .slice(0, 8)
+    .map(
+      (e) =>
+        `${where}${e.instancePath || ''}: ${e.message ?? e.keyword}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+    );
 }
 
 let shared: OpenApi | undefined;

@@ -59,43 +59,147 @@ export interface SeedState {
   files?: string[];
 }
 
-export interface User { id: number; login: string; type: 'User' | 'Bot' }
-export interface Token { token: string; user: User; permission: Permission }
+export interface User {
+  id: number;
+  login: string;
+  type: 'User' | 'Bot';
+}
+export interface Token {
+  token: string;
+  user: User;
+  permission: Permission;
+}
 
-export interface FileChanges { added: string[]; modified: string[]; removed: string[] }
+export interface FileChanges {
+  added: string[];
+  modified: string[];
+  removed: string[];
+}
 export interface Commit {
-  sha: string; message: string; parents: string[]; tree: string; date: string;
+  sha: string;
+  message: string;
+  parents: string[];
+  tree: string;
+  date: string;
   /** What the commit changed against its first parent (push() records it; other commits change nothing). */
   changes?: FileChanges;
   /** The files after this commit, path -> blob sha (only paths the seed or a push named). */
   entries?: Record<string, string>;
 }
 /** One ref update as `git push` makes it: what the push event's `before` / `after` are. */
-export interface PushRecord { ref: string; before: string; after: string }
-export interface Ref { ref: string; sha: string }
-export interface TagObject { sha: string; tag: string; message: string; object: { sha: string; type: string }; date: string; tagger: { name: string; email: string } }
+export interface PushRecord {
+  ref: string;
+  before: string;
+  after: string;
+}
+export interface Ref {
+  ref: string;
+  sha: string;
+}
+export interface TagObject {
+  sha: string;
+  tag: string;
+  message: string;
+  object: { sha: string; type: string };
+  date: string;
+  tagger: { name: string; email: string };
+}
 
 export interface Issue {
-  id: number; number: number; title: string; body: string | null; state: 'open' | 'closed'; user: User;
-  labels: string[]; created_at: string; updated_at: string; closed_at: string | null; locked?: boolean;
+  id: number;
+  number: number;
+  title: string;
+  body: string | null;
+  state: 'open' | 'closed';
+  user: User;
+  labels: string[];
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+  locked?: boolean;
   /** Set when this issue number belongs to a pull request. `mergeSha` / `mergedAt` once merged. */
   pull?: { head: string; base: string; headSha: string; baseSha: string; mergeSha?: string; mergedAt?: string };
 }
-export interface Comment { id: number; issueNumber: number; body: string; user: User; created_at: string; updated_at: string }
+export interface Comment {
+  id: number;
+  issueNumber: number;
+  body: string;
+  user: User;
+  created_at: string;
+  updated_at: string;
+}
 export interface Release {
-  id: number; tag_name: string; target_commitish: string; name: string | null; body: string | null; draft: boolean;
-  prerelease: boolean; immutable: boolean; author: User; created_at: string; published_at: string | null;
+  id: number;
+  tag_name: string;
+  target_commitish: string;
+  name: string | null;
+  body: string | null;
+  draft: boolean;
+  prerelease: boolean;
+  immutable: boolean;
+  author: User;
+  created_at: string;
+  published_at: string | null;
 }
-export interface Asset { id: number; releaseId: number; name: string; label: string | null; content_type: string; blob: string; size: number; digest: string; uploader: User; created_at: string; updated_at: string }
+export interface Asset {
+  id: number;
+  releaseId: number;
+  name: string;
+  label: string | null;
+  content_type: string;
+  blob: string;
+  size: number;
+  digest: string;
+  uploader: User;
+  created_at: string;
+  updated_at: string;
+}
 export interface WorkflowRun {
-  id: number; name: string; path: string; head_branch: string; head_sha: string; event: string;
-  status: string; conclusion: string | null; run_number: number; created_at: string; updated_at: string;
+  id: number;
+  name: string;
+  path: string;
+  head_branch: string;
+  head_sha: string;
+  event: string;
+  status: string;
+  conclusion: string | null;
+  run_number: number;
+  created_at: string;
+  updated_at: string;
 }
-export interface Artifact { id: number; runId: number; name: string; blob: string | null; size: number; digest: string | null; finalized: boolean; created_at: string; expires_at: string }
-export interface CommitStatus { id: number; sha: string; state: string; context: string; description: string | null; target_url: string | null; creator: User; created_at: string; updated_at: string }
+export interface Artifact {
+  id: number;
+  runId: number;
+  name: string;
+  blob: string | null;
+  size: number;
+  digest: string | null;
+  finalized: boolean;
+  created_at: string;
+  expires_at: string;
+}
+export interface CommitStatus {
+  id: number;
+  sha: string;
+  state: string;
+  context: string;
+  description: string | null;
+  target_url: string | null;
+  creator: User;
+  created_at: string;
+  updated_at: string;
+}
 export interface CheckRun {
-  id: number; head_sha: string; name: string; status: string; conclusion: string | null; external_id: string | null;
-  details_url: string | null; started_at: string; completed_at: string | null; output: { title: string | null; summary: string | null; text: string | null };
+  id: number;
+  head_sha: string;
+  name: string;
+  status: string;
+  conclusion: string | null;
+  external_id: string | null;
+  details_url: string | null;
+  started_at: string;
+  completed_at: string | null;
+  output: { title: string | null; summary: string | null; text: string | null };
 }
 
 export interface EmulatorState {
@@ -143,7 +247,9 @@ export function createState(seed: SeedState = {}): EmulatorState {
   const refs = new Map<string, string>();
   const commit = (message: string, parents: string[]): Commit => {
     const date = now();
-    const sha = createHash('sha1').update(`${message}\0${parents.join(',')}\0${commits.size}`).digest('hex');
+    const sha = createHash('sha1')
+      .update(`${message}\0${parents.join(',')}\0${commits.size}`)
+      .digest('hex');
     const c: Commit = { sha, message, parents, tree: createHash('sha1').update(`tree:${sha}`).digest('hex'), date };
     commits.set(sha, c);
     return c;
@@ -202,8 +308,16 @@ export function createState(seed: SeedState = {}): EmulatorState {
     refs.set(`refs/heads/${head}`, headSha);
     const t = now();
     state.issues.push({
-      id: state.nextId(), number: p.number, title: p.title ?? `Pull request ${p.number}`, body: p.body ?? null, state: p.state ?? 'open',
-      user: { id: 583231, login: 'octocat', type: 'User' }, labels: [], created_at: t, updated_at: t, closed_at: null,
+      id: state.nextId(),
+      number: p.number,
+      title: p.title ?? `Pull request ${p.number}`,
+      body: p.body ?? null,
+      state: p.state ?? 'open',
+      user: { id: 583231, login: 'octocat', type: 'User' },
+      labels: [],
+      created_at: t,
+      updated_at: t,
+      closed_at: null,
       pull: { head, base, headSha, baseSha },
     });
   }
@@ -211,9 +325,17 @@ export function createState(seed: SeedState = {}): EmulatorState {
   for (const r of seed.workflowRuns ?? []) {
     const t = now();
     const run: WorkflowRun = {
-      id: r.id ?? state.nextId(), name: r.name ?? 'CI', path: r.path ?? '.github/workflows/ci.yml', head_branch: r.head_branch ?? defaultBranch,
-      head_sha: r.head_sha ?? state.branchSha(r.head_branch ?? defaultBranch) ?? root.sha, event: r.event ?? 'push', status: r.status ?? 'completed',
-      conclusion: r.conclusion === undefined ? (r.status && r.status !== 'completed' ? null : 'success') : r.conclusion, run_number: runNumber++, created_at: t, updated_at: t,
+      id: r.id ?? state.nextId(),
+      name: r.name ?? 'CI',
+      path: r.path ?? '.github/workflows/ci.yml',
+      head_branch: r.head_branch ?? defaultBranch,
+      head_sha: r.head_sha ?? state.branchSha(r.head_branch ?? defaultBranch) ?? root.sha,
+      event: r.event ?? 'push',
+      status: r.status ?? 'completed',
+      conclusion: r.conclusion === undefined ? (r.status && r.status !== 'completed' ? null : 'success') : r.conclusion,
+      run_number: runNumber++,
+      created_at: t,
+      updated_at: t,
     };
     state.workflowRuns.push(run);
     for (const [name, base64] of Object.entries(r.artifacts ?? {})) addArtifact(state, run.id, name, Buffer.from(base64, 'base64'));
@@ -229,8 +351,15 @@ export function addArtifact(state: EmulatorState, runId: number, name: string, z
   state.blobs.set(blob, zip);
   const created = new Date();
   const artifact: Artifact = {
-    id, runId, name, blob, size: zip.length, digest: `sha256:${createHash('sha256').update(zip).digest('hex')}`, finalized: true,
-    created_at: now(), expires_at: new Date(created.getTime() + 90 * 86400_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    id,
+    runId,
+    name,
+    blob,
+    size: zip.length,
+    digest: `sha256:${createHash('sha256').update(zip).digest('hex')}`,
+    finalized: true,
+    created_at: now(),
+    expires_at: new Date(created.getTime() + 90 * 86400_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
   };
   state.artifacts.push(artifact);
   return artifact;
@@ -240,9 +369,17 @@ export function addArtifact(state: EmulatorState, runId: number, name: string, z
 export function addWorkflowRun(state: EmulatorState, run: Partial<WorkflowRun> = {}): WorkflowRun {
   const t = now();
   const full: WorkflowRun = {
-    id: run.id ?? state.nextId(), name: run.name ?? 'CI', path: run.path ?? '.github/workflows/ci.yml', head_branch: run.head_branch ?? state.defaultBranch,
-    head_sha: run.head_sha ?? state.branchSha(run.head_branch ?? state.defaultBranch) ?? '', event: run.event ?? 'push', status: run.status ?? 'in_progress',
-    conclusion: run.conclusion ?? null, run_number: run.run_number ?? state.workflowRuns.length + 1, created_at: t, updated_at: t,
+    id: run.id ?? state.nextId(),
+    name: run.name ?? 'CI',
+    path: run.path ?? '.github/workflows/ci.yml',
+    head_branch: run.head_branch ?? state.defaultBranch,
+    head_sha: run.head_sha ?? state.branchSha(run.head_branch ?? state.defaultBranch) ?? '',
+    event: run.event ?? 'push',
+    status: run.status ?? 'in_progress',
+    conclusion: run.conclusion ?? null,
+    run_number: run.run_number ?? state.workflowRuns.length + 1,
+    created_at: t,
+    updated_at: t,
   };
   state.workflowRuns.push(full);
   return full;

@@ -12,7 +12,10 @@ export interface CliRun {
 /** The installed bin loads dist/cli.js; with MLCI_DIST set, tests run that private build's cli.js instead. */
 export const mlciBin = process.env.MLCI_DIST ? join(distDir, 'cli.js') : join(repoRoot, 'packages/cli/bin/mlci.js');
 
-export async function runCli(args: string[], options: { cwd?: string; env?: Record<string, string>; input?: string } = {}): Promise<CliRun> {
+export async function runCli(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; input?: string } = {},
+): Promise<CliRun> {
   const child = spawn(process.execPath, [mlciBin, ...args], {
     cwd: options.cwd ?? repoRoot,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
@@ -35,6 +38,8 @@ export function jsonOf(run: CliRun): any {
   try {
     return JSON.parse(run.stdout);
   } catch {
-    throw new Error(`stdout is not one JSON document (exit ${run.exitCode})\nstdout: ${run.stdout.slice(0, 2000)}\nstderr: ${run.stderr.slice(0, 2000)}`);
+    throw new Error(
+      `stdout is not one JSON document (exit ${run.exitCode})\nstdout: ${run.stdout.slice(0, 2000)}\nstderr: ${run.stderr.slice(0, 2000)}`,
+    );
   }
 }

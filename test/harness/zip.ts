@@ -30,9 +30,18 @@ export function zipOf(entries: ZipEntry[]): Buffer {
     central.writeUInt16LE((3 << 8) | 20, 4);
     central.writeUInt16LE(20, 6);
     // The fields both headers carry: the central directory holds each two bytes further on.
-    const shared: Array<[value: number, at: number, bytes: 2 | 4]> = [[e.flags ?? 0, 6, 2], [method, 8, 2], [body.length, 18, 4], [data.length, 22, 4], [name.length, 26, 2]];
+    const shared: Array<[value: number, at: number, bytes: 2 | 4]> = [
+      [e.flags ?? 0, 6, 2],
+      [method, 8, 2],
+      [body.length, 18, 4],
+      [data.length, 22, 4],
+      [name.length, 26, 2],
+    ];
     for (const [value, at, bytes] of shared) {
-      for (const [header, shift] of [[local, 0], [central, 2]] as const) {
+      for (const [header, shift] of [
+        [local, 0],
+        [central, 2],
+      ] as const) {
         if (bytes === 2) header.writeUInt16LE(value, at + shift);
         else header.writeUInt32LE(value, at + shift);
       }

@@ -16,7 +16,10 @@ function project(mlciYml: string, files: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'mlci-hostile-checks-'));
   writeFileSync(join(dir, 'mlci.yml'), mlciYml);
   writeFileSync(join(dir, 'data.csv'), 'x,y\n1,a\n2,b\n3,a\n');
-  writeFileSync(join(dir, 'train.js'), `require('fs').writeFileSync('${TRAIN_MARKER}', 'x'); require('fs').writeFileSync('metrics.json', JSON.stringify({ accuracy: 0.9, zero: 0 }));\n`);
+  writeFileSync(
+    join(dir, 'train.js'),
+    `require('fs').writeFileSync('${TRAIN_MARKER}', 'x'); require('fs').writeFileSync('metrics.json', JSON.stringify({ accuracy: 0.9, zero: 0 }));\n`,
+  );
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 }
@@ -39,7 +42,10 @@ async function expectRefusedBeforeStages(dir: string, names: (string | RegExp)[]
 function yamlBomb(): string {
   let text = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
   const letters = 'abcdefghij';
-  for (let i = 1; i < 10; i++) text += `${letters[i]}: &${letters[i]} [${Array(9).fill(`*${letters[i - 1]}`).join(',')}]\n`;
+  for (let i = 1; i < 10; i++)
+    text += `${letters[i]}: &${letters[i]} [${Array(9)
+      .fill(`*${letters[i - 1]}`)
+      .join(',')}]\n`;
   return text;
 }
 
@@ -104,7 +110,10 @@ describe('hostile checks: one YAML policy and bounded gate parsing (row 10)', ()
     expectCleanRefusal(gate, { exit: 2, names: ['assertion is 20,005 characters long, above the limit of 4,096'] });
     expect(gate.stderr.length).toBeLessThan(2_000); // the assertion is shown cut, not echoed whole
     const nested = '('.repeat(65) + 'a' + ')'.repeat(65) + ' > 0';
-    expectCleanRefusal(await runMlci(['gate', '--record', 'run.json', '--assert', nested], { cwd: dir }), { exit: 2, names: ['nested more than 64 levels deep'] });
+    expectCleanRefusal(await runMlci(['gate', '--record', 'run.json', '--assert', nested], { cwd: dir }), {
+      exit: 2,
+      names: ['nested more than 64 levels deep'],
+    });
     // 100k terms do not fit in one argument (the OS's limit): through mlci.yml, refused before training.
     const chain = Array.from({ length: 100_000 }, () => 'a > 0').join(' and ');
     writeFileSync(join(dir, 'mlci.yml'), `version: 1\n${TRAIN}gates:\n  - "${chain}"\n`);
@@ -113,23 +122,39 @@ describe('hostile checks: one YAML policy and bounded gate parsing (row 10)', ()
 
   it('row 10: mlci gate --record with a string metric value names the file and the metric', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mlci-hostile-record-'));
-    writeFileSync(join(dir, 'run.json'), JSON.stringify({ id: 'r1', name: 'n', metrics: { accuracy: [{ step: 0, value: '0.9', timestamp: 1 }] } }));
+    writeFileSync(
+      join(dir, 'run.json'),
+      JSON.stringify({ id: 'r1', name: 'n', metrics: { accuracy: [{ step: 0, value: '0.9', timestamp: 1 }] } }),
+    );
     const run = await runMlci(['gate', '--record', 'run.json', '--assert', 'accuracy > 0.5'], { cwd: dir });
     expectCleanRefusal(run, { exit: 2, names: ['run.json', 'metric "accuracy" point 0: value is the string "0.9", not a number'] });
     writeFileSync(join(dir, 'list.json'), '[1, 2]');
-    expectCleanRefusal(await runMlci(['gate', '--record', 'list.json', '--assert', 'a > 0'], { cwd: dir }), { exit: 2, names: ['list.json', 'not a run record'] });
+    expectCleanRefusal(await runMlci(['gate', '--record', 'list.json', '--assert', 'a > 0'], { cwd: dir }), {
+      exit: 2,
+      names: ['list.json', 'not a run record'],
+    });
   });
 });
 
 describe('hostile checks: drift inputs that used to pass or say ok (row 11)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mlci-hostile-drift-'));
-  const rows = (header: string, n: number, row: (i: number) => string) => `${header}\n${Array.from({ length: n }, (_, i) => row(i)).join('\n')}\n`;
+  const rows = (header: string, n: number, row: (i: number) => string) =>
+    `${header}\n${Array.from({ length: n }, (_, i) => row(i)).join('\n')}\n`;
 
   it('row 11: two files with no column in common are exit 2 listing both column sets', async () => {
-    writeFileSync(join(dir, 'ref.csv'), rows('x,c', 50, (i) => `${i},a`));
-    writeFileSync(join(dir, 'other.csv'), rows('y,z', 50, (i) => `${i},b`));
+    writeFileSync(
+      join(dir, 'ref.csv'),
+      rows('x,c', 50, (i) => `${i},a`),
+    );
+    writeFileSync(
+      join(dir, 'other.csv'),
+      rows('y,z', 50, (i) => `${i},b`),
+    );
     const run = await runMlci(['drift', 'other.csv', '--reference', 'ref.csv'], { cwd: dir });
-    expectCleanRefusal(run, { exit: 2, names: ['other.csv', 'no column in common with the reference ref.csv', 'reference columns: "x", "c"; current columns: "y", "z"'] });
+    expectCleanRefusal(run, {
+      exit: 2,
+      names: ['other.csv', 'no column in common with the reference ref.csv', 'reference columns: "x", "c"; current columns: "y", "z"'],
+    });
     // A wide file's column list is cut, not printed whole.
     const wide = Array.from({ length: 5_000 }, (_, i) => `col${i}`);
     writeFileSync(join(dir, 'wide.csv'), `${wide.join(',')}\n${wide.map(() => '1').join(',')}\n`);
@@ -137,19 +162,34 @@ describe('hostile checks: drift inputs that used to pass or say ok (row 11)', ()
     expectCleanRefusal(many, { exit: 2, names: ['and 4988 more'] });
     expect(many.stderr.length).toBeLessThan(2_000);
     // A damaged summary (the shape drift reads) is named too, not a crash.
-    writeFileSync(join(dir, 'damaged.json'), JSON.stringify({ schema: 'mlci.table-summary/1', rows: 3, columns: { x: { kind: 'numeric' } } }));
-    expectCleanRefusal(await runMlci(['drift', 'damaged.json', '--reference', 'ref.csv'], { cwd: dir }), { exit: 2, names: ['damaged.json', 'summary is damaged'] });
+    writeFileSync(
+      join(dir, 'damaged.json'),
+      JSON.stringify({ schema: 'mlci.table-summary/1', rows: 3, columns: { x: { kind: 'numeric' } } }),
+    );
+    expectCleanRefusal(await runMlci(['drift', 'damaged.json', '--reference', 'ref.csv'], { cwd: dir }), {
+      exit: 2,
+      names: ['damaged.json', 'summary is damaged'],
+    });
   });
 
   it('row 11: an all-NaN current column and a constant reference column drift, each with its reason', async () => {
-    writeFileSync(join(dir, 'ref2.csv'), rows('m,k,ok', 200, (i) => `${(i * 7) % 50},5,${i % 10}`));
-    writeFileSync(join(dir, 'cur2.csv'), rows('m,k,ok', 200, (i) => `NaN,${((i * 13) % 100) / 10},${i % 10}`));
+    writeFileSync(
+      join(dir, 'ref2.csv'),
+      rows('m,k,ok', 200, (i) => `${(i * 7) % 50},5,${i % 10}`),
+    );
+    writeFileSync(
+      join(dir, 'cur2.csv'),
+      rows('m,k,ok', 200, (i) => `NaN,${((i * 13) % 100) / 10},${i % 10}`),
+    );
     const run = await runMlci(['drift', 'cur2.csv', '--reference', 'ref2.csv', '--json'], { cwd: dir });
     expectNoCrash(run);
     expect(run.exitCode, run.stderr).toBe(1);
     const result = JSON.parse(run.stdout);
     const col = (name: string) => result.columns.find((c: { column: string }) => c.column === name);
-    expect(col('m')).toMatchObject({ drifted: true, reason: expect.stringContaining('all values missing in current (200 NaN/infinite of 200 rows)') });
+    expect(col('m')).toMatchObject({
+      drifted: true,
+      reason: expect.stringContaining('all values missing in current (200 NaN/infinite of 200 rows)'),
+    });
     expect(col('k')).toMatchObject({ drifted: true, test: 'jensen_shannon', reason: expect.stringContaining('reference is constant (5)') });
     expect(col('k').jensenShannon).toBeGreaterThan(0.5);
     expect(col('ok').drifted).toBe(false);
@@ -157,7 +197,10 @@ describe('hostile checks: drift inputs that used to pass or say ok (row 11)', ()
     expect(text.stdout).toContain('all values missing in current');
     expect(text.stdout).toContain('reference is constant (5)');
     // The same constant reference with a current that keeps the constant is not drift.
-    writeFileSync(join(dir, 'same.csv'), rows('m,k,ok', 200, (i) => `${(i * 7) % 50},5,${i % 10}`));
+    writeFileSync(
+      join(dir, 'same.csv'),
+      rows('m,k,ok', 200, (i) => `${(i * 7) % 50},5,${i % 10}`),
+    );
     const same = JSON.parse((await runMlci(['drift', 'same.csv', '--reference', 'ref2.csv', '--json'], { cwd: dir })).stdout);
     expect(same.columns.find((c: { column: string }) => c.column === 'k')).toMatchObject({ drifted: false, jensenShannon: 0 });
   });
@@ -166,14 +209,25 @@ describe('hostile checks: drift inputs that used to pass or say ok (row 11)', ()
 describe('hostile checks: NaN in gates and damaged registry records (row 12)', () => {
   it('row 12: not (zero/zero < 1) fails with a NaN note instead of passing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mlci-hostile-nan-'));
-    writeFileSync(join(dir, 'run.json'), JSON.stringify({ id: 'r1', name: 'n', metrics: { zero: [{ step: 0, value: 0, timestamp: 1 }], 'train/loss': [{ step: 0, value: 0.4, timestamp: 1 }] } }));
-    const run = await runMlci(['gate', '--record', 'run.json', '--assert', 'not (zero/zero < 1)', '--assert', 'train/loss < 1'], { cwd: dir });
+    writeFileSync(
+      join(dir, 'run.json'),
+      JSON.stringify({
+        id: 'r1',
+        name: 'n',
+        metrics: { zero: [{ step: 0, value: 0, timestamp: 1 }], 'train/loss': [{ step: 0, value: 0.4, timestamp: 1 }] },
+      }),
+    );
+    const run = await runMlci(['gate', '--record', 'run.json', '--assert', 'not (zero/zero < 1)', '--assert', 'train/loss < 1'], {
+      cwd: dir,
+    });
     expectNoCrash(run);
     expect(run.exitCode, run.stderr).toBe(1);
     expect(run.stdout).toContain('FAIL  not (zero/zero < 1)');
     expect(run.stdout).toContain('note: zero/zero is NaN (0/0)');
     expect(run.stdout).toContain('pass  train/loss < 1');
-    const json = JSON.parse((await runMlci(['gate', '--record', 'run.json', '--assert', 'not (zero / zero < 1)', '--json'], { cwd: dir })).stdout);
+    const json = JSON.parse(
+      (await runMlci(['gate', '--record', 'run.json', '--assert', 'not (zero / zero < 1)', '--json'], { cwd: dir })).stdout,
+    );
     expect(json.assertions[0]).toMatchObject({ passed: false, notes: expect.arrayContaining(['zero / zero is NaN (0/0)']) });
   });
 
@@ -191,14 +245,21 @@ describe('hostile checks: NaN in gates and damaged registry records (row 12)', (
     const file = join(dir, '.mlci', 'registry', 'iris', 'versions', '0.1.0', 'version.json');
     writeFileSync(file, '{"schema": 1, "name": "iris", garbage');
     const before = await filesUnder(dir);
-    for (const args of [['models', 'list'], ['models', 'list', 'iris'], ['models', 'show', 'iris@champion']]) {
+    for (const args of [
+      ['models', 'list'],
+      ['models', 'list', 'iris'],
+      ['models', 'show', 'iris@champion'],
+    ]) {
       const run = await runMlci([...args, '--project', dir], { cwd: dir });
       expectCleanRefusal(run, { exit: 2, names: [file, 'version record is not JSON'] });
       expect(run.stdout).not.toContain('no registered models');
     }
     // Valid JSON of the wrong shape is refused the same way.
     writeFileSync(file, '{"schema": 1, "name": "iris", "assets": "none"}');
-    expectCleanRefusal(await runMlci(['models', 'list', '--project', dir], { cwd: dir }), { exit: 2, names: [file, 'version record is malformed'] });
+    expectCleanRefusal(await runMlci(['models', 'list', '--project', dir], { cwd: dir }), {
+      exit: 2,
+      names: [file, 'version record is malformed'],
+    });
     expect(await filesUnder(dir)).toEqual(before);
   });
 
@@ -206,11 +267,18 @@ describe('hostile checks: NaN in gates and damaged registry records (row 12)', (
     const dir = await registered();
     const file = join(dir, '.mlci', 'registry', 'iris', 'aliases', 'champion', '1.json');
     writeFileSync(file, '\u0000\u0001 not json at all');
-    for (const args of [['models', 'list'], ['models', 'show', 'iris@champion'], ['models', 'rollback', 'iris']]) {
+    for (const args of [
+      ['models', 'list'],
+      ['models', 'show', 'iris@champion'],
+      ['models', 'rollback', 'iris'],
+    ]) {
       const run = await runMlci([...args, '--project', dir], { cwd: dir });
       expectCleanRefusal(run, { exit: 2, names: [file, 'alias event is not JSON'] });
     }
     writeFileSync(file, '{"schema": 1, "seq": "one"}');
-    expectCleanRefusal(await runMlci(['models', 'list', '--project', dir], { cwd: dir }), { exit: 2, names: [file, 'alias event is malformed'] });
+    expectCleanRefusal(await runMlci(['models', 'list', '--project', dir], { cwd: dir }), {
+      exit: 2,
+      names: [file, 'alias event is malformed'],
+    });
   });
 });

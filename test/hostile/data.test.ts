@@ -20,7 +20,9 @@ const schema = write('ab.schema.json', JSON.stringify({ fields: [{ name: 'a', ty
 const SMALL_OUTPUT = 20_000;
 
 async function mkfifo(path: string): Promise<void> {
-  await new Promise((done, fail) => spawn('mkfifo', [path]).on('close', (code) => (code === 0 ? done(undefined) : fail(new Error(`mkfifo ${code}`)))));
+  await new Promise((done, fail) =>
+    spawn('mkfifo', [path]).on('close', (code) => (code === 0 ? done(undefined) : fail(new Error(`mkfifo ${code}`)))),
+  );
 }
 
 describe('hostile data inputs', () => {
@@ -79,7 +81,10 @@ describe('hostile data inputs', () => {
     const inferred = await runMlci(['infer-schema', '-', '--format', 'csv'], { input: csv, ceilingMs: 20_000 });
     expect(inferred.exitCode, inferred.stderr).toBe(0);
     expect(JSON.parse(inferred.stdout).fields.map((f: { name: string }) => f.name)).toEqual(['a', 'b']);
-    expectCleanRefusal(await runMlci(['validate', '-', '--schema', schema], { input: csv, ceilingMs: 20_000 }), { exit: 2, names: ['stdin', '--format'] });
+    expectCleanRefusal(await runMlci(['validate', '-', '--schema', schema], { input: csv, ceilingMs: 20_000 }), {
+      exit: 2,
+      names: ['stdin', '--format'],
+    });
     const bad = await runMlci(['validate', '-', '--schema', schema, '--format', 'csv'], { input: 'a,b\n1\n', ceilingMs: 20_000 });
     expectCleanRefusal(bad, { exit: 2, names: ['stdin:2:', 'row has 1 field'] });
   });
@@ -100,7 +105,10 @@ describe('hostile data inputs', () => {
   });
 
   it('an unknown schema key is warned about, naming the schema file and key with a did-you-mean', async () => {
-    const typo = write('typo.schema.json', JSON.stringify({ fields: [{ name: 'a', type: 'integer', contraints: { maximum: 1 } }, { name: 'b' }] }));
+    const typo = write(
+      'typo.schema.json',
+      JSON.stringify({ fields: [{ name: 'a', type: 'integer', contraints: { maximum: 1 } }, { name: 'b' }] }),
+    );
     const run = await runMlci(['validate', write('ok2.csv', 'a,b\n5,x\n'), '--schema', typo, '--json'], { ceilingMs: 20_000 });
     expectNoCrash(run);
     expect(run.exitCode).toBe(0);

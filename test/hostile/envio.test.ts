@@ -27,7 +27,23 @@ beforeAll(async () => {
   execFileSync('git', ['init', '-q'], { cwd: project });
   writeFileSync(join(project, 'train.csv'), 'x,y\n1,2\n');
   const script = "require('fs').writeFileSync('metrics.json', JSON.stringify({ accuracy: 0.9, ['loss\\u202e\\u001b[2J']: 0.1 }))";
-  const trained = await runMlci(['train', '--system-metrics-interval', '0', '--snapshot', '--data', 'train.csv', '--name', HOSTILE_NAME, '--', process.execPath, '-e', script], { cwd: project });
+  const trained = await runMlci(
+    [
+      'train',
+      '--system-metrics-interval',
+      '0',
+      '--snapshot',
+      '--data',
+      'train.csv',
+      '--name',
+      HOSTILE_NAME,
+      '--',
+      process.execPath,
+      '-e',
+      script,
+    ],
+    { cwd: project },
+  );
   expect(trained.exitCode, trained.stderr).toBe(0);
   const runs = await storedRuns(project);
   expect(runs).toHaveLength(1);
@@ -71,10 +87,14 @@ describe('hostile environment: errors name the path or endpoint, with a hint (ex
     const run = await runMlci(['data', 'get', `${runId.slice(0, 8)}:train.csv`, '--to', to], { cwd: project });
     expectCleanRefusal(run, { exit: 2, names: [join(to, 'train.csv'), /not overwritten/] });
     expect(readFileSync(join(to, 'train.csv'), 'utf8')).toBe('my own edits\n');
-    expect((await filesUnder(to)).filter((f) => f !== 'train.csv'), 'a temp file was left').toEqual([]);
+    expect(
+      (await filesUnder(to)).filter((f) => f !== 'train.csv'),
+      'a temp file was left',
+    ).toEqual([]);
     // the very same bytes already there are fine
     const fresh = join(project, 'restored-fresh');
-    for (let i = 0; i < 2; i++) expect((await runMlci(['data', 'get', `${runId.slice(0, 8)}:train.csv`, '--to', fresh], { cwd: project })).exitCode).toBe(0);
+    for (let i = 0; i < 2; i++)
+      expect((await runMlci(['data', 'get', `${runId.slice(0, 8)}:train.csv`, '--to', fresh], { cwd: project })).exitCode).toBe(0);
     expect(readFileSync(join(fresh, 'train.csv'), 'utf8')).toBe('x,y\n1,2\n');
   });
 
@@ -140,7 +160,11 @@ describe('hostile text: escape sequences and bidi overrides in run names are nev
     const markdown = join(project, 'comment.md');
     const compare = await runMlci(['compare', runId, '--markdown', markdown], { cwd: project });
     const missing = await runMlci(['show', 'no-such-run'], { cwd: project }); // the hint lists recent run names
-    for (const [name, r] of [['runs', runs], ['show', show], ['compare', compare]] as const) {
+    for (const [name, r] of [
+      ['runs', runs],
+      ['show', show],
+      ['compare', compare],
+    ] as const) {
       expectNoCrash(r);
       expect(r.exitCode, `${name}: ${r.stderr}`).toBe(0);
       expect(r.stdout, name).not.toMatch(ACTIVE);
@@ -173,7 +197,11 @@ describe('hostile client: a slow client cannot hold a serve socket', () => {
     const model = join(project, 'quick-model');
     mkdirSync(model, { recursive: true });
     writeFileSync(join(model, 'predict.py'), 'def predict(records):\n    return [1 for _ in records]\n');
-    serve = spawn(process.execPath, [mlciBin, 'serve', model, '--port', '0', '--json', '--headers-timeout', '2000'], { cwd: project, env: { ...process.env, NO_COLOR: '1' }, detached: true });
+    serve = spawn(process.execPath, [mlciBin, 'serve', model, '--port', '0', '--json', '--headers-timeout', '2000'], {
+      cwd: project,
+      env: { ...process.env, NO_COLOR: '1' },
+      detached: true,
+    });
     let stdout = '';
     let stderr = '';
     serve.stderr!.on('data', (d) => (stderr += d));

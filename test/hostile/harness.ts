@@ -120,7 +120,10 @@ export async function storedRuns(projectDir: string): Promise<{ id: string; stat
 /** Asserts that no run of the project is left RUNNING. */
 export async function expectNoRunningRun(projectDir: string): Promise<void> {
   const running = (await storedRuns(projectDir)).filter((r) => r.status === 'RUNNING');
-  expect(running.map((r) => r.id), 'runs left RUNNING').toEqual([]);
+  expect(
+    running.map((r) => r.id),
+    'runs left RUNNING',
+  ).toEqual([]);
 }
 
 /** Every file under `dir` (relative paths), to compare before and after a case. */

@@ -40,7 +40,11 @@ describe('shell layer: hostile rows', () => {
     const wr = addWorkflowRun(gh.state, { status: 'completed', conclusion: 'success' });
     addArtifact(gh.state, wr.id, `mlci-data-${sha}`, zipOf([{ name: sha, data: '/etc/passwd', mode: 0o120777 }]));
     const started = Date.now();
-    const run = await runMlci(['data', 'get', sha, '--to', 'restored', '--github'], { cwd, env: { ...registryEnv(gh, 'ghs_test_read') }, ceilingMs: 20_000 });
+    const run = await runMlci(['data', 'get', sha, '--to', 'restored', '--github'], {
+      cwd,
+      env: { ...registryEnv(gh, 'ghs_test_read') },
+      ceilingMs: 20_000,
+    });
     expectCleanRefusal(run, { exit: 2, names: [`artifact mlci-data-${sha}`, `entry "${sha}" is a symbolic link`] });
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(await filesUnder(cwd)).toEqual([]);
@@ -51,7 +55,11 @@ describe('shell layer: hostile rows', () => {
     const sha = sha256('slipped dataset');
     const wr = addWorkflowRun(gh.state, { status: 'completed', conclusion: 'success' });
     addArtifact(gh.state, wr.id, `mlci-data-${sha}`, zipOf([{ name: `../../${sha}`, data: 'x' }]));
-    const run = await runMlci(['data', 'get', sha, '--to', 'restored', '--github'], { cwd, env: { ...registryEnv(gh, 'ghs_test_read') }, ceilingMs: 20_000 });
+    const run = await runMlci(['data', 'get', sha, '--to', 'restored', '--github'], {
+      cwd,
+      env: { ...registryEnv(gh, 'ghs_test_read') },
+      ceilingMs: 20_000,
+    });
     expectCleanRefusal(run, { exit: 2, names: [`artifact mlci-data-${sha}`, `entry "../../${sha}"`] });
     expect(await filesUnder(cwd)).toEqual([]);
   });
@@ -61,10 +69,19 @@ describe('shell layer: hostile rows', () => {
     const run = await recordRun(store, { content: 'hostile-promote', accuracy: 0.5, commit: newCommit(gh, 'hostile promote') });
     const versions = () => gh.state.releases.filter((r) => r.tag_name.startsWith('iris@')).map((r) => [r.tag_name, r.draft]);
     failNth(gh, { method: 'POST', path: /\/releases\/\d+\/assets$/ }, 3, { status: 500 });
-    const failed = await runMlci(['models', 'promote', 'iris', '--run', run.id, '--github', '--project', dir], { cwd: dir, env: registryEnv(gh) });
-    expectCleanRefusal(failed, { exit: 3, names: [/could not upload \S+ to iris@v0\.1\.0: GitHub answered HTTP 500/, 'the draft was deleted'] });
+    const failed = await runMlci(['models', 'promote', 'iris', '--run', run.id, '--github', '--project', dir], {
+      cwd: dir,
+      env: registryEnv(gh),
+    });
+    expectCleanRefusal(failed, {
+      exit: 3,
+      names: [/could not upload \S+ to iris@v0\.1\.0: GitHub answered HTTP 500/, 'the draft was deleted'],
+    });
     expect(versions()).toEqual([]);
-    const rerun = await runMlci(['models', 'promote', 'iris', '--run', run.id, '--github', '--project', dir, '--json'], { cwd: dir, env: registryEnv(gh) });
+    const rerun = await runMlci(['models', 'promote', 'iris', '--run', run.id, '--github', '--project', dir, '--json'], {
+      cwd: dir,
+      env: registryEnv(gh),
+    });
     expectNoCrash(rerun);
     expect(rerun.exitCode, rerun.stderr).toBe(0);
     expect(JSON.parse(rerun.stdout)).toMatchObject({ version: '0.1.0' });

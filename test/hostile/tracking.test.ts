@@ -29,12 +29,19 @@ async function waitFor(what: string, test: () => boolean | Promise<boolean>, cei
 
 /** `mlci ARGS` in its own group, handed back so a case can signal mlci itself. */
 function startMlci(args: string[], cwd: string) {
-  const child = spawn(process.execPath, [mlciBin, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, [mlciBin, ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
-  const done = new Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (exitCode, signal) => resolve({ exitCode, signal })));
+  const done = new Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (exitCode, signal) => resolve({ exitCode, signal })),
+  );
   return { child, done, stdout: () => stdout, stderr: () => stderr };
 }
 
@@ -68,7 +75,8 @@ describe('hostile inputs to mlci train', () => {
 
   it('a malformed metrics.json written by the command records the run FAILED with the reason, keeping what was captured', async () => {
     const dir = await project();
-    const script = 'echo \'{"key": "loss", "value": 0.5, "step": 1}\' >> "$MLCI_METRICS_FILE"; printf \'{"accuracy": 0.9, "f1": \' > metrics.json';
+    const script =
+      'echo \'{"key": "loss", "value": 0.5, "step": 1}\' >> "$MLCI_METRICS_FILE"; printf \'{"accuracy": 0.9, "f1": \' > metrics.json';
     const run = await runMlci(['train', '--json', ...FAST, '--', 'sh', '-c', script], { cwd: dir });
     expectCleanRefusal(run, { exit: 2, names: ['metrics.json', /recorded as FAILED/] });
     const record = JSON.parse(run.stdout); // --json still prints the recorded run
@@ -130,7 +138,8 @@ describe('hostile inputs to mlci train', () => {
     expect(run.exitCode, run.stderr).toBe(0);
     const record = JSON.parse(run.stdout);
     expect(Object.keys(record.metrics).sort()).toEqual(['accuracy', 'val.f1']);
-    for (const key of ['note', 'loss', 'curve', 'auc', 'val.extra']) expect(run.stderr).toMatch(new RegExp(`metrics\\.json: metric "${key.replace('.', '\\.')}" is .*not recorded`));
+    for (const key of ['note', 'loss', 'curve', 'auc', 'val.extra'])
+      expect(run.stderr).toMatch(new RegExp(`metrics\\.json: metric "${key.replace('.', '\\.')}" is .*not recorded`));
     expect(record.tags['mlci.metrics.skipped']).toBe('5');
   });
 
@@ -168,20 +177,27 @@ describe('hostile inputs to mlci train', () => {
   it('a background process holding stdout does not keep train --json waiting; it ends with the run', async () => {
     const dir = await project();
     const started = Date.now();
-    const run = await runMlci(['train', '--json', ...FAST, '--', 'bash', '-c', 'sleep 100 & echo $! > bg.pid; echo trained'], { cwd: dir, ceilingMs: 60_000 });
+    const run = await runMlci(['train', '--json', ...FAST, '--', 'bash', '-c', 'sleep 100 & echo $! > bg.pid; echo trained'], {
+      cwd: dir,
+      ceilingMs: 60_000,
+    });
     const tookMs = Date.now() - started;
     expectNoCrash(run);
     expect(run.exitCode, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout).status).toBe('FINISHED');
     expect(run.stderr).toContain('trained');
     const bg = Number((await readFile(join(dir, 'bg.pid'), 'utf8')).trim());
-    await waitFor('the background sleep ended', () => {
-      try {
-        return readFileSync(`/proc/${bg}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? true;
-      } catch {
-        return true;
-      }
-    }, 10_000);
+    await waitFor(
+      'the background sleep ended',
+      () => {
+        try {
+          return readFileSync(`/proc/${bg}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? true;
+        } catch {
+          return true;
+        }
+      },
+      10_000,
+    );
     console.log(`train --json with a background process holding stdout: ${tookMs} ms`);
     await expectNoRunningRun(dir);
   });
@@ -234,7 +250,10 @@ describe.skipIf(!canMount)('a full disk under mlci train (tmpfs; skipped unless 
     try {
       // The command fills the file system the store is on, as a checkpoint writer can.
       const run = await runMlci(['train', ...FAST, '--', 'sh', '-c', 'head -c 1048576 /dev/zero > .mlci/fill; exit 0'], { cwd: dir });
-      expectCleanRefusal(run, { exit: 2, names: [store, 'no space left on device', /left RUNNING; a later mlci command on this machine marks it abandoned/] });
+      expectCleanRefusal(run, {
+        exit: 2,
+        names: [store, 'no space left on device', /left RUNNING; a later mlci command on this machine marks it abandoned/],
+      });
       await rm(join(store, 'fill'));
       const runs = await runMlci(['runs', '--json'], { cwd: dir });
       expect(runs.exitCode, runs.stderr).toBe(0);

@@ -27,7 +27,12 @@ async function check(text: string, files: string[] = [], stages?: Parameters<typ
 
 describe('preflight', () => {
   it('passes a sound file and the iris example', async () => {
-    expect(await check('version: 1\ndatasets:\n  d:\n    path: a.csv\n    schema: s.json\ngates: ["accuracy >= 0.8", "not (rising(val_loss, 3))"]\nmodel: { name: iris_v2, alias: champion }\n', ['a.csv', 's.json'])).toBeNull();
+    expect(
+      await check(
+        'version: 1\ndatasets:\n  d:\n    path: a.csv\n    schema: s.json\ngates: ["accuracy >= 0.8", "not (rising(val_loss, 3))"]\nmodel: { name: iris_v2, alias: champion }\n',
+        ['a.csv', 's.json'],
+      ),
+    ).toBeNull();
     const iris = await loadConfig(join(__dirname, '../../examples/iris/mlci.yml'));
     await expect(preflight(iris, 'mlci.yml')).resolves.toBeUndefined();
   });
@@ -45,12 +50,18 @@ describe('preflight', () => {
     expect(dotted.hint).toMatch(/letters, digits, "-" and "_"/);
     const alias = await check('version: 1\nmodel:\n  name: ok\n  alias: latest\n');
     expect(alias).toMatchObject({ location: { line: 4 }, message: expect.stringContaining('model.alias: "latest" is reserved') });
-    const drift = await check('version: 1\ndatasets:\n  d:\n    path: a.csv\n    drift:\n      columns:\n        x: { test: magic }\n', ['a.csv']);
-    expect(drift).toMatchObject({ location: { line: 7 }, message: expect.stringContaining('datasets.d.drift: columns.x.test must be one of') });
+    const drift = await check('version: 1\ndatasets:\n  d:\n    path: a.csv\n    drift:\n      columns:\n        x: { test: magic }\n', [
+      'a.csv',
+    ]);
+    expect(drift).toMatchObject({
+      location: { line: 7 },
+      message: expect.stringContaining('datasets.d.drift: columns.x.test must be one of'),
+    });
   });
 
   it('lists every problem, and checks files only for the stages that run', async () => {
-    const text = 'version: 1\ndatasets:\n  d:\n    path: gone.csv\n    schema: adir\n    reference: ref.csv\ntrain:\n  command: [node, x.js]\n  params: nope.yaml\ngates: ["a >"]\n';
+    const text =
+      'version: 1\ndatasets:\n  d:\n    path: gone.csv\n    schema: adir\n    reference: ref.csv\ntrain:\n  command: [node, x.js]\n  params: nope.yaml\ngates: ["a >"]\n';
     const all = await check(text);
     expect(all!.message.split('\n').filter((l) => /mlci\.yml:\d+:/.test(l))).toHaveLength(4);
     expect(all!.message).toMatch(/mlci\.yml:5: datasets\.d\.schema: "adir" is a directory/);
@@ -64,8 +75,13 @@ describe('preflight', () => {
     expect(await check('version: 1\ndatasets:\n  d:\n    path: gone.csv\n    reference: ref.csv\n', [], ['train'])).toBeNull();
     // A training program that cannot start is known before any stage too; a relative path is read from mlci.yml's directory.
     const missing = await check('version: 1\ntrain:\n  command: [no-such-program-mlci, train.py]\n');
-    expect(missing).toMatchObject({ location: { line: 3 }, message: expect.stringContaining('train.command: program "no-such-program-mlci" is not found on PATH') });
-    expect((await check('version: 1\ntrain:\n  command: ./run.sh\n', ['run.sh']))!.message).toContain('program "./run.sh" is not an executable file (relative to');
+    expect(missing).toMatchObject({
+      location: { line: 3 },
+      message: expect.stringContaining('train.command: program "no-such-program-mlci" is not found on PATH'),
+    });
+    expect((await check('version: 1\ntrain:\n  command: ./run.sh\n', ['run.sh']))!.message).toContain(
+      'program "./run.sh" is not an executable file (relative to',
+    );
     expect(await check('version: 1\ntrain:\n  command: [node, x.js]\n')).toBeNull();
   });
 });

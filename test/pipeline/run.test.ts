@@ -64,16 +64,23 @@ describe('mlci run on the iris example', () => {
     const data = join(dir, 'data/train.csv');
     writeFileSync(data, readFileSync(data, 'utf8').replace('\n2,4.9,', '\n2,49,'));
     const stopped = jsonOf(await runCli(['run', '--json', '--only', 'validate,train,gate'], { cwd: dir }));
-    expect(stopped.stages.map((s: { stage: string; outcome: string }) => `${s.stage} ${s.outcome}`)).toEqual(['validate fail', 'train skipped', 'gate skipped']);
+    expect(stopped.stages.map((s: { stage: string; outcome: string }) => `${s.stage} ${s.outcome}`)).toEqual([
+      'validate fail',
+      'train skipped',
+      'gate skipped',
+    ]);
     expect(stopped.stages[1].summary).toBe('not run: data validation failed (mlci.yml on-fail: stop)');
     writeFileSync(join(dir, 'mlci.yml'), readFileSync(join(dir, 'mlci.yml'), 'utf8') + 'on-fail: continue\n');
     const continued = await runCli(['run', '--json', '--only', 'validate,train'], { cwd: dir });
     expect(continued.exitCode).toBe(1);
-    expect(jsonOf(continued).stages.map((s: { stage: string; outcome: string }) => `${s.stage} ${s.outcome}`)).toEqual(['validate fail', 'train pass']);
+    expect(jsonOf(continued).stages.map((s: { stage: string; outcome: string }) => `${s.stage} ${s.outcome}`)).toEqual([
+      'validate fail',
+      'train pass',
+    ]);
     rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 
-  it('a stage that cannot run is that stage\'s failure, naming the file and the fix; the CLI exits 2 for bad input', async () => {
+  it("a stage that cannot run is that stage's failure, naming the file and the fix; the CLI exits 2 for bad input", async () => {
     const dir = irisCopy();
     // A schema that exists but is not JSON: only the validate stage, reading it, can tell (a missing one is refused before any stage).
     writeFileSync(join(dir, 'schema.json'), '{"fields": [');
@@ -81,7 +88,11 @@ describe('mlci run on the iris example', () => {
     expect(run.exitCode).toBe(2);
     const result = jsonOf(run);
     expect(result.verdict).toBe('data problems: validate failed');
-    expect(result.stages[0]).toMatchObject({ stage: 'validate', outcome: 'fail', error: { kind: 'input', message: expect.stringContaining('the schema is not valid JSON') } });
+    expect(result.stages[0]).toMatchObject({
+      stage: 'validate',
+      outcome: 'fail',
+      error: { kind: 'input', message: expect.stringContaining('the schema is not valid JSON') },
+    });
     expect(result.stages[0].summary).toMatch(/schema\.json: the schema is not valid JSON.*\(hint: /);
     expect(result.stages[1]).toMatchObject({ stage: 'drift', outcome: 'pass' });
     rmSync(dir, { recursive: true, force: true });
@@ -111,7 +122,15 @@ describe('the root action', () => {
       expect(run.exitCode, run.stdout + run.stderr).toBe(0);
       expect(run.stdout).toContain('::group::mlci validate');
       expect(run.stdout).toContain('::group::mlci train');
-      expect(run.outputs).toMatchObject({ outcome: 'pass', 'validate-outcome': 'pass', 'drift-outcome': 'pass', 'train-outcome': 'pass', 'gate-outcome': 'pass', 'compare-outcome': 'pass', 'promote-outcome': 'skipped' });
+      expect(run.outputs).toMatchObject({
+        outcome: 'pass',
+        'validate-outcome': 'pass',
+        'drift-outcome': 'pass',
+        'train-outcome': 'pass',
+        'gate-outcome': 'pass',
+        'compare-outcome': 'pass',
+        'promote-outcome': 'skipped',
+      });
       expect(run.outputs['run-id']).toMatch(/^[0-9a-f]{32}$/);
       expect(run.summary).toContain('mlci: ready');
       const comments = gh.state.comments.filter((c) => c.issueNumber === 1);

@@ -16,7 +16,14 @@ describe('mlci models (local backend)', () => {
 
     const first = await runCli(['models', 'promote', 'iris', '--run', a.id.slice(0, 8), ...p, '--json']);
     expect(first.exitCode, first.stderr).toBe(0);
-    expect(jsonOf(first)).toMatchObject({ name: 'iris', version: '0.1.0', tag: 'iris@v0.1.0', alias: 'champion', previous: null, runId: a.id });
+    expect(jsonOf(first)).toMatchObject({
+      name: 'iris',
+      version: '0.1.0',
+      tag: 'iris@v0.1.0',
+      alias: 'champion',
+      previous: null,
+      runId: a.id,
+    });
     const second = await runCli(['models', 'promote', 'iris', '--run', b.id, '--bump', 'patch', ...p, '--json']);
     expect(jsonOf(second)).toMatchObject({ version: '0.1.1', previous: '0.1.0' });
 

@@ -26,11 +26,21 @@ describe('local registry with damaged records', () => {
     for (const [text, message] of [
       ['{"name": "iris", trunc', /version record is not JSON/],
       ['[]', /version record is malformed/],
-      ['{"name": "iris", "version": "0.1.0", "tag": "iris@v0.1.0", "assets": [{"name": "card.json", "sha256": "../../etc/passwd", "size": 1}]}', /malformed/],
+      [
+        '{"name": "iris", "version": "0.1.0", "tag": "iris@v0.1.0", "assets": [{"name": "card.json", "sha256": "../../etc/passwd", "size": 1}]}',
+        /malformed/,
+      ],
     ] as const) {
       writeFileSync(versionFile, text);
-      await expect(registry.listModels()).rejects.toMatchObject({ kind: 'input', message: expect.stringMatching(message), location: { file: versionFile } });
-      await expect(registry.readAsset('iris', '0.1.0', 'card.json')).rejects.toMatchObject({ kind: 'input', location: { file: versionFile } });
+      await expect(registry.listModels()).rejects.toMatchObject({
+        kind: 'input',
+        message: expect.stringMatching(message),
+        location: { file: versionFile },
+      });
+      await expect(registry.readAsset('iris', '0.1.0', 'card.json')).rejects.toMatchObject({
+        kind: 'input',
+        location: { file: versionFile },
+      });
     }
   });
 
@@ -38,9 +48,15 @@ describe('local registry with damaged records', () => {
     const { registry, store, versionFile } = await withVersion();
     const meta = JSON.parse(await import('node:fs/promises').then((fs) => fs.readFile(versionFile, 'utf8')));
     const garbage = await store.putBlob({ bytes: 'not a card' });
-    meta.assets = meta.assets.map((a: { name: string }) => (a.name === 'card.json' ? { ...a, sha256: garbage.sha256, size: garbage.size } : a));
+    meta.assets = meta.assets.map((a: { name: string }) =>
+      a.name === 'card.json' ? { ...a, sha256: garbage.sha256, size: garbage.size } : a,
+    );
     writeFileSync(versionFile, JSON.stringify(meta));
-    await expect(registry.listVersions('iris')).rejects.toMatchObject({ kind: 'input', message: expect.stringContaining('model card'), location: { file: versionFile } });
+    await expect(registry.listVersions('iris')).rejects.toMatchObject({
+      kind: 'input',
+      message: expect.stringContaining('model card'),
+      location: { file: versionFile },
+    });
   });
 
   it('refuses an alias event that is not JSON, naming it; a directory that is not a model name is not a model', async () => {
@@ -48,7 +64,11 @@ describe('local registry with damaged records', () => {
     mkdirSync(join(registry.root, 'not.a.model'), { recursive: true });
     expect(await registry.listModels()).toEqual(['iris']);
     writeFileSync(aliasFile, '{{{');
-    await expect(registry.aliasHistory('iris', 'champion')).rejects.toMatchObject({ kind: 'input', message: expect.stringContaining('alias event is not JSON'), location: { file: aliasFile } });
+    await expect(registry.aliasHistory('iris', 'champion')).rejects.toMatchObject({
+      kind: 'input',
+      message: expect.stringContaining('alias event is not JSON'),
+      location: { file: aliasFile },
+    });
     await expect(listModels(registry)).rejects.toMatchObject({ location: { file: aliasFile } });
   });
 });

@@ -12,12 +12,23 @@ export function newCommit(gh: Emulator, message: string): string {
  * throttling) made test-fast: no write pacing, a 10 ms backoff unit.
  */
 export function registryOn(gh: Emulator, token = 'ghs_test_write'): GitHubRegistry {
-  return new GitHubRegistry({ owner: gh.state.owner, repo: gh.state.repo, token, baseUrl: gh.url, client: { paceWrites: false, retryBaseMs: 10 } });
+  return new GitHubRegistry({
+    owner: gh.state.owner,
+    repo: gh.state.repo,
+    token,
+    baseUrl: gh.url,
+    client: { paceWrites: false, retryBaseMs: 10 },
+  });
 }
 
 /** The environment `mlci models … --github` and the promote-model action read to reach the emulator. */
 export function registryEnv(gh: Emulator, token = 'ghs_test_write'): Record<string, string> {
-  return { GITHUB_REPOSITORY: `${gh.state.owner}/${gh.state.repo}`, GITHUB_TOKEN: token, GITHUB_API_URL: gh.url, MLCI_GITHUB_PACE_WRITES: 'false' };
+  return {
+    GITHUB_REPOSITORY: `${gh.state.owner}/${gh.state.repo}`,
+    GITHUB_TOKEN: token,
+    GITHUB_API_URL: gh.url,
+    MLCI_GITHUB_PACE_WRITES: 'false',
+  };
 }
 
 /**

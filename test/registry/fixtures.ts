@@ -14,7 +14,17 @@ export async function freshProject(): Promise<{ dir: string; store: LocalStore }
  * Records a FINISHED run whose artifacts include an MLflow-like model directory (MLmodel, model.pkl, a nested
  * file) with `content` in model.pkl, so different runs have different model bytes.
  */
-export async function recordRun(store: LocalStore, options: { content: string; accuracy: number; commit?: string; startTime?: number; tags?: Record<string, string>; status?: RunRecord['status'] }): Promise<RunRecord> {
+export async function recordRun(
+  store: LocalStore,
+  options: {
+    content: string;
+    accuracy: number;
+    commit?: string;
+    startTime?: number;
+    tags?: Record<string, string>;
+    status?: RunRecord['status'];
+  },
+): Promise<RunRecord> {
   const files: Record<string, string> = {
     'model/MLmodel': `flavors:\n  sklearn:\n    pickled_model: model.pkl\n`,
     'model/model.pkl': options.content,
@@ -38,7 +48,10 @@ export async function recordRun(store: LocalStore, options: { content: string; a
     exitCode: 0,
     command: ['python', 'train.py'],
     params: { alpha: '0.001', name: '<b>@everyone</b>' },
-    metrics: { accuracy: [{ step: 0, value: options.accuracy, timestamp: start }], 'system/cpu': [{ step: 0, value: 3, timestamp: start }] },
+    metrics: {
+      accuracy: [{ step: 0, value: options.accuracy, timestamp: start }],
+      'system/cpu': [{ step: 0, value: 3, timestamp: start }],
+    },
     tags: options.tags ?? {},
     artifacts,
     lineage: {

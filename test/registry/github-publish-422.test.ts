@@ -26,7 +26,7 @@ const tagRefs = () => [...gh.state.refs.keys()].filter((k) => k.startsWith('refs
 const creates = () => gh.requests.filter((r) => r.method === 'POST' && r.operationId === 'repos/create-release').length;
 
 describe('publishing a version: a 422 is not always "already exists"', () => {
-  it('a commit GitHub does not know (422 invalid target_commitish): GitHub\'s error, the draft deleted, no retry; after the push the rerun takes the same version', async () => {
+  it("a commit GitHub does not know (422 invalid target_commitish): GitHub's error, the draft deleted, no retry; after the push the rerun takes the same version", async () => {
     const { store } = await freshProject();
     const registry = registryOn(gh);
     const unknown = 'ab'.repeat(20); // trained at a commit that was never pushed
@@ -34,7 +34,9 @@ describe('publishing a version: a 422 is not always "already exists"', () => {
     const error = await promote({ registry, store, name: 'iris', run: run.id }).catch((e) => e);
     expect(error).not.toBeInstanceOf(VersionExistsError);
     expect(error.message).not.toMatch(/already exists/);
-    expect(error.message).toMatch(/could not publish iris@v0\.1\.0: GitHub answered HTTP 422: Validation Failed: Release\.target_commitish invalid/);
+    expect(error.message).toMatch(
+      /could not publish iris@v0\.1\.0: GitHub answered HTTP 422: Validation Failed: Release\.target_commitish invalid/,
+    );
     expect(error.message).toMatch(/the draft was deleted, nothing was published; no alias moved/);
     expect(error.hint).toMatch(/does not know the commit.*abababababab.*push it/);
     expect(error.kind).toBe('remote');
@@ -50,14 +52,16 @@ describe('publishing a version: a 422 is not always "already exists"', () => {
     expect(gh.state.releases.map((r) => [r.tag_name, r.draft])).toEqual([['iris@v0.1.0', false]]);
   });
 
-  it('a 422 without errors (e.g. a repository rule): GitHub\'s message, the draft deleted', async () => {
+  it("a 422 without errors (e.g. a repository rule): GitHub's message, the draft deleted", async () => {
     const { store } = await freshProject();
     const registry = registryOn(gh);
     const run = await recordRun(store, { content: 'ruled', accuracy: 0.5, commit: newCommit(gh, 'ruled') });
     gh.faults.add({ ...PUBLISH, status: 422, message: 'Repository rule violations found' });
     const error = await promote({ registry, store, name: 'iris', run: run.id, version: '1.0.0' }).catch((e) => e);
     expect(error).not.toBeInstanceOf(VersionExistsError);
-    expect(error.message).toMatch(/could not publish iris@v1\.0\.0: GitHub answered HTTP 422: Repository rule violations found, request id \S+; the draft was deleted/);
+    expect(error.message).toMatch(
+      /could not publish iris@v1\.0\.0: GitHub answered HTTP 422: Repository rule violations found, request id \S+; the draft was deleted/,
+    );
     expect(gh.state.releases).toEqual([]);
   });
 
@@ -68,13 +72,23 @@ describe('publishing a version: a 422 is not always "already exists"', () => {
     const other = newCommit(gh, 'other');
     // Just before our publish, another writer publishes iris@v1.0.0.
     gh.faults.beforeNext({ method: 'PATCH', path: PUBLISH.path }, () => {
-      gh.state.releases.push({ ...structuredClone(gh.state.releases[0]!), id: gh.state.nextId(), target_commitish: other, draft: false, published_at: new Date().toISOString(), immutable: true });
+      gh.state.releases.push({
+        ...structuredClone(gh.state.releases[0]!),
+        id: gh.state.nextId(),
+        target_commitish: other,
+        draft: false,
+        published_at: new Date().toISOString(),
+        immutable: true,
+      });
       gh.state.refs.set('refs/tags/iris@v1.0.0', other);
     });
     const error = await promote({ registry, store, name: 'iris', run: run.id, version: '1.0.0' }).catch((e) => e);
     expect(error).toBeInstanceOf(VersionExistsError);
     expect(error).not.toBeInstanceOf(AliasConflictError);
     expect(gh.requests.filter((r) => r.method === 'PATCH').map((r) => r.status)).toEqual([422]);
-    expect(gh.state.releases.filter((r) => r.draft), 'our useless draft was deleted').toEqual([]);
+    expect(
+      gh.state.releases.filter((r) => r.draft),
+      'our useless draft was deleted',
+    ).toEqual([]);
   });
 });

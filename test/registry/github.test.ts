@@ -45,7 +45,12 @@ describe('GitHub registry (releases + GTO tags) on the emulator', () => {
     expect(first.url).toBe('https://github.com/octo-org/octo-repo/releases/tag/iris%40v0.1.0');
     const release = gh.state.releases.find((r) => r.tag_name === 'iris@v0.1.0')!;
     expect(release).toMatchObject({ draft: false, immutable: true });
-    expect(gh.state.assets.filter((x) => x.releaseId === release.id).map((x) => x.name).sort()).toEqual(['SHA256SUMS', 'card.json', 'card.md', 'model.MLmodel', 'model.code.helper.py', 'model.model.pkl']);
+    expect(
+      gh.state.assets
+        .filter((x) => x.releaseId === release.id)
+        .map((x) => x.name)
+        .sort(),
+    ).toEqual(['SHA256SUMS', 'card.json', 'card.md', 'model.MLmodel', 'model.code.helper.py', 'model.model.pkl']);
     expect(gh.state.refs.get('refs/tags/iris@v0.1.0')).toBe(commitA);
     const champion = await getChampion(registry, 'iris');
     expect(champion).toMatchObject({ version: '0.1.0', runId: a.id, metrics: { accuracy: 0.8 } });
@@ -66,13 +71,21 @@ describe('GitHub registry (releases + GTO tags) on the emulator', () => {
     const shown = await showVersion(registry, 'iris@champion');
     expect(shown).toMatchObject({ version: '0.1.0', runId: a.id, aliases: ['champion'] });
     expect(shown.assets.find((x) => x.path === 'model/model.pkl')?.sha256).toBe(sha('gh-A'));
-    expect(tagRefs()).toEqual(['refs/tags/iris#champion#1', 'refs/tags/iris#champion#2', 'refs/tags/iris#champion#3', 'refs/tags/iris@v0.1.0', 'refs/tags/iris@v0.2.0']);
+    expect(tagRefs()).toEqual([
+      'refs/tags/iris#champion#1',
+      'refs/tags/iris#champion#2',
+      'refs/tags/iris#champion#3',
+      'refs/tags/iris@v0.1.0',
+      'refs/tags/iris@v0.2.0',
+    ]);
   });
 
   it('two promotions at once: exactly one wins the alias, the other gets a clear conflict; versions stay distinct', async () => {
     const { store } = await freshProject();
     const registry = registryFor();
-    const runs = await Promise.all(['x', 'y'].map((c) => recordRun(store, { content: `race-${c}`, accuracy: 0.5, commit: newCommit(gh, `train ${c}`) })));
+    const runs = await Promise.all(
+      ['x', 'y'].map((c) => recordRun(store, { content: `race-${c}`, accuracy: 0.5, commit: newCommit(gh, `train ${c}`) })),
+    );
     // Hold both at the alias ref creation until both got there, so GitHub's create-ref (422 when it exists) decides.
     let arrived = 0;
     let bothThere!: () => void;
@@ -94,10 +107,23 @@ describe('GitHub registry (releases + GTO tags) on the emulator', () => {
     const winner = (won[0] as PromiseFulfilledResult<{ version: string }>).value.version;
     expect(lost[0]!.reason.message).toContain(`another promotion moved it first (to v${winner}, assignment #1)`);
     expect(tagRefs().filter((k) => k.includes('#champion#'))).toEqual(['refs/tags/iris#champion#1']);
-    expect(gh.state.releases.filter((r) => !r.draft).map((r) => r.tag_name).sort()).toEqual(['iris@v0.1.0', 'iris@v0.2.0']);
-    expect(gh.state.releases.filter((r) => r.draft), 'the draft that lost v0.1.0 was deleted').toEqual([]);
+    expect(
+      gh.state.releases
+        .filter((r) => !r.draft)
+        .map((r) => r.tag_name)
+        .sort(),
+    ).toEqual(['iris@v0.1.0', 'iris@v0.2.0']);
+    expect(
+      gh.state.releases.filter((r) => r.draft),
+      'the draft that lost v0.1.0 was deleted',
+    ).toEqual([]);
     // The create-ref GitHub refused was the loser's (422), not a malformed request.
-    expect(gh.requests.filter((r) => r.method === 'POST' && r.operationId === 'git/create-ref').map((r) => r.status).sort()).toEqual([201, 422]);
+    expect(
+      gh.requests
+        .filter((r) => r.method === 'POST' && r.operationId === 'git/create-ref')
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual([201, 422]);
   });
 
   it('partial upload: a failing asset deletes the draft, moves no alias, and the rerun publishes the same version', async () => {
@@ -107,7 +133,9 @@ describe('GitHub registry (releases + GTO tags) on the emulator', () => {
     // The three model files upload; card.json (the fourth upload) gets a 500. A POST is never retried.
     failNth(gh, { method: 'POST', path: UPLOADS }, 4, { status: 500 });
     const error = await promote({ registry, store, name: 'iris', run: run.id }).catch((e) => e);
-    expect(error.message).toMatch(/could not upload card.json to iris@v0.1.0: GitHub answered HTTP 500.*the draft was deleted, nothing was published; no alias moved/);
+    expect(error.message).toMatch(
+      /could not upload card.json to iris@v0.1.0: GitHub answered HTTP 500.*the draft was deleted, nothing was published; no alias moved/,
+    );
     expect(error.kind).toBe('remote');
     expect(gh.state.releases).toEqual([]);
     expect(tagRefs()).toEqual([]);
@@ -139,7 +167,9 @@ describe('GitHub registry (releases + GTO tags) on the emulator', () => {
     const registry = registryFor();
     const run = await recordRun(store, { content: 'applied', accuracy: 0.5, commit: newCommit(gh, 'applied') });
     failNth(gh, { method: 'POST', path: UPLOADS }, 6, { status: 502, afterApply: true });
-    await expect(promote({ registry, store, name: 'iris', run: run.id })).rejects.toThrow(/could not upload SHA256SUMS to iris@v0.1.0: GitHub answered HTTP 502.*draft was deleted/);
+    await expect(promote({ registry, store, name: 'iris', run: run.id })).rejects.toThrow(
+      /could not upload SHA256SUMS to iris@v0.1.0: GitHub answered HTTP 502.*draft was deleted/,
+    );
     expect(gh.state.releases).toEqual([]);
     expect(tagRefs()).toEqual([]);
   });
@@ -155,7 +185,9 @@ describe('GitHub registry (releases + GTO tags) on the emulator', () => {
     // The bytes behind the asset change (storage corruption, or a proxy in between); the listing still says the old size.
     const asset = gh.state.assets.find((x) => x.name === 'model.model.pkl')!;
     gh.state.blobs.set(asset.blob, Buffer.from('poisoned'));
-    await expect(downloadVersion(registry, 'iris@champion', join(dir, 'bad'))).rejects.toThrow(/model\/model.pkl does not match its checksum/);
+    await expect(downloadVersion(registry, 'iris@champion', join(dir, 'bad'))).rejects.toThrow(
+      /model\/model.pkl does not match its checksum/,
+    );
     expect((await readdir(dir)).filter((f) => f.startsWith('bad') || f.includes('partial'))).toEqual([]);
   });
 
@@ -164,12 +196,18 @@ describe('GitHub registry (releases + GTO tags) on the emulator', () => {
     const run = await recordRun(store, { content: 'perm', accuracy: 0.5, commit: newCommit(gh, 'one') });
     await promote({ registry: registryFor(), store, name: 'iris', run: run.id, version: '1.0.0' });
     const other = await recordRun(store, { content: 'perm2', accuracy: 0.5, commit: newCommit(gh, 'two') });
-    await expect(promote({ registry: registryFor(), store, name: 'iris', run: other.id, version: '1.0.0' })).rejects.toThrow(/iris@v1.0.0 already exists.*never reused/);
+    await expect(promote({ registry: registryFor(), store, name: 'iris', run: other.id, version: '1.0.0' })).rejects.toThrow(
+      /iris@v1.0.0 already exists.*never reused/,
+    );
     // Deleting the release leaves its tag (and immutable releases never give a tag back): still refused, and
     // the automatic next version steps over it.
     gh.state.releases = gh.state.releases.filter((r) => r.tag_name !== 'iris@v1.0.0');
-    await expect(promote({ registry: registryFor(), store, name: 'iris', run: other.id, version: '1.0.0' })).rejects.toThrow(/iris@v1.0.0 already exists/);
-    expect((await promote({ registry: registryFor(), store, name: 'iris', run: other.id, bump: 'major', alias: null })).version).toBe('2.0.0');
+    await expect(promote({ registry: registryFor(), store, name: 'iris', run: other.id, version: '1.0.0' })).rejects.toThrow(
+      /iris@v1.0.0 already exists/,
+    );
+    expect((await promote({ registry: registryFor(), store, name: 'iris', run: other.id, bump: 'major', alias: null })).version).toBe(
+      '2.0.0',
+    );
     expect(gh.state.releases.filter((r) => r.draft)).toEqual([]);
   });
 
@@ -219,7 +257,9 @@ describe('GitHub registry (releases + GTO tags) on the emulator', () => {
     // Twice failing is an error that says so, and nothing points at an incomplete version.
     const other = await recordRun(store, { content: 'retried-2', accuracy: 0.6, commit: newCommit(gh, 'retried 2') });
     gh.faults.add({ method: 'POST', path: '/repos/octo-org/octo-repo/git/refs', status: 503, times: 2 });
-    await expect(promote({ registry, store, name: 'iris', run: other.id })).rejects.toThrow(/could not create iris#champion#2 on octo-org\/octo-repo: GitHub answered HTTP 503/);
+    await expect(promote({ registry, store, name: 'iris', run: other.id })).rejects.toThrow(
+      /could not create iris#champion#2 on octo-org\/octo-repo: GitHub answered HTTP 503/,
+    );
     expect((await getChampion(registry, 'iris'))?.runId).toBe(run.id);
   });
 

@@ -2,7 +2,17 @@ import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { AliasConflictError, LocalRegistry, downloadVersion, getChampion, listModels, promote, rollback, showVersion, runForCommit } from '@mlci/registry';
+import {
+  AliasConflictError,
+  LocalRegistry,
+  downloadVersion,
+  getChampion,
+  listModels,
+  promote,
+  rollback,
+  showVersion,
+  runForCommit,
+} from '@mlci/registry';
 import { freshProject, recordRun } from './fixtures';
 
 const sha = (b: string | Buffer) => createHash('sha256').update(b).digest('hex');
@@ -79,14 +89,23 @@ describe('local registry', () => {
     const run = await recordRun(store, { content: 'genuine', accuracy: 0.5 });
     await promote({ registry, store, name: 'iris', run: run.id });
     const good = await downloadVersion(registry, 'iris@champion', join(dir, 'out'));
-    expect((await readFile(join(dir, 'out/model/model.pkl'), 'utf8'))).toBe('genuine');
-    expect(good.files.map((f) => f.path).sort()).toEqual(['SHA256SUMS', 'card.json', 'card.md', 'model/MLmodel', 'model/code/helper.py', 'model/model.pkl']);
+    expect(await readFile(join(dir, 'out/model/model.pkl'), 'utf8')).toBe('genuine');
+    expect(good.files.map((f) => f.path).sort()).toEqual([
+      'SHA256SUMS',
+      'card.json',
+      'card.md',
+      'model/MLmodel',
+      'model/code/helper.py',
+      'model/model.pkl',
+    ]);
     const sums = await readFile(join(dir, 'out/SHA256SUMS'), 'utf8');
     expect(sums).toContain(`${sha('genuine')}  model/model.pkl`);
 
     await writeFile(store.blobPath(sha('genuine')), 'forged');
     const target = join(dir, 'fresh');
-    await expect(downloadVersion(registry, 'iris@champion', target)).rejects.toThrow(/model\/model.pkl does not match its checksum.*nothing was written/);
+    await expect(downloadVersion(registry, 'iris@champion', target)).rejects.toThrow(
+      /model\/model.pkl does not match its checksum.*nothing was written/,
+    );
     await expect(readdir(target)).rejects.toThrow(/ENOENT/);
     expect((await readdir(dir)).filter((f) => f.includes('partial'))).toEqual([]);
     // an existing non-empty directory is left exactly as it was
@@ -112,7 +131,9 @@ describe('local registry', () => {
     const other = join(dir, 'other');
     await mkdir(join(other, 'model'), { recursive: true });
     await writeFile(join(other, 'model/model.pkl'), 'my own model');
-    await expect(downloadVersion(registry, 'iris@champion', other)).rejects.toThrow(/already has 1 of the model's files with other content: model\/model.pkl; nothing was written/);
+    await expect(downloadVersion(registry, 'iris@champion', other)).rejects.toThrow(
+      /already has 1 of the model's files with other content: model\/model.pkl; nothing was written/,
+    );
     expect(await readFile(join(other, 'model/model.pkl'), 'utf8')).toBe('my own model');
     expect((await readdir(other)).sort()).toEqual(['model']);
     expect(await readdir(join(other, 'model'))).toEqual(['model.pkl']);
@@ -127,7 +148,15 @@ describe('local registry', () => {
     await expect(promote({ registry, store, name: 'iris', run: gated.id, requireGates: true })).rejects.toThrow(/overfit failed/);
     const ungated = await recordRun(store, { content: 'u', accuracy: 0.1 });
     await expect(promote({ registry, store, name: 'iris', run: ungated.id, requireGates: true })).rejects.toThrow(/no gate results/);
-    const ok = await promote({ registry, store, name: 'iris', run: ungated.id, requireGates: true, gates: [{ name: 'compare', outcome: 'pass', source: 'x.json' }], version: 'v2.0.0' });
+    const ok = await promote({
+      registry,
+      store,
+      name: 'iris',
+      run: ungated.id,
+      requireGates: true,
+      gates: [{ name: 'compare', outcome: 'pass', source: 'x.json' }],
+      version: 'v2.0.0',
+    });
     expect(ok.version).toBe('2.0.0');
     expect((await showVersion(registry, 'iris@v2.0.0')).card.gates).toEqual([{ name: 'compare', outcome: 'pass', source: 'x.json' }]);
     await expect(promote({ registry, store, name: 'iris', run: gated.id, version: '2.0.0' })).rejects.toThrow(/iris@v2.0.0 already exists/);

@@ -23,11 +23,33 @@ beforeAll(async () => {
   const port = await freePort();
   uri = `http://127.0.0.1:${port}`;
   // Its own process group, so the uvicorn worker it starts is stopped with it.
-  server = spawn('mlflow', ['server', '--backend-store-uri', `sqlite:///${join(dir, 'mlflow.db')}`, '--default-artifact-root', join(dir, 'artifacts'), '--host', '127.0.0.1', '--port', String(port), '--workers', '1'], { detached: true, stdio: 'ignore' });
+  server = spawn(
+    'mlflow',
+    [
+      'server',
+      '--backend-store-uri',
+      `sqlite:///${join(dir, 'mlflow.db')}`,
+      '--default-artifact-root',
+      join(dir, 'artifacts'),
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--workers',
+      '1',
+    ],
+    { detached: true, stdio: 'ignore' },
+  );
   // A generous ceiling: on a loaded 2-core machine mlflow's Python start-up alone has taken 60 s.
   const deadline = Date.now() + 240_000;
   while (Date.now() < deadline) {
-    if (await fetch(`${uri}/health`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${uri}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error('mlflow server did not start in 240 s');
@@ -59,7 +81,11 @@ describe('export to an MLflow model registry', () => {
     await promote({ registry, store, name: 'iris', run: a.id });
     const first = await exportToMlflow({ registry, ref: 'iris@champion', trackingUri: uri });
     expect(first).toMatchObject({ version: '0.1.0', mlflowVersion: '1', existed: false, aliases: ['champion'] });
-    expect(readBack('iris').champion).toMatchObject({ version: '1', source: 'mlci-local:///iris@v0.1.0', tags: { 'mlci.run_id': a.id, 'mlci.metric.accuracy': '0.81' } });
+    expect(readBack('iris').champion).toMatchObject({
+      version: '1',
+      source: 'mlci-local:///iris@v0.1.0',
+      tags: { 'mlci.run_id': a.id, 'mlci.metric.accuracy': '0.81' },
+    });
 
     await promote({ registry, store, name: 'iris', run: b.id });
     const second = await exportToMlflow({ registry, ref: 'iris@champion', trackingUri: uri });
@@ -76,7 +102,18 @@ describe('export to an MLflow model registry', () => {
     const { dir, store } = await freshProject();
     const run = await recordRun(store, { content: 'cli-mlflow', accuracy: 0.66 });
     expect((await runCli(['models', 'promote', 'iris', '--run', run.id, '--project', dir])).exitCode).toBe(0);
-    const exported = await runCli(['models', 'export', 'iris@champion', '--tracking-uri', uri, '--mlflow-name', 'iris-cli', '--project', dir, '--json']);
+    const exported = await runCli([
+      'models',
+      'export',
+      'iris@champion',
+      '--tracking-uri',
+      uri,
+      '--mlflow-name',
+      'iris-cli',
+      '--project',
+      dir,
+      '--json',
+    ]);
     expect(exported.exitCode, exported.stderr).toBe(0);
     expect(jsonOf(exported)).toMatchObject({ mlflowName: 'iris-cli', mlflowVersion: '1', aliases: ['champion'] });
     expect(readBack('iris-cli').champion.tags['mlci.run_id']).toBe(run.id);
@@ -88,6 +125,8 @@ describe('export to an MLflow model registry', () => {
     const a = await recordRun(store, { content: 'x', accuracy: 0.5 });
     await promote({ registry, store, name: 'iris', run: a.id });
     const port = await freePort();
-    await expect(exportToMlflow({ registry, ref: 'iris', trackingUri: `http://127.0.0.1:${port}` })).rejects.toThrow(/cannot reach the MLflow server/);
+    await expect(exportToMlflow({ registry, ref: 'iris', trackingUri: `http://127.0.0.1:${port}` })).rejects.toThrow(
+      /cannot reach the MLflow server/,
+    );
   });
 });

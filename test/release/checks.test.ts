@@ -34,13 +34,32 @@ describe('package.json', () => {
   it('passes when the version is the tag, else names the file, the line and both versions', () => {
     expect(() => checkPackageVersion(v, '{\n  "name": "mlci",\n  "version": "0.2.0"\n}\n')).not.toThrow();
     const e = refusal(() => checkPackageVersion(v, '{\n  "name": "mlci",\n  "version": "0.1.0"\n}\n'));
-    expect([e.kind, e.location.file, e.location.line, e.message]).toEqual(['input', 'package.json', 3, 'tag v0.2.0 does not match the version in package.json ("0.1.0")']);
+    expect([e.kind, e.location.file, e.location.line, e.message]).toEqual([
+      'input',
+      'package.json',
+      3,
+      'tag v0.2.0 does not match the version in package.json ("0.1.0")',
+    ]);
     expect(refusal(() => checkPackageVersion(v, '{ "version": ')).message).toMatch(/^package\.json is not JSON/);
   });
 });
 
 describe('CHANGELOG.md sections', () => {
-  const log = ['# Changelog', '', '## [Unreleased]', '', '## [0.2.0] - 2026-12-02', '', '### Added', '- things', '', '## [0.1.0]', '', '- old', ''].join('\n');
+  const log = [
+    '# Changelog',
+    '',
+    '## [Unreleased]',
+    '',
+    '## [0.2.0] - 2026-12-02',
+    '',
+    '### Added',
+    '- things',
+    '',
+    '## [0.1.0]',
+    '',
+    '- old',
+    '',
+  ].join('\n');
 
   it('is the body under the version heading up to the next one, trimmed', () => {
     expect(releaseNotes(v, log)).toBe('### Added\n- things\n');

@@ -26,7 +26,11 @@ describe('ci.yml, as written', () => {
   });
 
   it('type-checks, lints, checks dist/ and runs the tests (.ci/run), each after npm ci', () => {
-    for (const needed of ['npm run typecheck', 'npm run lint', 'node scripts/check-dist.mjs', 'bash .ci/run']) expect(runs.some((r) => r.includes(needed)), needed).toBe(true);
+    for (const needed of ['npm run typecheck', 'npm run lint', 'node scripts/check-dist.mjs', 'bash .ci/run'])
+      expect(
+        runs.some((r) => r.includes(needed)),
+        needed,
+      ).toBe(true);
     for (const [id, job] of Object.entries<any>(workflow.jobs)) {
       const lines = (job.steps as any[]).map((s) => String(s.run ?? ''));
       const install = lines.findIndex((l) => /^npm ci\b/.test(l) || l.includes('.ci/run'));
@@ -63,14 +67,23 @@ describe('ci.yml on the host runner', () => {
     gh.push('topic', { message: 'A topic', files: ['README.md'] });
     const pr = gh.openPullRequest({ head: 'topic', title: 'A topic' });
     gh.pushTag('v0.2.0', 'main');
-    for (const ref of ['refs/heads/main', 'refs/heads/topic']) expect((await wouldTrigger({ workflow: CI, emulator: gh, event: 'push', ref })).triggered, ref).toBe(true);
+    for (const ref of ['refs/heads/main', 'refs/heads/topic'])
+      expect((await wouldTrigger({ workflow: CI, emulator: gh, event: 'push', ref })).triggered, ref).toBe(true);
     expect((await wouldTrigger({ workflow: CI, emulator: gh, event: 'pull_request', pullRequest: pr.number })).triggered).toBe(true);
     expect((await wouldTrigger({ workflow: CI, emulator: gh, event: 'push', ref: 'refs/tags/v0.2.0' })).triggered).toBe(false);
   });
 
   it('the dist job passes on a tree whose dist/ is fresh, making no API call', async () => {
     const from = gh.requests.length;
-    const run = await runWorkflow({ workflow: CI, projectDir: project.dir, emulator: gh, event: 'push', ref: 'refs/heads/main', env: project.env, jobs: ['dist'] });
+    const run = await runWorkflow({
+      workflow: CI,
+      projectDir: project.dir,
+      emulator: gh,
+      event: 'push',
+      ref: 'refs/heads/main',
+      env: project.env,
+      jobs: ['dist'],
+    });
     expect(run.conclusion, explain(run)).toBe('success');
     expect(run.job('dist').steps.at(-1)!.stdout).toContain('check-dist: dist/ matches a fresh build of the sources');
     expect(callsBeyond(gh, from, run.job('dist').permissions)).toEqual([]);
@@ -78,11 +91,22 @@ describe('ci.yml on the host runner', () => {
   }, 120_000);
 
   it('the dist job fails naming the stale bundles when a source changed after the build', async () => {
-    const stale = project.variant((dir) => {
-      const file = join(dir, 'packages/cli/src/main.ts');
-      writeFileSync(file, readFileSync(file, 'utf8').replace("'usage: mlci <command> [flags]'", "'usage: mlci <command> [options]'"));
-    }, { build: false });
-    const run = await runWorkflow({ workflow: CI, projectDir: stale, emulator: gh, event: 'push', ref: 'refs/heads/main', env: project.env, jobs: ['dist'] });
+    const stale = project.variant(
+      (dir) => {
+        const file = join(dir, 'packages/cli/src/main.ts');
+        writeFileSync(file, readFileSync(file, 'utf8').replace("'usage: mlci <command> [flags]'", "'usage: mlci <command> [options]'"));
+      },
+      { build: false },
+    );
+    const run = await runWorkflow({
+      workflow: CI,
+      projectDir: stale,
+      emulator: gh,
+      event: 'push',
+      ref: 'refs/heads/main',
+      env: project.env,
+      jobs: ['dist'],
+    });
     expect(run.conclusion).toBe('failure');
     const step = run.job('dist').steps.at(-1)!;
     expect(step.exitCode).toBe(1);

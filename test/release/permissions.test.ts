@@ -55,7 +55,12 @@ describe('what each action does with the token', () => {
     const workspace = mkdtempSync(join(tmpdir(), 'mlci-perm-drift-'));
     const reference = readFileSync(join(repoRoot, 'examples/iris/data/reference.csv'), 'utf8');
     const [header, ...rows] = reference.trim().split('\n');
-    const shifted = rows.map((r) => r.split(',').map((v, i) => (i >= 1 && i <= 3 ? (Number(v) * 1.6).toFixed(2) : v)).join(','));
+    const shifted = rows.map((r) =>
+      r
+        .split(',')
+        .map((v, i) => (i >= 1 && i <= 3 ? (Number(v) * 1.6).toFixed(2) : v))
+        .join(','),
+    );
     writeFileSync(join(workspace, 'reference.csv'), reference);
     writeFileSync(join(workspace, 'production.csv'), [header, ...shifted].join('\n') + '\n');
     const base = { data: 'production.csv', reference: 'reference.csv', 'fail-on-drift': 'false' };
@@ -63,7 +68,9 @@ describe('what each action does with the token', () => {
     expect(plain.exitCode, plain.stdout + plain.stderr).toBe(0);
     expect(used.get('distribution-check')!.size).toBe(0);
     const monitor = await recorded('distribution-check', {
-      workspace, eventName: 'schedule', env: jobEnv(),
+      workspace,
+      eventName: 'schedule',
+      env: jobEnv(),
       inputs: { ...base, 'github-token': 'ghs_test_write', 'issue-title': 'Data drift', 'dispatch-workflow': 'retrain.yml' },
     });
     expect(monitor.exitCode, monitor.stdout + monitor.stderr).toBe(0);
@@ -75,7 +82,12 @@ describe('what each action does with the token', () => {
     const workspace = mkdtempSync(join(tmpdir(), 'mlci-perm-train-'));
     writeFileSync(join(workspace, 'data.csv'), 'a,b\n1,2\n');
     writeFileSync(join(workspace, 'train.mjs'), "console.log('trained')\n");
-    const inputs = { command: `["${process.execPath}", "train.mjs"]`, data: 'data.csv', snapshot: 'release', 'system-metrics-interval': '0' };
+    const inputs = {
+      command: `["${process.execPath}", "train.mjs"]`,
+      data: 'data.csv',
+      snapshot: 'release',
+      'system-metrics-interval': '0',
+    };
     const run = await recorded('train-and-log', { workspace, env: jobEnv(), inputs });
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     expect(run.outputs['datasets-released']).toBe('1');
@@ -85,7 +97,12 @@ describe('what each action does with the token', () => {
   it('promote-model: the release and the alias tag (contents: write)', async () => {
     const { dir, store } = await freshProject();
     const run = await recordRun(store, { content: 'perm', accuracy: 0.8, commit: newCommit(gh, 'train') });
-    const result = await recorded('promote-model', { workspace: dir, eventName: 'workflow_dispatch', env: registryEnv(gh), inputs: { name: 'iris', run: run.id, 'github-token': 'ghs_test_write' } });
+    const result = await recorded('promote-model', {
+      workspace: dir,
+      eventName: 'workflow_dispatch',
+      env: registryEnv(gh),
+      inputs: { name: 'iris', run: run.id, 'github-token': 'ghs_test_write' },
+    });
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
     expect(used.get('promote-model')!.get('contents')).toBe('write');
   }, 120_000);
@@ -94,7 +111,11 @@ describe('what each action does with the token', () => {
     const workspace = mkdtempSync(join(tmpdir(), 'mlci-perm-validate-'));
     writeFileSync(join(workspace, 'data.csv'), 'a\n1\n');
     writeFileSync(join(workspace, 'schema.json'), JSON.stringify({ fields: [{ name: 'a', type: 'integer' }] }));
-    const result = await recorded('data-schema-validate', { workspace, env: jobEnv(), inputs: { data: 'data.csv', schema: 'schema.json' } });
+    const result = await recorded('data-schema-validate', {
+      workspace,
+      env: jobEnv(),
+      inputs: { data: 'data.csv', schema: 'schema.json' },
+    });
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
     expect(used.get('data-schema-validate')!.size).toBe(0);
   }, 60_000);
@@ -116,7 +137,8 @@ describe('scripts/action-permissions.json', () => {
     const unused: string[] = [];
     for (const [action, scopes] of used) {
       for (const scope of Object.keys(table[action] ?? {})) {
-        if (declared(action, scope) === 'write' && scopes.get(scope) !== 'write' && !(NOT_REST[action] ?? []).includes(scope)) unused.push(`${action}: ${scope}: write`);
+        if (declared(action, scope) === 'write' && scopes.get(scope) !== 'write' && !(NOT_REST[action] ?? []).includes(scope))
+          unused.push(`${action}: ${scope}: write`);
       }
     }
     expect(unused).toEqual([]);
@@ -125,7 +147,8 @@ describe('scripts/action-permissions.json', () => {
   it('has an entry for every action, with levels only read or write', () => {
     const actions = ['pipeline', ...readdirActions()];
     expect(Object.keys(table).sort()).toEqual(actions.sort());
-    for (const [action, scopes] of Object.entries(table)) for (const [scope, text] of Object.entries(scopes)) expect(['read', 'write'], `${action} ${scope}`).toContain(text.split(' ')[0]);
+    for (const [action, scopes] of Object.entries(table))
+      for (const [scope, text] of Object.entries(scopes)) expect(['read', 'write'], `${action} ${scope}`).toContain(text.split(' ')[0]);
   });
 });
 

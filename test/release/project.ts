@@ -25,7 +25,13 @@ export function releaseProject(): ReleaseProject {
   const dir = mkdtempSync(join(tmpdir(), 'mlci-release-'));
   const made = [dir];
   // The files the next commit would hold (tracked and untracked, not ignored), so the test sees edits not yet committed; in CI that is HEAD.
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).split('\0').filter(Boolean);
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  })
+    .split('\0')
+    .filter(Boolean);
   for (const file of files) {
     if (!existsSync(join(repoRoot, file))) continue; // deleted in the working tree
     mkdirSync(dirname(join(dir, file)), { recursive: true });
@@ -39,7 +45,12 @@ export function releaseProject(): ReleaseProject {
   const realNpm = execFileSync('bash', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim();
   return {
     dir,
-    env: { PATH: `${bin}:${process.env.PATH}`, MLCI_REAL_NPM: realNpm, MLCI_INSTALLED_LOCK: join(repoRoot, 'package-lock.json'), MLCI_GITHUB_PACE_WRITES: 'false' },
+    env: {
+      PATH: `${bin}:${process.env.PATH}`,
+      MLCI_REAL_NPM: realNpm,
+      MLCI_INSTALLED_LOCK: join(repoRoot, 'package-lock.json'),
+      MLCI_GITHUB_PACE_WRITES: 'false',
+    },
     variant(edit, options = {}) {
       const copy = mkdtempSync(join(tmpdir(), 'mlci-release-'));
       made.push(copy);

@@ -30,7 +30,8 @@ afterAll(async () => {
 
 const refOf = (name: string) => gh.state.refs.get(`refs/tags/${name}`);
 const releaseStep = (run: Awaited<ReturnType<typeof runWorkflow>>) => run.job('release').steps.find((s) => s.id === 'release')!;
-const tagPush = (tag: string, projectDir = project.dir) => runWorkflow({ workflow: RELEASE, projectDir, emulator: gh, event: 'push', ref: `refs/tags/${tag}`, env: project.env });
+const tagPush = (tag: string, projectDir = project.dir) =>
+  runWorkflow({ workflow: RELEASE, projectDir, emulator: gh, event: 'push', ref: `refs/tags/${tag}`, env: project.env });
 
 describe('release.yml', () => {
   let tagged: string;
@@ -41,7 +42,8 @@ describe('release.yml', () => {
     gh.pushTag('v7', tagged);
     gh.pushTag('iris@v1.0.0', tagged);
     expect((await wouldTrigger({ workflow: RELEASE, emulator: gh, event: 'push', ref: 'refs/tags/v9.9.9' })).triggered).toBe(true);
-    for (const ref of ['refs/heads/main', 'refs/tags/v7', 'refs/tags/iris@v1.0.0']) expect((await wouldTrigger({ workflow: RELEASE, emulator: gh, event: 'push', ref })).triggered, ref).toBe(false);
+    for (const ref of ['refs/heads/main', 'refs/tags/v7', 'refs/tags/iris@v1.0.0'])
+      expect((await wouldTrigger({ workflow: RELEASE, emulator: gh, event: 'push', ref })).triggered, ref).toBe(false);
   });
 
   it('pushing the annotated tag v0.2.0 publishes the release from CHANGELOG.md and points v0 at the tagged commit', async () => {
@@ -54,7 +56,13 @@ describe('release.yml', () => {
     const release = gh.state.releases.find((r) => r.tag_name === `v${version}`)!;
     expect(release).toMatchObject({ draft: false, name: `v${version}` });
     const changelog = readFileSync(join(project.dir, 'CHANGELOG.md'), 'utf8');
-    const section = changelog.slice(changelog.indexOf(`## [${version}]`)).split(/\n## /)[0]!.split('\n').slice(1).join('\n').trim();
+    const section = changelog
+      .slice(changelog.indexOf(`## [${version}]`))
+      .split(/\n## /)[0]!
+      .split('\n')
+      .slice(1)
+      .join('\n')
+      .trim();
     expect(section.length).toBeGreaterThan(200);
     expect(release.body).toBe(`${section}\n`);
     expect(refOf('v0')).toBe(tagged);
@@ -108,13 +116,28 @@ describe('release.yml', () => {
 
   it('a stale dist/ fails naming the stale bundles, and publishes nothing', async () => {
     // A source edited after the last build: dist/ is the snapshot's, no longer what the sources make.
-    const stale = project.variant((dir) => edit(join(dir, 'packages/cli/src/main.ts'), (t) => t.replace("'usage: mlci <command> [flags]'", "'usage: mlci <command> [options]'")), { build: false });
+    const stale = project.variant(
+      (dir) =>
+        edit(join(dir, 'packages/cli/src/main.ts'), (t) =>
+          t.replace("'usage: mlci <command> [flags]'", "'usage: mlci <command> [options]'"),
+        ),
+      { build: false },
+    );
     const releases = gh.state.releases.length;
-    const run = await runWorkflow({ workflow: RELEASE, projectDir: stale, emulator: gh, event: 'push', ref: `refs/tags/v${version}`, env: project.env });
+    const run = await runWorkflow({
+      workflow: RELEASE,
+      projectDir: stale,
+      emulator: gh,
+      event: 'push',
+      ref: `refs/tags/v${version}`,
+      env: project.env,
+    });
     expect(run.conclusion).toBe('failure');
     const step = releaseStep(run);
     expect(step.exitCode).toBe(2);
-    expect(step.stderr).toMatch(new RegExp(`dist: dist/ is stale at v${version}: \\d+ file\\(s\\) differ from a build of the sources:\\ndist/(cli|chunks/)`));
+    expect(step.stderr).toMatch(
+      new RegExp(`dist: dist/ is stale at v${version}: \\d+ file\\(s\\) differ from a build of the sources:\\ndist/(cli|chunks/)`),
+    );
     expect(step.stderr).toContain('hint: run `npm run build`, commit dist/');
     expect(gh.state.releases.length).toBe(releases);
   }, 180_000);
@@ -125,5 +148,7 @@ const edit = (file: string, change: (text: string) => string) => writeFileSync(f
 /** The edit a maintainer makes to prepare release `to`: package.json's version and a CHANGELOG.md section. */
 const bumpTo = (to: string) => (dir: string) => {
   edit(join(dir, 'package.json'), (t) => t.replace(/"version": "[^"]+"/, `"version": "${to}"`));
-  edit(join(dir, 'CHANGELOG.md'), (t) => t.replace('## [Unreleased]\n', `## [Unreleased]\n\n## [${to}] - 2026-12-03\n\n### Fixed\n- Release ${to}.\n`));
+  edit(join(dir, 'CHANGELOG.md'), (t) =>
+    t.replace('## [Unreleased]\n', `## [Unreleased]\n\n## [${to}] - 2026-12-03\n\n### Fixed\n- Release ${to}.\n`),
+  );
 };

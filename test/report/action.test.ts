@@ -31,15 +31,26 @@ async function job(candAccuracy: number) {
   const results = join(temp, 'mlci', 'results');
   await mkdir(results, { recursive: true });
   await writeFile(join(results, 'train.json'), JSON.stringify(cand));
-  await writeFile(join(results, 'validate.json'), JSON.stringify({ outcome: 'pass', file: 'data/iris.csv', rows: 150, totals: { total: 0 }, violations: [], tableChecks: [] }));
-  await writeFile(join(results, 'gate.json'), JSON.stringify({ outcome: 'pass', runId: cand.id, runName: 'cand', assertions: [{ expression: 'val_loss < 1.2 * train_loss', evaluated: '0.35 < 0.4', passed: true }] }));
+  await writeFile(
+    join(results, 'validate.json'),
+    JSON.stringify({ outcome: 'pass', file: 'data/iris.csv', rows: 150, totals: { total: 0 }, violations: [], tableChecks: [] }),
+  );
+  await writeFile(
+    join(results, 'gate.json'),
+    JSON.stringify({
+      outcome: 'pass',
+      runId: cand.id,
+      runName: 'cand',
+      assertions: [{ expression: 'val_loss < 1.2 * train_loss', evaluated: '0.35 < 0.4', passed: true }],
+    }),
+  );
   return { workspace, temp, base, cand };
 }
 
 const reports = () => gh.state.comments.filter((c) => c.issueNumber === 1 && c.body.startsWith('<!-- mlci:report -->'));
 
 describe('compare-to-champion action', () => {
-  it('posts one report with every step\'s section, then updates it in place; exit 1 on a gated regression', async () => {
+  it("posts one report with every step's section, then updates it in place; exit 1 on a gated regression", async () => {
     const first = await job(0.93);
     const inputs = { baseline: first.base.id, thresholds: 'accuracy: {min_absolute_change: 0.005}', 'github-token': 'ghs_test_write' };
     const env = { RUNNER_TEMP: first.temp, GITHUB_API_URL: gh.url };
@@ -56,7 +67,12 @@ describe('compare-to-champion action', () => {
     expect(JSON.parse(await readFile(run.outputs['result-file'], 'utf8'))).toMatchObject({ step: 'compare', outcome: 'pass' });
 
     const second = await job(0.85);
-    const rerun = await runAction('compare-to-champion', { workspace: second.workspace, inputs: { ...inputs, baseline: second.base.id }, event, env: { RUNNER_TEMP: second.temp, GITHUB_API_URL: gh.url } });
+    const rerun = await runAction('compare-to-champion', {
+      workspace: second.workspace,
+      inputs: { ...inputs, baseline: second.base.id },
+      event,
+      env: { RUNNER_TEMP: second.temp, GITHUB_API_URL: gh.url },
+    });
     expect(rerun.exitCode).toBe(1);
     expect(rerun.outputs.verdict).toBe('fail');
     expect(rerun.annotations.some((a) => a.level === 'error' && /gated metric regressed: accuracy/.test(a.message))).toBe(true);
@@ -66,7 +82,7 @@ describe('compare-to-champion action', () => {
     expect(gh.conformance).toEqual([]);
   });
 
-  it('a fork\'s read-only token: summary, report files and a notice, exit 0; no champion yet is said plainly', async () => {
+  it("a fork's read-only token: summary, report files and a notice, exit 0; no champion yet is said plainly", async () => {
     const before = reports().length;
     const fork = await job(0.91);
     const run = await runAction('compare-to-champion', {
@@ -91,7 +107,17 @@ describe('compare-to-champion post-results (the workflow_run half of the fork pa
     const pr = gh.state.issues.find((i) => i.number === 1)!;
     const dir = await mkdtemp(join(tmpdir(), 'mlci-artifact-'));
     const evil = '<img src=x onerror=alert(1)> @octocat [x](https://evil.example)';
-    await writeFile(join(dir, 'validate.json'), JSON.stringify({ outcome: 'fail', file: evil, rows: 1, totals: { total: 1 }, violations: [{ line: 2, field: evil, constraint: 'x', message: evil }], tableChecks: [] }));
+    await writeFile(
+      join(dir, 'validate.json'),
+      JSON.stringify({
+        outcome: 'fail',
+        file: evil,
+        rows: 1,
+        totals: { total: 1 },
+        violations: [{ line: 2, field: evil, constraint: 'x', message: evil }],
+        tableChecks: [],
+      }),
+    );
     await writeFile(join(dir, 'notes.txt'), 'ignored');
     const temp = await mkdtemp(join(tmpdir(), 'mlci-rt-'));
     const run = await runAction('compare-to-champion', {
@@ -114,8 +140,15 @@ describe('compare-to-champion baseline main', () => {
     // A push to main trains and uploads its run (train-and-log, as in a real workflow).
     const onMain = addWorkflowRun(gh.state, { head_branch: 'main', event: 'push', status: 'completed', conclusion: 'success' });
     const trainWs = await mkdtemp(join(tmpdir(), 'mlci-ws-main-'));
-    await writeFile(join(trainWs, 'train.mjs'), `import { appendFileSync } from 'node:fs';\nappendFileSync(process.env.MLCI_METRICS_FILE, JSON.stringify({ key: 'accuracy', value: 0.8, step: 0 }) + '\\n');\n`);
-    const trained = await runAction('train-and-log', { workspace: trainWs, env: gh.jobEnv(onMain), inputs: { command: `["${process.execPath}", "train.mjs"]`, 'system-metrics-interval': '0' } });
+    await writeFile(
+      join(trainWs, 'train.mjs'),
+      `import { appendFileSync } from 'node:fs';\nappendFileSync(process.env.MLCI_METRICS_FILE, JSON.stringify({ key: 'accuracy', value: 0.8, step: 0 }) + '\\n');\n`,
+    );
+    const trained = await runAction('train-and-log', {
+      workspace: trainWs,
+      env: gh.jobEnv(onMain),
+      inputs: { command: `["${process.execPath}", "train.mjs"]`, 'system-metrics-interval': '0' },
+    });
     expect(trained.exitCode, trained.stdout + trained.stderr).toBe(0);
 
     // The PR job runs on a fresh runner: an empty store, only its own train result.

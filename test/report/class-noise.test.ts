@@ -3,10 +3,22 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareRuns, estimateClassNoise, type Prediction } from '@mlci/report';
 
-interface Row { id: string; y_true: number; y_pred: number; score: number }
-interface Case { name: string; baseline: Row[]; candidate: Row[]; f1: [number, number]; auc?: [number, number] }
+interface Row {
+  id: string;
+  y_true: number;
+  y_pred: number;
+  score: number;
+}
+interface Case {
+  name: string;
+  baseline: Row[];
+  candidate: Row[];
+  f1: [number, number];
+  auc?: [number, number];
+}
 const ref = JSON.parse(readFileSync(join(__dirname, 'fixtures/classification_reference.json'), 'utf8')) as { cases: Case[] };
-const preds = (rows: Row[]): Prediction[] => rows.map((r) => ({ id: r.id, yTrue: String(r.y_true), yPred: String(r.y_pred), score: String(r.score) }));
+const preds = (rows: Row[]): Prediction[] =>
+  rows.map((r) => ({ id: r.id, yTrue: String(r.y_true), yPred: String(r.y_pred), score: String(r.score) }));
 
 describe('F1 / AUC noise against scikit-learn', () => {
   for (const c of ref.cases) {
@@ -35,14 +47,22 @@ describe('F1 / AUC noise in the verdict', () => {
     const e = estimateClassNoise(base, cand, 'f1')!;
     expect(estimateClassNoise(base, cand, 'f1')).toEqual(e);
     expect(e.spansZero).toBe(true);
-    const r = compareRuns({ metrics: { val_f1: [{ step: 0, value: e.candidateValue }] } } as never, { metrics: { val_f1: [{ step: 0, value: e.baselineValue }] } } as never, { classNoise: [e] });
+    const r = compareRuns(
+      { metrics: { val_f1: [{ step: 0, value: e.candidateValue }] } } as never,
+      { metrics: { val_f1: [{ step: 0, value: e.baselineValue }] } } as never,
+      { classNoise: [e] },
+    );
     const m = r.metrics.find((x) => x.key === 'val_f1')!;
     expect(m.verdict).toBe('within-noise');
     expect(m.noiseSource).toBe('f1');
   });
-  it('does not judge a metric whose values are not the predictions\' own (e.g. train F1)', () => {
+  it("does not judge a metric whose values are not the predictions' own (e.g. train F1)", () => {
     const e = estimateClassNoise(base, cand, 'f1')!;
-    const r = compareRuns({ metrics: { train_f1: [{ step: 0, value: 0.95 }] } } as never, { metrics: { train_f1: [{ step: 0, value: 0.9 }] } } as never, { classNoise: [e] });
+    const r = compareRuns(
+      { metrics: { train_f1: [{ step: 0, value: 0.95 }] } } as never,
+      { metrics: { train_f1: [{ step: 0, value: 0.9 }] } } as never,
+      { classNoise: [e] },
+    );
     expect(r.metrics[0].noiseApplied).toBe(false);
     expect(r.metrics[0].verdict).toBe('improved');
   });
@@ -52,7 +72,11 @@ describe('F1 / AUC noise in the verdict', () => {
     const e = estimateClassNoise(base, perfect, 'auc')!;
     expect(e.candidateValue).toBe(1);
     expect(e.spansZero).toBe(false);
-    const r = compareRuns({ metrics: { roc_auc: [{ step: 0, value: e.candidateValue }] } } as never, { metrics: { roc_auc: [{ step: 0, value: e.baselineValue }] } } as never, { classNoise: [e] });
+    const r = compareRuns(
+      { metrics: { roc_auc: [{ step: 0, value: e.candidateValue }] } } as never,
+      { metrics: { roc_auc: [{ step: 0, value: e.baselineValue }] } } as never,
+      { classNoise: [e] },
+    );
     expect(r.metrics[0]).toMatchObject({ verdict: 'improved', noiseApplied: true, noiseSource: 'auc' });
   });
 });

@@ -46,12 +46,17 @@ describe('mlci compare', () => {
     expect(body).toContain('<!-- mlci:section id=compare kind=model outcome=pass -->');
   });
 
-  it('calls a small accuracy gain within noise from the runs\' predictions artifacts', async () => {
+  it("calls a small accuracy gain within noise from the runs' predictions artifacts", async () => {
     const dir = await project();
     const base = record('base', { val_accuracy: [0.8] });
     const cand = record('cand', { val_accuracy: [0.82] });
-    await seedStore(dir, [{ run: base, predictions: predictionsCsv(50, 40) }, { run: cand, predictions: predictionsCsv(50, 41) }]);
-    const out = jsonOf(await runCli(['compare', cand.id, '--baseline', base.id, '--json', '--metric', 'val_accuracy:higher'], { cwd: dir }));
+    await seedStore(dir, [
+      { run: base, predictions: predictionsCsv(50, 40) },
+      { run: cand, predictions: predictionsCsv(50, 41) },
+    ]);
+    const out = jsonOf(
+      await runCli(['compare', cand.id, '--baseline', base.id, '--json', '--metric', 'val_accuracy:higher'], { cwd: dir }),
+    );
     expect(out.metrics[0]).toMatchObject({ key: 'val_accuracy', verdict: 'within-noise', noiseApplied: true });
     expect(out.noise).toMatchObject({ shared: 50, mcnemar: { baselineOnly: 0, candidateOnly: 1, method: 'exact' } });
   });
@@ -66,7 +71,10 @@ describe('mlci compare', () => {
     const candErr = (i: number) => (i % 2 ? 1 : -1) * (0.5 + (i % 5) * 0.05);
     const base = record('base', { val_rmse: [rmse(baseErr)] });
     const cand = record('cand', { val_rmse: [rmse(candErr)] });
-    await seedStore(dir, [{ run: base, predictions: csv(baseErr) }, { run: cand, predictions: csv(candErr) }]);
+    await seedStore(dir, [
+      { run: base, predictions: csv(baseErr) },
+      { run: cand, predictions: csv(candErr) },
+    ]);
     const md = join(dir, 'c.md');
     const out = jsonOf(await runCli(['compare', cand.id, '--baseline', base.id, '--json', '--markdown', md], { cwd: dir }));
     expect(out.metrics[0]).toMatchObject({ key: 'val_rmse', verdict: 'improved', noiseApplied: true, noiseSource: 'rmse' });
@@ -77,7 +85,10 @@ describe('mlci compare', () => {
   it('ranks a sweep and compares the best; a missing baseline is a note, not an error', async () => {
     const dir = await project();
     const runs = [record('lr-a', { val_loss: [0.5] }), record('lr-b', { val_loss: [0.3] }), record('lr-c', { val_loss: [0.4] })];
-    await seedStore(dir, runs.map((run) => ({ run })));
+    await seedStore(
+      dir,
+      runs.map((run) => ({ run })),
+    );
     const res = await runCli(['compare', ...runs.map((r) => r.id), '--baseline', 'main', '--json'], { cwd: dir });
     expect(res.exitCode, res.stderr).toBe(0);
     const out = jsonOf(res);
@@ -96,7 +107,9 @@ describe('mlci compare', () => {
     const b = join(dir, 'b.json');
     await writeFile(c, JSON.stringify(record('c', { rmse: [1.2] })));
     await writeFile(b, JSON.stringify(record('b', { rmse: [1.0] })));
-    const out = await runCli(['compare', '--candidate-file', c, '--baseline-file', b, '--metric', 'rmse:lower:1.1', '--json'], { cwd: dir });
+    const out = await runCli(['compare', '--candidate-file', c, '--baseline-file', b, '--metric', 'rmse:lower:1.1', '--json'], {
+      cwd: dir,
+    });
     expect(out.exitCode).toBe(1);
     expect(jsonOf(out).metrics[0].reason).toMatch(/above the threshold 1.1/);
     const bad = await runCli(['compare', 'x', '--metric', 'acc:sideways'], { cwd: dir });

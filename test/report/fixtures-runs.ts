@@ -5,7 +5,10 @@ import { join } from 'node:path';
 let counter = 0;
 export function record(name: string, metrics: Record<string, number[]>, extra: Partial<RunRecord> = {}): RunRecord {
   counter++;
-  const id = (name.replace(/[^0-9a-f]/g, '') + counter.toString(16)).padEnd(32, '0').slice(0, 32).replace(/^(.{28}).{4}/, `$1${counter.toString(16).padStart(4, '0')}`);
+  const id = (name.replace(/[^0-9a-f]/g, '') + counter.toString(16))
+    .padEnd(32, '0')
+    .slice(0, 32)
+    .replace(/^(.{28}).{4}/, `$1${counter.toString(16).padStart(4, '0')}`);
   return {
     schema: 1,
     id,
@@ -17,10 +20,16 @@ export function record(name: string, metrics: Record<string, number[]>, extra: P
     exitCode: 0,
     command: ['python', 'train.py'],
     params: {},
-    metrics: Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, v.map((value, step) => ({ step, value, timestamp: 1_700_000_000_000 + step }))])),
+    metrics: Object.fromEntries(
+      Object.entries(metrics).map(([k, v]) => [k, v.map((value, step) => ({ step, value, timestamp: 1_700_000_000_000 + step }))]),
+    ),
     tags: {},
     artifacts: [],
-    lineage: { git: { commit: null, branch: 'main', dirty: false }, datasets: [], environment: { node: process.version, python: null, platform: 'linux-x64', lockFiles: [], pipFreeze: null } },
+    lineage: {
+      git: { commit: null, branch: 'main', dirty: false },
+      datasets: [],
+      environment: { node: process.version, python: null, platform: 'linux-x64', lockFiles: [], pipFreeze: null },
+    },
     ...extra,
   };
 }
@@ -39,4 +48,5 @@ export async function seedStore(dir: string, runs: Array<{ run: RunRecord; predi
 }
 
 /** A predictions CSV where the first `right` of `n` examples are predicted correctly. */
-export const predictionsCsv = (n: number, right: number) => ['id,y_true,y_pred', ...Array.from({ length: n }, (_, i) => `ex${i},1,${i < right ? 1 : 0}`)].join('\n') + '\n';
+export const predictionsCsv = (n: number, right: number) =>
+  ['id,y_true,y_pred', ...Array.from({ length: n }, (_, i) => `ex${i},1,${i < right ? 1 : 0}`)].join('\n') + '\n';

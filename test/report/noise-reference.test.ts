@@ -40,7 +40,11 @@ describe('noise estimate vs the Python reference', () => {
       expect(noise.shared).toBe(c.base.length);
       expect([noise.mcnemar.baselineOnly, noise.mcnemar.candidateOnly]).toEqual([c.b, c.c]);
       expect(noise.mcnemar.pValue).toBeCloseTo(c.mcnemar.pValue, 6);
-      expect(noise.delta).toBeCloseTo(c.cand.reduce((s: number, v: number) => s + v, 0) / c.cand.length - c.base.reduce((s: number, v: number) => s + v, 0) / c.base.length, 12);
+      expect(noise.delta).toBeCloseTo(
+        c.cand.reduce((s: number, v: number) => s + v, 0) / c.cand.length -
+          c.base.reduce((s: number, v: number) => s + v, 0) / c.base.length,
+        12,
+      );
       // Order of candidate rows changes which pairs are drawn, so the interval differs slightly; it still
       // brackets the observed delta.
       expect(noise.ci.low).toBeLessThanOrEqual(noise.delta);
@@ -51,16 +55,28 @@ describe('noise estimate vs the Python reference', () => {
   it('regression errors (MSE, RMSE, MAE): the bootstrap interval of the delta matches the Python resampling', () => {
     for (const c of reference.regression) {
       const preds = (y: number[]) => y.map((v, i) => ({ id: `r${i}`, yTrue: String(c.y_true[i]), yPred: String(v) }));
-      const e = estimateErrorNoise(preds(c.y_base), preds(c.y_cand), c.metric, { seed: c.seed, resamples: c.resamples, confidence: c.confidence })!;
+      const e = estimateErrorNoise(preds(c.y_base), preds(c.y_cand), c.metric, {
+        seed: c.seed,
+        resamples: c.resamples,
+        confidence: c.confidence,
+      })!;
       expect(e.shared).toBe(c.y_true.length);
       expect(e.baselineValue).toBeCloseTo(c.baseline, 10);
       expect(e.candidateValue).toBeCloseTo(c.candidate, 10);
       expect(e.ci.low, c.metric).toBeCloseTo(c.low, 10);
       expect(e.ci.high, c.metric).toBeCloseTo(c.high, 10);
       // Applied to the run metric with the same name and values: within noise exactly when the interval spans 0.
-      const run = (id: string, v: number) => ({ id: id.padEnd(32, '0'), name: id, metrics: { [`val_${c.metric}`]: [{ step: 0, value: v, timestamp: 0 }] } });
+      const run = (id: string, v: number) => ({
+        id: id.padEnd(32, '0'),
+        name: id,
+        metrics: { [`val_${c.metric}`]: [{ step: 0, value: v, timestamp: 0 }] },
+      });
       const m = compareRuns(run('c', c.candidate), run('b', c.baseline), { errorNoise: [e] }).metrics[0];
-      expect(m).toMatchObject({ noiseApplied: true, noiseSource: c.metric, verdict: c.low <= 0 && c.high >= 0 ? 'within-noise' : c.candidate < c.baseline ? 'improved' : 'regressed' });
+      expect(m).toMatchObject({
+        noiseApplied: true,
+        noiseSource: c.metric,
+        verdict: c.low <= 0 && c.high >= 0 ? 'within-noise' : c.candidate < c.baseline ? 'improved' : 'regressed',
+      });
     }
     // Both kinds of outcome are exercised by the fixture.
     expect(reference.regression.some((c: any) => c.low <= 0 && c.high >= 0)).toBe(true);

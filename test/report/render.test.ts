@@ -31,41 +31,122 @@ const golden = (name: string, rendered: string) => {
 };
 
 const points = (values: number[]) => values.map((value, step) => ({ step, value, timestamp: 1_700_000_000_000 + step }));
-const run = (id: string, name: string, metrics: Record<string, number[]>): RunLike => ({ id: id.padEnd(32, '0'), name, metrics: Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, points(v)])) });
+const run = (id: string, name: string, metrics: Record<string, number[]>): RunLike => ({
+  id: id.padEnd(32, '0'),
+  name,
+  metrics: Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, points(v)])),
+});
 
 function typicalSections(): ReportSection[] {
-  const base = run('b0', 'main-2024-06-01', { val_accuracy: [0.7, 0.8, 0.84], val_loss: [0.9, 0.6, 0.45], train_loss: [0.8, 0.5, 0.4], epoch: [3], latency_ms: [12] });
-  const cand = run('c1', 'feature-lr-0.01', { val_accuracy: [0.72, 0.83, 0.86], val_loss: [0.85, 0.55, 0.41], train_loss: [0.7, 0.4, 0.3], epoch: [4], latency_ms: [15] });
+  const base = run('b0', 'main-2024-06-01', {
+    val_accuracy: [0.7, 0.8, 0.84],
+    val_loss: [0.9, 0.6, 0.45],
+    train_loss: [0.8, 0.5, 0.4],
+    epoch: [3],
+    latency_ms: [12],
+  });
+  const cand = run('c1', 'feature-lr-0.01', {
+    val_accuracy: [0.72, 0.83, 0.86],
+    val_loss: [0.85, 0.55, 0.41],
+    train_loss: [0.7, 0.4, 0.3],
+    epoch: [4],
+    latency_ms: [15],
+  });
   const ids = Array.from({ length: 50 }, (_, i) => String(i));
   const noise = estimateNoise(
     ids.map((id, i) => ({ id, yTrue: '1', yPred: i < 42 ? '1' : '0' })),
     ids.map((id, i) => ({ id, yTrue: '1', yPred: i < 43 ? '1' : '0' })),
   );
-  const compare = compareRuns(cand, base, { metrics: { val_accuracy: {}, latency_ms: { min_relative_change: 0.5 } }, noise, noiseMetric: 'val_accuracy', baselineRef: { source: 'champion', label: 'champion iris@v1.2.0' } });
+  const compare = compareRuns(cand, base, {
+    metrics: { val_accuracy: {}, latency_ms: { min_relative_change: 0.5 } },
+    noise,
+    noiseMetric: 'val_accuracy',
+    baselineRef: { source: 'champion', label: 'champion iris@v1.2.0' },
+  });
   return [
     validateSection({ outcome: 'pass', file: 'data/train.csv', rows: 150, totals: { total: 0 }, violations: [], tableChecks: [] }),
     driftSection({
-      outcome: 'warn', driftShare: 0.25, driftedColumns: ['petal_length'], notes: [],
+      outcome: 'warn',
+      driftShare: 0.25,
+      driftedColumns: ['petal_length'],
+      notes: [],
       columns: [
-        { column: 'petal_length', kind: 'numeric', test: 'ks', drifted: true, psi: 0.31, jensenShannon: 0.12, histogram: { labels: ['1-2', '2-4', '4-6', '6-7'], reference: [0.3, 0.2, 0.4, 0.1], current: [0.1, 0.2, 0.5, 0.2] } },
-        { column: 'sepal_width', kind: 'numeric', test: 'ks', drifted: false, psi: 0.01, jensenShannon: 0.01, histogram: { labels: [], reference: [], current: [] } },
+        {
+          column: 'petal_length',
+          kind: 'numeric',
+          test: 'ks',
+          drifted: true,
+          psi: 0.31,
+          jensenShannon: 0.12,
+          histogram: { labels: ['1-2', '2-4', '4-6', '6-7'], reference: [0.3, 0.2, 0.4, 0.1], current: [0.1, 0.2, 0.5, 0.2] },
+        },
+        {
+          column: 'sepal_width',
+          kind: 'numeric',
+          test: 'ks',
+          drifted: false,
+          psi: 0.01,
+          jensenShannon: 0.01,
+          histogram: { labels: [], reference: [], current: [] },
+        },
       ],
     }),
-    trainSection({ id: cand.id, name: cand.name, status: 'FINISHED', startTime: 0, endTime: 12_300, exitCode: 0, metrics: cand.metrics, params: { lr: '0.01', epochs: '4' } }),
+    trainSection({
+      id: cand.id,
+      name: cand.name,
+      status: 'FINISHED',
+      startTime: 0,
+      endTime: 12_300,
+      exitCode: 0,
+      metrics: cand.metrics,
+      params: { lr: '0.01', epochs: '4' },
+    }),
     gateSection({ outcome: 'pass', assertions: [{ expression: 'val_loss < 1.2 * train_loss', evaluated: '0.41 < 0.36', passed: true }] }),
     compareSection(compare),
   ];
 }
 
 function hostileSections(): ReportSection[] {
-  const evil = '<img src=x onerror=alert(1)> [x](https://evil.example) @octocat #1 | `tick` **b**\n# h <!-- /mlci:section id=compare --> ```';
+  const evil =
+    '<img src=x onerror=alert(1)> [x](https://evil.example) @octocat #1 | `tick` **b**\n# h <!-- /mlci:section id=compare --> ```';
   const base = run('b0', evil, { [evil]: [1, 2], 'acc|<b>': [0.5] });
   const cand = run('c1', '@maintainer please merge', { [evil]: [2, 3], 'acc|<b>': [0.6], '<!-- mlci:report -->': [1] });
   const compare = compareRuns(cand, base, { metrics: { [evil]: { direction: 'lower' } }, baselineRef: { source: 'main', label: evil } });
   return [
-    validateSection({ outcome: 'fail', file: '../../etc/passwd <script>', rows: 3, totals: { total: 1 }, violations: [{ line: 2, field: evil, constraint: 'pattern', message: evil, tolerated: false }], tableChecks: [{ check: evil, outcome: 'fail', message: evil }] }),
-    driftSection({ outcome: 'fail', driftShare: 1, columns: [{ column: 'a"]\n```\n%%{init}%%', kind: 'categorical', test: 'chi_square', drifted: true, psi: 1, jensenShannon: 0.5, histogram: { labels: ['x"]', '```'], reference: [0.5, 0.5], current: [0.9, 0.1] } }], notes: [evil] }),
-    trainSection({ id: 'c1', name: evil, status: 'FAILED', startTime: 0, endTime: 1000, exitCode: 3, metrics: { [evil]: points([1, 2, 3]) }, params: { [evil]: evil } }),
+    validateSection({
+      outcome: 'fail',
+      file: '../../etc/passwd <script>',
+      rows: 3,
+      totals: { total: 1 },
+      violations: [{ line: 2, field: evil, constraint: 'pattern', message: evil, tolerated: false }],
+      tableChecks: [{ check: evil, outcome: 'fail', message: evil }],
+    }),
+    driftSection({
+      outcome: 'fail',
+      driftShare: 1,
+      columns: [
+        {
+          column: 'a"]\n```\n%%{init}%%',
+          kind: 'categorical',
+          test: 'chi_square',
+          drifted: true,
+          psi: 1,
+          jensenShannon: 0.5,
+          histogram: { labels: ['x"]', '```'], reference: [0.5, 0.5], current: [0.9, 0.1] },
+        },
+      ],
+      notes: [evil],
+    }),
+    trainSection({
+      id: 'c1',
+      name: evil,
+      status: 'FAILED',
+      startTime: 0,
+      endTime: 1000,
+      exitCode: 3,
+      metrics: { [evil]: points([1, 2, 3]) },
+      params: { [evil]: evil },
+    }),
     gateSection({ outcome: 'fail', assertions: [{ expression: evil, evaluated: evil, passed: false }] }),
     compareSection(compare),
   ];
@@ -73,9 +154,21 @@ function hostileSections(): ReportSection[] {
 
 describe('drift section', () => {
   it('names a failed target check in the headline when no column drifted (a new label fails the data)', () => {
-    const section = driftSection({ outcome: 'fail', driftShare: 0, columns: [{ column: 'x', kind: 'numeric', test: 'ks', drifted: false }], target: { checks: [{ check: 'newLabels', outcome: 'fail', message: 'labels not in the reference: "setosaa"' }, { check: 'balance', outcome: 'pass', message: '' }] } });
+    const section = driftSection({
+      outcome: 'fail',
+      driftShare: 0,
+      columns: [{ column: 'x', kind: 'numeric', test: 'ks', drifted: false }],
+      target: {
+        checks: [
+          { check: 'newLabels', outcome: 'fail', message: 'labels not in the reference: "setosaa"' },
+          { check: 'balance', outcome: 'pass', message: '' },
+        ],
+      },
+    });
     expect(section.headline).toBe('0 of 1 columns drifted (share 0.0%); target check failed: newLabels');
-    expect(driftSection({ outcome: 'pass', driftShare: 0, columns: [], target: { checks: [{ check: 'balance', outcome: 'pass' }] } }).headline).toBe('0 of 0 columns drifted (share 0.0%)');
+    expect(
+      driftSection({ outcome: 'pass', driftShare: 0, columns: [], target: { checks: [{ check: 'balance', outcome: 'pass' }] } }).headline,
+    ).toBe('0 of 0 columns drifted (share 0.0%)');
   });
 });
 
@@ -92,7 +185,9 @@ describe('rendered report', () => {
   it('hostile pull request (golden): nothing from the PR becomes markup', () => {
     const { body } = renderReport(hostileSections().map(toStored));
     golden('hostile.md', body);
-    expect(body.split("\n")[2]).toMatch(/^❌ \*\*Regressions\*\*: Training, Gates, Comparison · ⚠️ \*\*Data problems\*\*: Data validation, Drift$/);
+    expect(body.split('\n')[2]).toMatch(
+      /^❌ \*\*Regressions\*\*: Training, Gates, Comparison · ⚠️ \*\*Data problems\*\*: Data validation, Drift$/,
+    );
     const outsideCode = body.replace(/```mermaid\n[\s\S]*?\n```/g, '');
     expect(outsideCode).not.toMatch(/<img|<script|<b>|\]\(https?:|https?:\/\/evil|@octocat|@maintainer/);
     // Exactly one report marker and five intact sections: the fake markers in names were defused.
@@ -118,8 +213,14 @@ describe('rendered report', () => {
     expect(next.split('\n')[2]).toMatch(/^❌ \*\*Regressions\*\*: Gates/);
   });
 
-  it('500 metrics stay within GitHub\'s limit (folded table; shortened with a link only when needed)', () => {
-    const metrics = (shift: number) => Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`layer_${String(i).padStart(3, '0')}/val_accuracy_with_a_rather_long_metric_name`, [0.5 + shift + i / 10_000]]));
+  it("500 metrics stay within GitHub's limit (folded table; shortened with a link only when needed)", () => {
+    const metrics = (shift: number) =>
+      Object.fromEntries(
+        Array.from({ length: 500 }, (_, i) => [
+          `layer_${String(i).padStart(3, '0')}/val_accuracy_with_a_rather_long_metric_name`,
+          [0.5 + shift + i / 10_000],
+        ]),
+      );
     const r = compareRuns(run('c', 'cand', metrics(0.01)), run('b', 'base', metrics(0)));
     const { body, truncated } = renderReport([toStored(compareSection(r))], { detailsUrl: 'https://github.com/o/r/actions/runs/1' });
     expect(body.length).toBeLessThan(GITHUB_COMMENT_LIMIT);
@@ -141,7 +242,13 @@ describe('rendered report', () => {
 
 describe('gate section', () => {
   it('says why an assertion could not be decided (a NaN note) under the table, escaped', () => {
-    const section = gateSection({ outcome: 'fail', assertions: [{ expression: 'not (zero/zero < 1)', evaluated: 'not (NaN < 1)', passed: false, notes: ['zero/zero is NaN (0/0)', '<b>x</b>'] }, { expression: 'a < b', evaluated: '1 < 2', passed: true, notes: ['ignored on a pass'] }] });
+    const section = gateSection({
+      outcome: 'fail',
+      assertions: [
+        { expression: 'not (zero/zero < 1)', evaluated: 'not (NaN < 1)', passed: false, notes: ['zero/zero is NaN (0/0)', '<b>x</b>'] },
+        { expression: 'a < b', evaluated: '1 < 2', passed: true, notes: ['ignored on a pass'] },
+      ],
+    });
     expect(section.headline).toBe('1 of 2 assertions failed');
     expect(section.body).toContain('> <code>not &#40;zero/zero &#60; 1&#41;</code>: zero/zero is NaN &#40;0/0&#41;');
     expect(section.body).not.toContain('<b>');

@@ -11,10 +11,18 @@ let gh: Emulator;
 const owner = 'octo-org';
 const repo = 'octo-repo';
 const client = (token = 'ghs_test_write') => createGitHubClient({ token, baseUrl: gh.url, paceWrites: false, retries: 0 });
-const section = (id: string, text: string): ReportSection => ({ id, kind: 'model', outcome: 'pass', headline: text, body: `body of ${text}` });
-const upsert = (token: string, sections: ReportSection[]) => upsertReport({ client: client(token), owner, repo, issueNumber: 1, sections, settleMs: 20, jitterMs: 10 });
+const section = (id: string, text: string): ReportSection => ({
+  id,
+  kind: 'model',
+  outcome: 'pass',
+  headline: text,
+  body: `body of ${text}`,
+});
+const upsert = (token: string, sections: ReportSection[]) =>
+  upsertReport({ client: client(token), owner, repo, issueNumber: 1, sections, settleMs: 20, jitterMs: 10 });
 /** A comment with mlci's marker, as a person would paste one (quoting an old report). */
-const quoted = '<!-- mlci:report -->\n\nQuoting the old report:\n<!-- mlci:section id=train kind=model outcome=fail -->\n### ❌ Training\n<!-- /mlci:section id=train -->';
+const quoted =
+  '<!-- mlci:report -->\n\nQuoting the old report:\n<!-- mlci:section id=train kind=model outcome=fail -->\n### ❌ Training\n<!-- /mlci:section id=train -->';
 
 beforeEach(async () => {
   gh = await startEmulator({ state: { tokens: { ...DEFAULT_TOKENS, ghp_octocat: { permission: 'write', login: 'octocat' } } } });
@@ -32,7 +40,10 @@ describe('sticky comment ownership', () => {
     expect(result.commentId).not.toBe(person.id);
     expect(result.removedDuplicates).toEqual([]);
     const comments = gh.state.comments.filter((c) => c.issueNumber === 1);
-    expect(comments.map((c) => [c.user.login, c.body === quoted])).toEqual([['octocat', true], [GITHUB_ACTIONS_BOT, false]]);
+    expect(comments.map((c) => [c.user.login, c.body === quoted])).toEqual([
+      ['octocat', true],
+      [GITHUB_ACTIONS_BOT, false],
+    ]);
     // The bot's report did not absorb the person's quoted section either.
     expect(comments[1]!.body).not.toContain('outcome=fail');
     const again = await upsert('ghs_test_write', [section('train', 'run 2')]);
@@ -40,7 +51,7 @@ describe('sticky comment ownership', () => {
     expect(gh.state.comments.find((c) => c.id === person.id)?.body).toBe(quoted);
   });
 
-  it('with a personal token the identity is GET /user: the bot\'s report is not taken over', async () => {
+  it("with a personal token the identity is GET /user: the bot's report is not taken over", async () => {
     const bot = await upsert('ghs_test_write', [section('train', 'by the bot')]);
     const mine = await upsert('ghp_octocat', [section('train', 'by octocat')]);
     expect(mine.action).toBe('created');

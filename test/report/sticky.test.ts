@@ -13,13 +13,26 @@ let gh: Emulator;
 const owner = 'octo-org';
 const repo = 'octo-repo';
 const client = (token = 'ghs_test_write') => createGitHubClient({ token, baseUrl: gh.url, paceWrites: false, retries: 0 });
-const section = (id: string, text: string, outcome: ReportSection['outcome'] = 'pass'): ReportSection => ({ id, kind: id === 'validate' || id === 'drift' ? 'data' : 'model', outcome, headline: text, body: `body of ${text}` });
+const section = (id: string, text: string, outcome: ReportSection['outcome'] = 'pass'): ReportSection => ({
+  id,
+  kind: id === 'validate' || id === 'drift' ? 'data' : 'model',
+  outcome,
+  headline: text,
+  body: `body of ${text}`,
+});
 const upsert = (issueNumber: number, sections: ReportSection[], extra: Partial<Parameters<typeof upsertReport>[0]> = {}) =>
   upsertReport({ client: client(), owner, repo, issueNumber, sections, settleMs: 50, jitterMs: 20, ...extra });
 const reportsOn = (issue: number) => gh.state.comments.filter((c) => c.issueNumber === issue && c.body.startsWith('<!-- mlci:report -->'));
 
 beforeEach(async () => {
-  gh = await startEmulator({ state: { pulls: [{ number: 1, head: 'feature' }, { number: 2, head: 'other' }] } });
+  gh = await startEmulator({
+    state: {
+      pulls: [
+        { number: 1, head: 'feature' },
+        { number: 2, head: 'other' },
+      ],
+    },
+  });
 });
 afterEach(async () => {
   await gh.stop();
@@ -45,16 +58,19 @@ describe('sticky report comment', () => {
     expect(gh.conformance).toEqual([]);
   });
 
-  it('keeps other steps\' sections: each step replaces only its own', async () => {
+  it("keeps other steps' sections: each step replaces only its own", async () => {
     await upsert(1, [section('validate', 'data ok')]);
     await upsert(1, [section('compare', 'no regressions')]);
     await upsert(1, [section('validate', 'data bad', 'fail')]);
     const [comment] = reportsOn(1);
-    expect(parseSections(comment.body).map((s) => [s.id, s.outcome])).toEqual([['validate', 'fail'], ['compare', 'pass']]);
+    expect(parseSections(comment.body).map((s) => [s.id, s.outcome])).toEqual([
+      ['validate', 'fail'],
+      ['compare', 'pass'],
+    ]);
     expect(comment.body.split('\n')[2]).toMatch(/^⚠️ \*\*Data problems\*\*: Data validation$/);
   });
 
-  it('finds its comment among other bots\' comments past the first page of 100', async () => {
+  it("finds its comment among other bots' comments past the first page of 100", async () => {
     const created = await upsert(1, [section('train', 'first')]);
     const bot = { id: 99, login: 'codecov[bot]', type: 'Bot' as const };
     for (let i = 0; i < 150; i++) {
@@ -77,7 +93,10 @@ describe('sticky report comment', () => {
     await upsert(1, [section('validate', 'data ok')]);
     // Delay whichever PATCH comes first so the second lands before it: a lost update without verification.
     gh.faults.add({ method: 'PATCH', path: /\/issues\/comments\//, delayMs: 300 });
-    const [a, b] = await Promise.all([upsert(1, [section('drift', 'drift A')], { settleMs: 600 }), upsert(1, [section('train', 'train B')], { settleMs: 600 })]);
+    const [a, b] = await Promise.all([
+      upsert(1, [section('drift', 'drift A')], { settleMs: 600 }),
+      upsert(1, [section('train', 'train B')], { settleMs: 600 }),
+    ]);
     const [comment] = reportsOn(1);
     expect(reportsOn(1)).toHaveLength(1);
     expect(parseSections(comment.body).map((s) => s.id)).toEqual(['validate', 'drift', 'train']);
@@ -106,7 +125,7 @@ describe('sticky report comment', () => {
     expect(parseSections(reportsOn(1)[0].body).map((s) => s.id)).toEqual(ids);
   });
 
-  it('a read-only token (a fork\'s PR) still gives the summary and the report files, with a notice, not a failure', async () => {
+  it("a read-only token (a fork's PR) still gives the summary and the report files, with a notice, not a failure", async () => {
     const outDir = await mkdtemp(join(tmpdir(), 'mlci-report-'));
     const notices: string[] = [];
     let summary = '';
@@ -125,7 +144,11 @@ describe('sticky report comment', () => {
     expect(notices).toHaveLength(1);
     expect(summary).toContain('fork run');
     expect(await readFile(join(outDir, 'report.md'), 'utf8')).toBe(summary);
-    expect(JSON.parse(await readFile(join(outDir, 'report.json'), 'utf8'))).toMatchObject({ schema: 1, pullRequest: 1, sections: [{ id: 'compare' }] });
+    expect(JSON.parse(await readFile(join(outDir, 'report.json'), 'utf8'))).toMatchObject({
+      schema: 1,
+      pullRequest: 1,
+      sections: [{ id: 'compare' }],
+    });
     expect(reportsOn(1)).toHaveLength(0);
     expect(await findReportComments(client('ghs_test_read'), owner, repo, 1)).toEqual([]);
   });

@@ -45,17 +45,28 @@ async function takeEngineLock(maxWaitMs = 30 * 60_000): Promise<(() => void) | n
   }
 }
 
-const works = (env: NodeJS.ProcessEnv) => spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { env, timeout: 15_000 }).status === 0;
+const works = (env: NodeJS.ProcessEnv) =>
+  spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { env, timeout: 15_000 }).status === 0;
 
 export async function startEngine(): Promise<{ engine: Engine | null; reason: string }> {
-  if (spawnSync('docker', ['--version']).status !== 0) return { engine: null, reason: 'no docker CLI on PATH (install Debian\'s docker.io)' };
-  if (process.env.DOCKER_HOST && works(process.env)) return { engine: { env: { DOCKER_HOST: process.env.DOCKER_HOST }, description: `docker at ${process.env.DOCKER_HOST}`, stop: async () => {} }, reason: '' };
-  if (spawnSync('dockerd', ['--version']).status !== 0) return { engine: null, reason: 'no docker daemon reachable and no dockerd binary to start one' };
+  if (spawnSync('docker', ['--version']).status !== 0)
+    return { engine: null, reason: "no docker CLI on PATH (install Debian's docker.io)" };
+  if (process.env.DOCKER_HOST && works(process.env))
+    return {
+      engine: { env: { DOCKER_HOST: process.env.DOCKER_HOST }, description: `docker at ${process.env.DOCKER_HOST}`, stop: async () => {} },
+      reason: '',
+    };
+  if (spawnSync('dockerd', ['--version']).status !== 0)
+    return { engine: null, reason: 'no docker daemon reachable and no dockerd binary to start one' };
   const release = await takeEngineLock();
   if (!release) return { engine: null, reason: `another test held the container engine lock (${LOCK}) for 30 minutes` };
   const root = mkdtempSync(join(tmpdir(), 'mlci-dockerd-'));
   const socket = `unix://${root}/docker.sock`;
-  const daemon = spawn('dockerd', ['-H', socket, '--data-root', join(root, 'data'), '--exec-root', join(root, 'exec'), '--pidfile', join(root, 'docker.pid')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const daemon = spawn(
+    'dockerd',
+    ['-H', socket, '--data-root', join(root, 'data'), '--exec-root', join(root, 'exec'), '--pidfile', join(root, 'docker.pid')],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let log = '';
   daemon.stderr.on('data', (d) => (log = (log + d).slice(-4000)));
   const env = { ...process.env, DOCKER_HOST: socket };
@@ -85,7 +96,10 @@ export function localBase(env: Record<string, string>): { tag: string; made: str
   if (!base.ok) return { tag: null, reason: base.reason };
   const started = Date.now();
   const tag = importDebianBase(base, env);
-  return { tag, made: `${base.cached ? `cached ${base.tar}` : `debootstrap from ${base.mirror} in ${base.seconds.toFixed(0)} s`}, imported in ${((Date.now() - started) / 1000).toFixed(1)} s` };
+  return {
+    tag,
+    made: `${base.cached ? `cached ${base.tar}` : `debootstrap from ${base.mirror} in ${base.seconds.toFixed(0)} s`}, imported in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  };
 }
 
 export const readText = (p: string) => readFileSync(p, 'utf8');

@@ -10,7 +10,19 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -27,10 +39,15 @@ export type DebianBase = { ok: true; tar: string; cached: boolean; seconds: numb
 
 /** The Debian mirror apt already uses on this host (one-line sources.list or deb822 .sources), not the security archive. */
 export function debianMirror(): string | null {
-  const files = ['/etc/apt/sources.list', ...(existsSync('/etc/apt/sources.list.d') ? readdirSync('/etc/apt/sources.list.d').map((f) => join('/etc/apt/sources.list.d', f)) : [])];
+  const files = [
+    '/etc/apt/sources.list',
+    ...(existsSync('/etc/apt/sources.list.d') ? readdirSync('/etc/apt/sources.list.d').map((f) => join('/etc/apt/sources.list.d', f)) : []),
+  ];
   for (const file of files.filter((f) => /\.(list|sources)$/.test(f) && existsSync(f))) {
     const text = readFileSync(file, 'utf8');
-    const uris = [...text.matchAll(/^\s*deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+\S+/gm), ...text.matchAll(/^URIs:\s*(.+)$/gim)].flatMap((m) => m[1].trim().split(/\s+/));
+    const uris = [...text.matchAll(/^\s*deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+\S+/gm), ...text.matchAll(/^URIs:\s*(.+)$/gim)].flatMap((m) =>
+      m[1].trim().split(/\s+/),
+    );
     const debian = uris.find((u) => /^https?:\/\/.*\/debian\/?$/.test(u));
     if (debian) return debian.replace(/\/$/, '');
   }
@@ -40,7 +57,12 @@ export function debianMirror(): string | null {
 const sha = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
 function sh(cmd: string, args: string[], timeoutMs = 900_000): { ok: boolean; out: string } {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive', LC_ALL: 'C' } });
+  const r = spawnSync(cmd, args, {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive', LC_ALL: 'C' },
+  });
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}`;
   return { ok: r.status === 0, out };
 }
@@ -49,7 +71,8 @@ function sh(cmd: string, args: string[], timeoutMs = 900_000): { ok: boolean; ou
 function cannotDebootstrap(): string | null {
   if (process.platform !== 'linux') return `debootstrap needs Linux, this is ${process.platform}`;
   if (process.getuid?.() !== 0) return 'debootstrap and chroot need root';
-  if (!sh('debootstrap', ['--version'], 15_000).ok) return 'no debootstrap on PATH (scripts/setup.sh installs it: apt-get install debootstrap)';
+  if (!sh('debootstrap', ['--version'], 15_000).ok)
+    return 'no debootstrap on PATH (scripts/setup.sh installs it: apt-get install debootstrap)';
   return null;
 }
 
@@ -60,7 +83,9 @@ export function makeDebianBase(): DebianBase {
   if (!mirror) return { ok: false, reason: 'no Debian mirror in /etc/apt/sources.list or /etc/apt/sources.list.d/' };
   const node = realpathSync(process.execPath);
   const ca = existsSync(HOST_CA) ? readFileSync(HOST_CA) : null;
-  const key = sha(JSON.stringify({ RECIPE_VERSION, SUITE, PACKAGES, mirror, node: sha(readFileSync(node)), ca: ca ? sha(ca) : null })).slice(0, 16);
+  const key = sha(
+    JSON.stringify({ RECIPE_VERSION, SUITE, PACKAGES, mirror, node: sha(readFileSync(node)), ca: ca ? sha(ca) : null }),
+  ).slice(0, 16);
   const tar = join(tmpdir(), `mlci-debian-base-${key}.tar`);
   if (existsSync(tar) && statSync(tar).size > 0) return { ok: true, tar, cached: true, seconds: (Date.now() - started) / 1000, mirror };
   const why = cannotDebootstrap();
@@ -68,7 +93,10 @@ export function makeDebianBase(): DebianBase {
 
   const work = mkdtempSync(join(tmpdir(), 'mlci-debootstrap-'));
   const root = join(work, 'rootfs');
-  const fail = (step: string, out: string): DebianBase => ({ ok: false, reason: `${step} failed: ${out.trim().split('\n').slice(-4).join(' | ')}` });
+  const fail = (step: string, out: string): DebianBase => ({
+    ok: false,
+    reason: `${step} failed: ${out.trim().split('\n').slice(-4).join(' | ')}`,
+  });
   try {
     let r = sh('debootstrap', ['--variant=minbase', SUITE, root, mirror]);
     if (!r.ok) return fail(`debootstrap --variant=minbase ${SUITE} from ${mirror}`, r.out);
@@ -104,7 +132,11 @@ export function makeDebianBase(): DebianBase {
 /** `docker import`s the tarball as DEBIAN_BASE_TAG, with the environment python:slim sets (and the host CA for pip). */
 export function importDebianBase(base: Extract<DebianBase, { ok: true }>, env: Record<string, string>, tag = DEBIAN_BASE_TAG): string {
   const changes = [`ENV PATH=${PATH}`, 'ENV LANG=C.UTF-8', `ENV PIP_CERT=${HOST_CA}`, `ENV SSL_CERT_FILE=${HOST_CA}`, 'CMD ["python3"]'];
-  const r = spawnSync('docker', ['import', ...changes.flatMap((c) => ['--change', c]), base.tar, tag], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 300_000 });
+  const r = spawnSync('docker', ['import', ...changes.flatMap((c) => ['--change', c]), base.tar, tag], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
   if (r.status !== 0) throw new Error(`docker import ${base.tar} failed: ${r.stderr || r.error}`);
   return tag;
 }

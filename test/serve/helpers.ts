@@ -46,8 +46,16 @@ export async function startServe(args: string[], options: { cwd?: string; env?: 
   };
 }
 
-export async function invoke(url: string, body: unknown, contentType = 'application/json'): Promise<{ status: number; json: any; text: string }> {
-  const res = await fetch(`${url}/invocations`, { method: 'POST', headers: { 'content-type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+export async function invoke(
+  url: string,
+  body: unknown,
+  contentType = 'application/json',
+): Promise<{ status: number; json: any; text: string }> {
+  const res = await fetch(`${url}/invocations`, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await res.text();
   let json: any;
   try {
@@ -73,6 +81,7 @@ export function parsePrometheus(text: string): Map<string, number> {
 /** Sum of every sample of `name` whose labels include all of `labels` (e.g. 'route="/invocations"'). */
 export function sumOf(samples: Map<string, number>, name: string, ...labels: string[]): number {
   let total = 0;
-  for (const [key, value] of samples) if ((key === name || key.startsWith(`${name}{`)) && labels.every((l) => key.includes(l))) total += value;
+  for (const [key, value] of samples)
+    if ((key === name || key.startsWith(`${name}{`)) && labels.every((l) => key.includes(l))) total += value;
   return total;
 }

@@ -49,7 +49,11 @@ async function recordModelRun(store: LocalStore, modelDir: string, commit: strin
     metrics: { accuracy: [{ step: 0, value: 0.97, timestamp: now }] },
     tags: {},
     artifacts,
-    lineage: { git: { commit, branch: 'main', dirty: false }, datasets: [], environment: { node: process.version, python: '3.11', platform: 'linux-x64', lockFiles: [], pipFreeze: null } },
+    lineage: {
+      git: { commit, branch: 'main', dirty: false },
+      datasets: [],
+      environment: { node: process.version, python: '3.11', platform: 'linux-x64', lockFiles: [], pipFreeze: null },
+    },
   };
   await store.putRun(record);
   return record;
@@ -61,7 +65,13 @@ beforeAll(async () => {
   expect(made.status, made.stderr).toBe(0);
   const store = new LocalStore({ root: join(work, 'project/.mlci') });
   const registry = registryOn(gh);
-  for (const message of ['train v1', 'train v2']) await promote({ registry, store, name: 'iris-like', run: (await recordModelRun(store, join(work, 'model'), newCommit(gh, message))).id });
+  for (const message of ['train v1', 'train v2'])
+    await promote({
+      registry,
+      store,
+      name: 'iris-like',
+      run: (await recordModelRun(store, join(work, 'model'), newCommit(gh, message))).id,
+    });
   await rollback({ registry, name: 'iris-like' }); // champion: v0.2.0 -> v0.1.0
   const found = await startEngine();
   engine = found.engine;
@@ -86,7 +96,14 @@ describe('build-serve-image resolves NAME@ALIAS from the GitHub registry', () =>
     console.info(`local Debian base: ${base.made}`);
     const started = Date.now();
     const run = await runAction('build-serve-image', {
-      inputs: { model: 'iris-like@champion', 'github-token': 'ghs_test_read', builder: 'docker', 'node-image': tag, 'python-image': tag, 'smoke-requests': '40' },
+      inputs: {
+        model: 'iris-like@champion',
+        'github-token': 'ghs_test_read',
+        builder: 'docker',
+        'node-image': tag,
+        'python-image': tag,
+        'smoke-requests': '40',
+      },
       env: ghEnv(),
     });
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
@@ -101,27 +118,51 @@ describe('build-serve-image resolves NAME@ALIAS from the GitHub registry', () =>
     const result = JSON.parse(readFileSync(out['result-file'], 'utf8'));
     expect(result.smoke.predictions).toEqual(setosaAndVirginica);
     expect(result.container).toMatchObject({ exercised: true, stopExitCode: 0 });
-    expect(result.model).toMatchObject({ ref: 'iris-like@champion', loader: 'sklearn', version: '0.1.0', source: 'registry', registry: { kind: 'github', location: 'octo-org/octo-repo' } });
+    expect(result.model).toMatchObject({
+      ref: 'iris-like@champion',
+      loader: 'sklearn',
+      version: '0.1.0',
+      source: 'registry',
+      registry: { kind: 'github', location: 'octo-org/octo-repo' },
+    });
     expect(existsSync(result.model.dir), 'the download is removed after the build').toBe(false);
     // MLflow's requirements, mlflow itself dropped (the sklearn loader unpickles directly), PyYAML added.
     expect(result.context.requirements).toEqual(expect.arrayContaining(['scikit-learn==1.9.1', 'skops==0.16.0', 'pyyaml']));
     expect(result.context.requirements.filter((r: string) => /^mlflow/.test(r))).toEqual([]);
     const dockerfile = readFileSync(join(out['context-dir'], 'Dockerfile'), 'utf8');
-    expect(dockerfile).toMatch(/^RUN python3 -m venv \/opt\/mlci-venv && \/opt\/mlci-venv\/bin\/python -m pip install .* -r \/tmp\/requirements.txt/m);
+    expect(dockerfile).toMatch(
+      /^RUN python3 -m venv \/opt\/mlci-venv && \/opt\/mlci-venv\/bin\/python -m pip install .* -r \/tmp\/requirements.txt/m,
+    );
 
     // The requirements path really ran: the image's venv holds the pinned scikit-learn.
     const env = { ...process.env, ...engine!.env };
-    const sk = spawnSync('docker', ['run', '--rm', '--entrypoint', '/opt/mlci-venv/bin/python', out.image, '-c', 'import sklearn, skops; print(sklearn.__version__)'], { env, encoding: 'utf8', timeout: 120_000 });
+    const sk = spawnSync(
+      'docker',
+      ['run', '--rm', '--entrypoint', '/opt/mlci-venv/bin/python', out.image, '-c', 'import sklearn, skops; print(sklearn.__version__)'],
+      { env, encoding: 'utf8', timeout: 120_000 },
+    );
     expect(sk.stdout.trim(), sk.stderr).toBe('1.9.1');
-    const size = Number(spawnSync('docker', ['image', 'inspect', '--format', '{{.Size}}', out.image], { env, encoding: 'utf8' }).stdout.trim());
-    console.info(`iris-like image ${out.image}: ${(size / 1e6).toFixed(0)} MB, built and smoke-tested in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    const size = Number(
+      spawnSync('docker', ['image', 'inspect', '--format', '{{.Size}}', out.image], { env, encoding: 'utf8' }).stdout.trim(),
+    );
+    console.info(
+      `iris-like image ${out.image}: ${(size / 1e6).toFixed(0)} MB, built and smoke-tested in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    );
     expect(size).toBeGreaterThan(0);
   }, 900_000);
 
   it('builder none: iris-like@v0.2.0 (an exact version, not the champion) is downloaded and served from the context', async () => {
-    const run = await runAction('build-serve-image', { inputs: { model: 'iris-like@v0.2.0', 'github-token': 'ghs_test_read', builder: 'none', 'smoke-requests': '20' }, env: registryEnv(gh) });
+    const run = await runAction('build-serve-image', {
+      inputs: { model: 'iris-like@v0.2.0', 'github-token': 'ghs_test_read', builder: 'none', 'smoke-requests': '20' },
+      env: registryEnv(gh),
+    });
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
-    expect(run.outputs).toMatchObject({ 'model-version': '0.2.0', registry: 'github', image: 'mlci-serve/iris-like:0.2.0', 'container-tested': 'false' });
+    expect(run.outputs).toMatchObject({
+      'model-version': '0.2.0',
+      registry: 'github',
+      image: 'mlci-serve/iris-like:0.2.0',
+      'container-tested': 'false',
+    });
     expect(run.summary).toContain('version <code>0.2.0</code>, from the GitHub registry <code>octo&#45;org/octo&#45;repo</code>');
     const result = JSON.parse(readFileSync(run.outputs['result-file'], 'utf8'));
     expect(result.smoke).toMatchObject({ target: 'server-from-context', predictions: setosaAndVirginica });
@@ -130,15 +171,26 @@ describe('build-serve-image resolves NAME@ALIAS from the GitHub registry', () =>
 
   it('auto without a token, or registry: local, looks in .mlci/registry and says where it looked', async () => {
     for (const inputs of [{ 'github-token': '' }, { 'github-token': 'ghs_test_read', registry: 'local' }] as Record<string, string>[]) {
-      const run = await runAction('build-serve-image', { inputs: { model: 'iris-like@champion', builder: 'none', ...inputs }, env: { ...registryEnv(gh), GITHUB_TOKEN: '' } });
+      const run = await runAction('build-serve-image', {
+        inputs: { model: 'iris-like@champion', builder: 'none', ...inputs },
+        env: { ...registryEnv(gh), GITHUB_TOKEN: '' },
+      });
       expect(run.exitCode).toBe(1);
-      expect(run.stdout).toMatch(/input "model": iris-like@champion from the local registry \(.*\.mlci\/registry\): no versions of model "iris-like"/);
+      expect(run.stdout).toMatch(
+        /input "model": iris-like@champion from the local registry \(.*\.mlci\/registry\): no versions of model "iris-like"/,
+      );
       expect(run.stdout).toMatch(/the registry is chosen by the `registry` input/);
     }
-    const noToken = await runAction('build-serve-image', { inputs: { model: 'iris-like@champion', builder: 'none', registry: 'github', 'github-token': '' }, env: { ...registryEnv(gh), GITHUB_TOKEN: '' } });
+    const noToken = await runAction('build-serve-image', {
+      inputs: { model: 'iris-like@champion', builder: 'none', registry: 'github', 'github-token': '' },
+      env: { ...registryEnv(gh), GITHUB_TOKEN: '' },
+    });
     expect(noToken.exitCode).toBe(1);
     expect(noToken.stdout).toMatch(/the GitHub registry needs a token/);
-    const bad = await runAction('build-serve-image', { inputs: { model: 'iris-like@champion', builder: 'none', registry: 'releases' }, env: registryEnv(gh) });
+    const bad = await runAction('build-serve-image', {
+      inputs: { model: 'iris-like@champion', builder: 'none', registry: 'releases' },
+      env: registryEnv(gh),
+    });
     expect(bad.exitCode).toBe(1);
     expect(bad.stdout).toMatch(/input "registry" must be auto, github or local, got "releases"/);
   }, 300_000);
@@ -152,12 +204,19 @@ describe('build-serve-image resolves NAME@ALIAS from the GitHub registry', () =>
     card.files[0].path = escape;
     const cardBytes = Buffer.from(JSON.stringify(card));
     const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-    const sums = gh.state.blobs.get(assetOf('SHA256SUMS').blob)!.toString('utf8').split('\n').filter((line) => line && !/ [ *]card\.json$/.test(line));
+    const sums = gh.state.blobs
+      .get(assetOf('SHA256SUMS').blob)!
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => line && !/ [ *]card\.json$/.test(line));
     sums.push(`${sha(cardBytes)}  card.json`, `${card.files[0].sha256}  ${escape}`);
     gh.state.blobs.set(assetOf('card.json').blob, cardBytes);
     gh.state.blobs.set(assetOf('SHA256SUMS').blob, Buffer.from(sums.join('\n') + '\n'));
 
-    const run = await runAction('build-serve-image', { inputs: { model: 'iris-like@v0.2.0', 'github-token': 'ghs_test_read', builder: 'none' }, env: registryEnv(gh) });
+    const run = await runAction('build-serve-image', {
+      inputs: { model: 'iris-like@v0.2.0', 'github-token': 'ghs_test_read', builder: 'none' },
+      env: registryEnv(gh),
+    });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toMatch(/input "model": iris-like@v0.2.0 from the GitHub registry .*card.json names an unsafe path/);
     expect(existsSync(join(work, 'escaped.txt'))).toBe(false);

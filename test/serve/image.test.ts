@@ -68,7 +68,16 @@ describe('build-serve-image action', () => {
 
     // The context holds only what serving needs.
     const ctx = out['context-dir'];
-    expect(result.context.files).toEqual(expect.arrayContaining(['Dockerfile', '.dockerignore', 'app/cli.js', 'app/package.json', 'model/predict.py', 'model/input_example.json']));
+    expect(result.context.files).toEqual(
+      expect.arrayContaining([
+        'Dockerfile',
+        '.dockerignore',
+        'app/cli.js',
+        'app/package.json',
+        'model/predict.py',
+        'model/input_example.json',
+      ]),
+    );
     expect(result.context.files.filter((f: string) => !/^(app\/|model\/|Dockerfile$|\.dockerignore$)/.test(f))).toEqual([]);
     expect(existsSync(join(ctx, 'requirements.txt'))).toBe(false);
     const dockerfile = readFileSync(join(ctx, 'Dockerfile'), 'utf8');
@@ -80,7 +89,9 @@ describe('build-serve-image action', () => {
   });
 
   it('builder none: container step NOT exercised (asked), the server runs from the context and the summary says so', async () => {
-    const run = await runAction('build-serve-image', { inputs: { model: join(repoRoot, 'examples/serve/linear'), builder: 'none', 'smoke-requests': '20' } });
+    const run = await runAction('build-serve-image', {
+      inputs: { model: join(repoRoot, 'examples/serve/linear'), builder: 'none', 'smoke-requests': '20' },
+    });
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     expect(run.outputs['container-tested']).toBe('false');
     expect(run.outputs.image).toBe('mlci-serve/linear:latest');

@@ -24,7 +24,10 @@ let classifier: ServeProcess;
 
 describe.skipIf(!installed)(`mlci serve: ONNX in-process${installed ? '' : ' (SKIPPED: onnxruntime-node is not installed)'}`, () => {
   beforeAll(async () => {
-    [regressor, classifier] = await Promise.all([startServe([join(repoRoot, 'examples/serve/onnx-regressor')]), startServe([join(repoRoot, 'examples/serve/onnx-classifier/model.onnx')])]);
+    [regressor, classifier] = await Promise.all([
+      startServe([join(repoRoot, 'examples/serve/onnx-regressor')]),
+      startServe([join(repoRoot, 'examples/serve/onnx-classifier/model.onnx')]),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([regressor?.stop(), classifier?.stop()]);

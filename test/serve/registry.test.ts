@@ -25,7 +25,10 @@ describe('mlci serve NAME@ALIAS and RUN', () => {
   it('serves iris-classifier@champion from the registry and a run by id; removes downloads on SIGTERM', async () => {
     const runId = readdirSync(join(project, '.mlci/runs'))[0].replace(/\.json$/, '');
     // Both start at once: each loads scikit-learn in its own worker, the slow part.
-    const [champion, run] = await Promise.all([startServe(['iris-classifier@champion'], { cwd: project }), startServe([runId], { cwd: project })]);
+    const [champion, run] = await Promise.all([
+      startServe(['iris-classifier@champion'], { cwd: project }),
+      startServe([runId], { cwd: project }),
+    ]);
     expect(champion.ready).toMatchObject({ loader: 'sklearn', ref: 'iris-classifier@champion', version: '0.1.0' });
     expect(run.ready).toMatchObject({ loader: 'sklearn', version: runId });
     const version = (await (await fetch(champion.url + '/version')).json()) as Record<string, unknown>;

@@ -19,7 +19,10 @@ let regressor: ServeProcess;
 beforeAll(async () => {
   execFileSync('python3', [join(import.meta.dirname, 'make_models.py'), dir], { stdio: ['ignore', 'ignore', 'pipe'] });
   expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8'));
-  [classifier, regressor] = await Promise.all([startServe([join(dir, 'classifier'), '--max-body', '4096']), startServe([join(dir, 'regressor')])]);
+  [classifier, regressor] = await Promise.all([
+    startServe([join(dir, 'classifier'), '--max-body', '4096']),
+    startServe([join(dir, 'regressor')]),
+  ]);
 });
 
 afterAll(async () => {
@@ -38,7 +41,7 @@ describe('mlci serve: MLflow scoring protocol', () => {
     expect(version).toMatchObject({ server: 'mlci', loader: 'sklearn', mlflow_version: expect.any(String) });
   });
 
-  it('gives the model\'s own predictions for dataframe_split, dataframe_records, instances, inputs and CSV', async () => {
+  it("gives the model's own predictions for dataframe_split, dataframe_records, instances, inputs and CSV", async () => {
     const { probe, probe_records: records, probe_csv: csv } = expected;
     const columnar = Object.fromEntries(probe.columns.map((c: string, i: number) => [c, probe.data.map((r: unknown[]) => r[i])]));
     const bodies: Array<[string, unknown, string?]> = [
@@ -60,7 +63,7 @@ describe('mlci serve: MLflow scoring protocol', () => {
     }
   });
 
-  it('serves the model\'s own input example (serving_input_example.json)', async () => {
+  it("serves the model's own input example (serving_input_example.json)", async () => {
     const body = JSON.parse(readFileSync(join(dir, 'classifier', 'serving_input_example.json'), 'utf8'));
     const res = await invoke(classifier.url, body);
     expect(res.status).toBe(200);
@@ -68,7 +71,7 @@ describe('mlci serve: MLflow scoring protocol', () => {
     expect(expected.classes).toEqual(expect.arrayContaining(res.json.predictions));
   });
 
-  it('rejects bad requests with 400 and MLflow\'s error JSON naming what is wrong', async () => {
+  it("rejects bad requests with 400 and MLflow's error JSON naming what is wrong", async () => {
     const row = expected.probe_records[0];
     const cases: Array<[unknown, RegExp, string?]> = [
       [{ dataframe_records: [{ length: row.length, width: row.width }] }, /missing column 'count'/],
@@ -113,10 +116,19 @@ describe('mlci serve: MLflow scoring protocol', () => {
     // Chunked: no Content-Length, so the limit is found while reading.
     const streamed = await new Promise<number>((resolve, reject) => {
       const url = new URL(classifier.url + '/invocations');
-      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode!);
-      });
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        },
+      );
       req.on('error', reject);
       const text = JSON.stringify(big);
       for (let i = 0; i < text.length; i += 1000) req.write(text.slice(i, i + 1000));
@@ -138,11 +150,15 @@ describe('mlci serve: MLflow scoring protocol', () => {
     expect(delta('mlci_http_requests_total', 'route="/invocations"', 'status="200"')).toBe(1);
     expect(delta('mlci_http_requests_total', 'route="/invocations"', 'status="400"')).toBe(1);
     expect(delta('mlci_http_request_duration_seconds_count', 'route="/invocations"')).toBe(2);
-    expect(after.get('mlci_http_request_duration_seconds_bucket{route="/invocations",le="+Inf"}')).toBe(after.get('mlci_http_request_duration_seconds_count{route="/invocations"}'));
+    expect(after.get('mlci_http_request_duration_seconds_bucket{route="/invocations",le="+Inf"}')).toBe(
+      after.get('mlci_http_request_duration_seconds_count{route="/invocations"}'),
+    );
     expect(delta('mlci_prediction_errors_total', 'reason="validation"')).toBe(1);
     // Each predicted label counted once: the deltas per class match the labels returned.
     for (const label of expected.classes) {
-      expect(delta('mlci_predictions_by_class_total', `class="${label}"`)).toBe(ok.json.predictions.filter((p: string) => p === label).length);
+      expect(delta('mlci_predictions_by_class_total', `class="${label}"`)).toBe(
+        ok.json.predictions.filter((p: string) => p === label).length,
+      );
     }
     expect(after.get('mlci_model_ready')).toBe(1);
     expect(after.get('process_resident_memory_bytes')).toBeGreaterThan(1e6);

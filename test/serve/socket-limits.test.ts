@@ -8,14 +8,23 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MlciError, exitCodeFor } from '@mlci/core';
 import { listenHttp, serveModel, startScoringServer, type ModelInfo, type Predictor, type RunningServer } from '@mlci/serve';
 
-const model: ModelInfo = { dir: '/nonexistent', loader: 'predict.py', runtime: 'python', flavors: [], signature: null, inputExample: null, requirements: [] };
+const model: ModelInfo = {
+  dir: '/nonexistent',
+  loader: 'predict.py',
+  runtime: 'python',
+  flavors: [],
+  signature: null,
+  inputExample: null,
+  requirements: [],
+};
 
 /** A predictor without Python: answers each row after `delayMs`. */
 function fakePredictor(delayMs = 0): Predictor {
   return {
     start: async () => ({ loader: 'predict.py', classes: null, runtime: 'fake' }),
     isReady: () => true,
-    predict: (batch) => new Promise((done) => setTimeout(() => done((batch.kind === 'table' ? batch.rows : batch.data).map(() => 1)), delayMs)),
+    predict: (batch) =>
+      new Promise((done) => setTimeout(() => done((batch.kind === 'table' ? batch.rows : batch.data).map(() => 1)), delayMs)),
     close: async () => {},
     stats: () => ({ restarts: 0, queued: 0, busy: 0, workers: 1 }),
   };
@@ -27,7 +36,13 @@ afterEach(async () => {
 });
 
 async function start(options: Partial<Parameters<typeof startScoringServer>[0]> = {}): Promise<RunningServer> {
-  const server = await startScoringServer({ model, predictor: fakePredictor(), info: { loader: 'predict.py', classes: null, runtime: 'fake' }, port: 0, ...options });
+  const server = await startScoringServer({
+    model,
+    predictor: fakePredictor(),
+    info: { loader: 'predict.py', classes: null, runtime: 'fake' },
+    port: 0,
+    ...options,
+  });
   servers.push(server);
   return server;
 }
@@ -89,7 +104,9 @@ describe('serve: slow clients', () => {
     const server = await start({ requestTimeoutMs: 2000, headersTimeoutMs: 1000 });
     const started = Date.now();
     const result = await new Promise<{ ms: number; received: string }>((resolve) => {
-      const socket = connect(server.port, '127.0.0.1', () => socket.write('POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{'));
+      const socket = connect(server.port, '127.0.0.1', () =>
+        socket.write('POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{'),
+      );
       let received = '';
       const drip = setInterval(() => socket.write(' '), 300);
       socket.on('data', (d) => (received += d));
@@ -106,7 +123,11 @@ describe('serve: slow clients', () => {
 
   it('does not cut a prediction that takes longer than the header and keep-alive limits', async () => {
     const server = await start({ predictor: fakePredictor(2500), headersTimeoutMs: 1000, keepAliveTimeoutMs: 500, idleTimeoutMs: 6000 });
-    const res = await fetch(`${server.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instances: [[1], [2]] }) });
+    const res = await fetch(`${server.url}/invocations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ instances: [[1], [2]] }),
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { predictions: unknown[] }).predictions).toEqual([1, 1]);
   });
@@ -118,7 +139,9 @@ describe('serve: the port is bound before the model loads', () => {
     let resolverCalled = false;
     const started = Date.now();
     try {
-      const error = await serveModel('no-such-model', { port: taken.port, resolvers: [async () => ((resolverCalled = true), null)] }).catch((e) => e);
+      const error = await serveModel('no-such-model', { port: taken.port, resolvers: [async () => ((resolverCalled = true), null)] }).catch(
+        (e) => e,
+      );
       expect(error).toBeInstanceOf(MlciError);
       expect(exitCodeFor(error)).toBe(2);
       expect(error.message).toContain(`127.0.0.1:${taken.port}`);

@@ -33,11 +33,21 @@ describe('mlci drift', () => {
     expect(species).toMatchObject({ kind: 'categorical', test: 'chi_square', drifted: false });
     expect(Object.keys(species.chiSquare)).toEqual(expect.arrayContaining(['statistic', 'pValue', 'dof']));
     const petal = result.columns.find((c: { column: string }) => c.column === 'petal_length');
-    expect(Object.keys(petal)).toEqual(expect.arrayContaining(['column', 'kind', 'test', 'drifted', 'ks', 'wasserstein', 'psi', 'jensenShannon']));
+    expect(Object.keys(petal)).toEqual(
+      expect.arrayContaining(['column', 'kind', 'test', 'drifted', 'ks', 'wasserstein', 'psi', 'jensenShannon']),
+    );
   });
 
   it('exits 1 when half the columns drift', async () => {
-    const run = await runCli(['drift', shiftedIris(), '--reference', join(iris, 'reference.csv'), '--columns', 'sepal_length,petal_length,petal_width', '--json']);
+    const run = await runCli([
+      'drift',
+      shiftedIris(),
+      '--reference',
+      join(iris, 'reference.csv'),
+      '--columns',
+      'sepal_length,petal_length,petal_width',
+      '--json',
+    ]);
     expect(run.exitCode).toBe(1);
     expect(jsonOf(run).driftedColumns).toEqual(['petal_length', 'petal_width']);
   });
@@ -49,7 +59,8 @@ describe('mlci drift', () => {
       writeFileSync(path, [header, ...part].join('\n') + '\n');
       return path;
     });
-    for (const [i, shard] of shards.entries()) expect((await runCli(['drift', 'summarize', shard, '--out', join(dir, `s${i}.json`)])).exitCode).toBe(0);
+    for (const [i, shard] of shards.entries())
+      expect((await runCli(['drift', 'summarize', shard, '--out', join(dir, `s${i}.json`)])).exitCode).toBe(0);
     expect((await runCli(['drift', 'merge', join(dir, 's0.json'), join(dir, 's1.json'), '--out', join(dir, 'all.json')])).exitCode).toBe(0);
     const merged = jsonOf(await runCli(['drift', join(dir, 'all.json'), '--reference', join(iris, 'reference.csv'), '--json']));
     const whole = jsonOf(await runCli(['drift', join(dir, 'shifted.csv'), '--reference', join(iris, 'reference.csv'), '--json']));
@@ -73,7 +84,10 @@ describe('distribution-check action', () => {
     const workspace = mkdtempSync(join(tmpdir(), 'mlci-ws-'));
     copyFileSync(shiftedIris(), join(workspace, 'current.csv'));
     copyFileSync(join(iris, 'reference.csv'), join(workspace, 'reference.csv'));
-    const run = await runAction('distribution-check', { workspace, inputs: { data: 'current.csv', reference: 'reference.csv', columns: 'petal_length, petal_width', target: 'species' } });
+    const run = await runAction('distribution-check', {
+      workspace,
+      inputs: { data: 'current.csv', reference: 'reference.csv', columns: 'petal_length, petal_width', target: 'species' },
+    });
     expect(run.exitCode).toBe(1);
     expect(run.outputs).toMatchObject({ outcome: 'fail', 'drift-share': '1', 'drifted-columns': 'petal_length,petal_width' });
     expect(run.summary).toContain('Distribution check');
@@ -87,11 +101,16 @@ describe('a stored dataset as the reference', () => {
   it('accepts RUN:PATH and the SHA-256 of data a run snapshotted, restored verified from the store', async () => {
     const project = mkdtempSync(join(tmpdir(), 'mlci-drift-stored-'));
     copyFileSync(join(iris, 'reference.csv'), join(project, 'reference.csv'));
-    const train = await runCli(['train', '--data', 'reference.csv', '--snapshot', '--system-metrics-interval', '0', '--json', '--', process.execPath, '-e', '0'], { cwd: project });
+    const train = await runCli(
+      ['train', '--data', 'reference.csv', '--snapshot', '--system-metrics-interval', '0', '--json', '--', process.execPath, '-e', '0'],
+      { cwd: project },
+    );
     expect(train.exitCode, train.stderr).toBe(0);
     const record = jsonOf(train);
     const sha = record.lineage.datasets[0].sha256;
-    const byFile = jsonOf(await runCli(['drift', join(iris, 'train.csv'), '--reference', join(iris, 'reference.csv'), '--json'], { cwd: project }));
+    const byFile = jsonOf(
+      await runCli(['drift', join(iris, 'train.csv'), '--reference', join(iris, 'reference.csv'), '--json'], { cwd: project }),
+    );
     for (const reference of [`${record.id.slice(0, 8)}:reference.csv`, sha]) {
       const run = await runCli(['drift', join(iris, 'train.csv'), '--reference', reference, '--json'], { cwd: project });
       expect(run.exitCode, run.stderr).toBe(0);

@@ -9,7 +9,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MlciError } from '@mlci/core';
 import { driftSection } from '@mlci/report';
-import { checkDrift, comparedColumns, driftText, jensenShannon, loadDriftConfig, mergeSummaries, parseDriftConfig, summarizeTable } from '@mlci/stats';
+import {
+  checkDrift,
+  comparedColumns,
+  driftText,
+  jensenShannon,
+  loadDriftConfig,
+  mergeSummaries,
+  parseDriftConfig,
+  summarizeTable,
+} from '@mlci/stats';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlci-drift-degenerate-'));
 const csv = (name: string, header: string, n: number, row: (i: number) => string) => {
@@ -40,7 +49,11 @@ describe('drift that cannot be measured is never a silent pass', () => {
     const ref = csv('r1.csv', 'm,e,k', 100, (i) => `${i % 17},${i % 3},${i % 4}`);
     const cur = csv('c1.csv', 'm,e,k', 100, (i) => `${i % 2 ? 'NaN' : 'inf'},,${i % 4}`);
     const result = await checkDrift({ data: cur, reference: ref });
-    expect(column(result, 'm')).toMatchObject({ drifted: true, test: 'none', reason: 'all values missing in current (100 NaN/infinite of 100 rows)' });
+    expect(column(result, 'm')).toMatchObject({
+      drifted: true,
+      test: 'none',
+      reason: 'all values missing in current (100 NaN/infinite of 100 rows)',
+    });
     expect(column(result, 'e')).toMatchObject({ drifted: true, reason: 'all values missing in current (100 empty of 100 rows)' });
     expect(column(result, 'k').drifted).toBe(false);
     expect(comparedColumns(result)).toHaveLength(3);
@@ -62,7 +75,12 @@ describe('drift that cannot be measured is never a silent pass', () => {
     const spread = csv('c2.csv', 'k', 300, (i) => `${(i % 100) / 10}`);
     const result = await checkDrift({ data: spread, reference: ref });
     const k = column(result, 'k');
-    expect(k).toMatchObject({ kind: 'numeric', test: 'jensen_shannon', drifted: true, reason: expect.stringContaining('reference is constant (5)') });
+    expect(k).toMatchObject({
+      kind: 'numeric',
+      test: 'jensen_shannon',
+      drifted: true,
+      reason: expect.stringContaining('reference is constant (5)'),
+    });
     expect(k.histogram.labels).toEqual(['< 5', '= 5', '> 5']);
     expect(k.histogram.current).toEqual([0.5, 0.01, 0.49]);
     expect(k.jensenShannon).toBeCloseTo(jensenShannon([0, 300, 0], [150, 3, 147]), 10);
@@ -85,7 +103,10 @@ describe('drift that cannot be measured is never a silent pass', () => {
   it('reports a numeric column that became text as a type change', async () => {
     const ref = csv('r5.csv', 'v', 100, (i) => `${i * 1.5}`);
     const cur = csv('c5.csv', 'v', 100, (i) => `level-${i % 3}`);
-    expect(column(await checkDrift({ data: cur, reference: ref }), 'v')).toMatchObject({ drifted: true, reason: 'type changed: numbers in the reference, text in the current data' });
+    expect(column(await checkDrift({ data: cur, reference: ref }), 'v')).toMatchObject({
+      drifted: true,
+      reason: 'type changed: numbers in the reference, text in the current data',
+    });
   });
 
   it('merges a shard whose column is all NaN with one that has numbers', async () => {
@@ -101,14 +122,22 @@ describe('drift settings', () => {
   it('refuse unknown keys and malformed values, naming the key and the line', async () => {
     const file = join(dir, 'drift.yml');
     writeFileSync(file, 'driftShare: 0.5\ncolumns:\n  age:\n    test: psi\n    threshhold: 0.2\n');
-    await expect(loadDriftConfig(file)).rejects.toMatchObject({ message: 'columns.age.threshhold: unknown drift setting "threshhold"', location: { file, line: 5 } });
+    await expect(loadDriftConfig(file)).rejects.toMatchObject({
+      message: 'columns.age.threshhold: unknown drift setting "threshhold"',
+      location: { file, line: 5 },
+    });
     writeFileSync(file, 'columns: [age]\n');
-    await expect(loadDriftConfig(file)).rejects.toMatchObject({ message: expect.stringContaining('columns must be a mapping'), location: { line: 1 } });
+    await expect(loadDriftConfig(file)).rejects.toMatchObject({
+      message: expect.stringContaining('columns must be a mapping'),
+      location: { line: 1 },
+    });
     writeFileSync(file, 'columns:\n  age: null\n');
     await expect(loadDriftConfig(file)).rejects.toMatchObject({ location: { line: 2 } });
     expect(() => parseDriftConfig({ target: { column: 'y', range: [2, 1] } })).toThrow(/target.range/);
     expect(() => parseDriftConfig({ driftShare: Number.NaN })).toThrow(/driftShare must be a number from 0 to 1/);
-    expect(parseDriftConfig({ driftShare: 0.3, columns: { a: { test: 'psi', threshold: 0.2 } }, target: { column: 'y', range: [0, 1] } })).toEqual({
+    expect(
+      parseDriftConfig({ driftShare: 0.3, columns: { a: { test: 'psi', threshold: 0.2 } }, target: { column: 'y', range: [0, 1] } }),
+    ).toEqual({
       driftShare: 0.3,
       perColumn: { a: { test: 'psi', threshold: 0.2 } },
       target: { column: 'y', range: [0, 1] },

@@ -18,7 +18,12 @@ const lines = (header: string, rows: unknown[][]) => [header, ...rows.map((r) =>
 const column = (result: any, name: string) => result.columns.find((c: { column: string }) => c.column === name);
 
 describe('mlci drift: values that must not enter a statistic', () => {
-  const reference = csv(lines('x,level', Array.from({ length: 40 }, (_, i) => [(i * 0.37) % 7, 1 + (i % 4)])));
+  const reference = csv(
+    lines(
+      'x,level',
+      Array.from({ length: 40 }, (_, i) => [(i * 0.37) % 7, 1 + (i % 4)]),
+    ),
+  );
   const finite = Array.from({ length: 30 }, (_, i) => [(i * 0.53) % 8, 1 + (i % 3)]);
 
   it('counts NaN, ±Infinity and missing cells of a numeric column and leaves them out of KS and the distances', async () => {
@@ -30,7 +35,12 @@ describe('mlci drift: values that must not enter a statistic', () => {
     expect(x.nonFinite).toEqual({ reference: 0, current: 4 });
     expect(x.missing).toEqual({ reference: 0, current: 1 });
     const { ks, wasserstein, psi, jensenShannon } = column(clean, 'x');
-    expect({ ks: x.ks, wasserstein: x.wasserstein, psi: x.psi, jensenShannon: x.jensenShannon }).toEqual({ ks, wasserstein, psi, jensenShannon });
+    expect({ ks: x.ks, wasserstein: x.wasserstein, psi: x.psi, jensenShannon: x.jensenShannon }).toEqual({
+      ks,
+      wasserstein,
+      psi,
+      jensenShannon,
+    });
   });
 
   it('never makes NaN or infinity a category of a few-valued numeric column', async () => {
@@ -45,7 +55,13 @@ describe('mlci drift: values that must not enter a statistic', () => {
 });
 
 describe('mlci drift: unusable or empty input', () => {
-  const reference = csv(lines('a,b', [[1, 'x'], [2, 'y'], [3, 'x']]));
+  const reference = csv(
+    lines('a,b', [
+      [1, 'x'],
+      [2, 'y'],
+      [3, 'x'],
+    ]),
+  );
 
   it('reports every column of a header-only file as not compared, exit 0, no NaN in the JSON', async () => {
     const run = await runCli(['drift', csv('a,b\n'), '--reference', reference, '--json']);
@@ -92,7 +108,10 @@ describe('distribution-check action: untrusted column names and categories', () 
     const cur = Array.from({ length: 40 }, (_, i) => [i * 3 + 100, `z${i % 5}`, `<script>r${i % 2}</script>`]);
     writeFileSync(join(workspace, 'ref.csv'), lines(header, ref));
     writeFileSync(join(workspace, 'cur.csv'), lines(header, cur));
-    const run = await runAction('distribution-check', { workspace, inputs: { data: 'cur.csv', reference: 'ref.csv', 'fail-on-drift': 'false' } });
+    const run = await runAction('distribution-check', {
+      workspace,
+      inputs: { data: 'cur.csv', reference: 'ref.csv', 'fail-on-drift': 'false' },
+    });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.outputs.outcome).toBe('fail');
     expect(run.outputs['drifted-columns'].split(',')).toHaveLength(3);

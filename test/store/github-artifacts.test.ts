@@ -30,14 +30,23 @@ writeFileSync('model/weights.bin', 'w'.repeat(1000));
 `,
     );
     const env = emulator.jobEnv();
-    const run = await runAction('train-and-log', { workspace, env, inputs: { command: `["${process.execPath}", "train.mjs"]`, artifacts: 'model', 'system-metrics-interval': '0' } });
+    const run = await runAction('train-and-log', {
+      workspace,
+      env,
+      inputs: { command: `["${process.execPath}", "train.mjs"]`, artifacts: 'model', 'system-metrics-interval': '0' },
+    });
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     const runId = run.outputs['run-id'];
     expect(run.outputs.artifact).toBe(`mlci-run-${runId}`);
     expect(emulator.conformance).toEqual([]);
 
     const elsewhere = new LocalStore({ root: mkdtempSync(join(tmpdir(), 'mlci-store-')) });
-    const record = await fetchRun(elsewhere, { token: 'ghs_test_write', owner: 'octo-org', repo: 'octo-repo', workflowRunId: Number(env.GITHUB_RUN_ID) });
+    const record = await fetchRun(elsewhere, {
+      token: 'ghs_test_write',
+      owner: 'octo-org',
+      repo: 'octo-repo',
+      workflowRunId: Number(env.GITHUB_RUN_ID),
+    });
     expect(record.id).toBe(runId);
     expect(record.metrics.loss.map((p) => p.value)).toEqual([1, 0.5, 1 / 3]);
     const weights = record.artifacts.find((a) => a.path.endsWith('weights.bin'))!;

@@ -21,7 +21,8 @@ const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 const repo = () => ({ owner: emulator.state.owner, repo: emulator.state.repo, baseUrl: emulator.url, paceWrites: false });
 const newStore = () => new LocalStore({ root: mkdtempSync(join(tmpdir(), 'mlci-store-')) });
 /** Just the part of a run record the publisher reads. */
-const runWith = (hashes: string[]) => ({ lineage: { datasets: hashes.map((h, i) => ({ path: `d${i}.csv`, sha256: h, snapshot: true })) } }) as unknown as RunRecord;
+const runWith = (hashes: string[]) =>
+  ({ lineage: { datasets: hashes.map((h, i) => ({ path: `d${i}.csv`, sha256: h, snapshot: true })) } }) as unknown as RunRecord;
 
 describe('datasets as release assets', () => {
   it('stores each dataset once on its own published release, and fetches it back verified', async () => {
@@ -33,12 +34,18 @@ describe('datasets as release assets', () => {
     const again = await publishDatasetsToRelease(runWith([a.sha256, b.sha256]), store, { token: 'ghs_test_write', ...repo() });
     expect(again).toEqual({ uploaded: [], existing: [a.sha256, b.sha256] });
     const ours = emulator.state.releases.filter((r) => r.tag_name.startsWith('mlci-data-'));
-    expect(ours.map((r) => [r.tag_name, r.draft])).toEqual([[datasetReleaseTag(a.sha256), false], [datasetReleaseTag(b.sha256), false]]);
+    expect(ours.map((r) => [r.tag_name, r.draft])).toEqual([
+      [datasetReleaseTag(a.sha256), false],
+      [datasetReleaseTag(b.sha256), false],
+    ]);
     expect(emulator.state.assets.filter((x) => ours.some((r) => r.id === x.releaseId)).map((x) => x.name)).toEqual([a.sha256, b.sha256]);
     expect(ours[0].body).toContain(a.sha256);
 
     const elsewhere = newStore();
-    expect(await fetchDatasetFromRelease(elsewhere, { token: 'ghs_test_read', ...repo(), sha256: a.sha256 })).toEqual({ sha256: a.sha256, size: 8 });
+    expect(await fetchDatasetFromRelease(elsewhere, { token: 'ghs_test_read', ...repo(), sha256: a.sha256 })).toEqual({
+      sha256: a.sha256,
+      size: 8,
+    });
     expect(Buffer.from(await elsewhere.getBlob(a.sha256)).toString()).toBe('a,b\n1,2\n');
     expect(emulator.conformance).toEqual([]);
   });
@@ -53,7 +60,9 @@ describe('datasets as release assets', () => {
     await expect(fetchDatasetFromRelease(elsewhere, { token: 'ghs_test_read', ...repo(), sha256: c.sha256 })).rejects.toThrow(/hash to/);
     expect(await elsewhere.hasBlob(c.sha256)).toBe(false);
     expect(await elsewhere.hasBlob(sha('forged!\n'))).toBe(false);
-    await expect(fetchDatasetFromRelease(elsewhere, { token: 'ghs_test_read', ...repo(), sha256: sha('never stored') })).rejects.toThrow(/no release/);
+    await expect(fetchDatasetFromRelease(elsewhere, { token: 'ghs_test_read', ...repo(), sha256: sha('never stored') })).rejects.toThrow(
+      /no release/,
+    );
     expect(emulator.conformance).toEqual([]);
   });
 
@@ -62,7 +71,12 @@ describe('datasets as release assets', () => {
     const text = 'kept,for\ngood,1\n';
     writeFileSync(join(workspace, 'data.csv'), text);
     writeFileSync(join(workspace, 'train.mjs'), `console.log('trained')\n`);
-    const inputs = { command: `["${process.execPath}", "train.mjs"]`, data: 'data.csv', snapshot: 'release', 'system-metrics-interval': '0' };
+    const inputs = {
+      command: `["${process.execPath}", "train.mjs"]`,
+      data: 'data.csv',
+      snapshot: 'release',
+      'system-metrics-interval': '0',
+    };
     const env = { ...emulator.jobEnv(), MLCI_GITHUB_PACE_WRITES: 'false' };
     const first = await runAction('train-and-log', { workspace, env, inputs });
     expect(first.exitCode, first.stdout + first.stderr).toBe(0);
@@ -76,7 +90,12 @@ describe('datasets as release assets', () => {
     // The artifact expires; `mlci data get --github` falls back to the release asset.
     const hash = sha(text);
     emulator.state.artifacts = emulator.state.artifacts.filter((x) => x.name !== `mlci-data-${hash}`);
-    const cliEnv = { GITHUB_API_URL: emulator.url, GITHUB_REPOSITORY: `${emulator.state.owner}/${emulator.state.repo}`, GITHUB_TOKEN: 'ghs_test_read', MLCI_GITHUB_PACE_WRITES: 'false' };
+    const cliEnv = {
+      GITHUB_API_URL: emulator.url,
+      GITHUB_REPOSITORY: `${emulator.state.owner}/${emulator.state.repo}`,
+      GITHUB_TOKEN: 'ghs_test_read',
+      MLCI_GITHUB_PACE_WRITES: 'false',
+    };
     const elsewhere = mkdtempSync(join(tmpdir(), 'mlci-elsewhere-'));
     const got = await runCli(['data', 'get', hash, '--to', 'restored', '--github', '--json'], { cwd: elsewhere, env: cliEnv });
     expect(got.exitCode, got.stderr).toBe(0);

@@ -16,14 +16,32 @@ describe('run records with unsafe artifact paths', () => {
     const blob = await store.putBlob({ bytes: 'flavors: {}\n' });
     const id = 'c'.repeat(32);
     await store.putRun({
-      schema: 1, id, name: 'tampered', experiment: 'Default', status: 'FINISHED', startTime: 1, endTime: 2, exitCode: 0, command: ['true'], params: {}, metrics: {}, tags: {},
+      schema: 1,
+      id,
+      name: 'tampered',
+      experiment: 'Default',
+      status: 'FINISHED',
+      startTime: 1,
+      endTime: 2,
+      exitCode: 0,
+      command: ['true'],
+      params: {},
+      metrics: {},
+      tags: {},
       artifacts: [{ path: 'model/MLmodel', sha256: blob.sha256, size: blob.size }],
-      lineage: { git: { commit: null, branch: null, dirty: false }, datasets: [], environment: { node: 'v20', python: null, platform: 'linux-x64', lockFiles: [], pipFreeze: null } },
+      lineage: {
+        git: { commit: null, branch: null, dirty: false },
+        datasets: [],
+        environment: { node: 'v20', python: null, platform: 'linux-x64', lockFiles: [], pipFreeze: null },
+      },
     } as never);
     const file = join(dir, '.mlci/runs', id, 'run.json');
     const target = join(tmpdir(), `RUN_PWNED_${process.pid}.txt`);
     writeFileSync(file, readFileSync(file, 'utf8').replace('model/MLmodel', `model/../../../../../../../..${target}`));
-    for (const args of [['serve', id, '--port', '0'], ['models', 'promote', 'm', '--run', id, '--backend', 'local']]) {
+    for (const args of [
+      ['serve', id, '--port', '0'],
+      ['models', 'promote', 'm', '--run', id, '--backend', 'local'],
+    ]) {
       const run = await runCli(args, { cwd: dir });
       expect(run.exitCode, run.stderr).toBe(2);
       expect(run.stderr).toContain('unsafe artifact path');

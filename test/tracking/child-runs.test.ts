@@ -108,9 +108,16 @@ beforeAll(async () => {
   if (pipeline.exitCode !== 0) throw new Error(`mlci run failed: ${pipeline.stderr}`);
   server = await serverStarting;
   // MLFLOW_EXPERIMENT_NAME names an experiment that must exist on the server.
-  const created = await fetch(`${server.uri}/api/2.0/mlflow/experiments/create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'direct' }) });
+  const created = await fetch(`${server.uri}/api/2.0/mlflow/experiments/create`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'direct' }),
+  });
   if (!created.ok) throw new Error(`creating experiment direct: ${created.status} ${await created.text()}`);
-  const direct = run('python3', ['tree.py', 'seen-direct.json'], { cwd: sub, env: { ...process.env, MLFLOW_TRACKING_URI: server.uri, MLFLOW_EXPERIMENT_NAME: 'direct' } });
+  const direct = run('python3', ['tree.py', 'seen-direct.json'], {
+    cwd: sub,
+    env: { ...process.env, MLFLOW_TRACKING_URI: server.uri, MLFLOW_EXPERIMENT_NAME: 'direct' },
+  });
   const runs = jsonOf(await runCli(['runs', '--json'], { cwd: sub }));
   record = runs[0];
   seen = JSON.parse(await readFile(join(sub, 'seen-mlci.json'), 'utf8'));
@@ -127,7 +134,13 @@ beforeAll(async () => {
     [`sqlite:///${join(escapeDirs.direct, 'mlflow.db')}`, 'Default'],
   ];
   const all = JSON.parse((await run('python3', [join(project, 'reader.py'), JSON.stringify(sources)], { cwd: project })).stdout);
-  read = { direct: all[`${server.uri} direct`], 'via-mlci': all[`${server.uri} via-mlci`], serverDefault: all[`${server.uri} Default`], escapedMlci: all[sources[3].join(' ')], escapedDirect: all[sources[4].join(' ')] };
+  read = {
+    direct: all[`${server.uri} direct`],
+    'via-mlci': all[`${server.uri} via-mlci`],
+    serverDefault: all[`${server.uri} Default`],
+    escapedMlci: all[sources[3].join(' ')],
+    escapedDirect: all[sources[4].join(' ')],
+  };
 }, 400_000);
 
 afterAll(() => server?.stop());

@@ -24,7 +24,26 @@ describe('DVC conventions', () => {
       'other.csv': data,
     });
     await copyFile(script('dvc_train.py'), join(project, 'dvc_train.py'));
-    const run = await runCli(['train', '--json', '--system-metrics-interval', '0', '--data', 'train.csv', '--data', 'other.csv', '--artifact', 'out/model', '--artifact', 'missing.bin', '--', 'python3', 'dvc_train.py'], { cwd: project });
+    const run = await runCli(
+      [
+        'train',
+        '--json',
+        '--system-metrics-interval',
+        '0',
+        '--data',
+        'train.csv',
+        '--data',
+        'other.csv',
+        '--artifact',
+        'out/model',
+        '--artifact',
+        'missing.bin',
+        '--',
+        'python3',
+        'dvc_train.py',
+      ],
+      { cwd: project },
+    );
     expect(run.exitCode, run.stderr).toBe(0);
     const r = jsonOf(run);
     expect(r.params).toEqual({ seed: '7', 'data.val_fraction': '0.3', 'train.C': '0.5', 'train.max_iter': '200' });
@@ -33,7 +52,9 @@ describe('DVC conventions', () => {
     expect(r.metrics['train.accuracy']).toHaveLength(1);
     expect(r.metrics.stale).toBeUndefined();
     const pickled = await readFile(join(project, 'out', 'model', 'model.pkl'));
-    expect(r.artifacts).toEqual([{ path: 'model/model.pkl', sha256: createHash('sha256').update(pickled).digest('hex'), size: pickled.length }]);
+    expect(r.artifacts).toEqual([
+      { path: 'model/model.pkl', sha256: createHash('sha256').update(pickled).digest('hex'), size: pickled.length },
+    ]);
     expect(run.stderr).toMatch(/artifact missing\.bin does not exist/);
     expect(Object.keys(r.metrics).some((k) => k.startsWith('system/'))).toBe(false);
     expect(r.lineage.datasets.map((d: any) => [d.path, d.dvcMd5, d.snapshot])).toEqual([
@@ -51,7 +72,10 @@ describe('DVC conventions', () => {
 describe('MLCI_METRICS_FILE, failures and kills', () => {
   it('records JSON Lines metrics; a failing command keeps its metrics so far and its exit code', async () => {
     const project = await freshProject({}, false);
-    const ok = await runCli(['train', '--json', '--name', 'jsonl', '--system-metrics-interval', '0', '--', 'python3', script('jsonl_train.py'), '--epochs', '3'], { cwd: project });
+    const ok = await runCli(
+      ['train', '--json', '--name', 'jsonl', '--system-metrics-interval', '0', '--', 'python3', script('jsonl_train.py'), '--epochs', '3'],
+      { cwd: project },
+    );
     expect(ok.exitCode, ok.stderr).toBe(0);
     const r = jsonOf(ok);
     expect(r.name).toBe('jsonl');
@@ -59,7 +83,10 @@ describe('MLCI_METRICS_FILE, failures and kills', () => {
     expect(r.metrics.accuracy).toHaveLength(3);
     expect(r.lineage.git).toEqual({ commit: null, branch: null, dirty: false });
 
-    const failed = await runCli(['train', '--json', '--system-metrics-interval', '0', '--', 'python3', script('jsonl_train.py'), '--fail-at', '1'], { cwd: project });
+    const failed = await runCli(
+      ['train', '--json', '--system-metrics-interval', '0', '--', 'python3', script('jsonl_train.py'), '--fail-at', '1'],
+      { cwd: project },
+    );
     expect(failed.exitCode).toBe(3);
     const f = jsonOf(failed);
     expect(f.status).toBe('FAILED');
@@ -80,7 +107,10 @@ describe('MLCI_METRICS_FILE, failures and kills', () => {
 
   it('forwards SIGTERM, records the run as KILLED with metrics so far, tolerating a half-written line', async () => {
     const project = await freshProject({}, false);
-    const { child, done, stderr } = spawnCli(['train', '--json', '--system-metrics-interval', '0', '--', 'python3', script('jsonl_train.py'), '--hang-at', '1'], project);
+    const { child, done, stderr } = spawnCli(
+      ['train', '--json', '--system-metrics-interval', '0', '--', 'python3', script('jsonl_train.py'), '--hang-at', '1'],
+      project,
+    );
     for (let i = 0; i < 300 && !stderr().includes('ready'); i++) await new Promise((r) => setTimeout(r, 100));
     expect(stderr()).toContain('ready');
     child.kill('SIGTERM');
@@ -99,30 +129,38 @@ describe('MLCI_METRICS_FILE, failures and kills', () => {
 
 describe('MLflow Projects', () => {
   it('runs an entry point with typed, defaulted params substituted into argv words', async () => {
-    const project = await freshProject({
-      MLproject: [
-        'name: demo',
-        'entry_points:',
-        '  main:',
-        '    parameters:',
-        '      epochs: {type: int, default: 2}',
-        '      note: {type: string, default: "a b; rm -rf /"}',
-        '      lr: float',
-        `    command: "python3 ${script('jsonl_train.py')} --epochs {epochs}"`,
-        '  echo:',
-        '    parameters:',
-        '      note: {type: string, default: "x"}',
-        '    command: "python3 -c \'import sys; print(sys.argv[1:])\' {note}"',
-      ].join('\n'),
-    }, false);
-    const run = await runCli(['train', '--json', '--system-metrics-interval', '0', '--mlproject', '-P', 'lr=0.1', '-P', 'epochs=3'], { cwd: project });
+    const project = await freshProject(
+      {
+        MLproject: [
+          'name: demo',
+          'entry_points:',
+          '  main:',
+          '    parameters:',
+          '      epochs: {type: int, default: 2}',
+          '      note: {type: string, default: "a b; rm -rf /"}',
+          '      lr: float',
+          `    command: "python3 ${script('jsonl_train.py')} --epochs {epochs}"`,
+          '  echo:',
+          '    parameters:',
+          '      note: {type: string, default: "x"}',
+          '    command: "python3 -c \'import sys; print(sys.argv[1:])\' {note}"',
+        ].join('\n'),
+      },
+      false,
+    );
+    const run = await runCli(['train', '--json', '--system-metrics-interval', '0', '--mlproject', '-P', 'lr=0.1', '-P', 'epochs=3'], {
+      cwd: project,
+    });
     expect(run.exitCode, run.stderr).toBe(0);
     const r = jsonOf(run);
     expect(r.params).toEqual({ epochs: '3', note: 'a b; rm -rf /', lr: '0.1' });
     expect(r.metrics.loss).toHaveLength(3);
     expect(r.tags['mlflow.project.entryPoint']).toBe('main');
 
-    const echo = await runCli(['train', '--json', '--system-metrics-interval', '0', '--mlproject', project, '-e', 'echo', '-P', 'note=$(id) x;y'], { cwd: project });
+    const echo = await runCli(
+      ['train', '--json', '--system-metrics-interval', '0', '--mlproject', project, '-e', 'echo', '-P', 'note=$(id) x;y'],
+      { cwd: project },
+    );
     expect(echo.exitCode, echo.stderr).toBe(0);
     expect(echo.stderr).toContain("['$(id) x;y']"); // one argv word, untouched
 
@@ -140,7 +178,13 @@ describe('train-and-log and overfit-gate actions', () => {
     const workspace = await freshProject({ 'data.csv': 'x\n1\n' });
     const train = await runAction('train-and-log', {
       workspace,
-      inputs: { command: `python3 '${script('jsonl_train.py')}' --epochs 4`, data: 'data.csv\n', name: 'ci <run>', 'system-metrics-interval': '0', snapshot: 'true' },
+      inputs: {
+        command: `python3 '${script('jsonl_train.py')}' --epochs 4`,
+        data: 'data.csv\n',
+        name: 'ci <run>',
+        'system-metrics-interval': '0',
+        snapshot: 'true',
+      },
     });
     expect(train.exitCode, train.stderr + train.stdout).toBe(0);
     const record = JSON.parse(await readFile(train.outputs['result-file'], 'utf8'));
@@ -171,7 +215,10 @@ describe('train-and-log and overfit-gate actions', () => {
 
   it('fails the step with the command exit code, and refuses shell syntax in a command string', async () => {
     const workspace = await freshProject({}, false);
-    const failed = await runAction('train-and-log', { workspace, inputs: { command: `[python3, "${script('jsonl_train.py')}", --fail-at, "0"]`, 'system-metrics-interval': '0' } });
+    const failed = await runAction('train-and-log', {
+      workspace,
+      inputs: { command: `[python3, "${script('jsonl_train.py')}", --fail-at, "0"]`, 'system-metrics-interval': '0' },
+    });
     expect(failed.exitCode).toBe(3);
     expect(failed.outputs.status).toBe('FAILED');
     expect(failed.outputs['exit-code']).toBe('3');

@@ -15,7 +15,11 @@ export async function freshProject(files: Record<string, string> = {}, git = tru
   const dir = await mkdtemp(join(tmpdir(), 'mlci-tracking-'));
   for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
   if (git) {
-    const g = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', '-c', 'init.defaultBranch=main', ...args], { cwd: dir, stdio: 'ignore' });
+    const g = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', '-c', 'init.defaultBranch=main', ...args], {
+        cwd: dir,
+        stdio: 'ignore',
+      });
     g('init', '-q');
     await writeFile(join(dir, '.gitignore'), '.mlci/\nout/\nmlruns/\nmetrics.json\n');
     g('add', '-A');
@@ -39,7 +43,19 @@ export async function startMlflowServer(dir: string): Promise<{ uri: string; sto
   const uri = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(
     'mlflow',
-    ['server', '--backend-store-uri', `sqlite:///${join(dir, 'mlflow.db')}`, '--artifacts-destination', join(dir, 'artifacts'), '--host', '127.0.0.1', '--port', String(port), '--workers', '1'],
+    [
+      'server',
+      '--backend-store-uri',
+      `sqlite:///${join(dir, 'mlflow.db')}`,
+      '--artifacts-destination',
+      join(dir, 'artifacts'),
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--workers',
+      '1',
+    ],
     { detached: true, stdio: 'ignore' },
   );
   const stop = () => {
@@ -48,7 +64,13 @@ export async function startMlflowServer(dir: string): Promise<{ uri: string; sto
   // A generous ceiling: on a loaded 2-core machine mlflow's Python start-up alone has taken 60 s.
   const deadline = Date.now() + 240_000;
   while (Date.now() < deadline) {
-    if (await fetch(`${uri}/health`).then((r) => r.ok, () => false)) return { uri, stop };
+    if (
+      await fetch(`${uri}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { uri, stop };
     await new Promise((r) => setTimeout(r, 250));
   }
   stop();
@@ -57,11 +79,17 @@ export async function startMlflowServer(dir: string): Promise<{ uri: string; sto
 
 /** Spawns the CLI and hands back the child, for tests that signal it mid-run. */
 export function spawnCli(args: string[], cwd: string) {
-  const child = spawn(process.execPath, [mlciBin, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [mlciBin, ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
   child.stderr!.on('data', (d) => (stderr += d));
-  const done = new Promise<{ exitCode: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ exitCode: code, stdout, stderr })));
+  const done = new Promise<{ exitCode: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ exitCode: code, stdout, stderr })),
+  );
   return { child, done, stderr: () => stderr };
 }

@@ -25,7 +25,22 @@ beforeAll(async () => {
   mlflow = startMlflowServer(await mkdtemp(join(tmpdir(), 'mlci-mlflow-')));
   mlflow.catch(() => {});
   project = await freshProject({ 'data.csv': csv });
-  const run = await runCli(['train', '--json', '--data', 'data.csv', '--snapshot', '--system-metrics-interval', '0.2', '--', 'python3', script('mlflow_train.py'), '4'], { cwd: project });
+  const run = await runCli(
+    [
+      'train',
+      '--json',
+      '--data',
+      'data.csv',
+      '--snapshot',
+      '--system-metrics-interval',
+      '0.2',
+      '--',
+      'python3',
+      script('mlflow_train.py'),
+      '4',
+    ],
+    { cwd: project },
+  );
   if (run.exitCode !== 0) throw new Error(`train failed: ${run.stderr}`);
   record = jsonOf(run);
   expect(run.stderr).toContain('logged ['); // the script's stdout went to stderr
@@ -70,7 +85,9 @@ describe('mlci train with an unchanged MLflow script', () => {
     expect(shown.stdout).toMatch(/train_loss .*[▁▂▃▄▅▆▇█]{2,}/);
     expect(jsonOf(await runCli(['show', 'sgd-iris', '--json'], { cwd: project })).id).toBe(record.id);
 
-    const pass = await runCli(['gate', record.id, '--json', '--assert', 'val_accuracy >= 0.3', '--assert', 'not rising(train_loss, 3)'], { cwd: project });
+    const pass = await runCli(['gate', record.id, '--json', '--assert', 'val_accuracy >= 0.3', '--assert', 'not rising(train_loss, 3)'], {
+      cwd: project,
+    });
     expect(pass.exitCode).toBe(0);
     expect(jsonOf(pass).assertions[0].values.val_accuracy).toBe(record.metrics.val_accuracy[0].value);
     const fail = await runCli(['gate', record.id, '--assert', 'train_accuracy - val_accuracy <= -1'], { cwd: project });
@@ -102,7 +119,11 @@ describe('mlci train with an unchanged MLflow script', () => {
     expect(exported.exitCode, exported.stderr).toBe(0);
     const result = jsonOf(exported);
     expect(result.artifacts).toBe(record.artifacts.length);
-    const readBack = execFileSync('python3', ['-c', `
+    const readBack = execFileSync(
+      'python3',
+      [
+        '-c',
+        `
 import json, sys
 from mlflow import MlflowClient
 c = MlflowClient(sys.argv[1])
@@ -112,7 +133,13 @@ arts = sorted(f.path for f in c.list_artifacts(run.info.run_id, "reports"))
 notes = open(c.download_artifacts(run.info.run_id, "reports/notes.txt", sys.argv[3])).read()
 print(json.dumps({"status": run.info.status, "name": run.info.run_name, "params": run.data.params, "tags": run.data.tags,
   "exp": c.get_experiment(run.info.experiment_id).name, "hist": sorted(hist), "arts": arts, "notes": notes}))
-`, uri, result.mlflowRunId, await mkdtemp(join(tmpdir(), 'mlci-dl-'))], { encoding: 'utf8' });
+`,
+        uri,
+        result.mlflowRunId,
+        await mkdtemp(join(tmpdir(), 'mlci-dl-')),
+      ],
+      { encoding: 'utf8' },
+    );
     const back = JSON.parse(readBack);
     expect(back.status).toBe('FINISHED');
     expect(back.name).toBe('sgd-iris');

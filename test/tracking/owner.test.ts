@@ -19,8 +19,24 @@ const withPid = (tag: string, pid: string, extra: Record<string, string> = {}) =
 
 function running(id: string, tags: Record<string, string>): RunRecord {
   return {
-    schema: 1, id, name: 'r', experiment: 'Default', status: 'RUNNING', startTime: 1, endTime: null, exitCode: null, command: ['x'], params: {}, metrics: {}, tags, artifacts: [],
-    lineage: { git: { commit: null, branch: null, dirty: false }, datasets: [], environment: { node: 'v', python: null, platform: 'p', lockFiles: [], pipFreeze: null } },
+    schema: 1,
+    id,
+    name: 'r',
+    experiment: 'Default',
+    status: 'RUNNING',
+    startTime: 1,
+    endTime: null,
+    exitCode: null,
+    command: ['x'],
+    params: {},
+    metrics: {},
+    tags,
+    artifacts: [],
+    lineage: {
+      git: { commit: null, branch: null, dirty: false },
+      datasets: [],
+      environment: { node: 'v', python: null, platform: 'p', lockFiles: [], pipFreeze: null },
+    },
   };
 }
 
@@ -30,7 +46,8 @@ describe('ownerGone', () => {
     expect(ownerGone(mine)).toBeNull();
     expect(ownerGone(withPid(mine, deadPid(), { host: `not-${hostname()}` }))).toBeNull();
     expect(ownerGone(withPid(mine, deadPid(), { pidns: 'pid:[1]' }))).toBeNull();
-    for (const bad of [undefined, '', 'garbage', 'host=x', `host=${hostname()}&pid=-3`, `host=${hostname()}&pid=abc`]) expect(ownerGone(bad)).toBeNull();
+    for (const bad of [undefined, '', 'garbage', 'host=x', `host=${hostname()}&pid=-3`, `host=${hostname()}&pid=abc`])
+      expect(ownerGone(bad)).toBeNull();
   });
 
   it('names a dead owner, a rebooted machine and a reused pid', () => {
@@ -59,7 +76,10 @@ describe('LocalStore reads an abandoned run as FAILED', () => {
     const byId = Object.fromEntries((await store.listRuns()).map((r) => [r.id, r]));
     expect(byId[abandoned].status).toBe('FAILED');
     expect(byId[abandoned].endTime).toBeGreaterThan(1);
-    expect(byId[abandoned].tags).toEqual({ keep: 'me', 'mlci.error': expect.stringMatching(/^abandoned: mlci \(pid \d+ on .+\) is no longer running/) });
+    expect(byId[abandoned].tags).toEqual({
+      keep: 'me',
+      'mlci.error': expect.stringMatching(/^abandoned: mlci \(pid \d+ on .+\) is no longer running/),
+    });
     expect(JSON.parse(await readFile(join(root, 'runs', abandoned, 'run.json'), 'utf8')).status).toBe('FAILED');
     expect(byId[live].status).toBe('RUNNING');
     expect(byId[ownerless].status).toBe('RUNNING');

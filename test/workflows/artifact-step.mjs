@@ -25,7 +25,13 @@ function commonRoot(paths) {
 }
 
 /** Pattern matching for download-artifact's `pattern` (`*` and `?` only, as in the examples). */
-const patternRegex = (p) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+const patternRegex = (p) =>
+  new RegExp(
+    `^${p
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
 
 async function upload() {
   const name = input('name') || 'artifact';
@@ -47,16 +53,22 @@ async function upload() {
     return;
   }
   const searchPaths = globber.getSearchPaths();
-  const root = searchPaths.length === 1
-    ? (statSync(searchPaths[0]).isDirectory() ? searchPaths[0] : dirname(searchPaths[0]))
-    : commonRoot(searchPaths);
+  const root =
+    searchPaths.length === 1
+      ? statSync(searchPaths[0]).isDirectory()
+        ? searchPaths[0]
+        : dirname(searchPaths[0])
+      : commonRoot(searchPaths);
   const retention = input('retention-days');
   const client = new DefaultArtifactClient();
   const { id, size, digest } = await client.uploadArtifact(name, files, root, retention ? { retentionDays: Number(retention) } : {});
   console.log(`Artifact ${name} uploaded: id ${id}, ${size} bytes, ${files.length} file(s) from ${relative(workspace, root) || '.'}`);
   output('artifact-id', id);
   output('artifact-digest', digest ?? '');
-  output('artifact-url', `${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}/artifacts/${id}`);
+  output(
+    'artifact-url',
+    `${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}/artifacts/${id}`,
+  );
 }
 
 async function download() {
@@ -65,7 +77,9 @@ async function download() {
   const name = input('name');
   mkdirSync(path, { recursive: true });
   if (name) {
-    const { artifact } = await client.getArtifact(name).catch(() => fail(`Unable to download artifact(s): Artifact not found for name: ${name}`));
+    const { artifact } = await client
+      .getArtifact(name)
+      .catch(() => fail(`Unable to download artifact(s): Artifact not found for name: ${name}`));
     await client.downloadArtifact(artifact.id, { path });
     console.log(`Artifact ${name} downloaded to ${path}`);
   } else {

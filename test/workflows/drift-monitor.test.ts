@@ -24,7 +24,17 @@ function drifted(factor: number): string {
   const [header, ...rows] = reference.trim().split('\n');
   const cols = header!.split(',');
   const scaled = new Set(['sepal_width', 'petal_length', 'petal_width']);
-  return [header, ...rows.map((r) => r.split(',').map((v, i) => (scaled.has(cols[i]!) ? (Number(v) * factor).toFixed(2) : v)).join(','))].join('\n') + '\n';
+  return (
+    [
+      header,
+      ...rows.map((r) =>
+        r
+          .split(',')
+          .map((v, i) => (scaled.has(cols[i]!) ? (Number(v) * factor).toFixed(2) : v))
+          .join(','),
+      ),
+    ].join('\n') + '\n'
+  );
 }
 
 function project(production: string): string {
@@ -71,19 +81,37 @@ describe('drift-monitor.yml', () => {
     expect(issue.body).toContain('- current data: data/production.csv');
     expect(issue.body).toMatch(/- drifted columns: .*<code>petal&#95;length<\/code>/);
     expect(issue.body).toContain(`/actions/runs/${run.runId})`);
-    expect(dispatches().map((r) => [r.path, r.body])).toEqual([['/repos/octo-org/octo-repo/actions/workflows/matrix-sweep.yml/dispatches', { ref: 'main' }]]);
+    expect(dispatches().map((r) => [r.path, r.body])).toEqual([
+      ['/repos/octo-org/octo-repo/actions/workflows/matrix-sweep.yml/dispatches', { ref: 'main' }],
+    ]);
     expect(run.job('drift').summary).toContain('Distribution check');
-    expect(step(run).annotations.filter((a) => a.level === 'notice').map((a) => a.message)).toEqual([expect.stringContaining(`drift issue #${issueNumber} opened`)]);
+    expect(
+      step(run)
+        .annotations.filter((a) => a.level === 'notice')
+        .map((a) => a.message),
+    ).toEqual([expect.stringContaining(`drift issue #${issueNumber} opened`)]);
     expect(run.job('drift').steps.at(-1)!.stdout).toMatch(new RegExp(`^drift fail \\(share [0-9.]+\\), issue opened ${issueNumber}\\n$`));
     expect(callsBeyond(gh, from, run.job('drift').permissions)).toEqual([]);
   }, 60_000);
 
   it('a second drifted run, its data fetched from a URL, updates the same issue without dispatching again', async () => {
     const from = gh.requests.length;
-    const run = await runWorkflow({ workflow: WORKFLOW, projectDir: project(reference), emulator: gh, env: NO_PACING, event: 'workflow_dispatch', inputs: { 'data-url': dataUrl } });
+    const run = await runWorkflow({
+      workflow: WORKFLOW,
+      projectDir: project(reference),
+      emulator: gh,
+      env: NO_PACING,
+      event: 'workflow_dispatch',
+      inputs: { 'data-url': dataUrl },
+    });
     expect(run.conclusion, explain(run)).toBe('success');
     expect(run.job('drift').steps[1]!.outcome).toBe('success'); // the fetch step ran
-    expect(step(run).outputs).toMatchObject({ outcome: 'fail', 'issue-action': 'updated', 'issue-number': String(issueNumber), dispatched: 'false' });
+    expect(step(run).outputs).toMatchObject({
+      outcome: 'fail',
+      'issue-action': 'updated',
+      'issue-number': String(issueNumber),
+      dispatched: 'false',
+    });
     expect(monitorIssues().map((i) => [i.number, i.state])).toEqual([[issueNumber, 'open']]);
     expect(monitorIssues()[0]!.body).toContain('production.csv');
     expect(monitorIssues()[0]!.body).not.toContain('- current data: data/production.csv');
@@ -97,15 +125,27 @@ describe('drift-monitor.yml', () => {
     expect(run.job('drift').steps[1]!.outcome).toBe('skipped'); // no URL: the file in the repository
     expect(step(run).outputs).toMatchObject({ outcome: 'pass', 'issue-action': 'cleared', 'issue-number': String(issueNumber) });
     expect(monitorIssues().map((i) => [i.number, i.state])).toEqual([[issueNumber, 'closed']]);
-    expect(gh.state.comments.filter((c) => c.issueNumber === issueNumber).map((c) => c.body)).toEqual([expect.stringContaining('**Drift cleared**')]);
+    expect(gh.state.comments.filter((c) => c.issueNumber === issueNumber).map((c) => c.body)).toEqual([
+      expect.stringContaining('**Drift cleared**'),
+    ]);
     expect(dispatches()).toHaveLength(1);
     expect(gh.conformance).toEqual([]);
   }, 60_000);
 
   it('with a read-only token the step fails and names the permission to add', async () => {
-    const run = await runWorkflow({ workflow: WORKFLOW, projectDir: project(drifted(2)), emulator: gh, env: NO_PACING, event: 'schedule', token: 'ghs_test_read' });
+    const run = await runWorkflow({
+      workflow: WORKFLOW,
+      projectDir: project(drifted(2)),
+      emulator: gh,
+      env: NO_PACING,
+      event: 'schedule',
+      token: 'ghs_test_read',
+    });
     expect(run.conclusion).toBe('failure');
-    const errors = step(run).annotations.filter((a) => a.level === 'error').map((a) => a.message).join('\n');
+    const errors = step(run)
+      .annotations.filter((a) => a.level === 'error')
+      .map((a) => a.message)
+      .join('\n');
     expect(errors).toContain('could not open the drift issue: GitHub answered HTTP 403');
     expect(errors).toContain('add `issues: write` under `permissions:`');
     expect(monitorIssues().filter((i) => i.state === 'open')).toEqual([]);

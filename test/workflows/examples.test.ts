@@ -33,12 +33,21 @@ function irisCheckout(): string {
 }
 
 /** The summary as GitHub renders it: numeric character references (escapeMarkdown's output) decoded. */
-const rendered = (markdown: string) => markdown.replace(/&#(\d+);/g, (_m, n: string) => String.fromCodePoint(Number(n))).replace(/&#x([0-9a-f]+);/gi, (_m, n: string) => String.fromCodePoint(parseInt(n, 16)));
+const rendered = (markdown: string) =>
+  markdown
+    .replace(/&#(\d+);/g, (_m, n: string) => String.fromCodePoint(Number(n)))
+    .replace(/&#x([0-9a-f]+);/gi, (_m, n: string) => String.fromCodePoint(parseInt(n, 16)));
 
 describe('workflows-examples', () => {
   it('pull-request-checks.yml: the pipeline passes on PR #1, the summary holds the verdict, nothing is promoted', async () => {
     const from = gh.requests.length;
-    const run = await runWorkflow({ workflow: 'workflows-examples/pull-request-checks.yml', projectDir: irisCheckout(), emulator: gh, env: NO_PACING, event: 'pull_request' });
+    const run = await runWorkflow({
+      workflow: 'workflows-examples/pull-request-checks.yml',
+      projectDir: irisCheckout(),
+      emulator: gh,
+      env: NO_PACING,
+      event: 'pull_request',
+    });
     expect(run.conclusion, explain(run)).toBe('success');
     const job = run.job('ml');
     const mlci = job.steps.find((s) => s.id === 'mlci')!;
@@ -65,7 +74,9 @@ describe('workflows-examples', () => {
       project = irisCheckout();
       // The run to promote, recorded in the workspace's .mlci/ the way a user's `mlci run` leaves it (gates ran and passed).
       const recorded = jsonOf(await runCli(['run', '--config', 'mlci.yml', '--no-promote', '--json'], { cwd: project }));
-      expect(recorded.stages.map((s: { stage: string; outcome: string }) => `${s.stage} ${s.outcome}`)).toEqual(expect.arrayContaining(['train pass', 'gate pass']));
+      expect(recorded.stages.map((s: { stage: string; outcome: string }) => `${s.stage} ${s.outcome}`)).toEqual(
+        expect.arrayContaining(['train pass', 'gate pass']),
+      );
       runId = recorded.runId;
     }, 90_000);
 
@@ -73,15 +84,27 @@ describe('workflows-examples', () => {
       expect(readFileSync(join(repoRoot, 'workflows-examples/promote-on-tag.yml'), 'utf8')).toContain("require-gates: 'true'");
       const releasesBefore = gh.state.releases.length;
       const from = gh.requests.length;
-      const run = await runWorkflow({ workflow: 'workflows-examples/promote-on-tag.yml', projectDir: project, emulator: gh, env: NO_PACING, event: 'workflow_dispatch', inputs: { run: runId }, jobs: ['promote'] });
+      const run = await runWorkflow({
+        workflow: 'workflows-examples/promote-on-tag.yml',
+        projectDir: project,
+        emulator: gh,
+        env: NO_PACING,
+        event: 'workflow_dispatch',
+        inputs: { run: runId },
+        jobs: ['promote'],
+      });
       expect(run.conclusion, explain(run)).toBe('success');
       const promote = run.job('promote').steps.find((s) => s.id === 'promote')!;
       expect(promote.outputs).toMatchObject({ version: '0.1.0', tag: 'iris-classifier@v0.1.0', 'run-id': runId, 'previous-holder': '' });
       expect(gh.state.releases.length).toBe(releasesBefore + 1);
       const release = gh.state.releases.find((r) => r.tag_name === 'iris-classifier@v0.1.0')!;
       expect(release.draft).toBe(false);
-      expect(gh.state.assets.filter((a) => a.releaseId === release.id).map((a) => a.name)).toEqual(expect.arrayContaining(['card.json', 'card.md', 'SHA256SUMS']));
-      expect([...gh.state.refs.keys()].filter((r) => r.startsWith('refs/tags/iris-classifier'))).toEqual(expect.arrayContaining(['refs/tags/iris-classifier@v0.1.0', 'refs/tags/iris-classifier#champion#1']));
+      expect(gh.state.assets.filter((a) => a.releaseId === release.id).map((a) => a.name)).toEqual(
+        expect.arrayContaining(['card.json', 'card.md', 'SHA256SUMS']),
+      );
+      expect([...gh.state.refs.keys()].filter((r) => r.startsWith('refs/tags/iris-classifier'))).toEqual(
+        expect.arrayContaining(['refs/tags/iris-classifier@v0.1.0', 'refs/tags/iris-classifier#champion#1']),
+      );
       expect(run.job('promote').steps.at(-1)!.stdout).toBe('promoted iris-classifier@v0.1.0\n');
       expect(callsBeyond(gh, from, run.job('promote').permissions)).toEqual([]);
       expect(gh.conformance).toEqual([]);

@@ -23,10 +23,7 @@ export interface StatusState {
 }
 
 type Token =
-  | { kind: 'num'; value: number }
-  | { kind: 'str'; value: string }
-  | { kind: 'ident'; value: string }
-  | { kind: 'op'; value: string };
+  { kind: 'num'; value: number } | { kind: 'str'; value: string } | { kind: 'ident'; value: string } | { kind: 'op'; value: string };
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
@@ -127,7 +124,12 @@ function property(obj: Value, key: Value): Value {
 
 class Parser {
   private pos = 0;
-  constructor(private tokens: Token[], private contexts: Contexts, private status: StatusState, private source: string) {}
+  constructor(
+    private tokens: Token[],
+    private contexts: Contexts,
+    private status: StatusState,
+    private source: string,
+  ) {}
 
   parse(): Value {
     const v = this.or();
@@ -259,7 +261,9 @@ class Parser {
       case 'endswith':
         return text(0).toLowerCase().endsWith(text(1).toLowerCase());
       case 'format':
-        return text(0).replace(/\{\{|\}\}|\{(\d+)\}/g, (m, i: string | undefined) => (m === '{{' ? '{' : m === '}}' ? '}' : text(Number(i) + 1)));
+        return text(0).replace(/\{\{|\}\}|\{(\d+)\}/g, (m, i: string | undefined) =>
+          m === '{{' ? '{' : m === '}}' ? '}' : text(Number(i) + 1),
+        );
       case 'join': {
         const sep = args.length > 1 ? text(1) : ',';
         return Array.isArray(args[0]) ? args[0].map((x) => toText(x)).join(sep) : text(0);

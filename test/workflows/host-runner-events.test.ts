@@ -17,7 +17,8 @@ afterAll(async () => {
   removeWorkflowDirs();
 });
 
-const runOf = (options: Partial<WorkflowRunOptions>) => runWorkflow({ workflow: WORKFLOW, projectDir: join(here, 'host-fixtures/project'), emulator: gh, ...options });
+const runOf = (options: Partial<WorkflowRunOptions>) =>
+  runWorkflow({ workflow: WORKFLOW, projectDir: join(here, 'host-fixtures/project'), emulator: gh, ...options });
 
 /** Runs the fixture, which must succeed, and returns its first step's line, the payload it read and the emulator's record of the run. */
 async function show(options: Partial<WorkflowRunOptions>) {
@@ -28,14 +29,20 @@ async function show(options: Partial<WorkflowRunOptions>) {
 }
 
 describe('push events from the emulator', () => {
-  it('a push to main touching src/ runs with before/after and the commit\'s files; the run is recorded as push on main', async () => {
+  it("a push to main touching src/ runs with before/after and the commit's files; the run is recorded as push on main", async () => {
     const a = gh.push('main', { message: 'Refactor', files: { 'src/model.py': 'v2', 'src/old.py': null } });
     const b = gh.push('main', { message: 'Add features', files: ['src/features.py'] });
     const { line, event, record } = await show({ event: 'push' });
     expect(line).toBe(`ref=refs/heads/main sha=${b.sha} ref_name=main action=`);
     expect(event).toMatchObject({ before: a.sha, after: b.sha, head: b.sha });
     expect(event.commits).toEqual([['Add features', ['src/features.py'], [], []]]);
-    expect([record.event, record.head_branch, record.head_sha, record.status, record.conclusion]).toEqual(['push', 'main', b.sha, 'completed', 'success']);
+    expect([record.event, record.head_branch, record.head_sha, record.status, record.conclusion]).toEqual([
+      'push',
+      'main',
+      b.sha,
+      'completed',
+      'success',
+    ]);
   });
 
   it('merging a pull request pushes its commits and the merge commit to main', async () => {
@@ -45,7 +52,11 @@ describe('push events from the emulator', () => {
     const merge = gh.mergePullRequest(gh.openPullRequest({ head: 'feature/m', title: 'm' }).number);
     const { event } = await show({ event: 'push' });
     expect(event).toMatchObject({ before, after: merge.sha });
-    expect(event.commits).toEqual([['One', [], [], ['src/old.py']], ['Two', [], ['src/model.py'], []], [merge.message, [], ['src/model.py'], ['src/old.py']]]);
+    expect(event.commits).toEqual([
+      ['One', [], [], ['src/old.py']],
+      ['Two', [], ['src/model.py'], []],
+      [merge.message, [], ['src/model.py'], ['src/old.py']],
+    ]);
   });
 
   it('a push changing only README.md does not run and records no workflow run', async () => {
@@ -77,9 +88,14 @@ describe('push events from the emulator', () => {
 
   it('a tag the filter does not select, and a branch push on a branch it does not, do not run', async () => {
     gh.pushTag('iris-classifier#champion#1', 'main');
-    expect((await runOf({ event: 'push', ref: 'refs/tags/iris-classifier#champion#1' })).reason).toContain('matches no pattern of on.push.tags');
+    expect((await runOf({ event: 'push', ref: 'refs/tags/iris-classifier#champion#1' })).reason).toContain(
+      'matches no pattern of on.push.tags',
+    );
     gh.push('dev', { message: 'x', files: ['src/a.py'] });
-    expect(wouldTrigger({ workflow: WORKFLOW, emulator: gh, event: 'push', ref: 'refs/heads/dev' })).toMatchObject({ triggered: false, reason: expect.stringContaining('on.push.branches') });
+    expect(wouldTrigger({ workflow: WORKFLOW, emulator: gh, event: 'push', ref: 'refs/heads/dev' })).toMatchObject({
+      triggered: false,
+      reason: expect.stringContaining('on.push.branches'),
+    });
     await expect(runOf({ event: 'push', ref: 'refs/heads/nope' })).rejects.toThrow(/no refs\/heads\/nope in the emulator/);
   });
 });

@@ -46,7 +46,13 @@ export function resolveEvent(gh: Emulator, req: EventRequest): ResolvedEvent {
   const target = s.refs.get(ref);
   const sha = req.sha ?? (target ? peel(s, target) : s.branchSha(s.defaultBranch)!);
   const payload = req.payload ?? otherPayload(gh, req, ref);
-  return { ref, sha, payload, trigger: { name: req.event, action: (req.action ?? req.payload?.action) as string | undefined }, headBranch: refName(ref) };
+  return {
+    ref,
+    sha,
+    payload,
+    trigger: { name: req.event, action: (req.action ?? req.payload?.action) as string | undefined },
+    headBranch: refName(ref),
+  };
 }
 
 function repository(gh: Emulator) {
@@ -56,7 +62,8 @@ function repository(gh: Emulator) {
 const SENDER = { login: 'octocat', type: 'User' };
 
 function otherPayload(gh: Emulator, req: EventRequest, ref: string): Record<string, unknown> {
-  if (req.event === 'workflow_dispatch') return { inputs: req.inputs ?? {}, ref, repository: repository(gh), sender: SENDER, workflow: req.workflow?.__file };
+  if (req.event === 'workflow_dispatch')
+    return { inputs: req.inputs ?? {}, ref, repository: repository(gh), sender: SENDER, workflow: req.workflow?.__file };
   if (req.event === 'schedule') return { schedule: req.workflow?.on?.schedule?.[0]?.cron ?? '0 0 * * *', repository: repository(gh) };
   return { repository: repository(gh), sender: SENDER };
 }
@@ -64,17 +71,33 @@ function otherPayload(gh: Emulator, req: EventRequest, ref: string): Record<stri
 function pullRequestEvent(gh: Emulator, req: EventRequest): ResolvedEvent {
   const s = gh.state;
   const number = req.pullRequest ?? req.payload?.number ?? req.payload?.pull_request?.number;
-  const pr = number !== undefined ? pullRequestOf(s, Number(number)) : (s.issues.find((i) => i.pull && i.state === 'open') ?? s.issues.find((i) => i.pull));
+  const pr =
+    number !== undefined
+      ? pullRequestOf(s, Number(number))
+      : (s.issues.find((i) => i.pull && i.state === 'open') ?? s.issues.find((i) => i.pull));
   if (!pr?.pull) throw new Error('pull_request event: the emulator has no pull request');
   const action = req.action ?? req.payload?.action ?? 'synchronize';
   const headSha = (pr.state === 'open' && s.branchSha(pr.pull.head)) || pr.pull.headSha;
   const baseSha = (pr.state === 'open' && s.branchSha(pr.pull.base)) || pr.pull.baseSha;
   const payload = req.payload ?? {
-    action, number: pr.number, repository: repository(gh), sender: SENDER,
-    pull_request: { number: pr.number, title: pr.title, state: pr.state, head: { ref: pr.pull.head, sha: headSha }, base: { ref: pr.pull.base, sha: baseSha } },
+    action,
+    number: pr.number,
+    repository: repository(gh),
+    sender: SENDER,
+    pull_request: {
+      number: pr.number,
+      title: pr.title,
+      state: pr.state,
+      head: { ref: pr.pull.head, sha: headSha },
+      base: { ref: pr.pull.base, sha: baseSha },
+    },
   };
   return {
-    ref: req.ref ?? `refs/pull/${pr.number}/merge`, sha: req.sha ?? headSha, payload, pr, headBranch: pr.pull.head,
+    ref: req.ref ?? `refs/pull/${pr.number}/merge`,
+    sha: req.sha ?? headSha,
+    payload,
+    pr,
+    headBranch: pr.pull.head,
     trigger: { name: req.event, action, baseRef: pr.pull.base, paths: pullRequestPaths(s, pr.number) },
   };
 }
@@ -93,7 +116,9 @@ function pushEvent(gh: Emulator, req: EventRequest): ResolvedEvent {
   const commits = isTag ? [] : pushedCommits(gh, ref, before, sha);
   const payload = req.payload ?? pushPayload(gh, { ref, before, after, sha, commits });
   const fromPayload = Array.isArray(req.payload?.commits) ? (req.payload!.commits as any[]) : undefined;
-  const paths = fromPayload ? fromPayload.flatMap((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])]) : changed(commits);
+  const paths = fromPayload
+    ? fromPayload.flatMap((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])])
+    : changed(commits);
   return { ref, sha, payload, headBranch: refName(ref), trigger: { name: 'push', ref, paths: [...new Set(paths)].sort() } };
 }
 
@@ -102,13 +127,16 @@ function pushedCommits(gh: Emulator, ref: string, before: string, sha: string): 
   const s = gh.state;
   if (before !== ZERO_SHA) return commitsBetween(s, before, sha);
   const elsewhere = new Set<string>();
-  for (const [other, target] of s.refs) if (other.startsWith('refs/heads/') && other !== ref) for (const a of ancestors(s, peel(s, target))) elsewhere.add(a);
+  for (const [other, target] of s.refs)
+    if (other.startsWith('refs/heads/') && other !== ref) for (const a of ancestors(s, peel(s, target))) elsewhere.add(a);
   return commitsBetween(s, undefined, sha).filter((c) => !elsewhere.has(c.sha));
 }
 
 /** Paths the commits changed; a merge commit's own changes are its other parents' commits, already listed. */
 function changed(commits: Commit[]): string[] {
-  return commits.filter((c) => c.parents.length < 2).flatMap((c) => [...(c.changes?.added ?? []), ...(c.changes?.modified ?? []), ...(c.changes?.removed ?? [])]);
+  return commits
+    .filter((c) => c.parents.length < 2)
+    .flatMap((c) => [...(c.changes?.added ?? []), ...(c.changes?.modified ?? []), ...(c.changes?.removed ?? [])]);
 }
 
 const PUSHER = { name: 'octocat', email: 'octocat@github.com', username: 'octocat' };
@@ -116,19 +144,40 @@ const PUSHER = { name: 'octocat', email: 'octocat@github.com', username: 'octoca
 function commitPayload(gh: Emulator, c: Commit) {
   const s = gh.state;
   return {
-    id: c.sha, tree_id: c.tree, distinct: true, message: c.message, timestamp: c.date, url: `https://github.com/${s.owner}/${s.repo}/commit/${c.sha}`,
-    author: PUSHER, committer: PUSHER, added: c.changes?.added ?? [], removed: c.changes?.removed ?? [], modified: c.changes?.modified ?? [],
+    id: c.sha,
+    tree_id: c.tree,
+    distinct: true,
+    message: c.message,
+    timestamp: c.date,
+    url: `https://github.com/${s.owner}/${s.repo}/commit/${c.sha}`,
+    author: PUSHER,
+    committer: PUSHER,
+    added: c.changes?.added ?? [],
+    removed: c.changes?.removed ?? [],
+    modified: c.changes?.modified ?? [],
   };
 }
 
-function pushPayload(gh: Emulator, p: { ref: string; before: string; after: string; sha: string; commits: Commit[] }): Record<string, unknown> {
+function pushPayload(
+  gh: Emulator,
+  p: { ref: string; before: string; after: string; sha: string; commits: Commit[] },
+): Record<string, unknown> {
   const s = gh.state;
   const head = s.commits.get(p.sha);
   return {
-    ref: p.ref, before: p.before, after: p.after, created: p.before === ZERO_SHA, deleted: false, forced: false, base_ref: null,
+    ref: p.ref,
+    before: p.before,
+    after: p.after,
+    created: p.before === ZERO_SHA,
+    deleted: false,
+    forced: false,
+    base_ref: null,
     compare: `https://github.com/${s.owner}/${s.repo}/compare/${p.before === ZERO_SHA ? p.sha.slice(0, 12) : `${p.before.slice(0, 12)}...${p.after.slice(0, 12)}`}`,
-    commits: p.commits.map((c) => commitPayload(gh, c)), head_commit: head ? commitPayload(gh, head) : null,
-    pusher: { name: PUSHER.name, email: PUSHER.email }, repository: repository(gh), sender: SENDER,
+    commits: p.commits.map((c) => commitPayload(gh, c)),
+    head_commit: head ? commitPayload(gh, head) : null,
+    pusher: { name: PUSHER.name, email: PUSHER.email },
+    repository: repository(gh),
+    sender: SENDER,
   };
 }
 
@@ -136,7 +185,18 @@ function releaseEvent(gh: Emulator, req: EventRequest): ResolvedEvent {
   const s = gh.state;
   const newest = [...s.releases].filter((r) => !r.draft).sort((a, b) => b.id - a.id)[0];
   const action = req.action ?? req.payload?.action ?? 'published';
-  const release = req.payload?.release ?? (newest && { id: newest.id, tag_name: newest.tag_name, name: newest.name, body: newest.body, draft: newest.draft, prerelease: newest.prerelease, target_commitish: newest.target_commitish, published_at: newest.published_at });
+  const release =
+    req.payload?.release ??
+    (newest && {
+      id: newest.id,
+      tag_name: newest.tag_name,
+      name: newest.name,
+      body: newest.body,
+      draft: newest.draft,
+      prerelease: newest.prerelease,
+      target_commitish: newest.target_commitish,
+      published_at: newest.published_at,
+    });
   if (!release?.tag_name) throw new Error('release event: no published release in the emulator and no payload.release.tag_name');
   const ref = req.ref ?? `refs/tags/${release.tag_name}`;
   const target = s.refs.get(ref);

@@ -10,7 +10,12 @@ let run: WorkflowRunResult;
 
 beforeAll(async () => {
   gh = await startEmulator();
-  run = await runWorkflow({ workflow: join(here, 'host-fixtures/features.yml'), projectDir: join(here, 'host-fixtures/project'), emulator: gh, inputs: { greeting: 'HELLO' } });
+  run = await runWorkflow({
+    workflow: join(here, 'host-fixtures/features.yml'),
+    projectDir: join(here, 'host-fixtures/project'),
+    emulator: gh,
+    inputs: { greeting: 'HELLO' },
+  });
 }, 60_000);
 afterAll(async () => {
   await gh?.stop();
@@ -36,8 +41,16 @@ describe('host runner', () => {
 
   it('expands the matrix, moves artifacts between jobs through the emulator, and passes job outputs on', () => {
     const sweep = run.jobs.filter((j) => j.id === 'sweep');
-    expect(sweep.map((j) => [j.name, j.conclusion])).toEqual([['sweep (1)', 'success'], ['sweep (2, two)', 'success']]);
-    expect(gh.state.artifacts.filter((a) => a.runId === run.runId && a.finalized).map((a) => a.name).sort()).toEqual(['result-1', 'result-2']);
+    expect(sweep.map((j) => [j.name, j.conclusion])).toEqual([
+      ['sweep (1)', 'success'],
+      ['sweep (2, two)', 'success'],
+    ]);
+    expect(
+      gh.state.artifacts
+        .filter((a) => a.runId === run.runId && a.finalized)
+        .map((a) => a.name)
+        .sort(),
+    ).toEqual(['result-1', 'result-2']);
     expect(run.job('merge').outputs.joined).toBe('n=1 tag= said=HELLO octo-org|n=2 tag=two said=HELLO octo-org|');
   });
 
@@ -51,10 +64,27 @@ describe('host runner', () => {
   });
 
   it('refuses undeclared dispatch inputs; an event the workflow has no trigger for runs nothing and records no run', async () => {
-    await expect(runWorkflow({ workflow: join(here, 'host-fixtures/features.yml'), projectDir: join(here, 'host-fixtures/project'), emulator: gh, inputs: { nope: 'x' } })).rejects.toThrow(/not declared/);
+    await expect(
+      runWorkflow({
+        workflow: join(here, 'host-fixtures/features.yml'),
+        projectDir: join(here, 'host-fixtures/project'),
+        emulator: gh,
+        inputs: { nope: 'x' },
+      }),
+    ).rejects.toThrow(/not declared/);
     const runs = gh.state.workflowRuns.length;
-    const push = await runWorkflow({ workflow: join(here, 'host-fixtures/features.yml'), projectDir: join(here, 'host-fixtures/project'), emulator: gh, event: 'push' });
-    expect([push.conclusion, push.reason, push.jobs, push.runId]).toEqual(['not-triggered', 'on: has no push (on: workflow_dispatch)', [], 0]);
+    const push = await runWorkflow({
+      workflow: join(here, 'host-fixtures/features.yml'),
+      projectDir: join(here, 'host-fixtures/project'),
+      emulator: gh,
+      event: 'push',
+    });
+    expect([push.conclusion, push.reason, push.jobs, push.runId]).toEqual([
+      'not-triggered',
+      'on: has no push (on: workflow_dispatch)',
+      [],
+      0,
+    ]);
     expect(gh.state.workflowRuns).toHaveLength(runs);
   });
 });
@@ -62,7 +92,10 @@ describe('host runner', () => {
 describe('expandMatrix', () => {
   it('crosses axes, excludes, extends with include and appends unmatched includes', () => {
     expect(expandMatrix({ a: [1, 2], b: ['x', 'y'], exclude: [{ a: 1, b: 'y' }], include: [{ a: 2, extra: true }, { a: 9 }] })).toEqual([
-      { a: 1, b: 'x' }, { a: 2, b: 'x', extra: true }, { a: 2, b: 'y', extra: true }, { a: 9 },
+      { a: 1, b: 'x' },
+      { a: 2, b: 'x', extra: true },
+      { a: 2, b: 'y', extra: true },
+      { a: 9 },
     ]);
   });
 });

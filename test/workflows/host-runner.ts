@@ -151,18 +151,23 @@ export function removeWorkflowDirs(): void {
   created.clear();
 }
 
-const text = (v: unknown) => (v === undefined || v === null ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const text = (v: unknown) =>
+  v === undefined || v === null ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
 
 /** Expands `strategy.matrix` into its combinations (GitHub's include/exclude rules, simplified: exact matches). */
 export function expandMatrix(matrix: Record<string, unknown> | undefined): Array<Record<string, Value>> {
   if (!matrix) return [];
-  const { include, exclude, ...axes } = matrix as { include?: Array<Record<string, Value>>; exclude?: Array<Record<string, Value>> } & Record<string, Value[]>;
+  const { include, exclude, ...axes } = matrix as {
+    include?: Array<Record<string, Value>>;
+    exclude?: Array<Record<string, Value>>;
+  } & Record<string, Value[]>;
   let combos: Array<Record<string, Value>> = Object.keys(axes).length ? [{}] : [];
   for (const [key, values] of Object.entries(axes)) {
     if (!Array.isArray(values)) throw new Error(`matrix.${key} must be a list`);
     combos = combos.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
   }
-  const matchesAll = (combo: Record<string, Value>, partial: Record<string, Value>) => Object.entries(partial).every(([k, v]) => JSON.stringify(combo[k]) === JSON.stringify(v));
+  const matchesAll = (combo: Record<string, Value>, partial: Record<string, Value>) =>
+    Object.entries(partial).every(([k, v]) => JSON.stringify(combo[k]) === JSON.stringify(v));
   combos = combos.filter((c) => !(exclude ?? []).some((e) => matchesAll(c, e)));
   const base = combos.map((c) => ({ ...c }));
   for (const extra of include ?? []) {
@@ -220,7 +225,8 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Workflow
     if (raw === undefined && spec?.required) throw new Error(`workflow_dispatch input "${name}" is required`);
     inputs[name] = spec?.type === 'boolean' ? raw === true || raw === 'true' : text(raw);
   }
-  for (const name of Object.keys(options.inputs ?? {})) if (!(name in declared)) throw new Error(`workflow_dispatch input "${name}" is not declared by ${options.workflow}`);
+  for (const name of Object.keys(options.inputs ?? {}))
+    if (!(name in declared)) throw new Error(`workflow_dispatch input "${name}" is not declared by ${options.workflow}`);
 
   const s = gh.state;
   const resolved = resolveEvent(gh, { ...options, event, inputs, workflow });
@@ -228,7 +234,13 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Workflow
   if (!decision.triggered) return notTriggered(decision, started);
   const { ref, sha, payload, pr } = resolved;
   const token = options.token ?? 'ghs_test_write';
-  const run = addWorkflowRun(s, { name: workflow.name ?? file, path: `.github/workflows/${file.split('/').pop()}`, event, head_sha: sha, head_branch: resolved.headBranch });
+  const run = addWorkflowRun(s, {
+    name: workflow.name ?? file,
+    path: `.github/workflows/${file.split('/').pop()}`,
+    event,
+    head_sha: sha,
+    head_branch: resolved.headBranch,
+  });
   const jobEnv = gh.jobEnv(run, token);
 
   const top = tempDir('mlci-wf-');
@@ -237,25 +249,68 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Workflow
 
   const refName = ref.replace(/^refs\/(heads|tags)\//, '');
   const github: Record<string, unknown> = {
-    event_name: event, event: payload, ref, ref_name: pr ? `${pr.number}/merge` : refName, ref_type: ref.startsWith('refs/tags/') ? 'tag' : 'branch',
-    sha, repository: `${s.owner}/${s.repo}`, repository_owner: s.owner, token, actor: 'octocat', triggering_actor: 'octocat',
-    run_id: String(run.id), run_number: String(run.run_number), run_attempt: '1', api_url: gh.url, server_url: 'https://github.com',
-    graphql_url: `${gh.url}/graphql`, workflow: workflow.name ?? file, workflow_ref: `${s.owner}/${s.repo}/.github/workflows/${file.split('/').pop()}@${ref}`,
-    head_ref: pr ? pr.pull!.head : '', base_ref: pr ? pr.pull!.base : '', retention_days: '90',
+    event_name: event,
+    event: payload,
+    ref,
+    ref_name: pr ? `${pr.number}/merge` : refName,
+    ref_type: ref.startsWith('refs/tags/') ? 'tag' : 'branch',
+    sha,
+    repository: `${s.owner}/${s.repo}`,
+    repository_owner: s.owner,
+    token,
+    actor: 'octocat',
+    triggering_actor: 'octocat',
+    run_id: String(run.id),
+    run_number: String(run.run_number),
+    run_attempt: '1',
+    api_url: gh.url,
+    server_url: 'https://github.com',
+    graphql_url: `${gh.url}/graphql`,
+    workflow: workflow.name ?? file,
+    workflow_ref: `${s.owner}/${s.repo}/.github/workflows/${file.split('/').pop()}@${ref}`,
+    head_ref: pr ? pr.pull!.head : '',
+    base_ref: pr ? pr.pull!.base : '',
+    retention_days: '90',
   };
   const baseEnv: Record<string, string> = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? top, LANG: 'C.UTF-8',
-    CI: 'true', GITHUB_ACTIONS: 'true', RUNNER_OS: 'Linux', RUNNER_ARCH: 'X64', RUNNER_NAME: 'mlci-host-runner', RUNNER_ENVIRONMENT: 'github-hosted',
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? top,
+    LANG: 'C.UTF-8',
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    RUNNER_OS: 'Linux',
+    RUNNER_ARCH: 'X64',
+    RUNNER_NAME: 'mlci-host-runner',
+    RUNNER_ENVIRONMENT: 'github-hosted',
     ...jobEnv,
-    GITHUB_EVENT_NAME: event, GITHUB_EVENT_PATH: eventPath, GITHUB_REF: ref, GITHUB_REF_NAME: String(github.ref_name), GITHUB_REF_TYPE: String(github.ref_type),
-    GITHUB_SHA: sha, GITHUB_ACTOR: 'octocat', GITHUB_TRIGGERING_ACTOR: 'octocat', GITHUB_WORKFLOW: String(github.workflow), GITHUB_WORKFLOW_REF: String(github.workflow_ref),
-    GITHUB_HEAD_REF: String(github.head_ref), GITHUB_BASE_REF: String(github.base_ref), GITHUB_RETENTION_DAYS: '90', GITHUB_GRAPHQL_URL: String(github.graphql_url),
+    GITHUB_EVENT_NAME: event,
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REF: ref,
+    GITHUB_REF_NAME: String(github.ref_name),
+    GITHUB_REF_TYPE: String(github.ref_type),
+    GITHUB_SHA: sha,
+    GITHUB_ACTOR: 'octocat',
+    GITHUB_TRIGGERING_ACTOR: 'octocat',
+    GITHUB_WORKFLOW: String(github.workflow),
+    GITHUB_WORKFLOW_REF: String(github.workflow_ref),
+    GITHUB_HEAD_REF: String(github.head_ref),
+    GITHUB_BASE_REF: String(github.base_ref),
+    GITHUB_RETENTION_DAYS: '90',
+    GITHUB_GRAPHQL_URL: String(github.graphql_url),
     GITHUB_TOKEN: token,
     ...(options.env ?? {}),
   };
   // GITHUB_TOKEN is not in a real runner's environment; steps get it only through the expressions that name it.
   delete baseEnv.GITHUB_TOKEN;
-  const ctx: RunContext = { options, workflow, github, inputs, baseEnv, secrets: { GITHUB_TOKEN: token, ...(options.secrets ?? {}) }, eventPath };
+  const ctx: RunContext = {
+    options,
+    workflow,
+    github,
+    inputs,
+    baseEnv,
+    secrets: { GITHUB_TOKEN: token, ...(options.secrets ?? {}) },
+    eventPath,
+  };
 
   const jobs: JobResult[] = [];
   const needsResults: Record<string, { result: JobConclusion; outputs: Record<string, string> }> = {};
@@ -263,7 +318,14 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Workflow
     const spec = workflow.jobs[id];
     const needs = Object.fromEntries(needsOf(spec).map((n) => [n, needsResults[n]!]));
     const status: StatusState = { failed: Object.values(needs).some((n) => n.result !== 'success') };
-    const baseContexts: Contexts = { github, inputs, secrets: ctx.secrets, vars: options.vars ?? {}, needs, runner: { os: 'Linux', arch: 'X64', temp: '', name: 'mlci-host-runner' } };
+    const baseContexts: Contexts = {
+      github,
+      inputs,
+      secrets: ctx.secrets,
+      vars: options.vars ?? {},
+      needs,
+      runner: { os: 'Linux', arch: 'X64', temp: '', name: 'mlci-host-runner' },
+    };
     let matrixSpec = spec.strategy?.matrix;
     if (typeof matrixSpec === 'string') matrixSpec = evaluate(matrixSpec.replace(/^\$\{\{|\}\}$/g, ''), baseContexts);
     const combos = matrixSpec ? expandMatrix(matrixSpec) : [undefined];
@@ -277,20 +339,49 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Workflow
       while (next < combos.length) {
         const index = next++;
         const matrix = combos[index];
-        const contexts: Contexts = { ...baseContexts, matrix: matrix ?? {}, strategy: { 'fail-fast': failFast, 'job-total': combos.length, 'job-index': index } };
-        const name = `${spec.name ? interpolate(String(spec.name), contexts) : id}${matrix && !spec.name ? ` (${Object.values(matrix).map((v) => text(v)).join(', ')})` : ''}`;
+        const contexts: Contexts = {
+          ...baseContexts,
+          matrix: matrix ?? {},
+          strategy: { 'fail-fast': failFast, 'job-total': combos.length, 'job-index': index },
+        };
+        const name = `${spec.name ? interpolate(String(spec.name), contexts) : id}${
+          matrix && !spec.name
+            ? ` (${Object.values(matrix)
+                .map((v) => text(v))
+                .join(', ')})`
+            : ''
+        }`;
         const cancelled = failFast && instances.some((j) => j?.conclusion === 'failure');
         const runIt = !cancelled && condition(spec.if, contexts, status);
         instances[index] = runIt
           ? await runJob(ctx, id, name, spec, contexts, matrix)
-          : { id, name, matrix, conclusion: cancelled ? 'cancelled' : 'skipped', outputs: {}, steps: [], summary: '', workspace: '', runnerTemp: '', permissions: spec.permissions ?? workflow.permissions, durationMs: 0 };
+          : {
+              id,
+              name,
+              matrix,
+              conclusion: cancelled ? 'cancelled' : 'skipped',
+              outputs: {},
+              steps: [],
+              summary: '',
+              workspace: '',
+              runnerTemp: '',
+              permissions: spec.permissions ?? workflow.permissions,
+              durationMs: 0,
+            };
       }
     };
     await Promise.all(Array.from({ length: Math.min(limit, combos.length) }, worker));
     jobs.push(...instances);
     // What `needs.<id>` shows: failure if any instance failed, outputs merged (later instances win, as on GitHub's "last writer").
-    const result: JobConclusion = instances.some((j) => j.conclusion === 'failure' || j.conclusion === 'cancelled') ? 'failure' : instances.every((j) => j.conclusion === 'skipped') ? 'skipped' : 'success';
-    needsResults[id] = { result, outputs: Object.assign({}, ...instances.map((j) => Object.fromEntries(Object.entries(j.outputs).filter(([, v]) => v !== '')))) };
+    const result: JobConclusion = instances.some((j) => j.conclusion === 'failure' || j.conclusion === 'cancelled')
+      ? 'failure'
+      : instances.every((j) => j.conclusion === 'skipped')
+        ? 'skipped'
+        : 'success';
+    needsResults[id] = {
+      result,
+      outputs: Object.assign({}, ...instances.map((j) => Object.fromEntries(Object.entries(j.outputs).filter(([, v]) => v !== '')))),
+    };
   }
   const failed = jobs.some((j) => j.conclusion === 'failure' || j.conclusion === 'cancelled');
   run.status = 'completed';
@@ -305,13 +396,16 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Workflow
       if (!j) throw new Error(`no job ${id} in this run (jobs: ${jobs.map((x) => x.id).join(', ')})`);
       return j;
     },
-
   };
 }
 
 function notTriggered(decision: TriggerDecision, started: number): WorkflowRunResult {
   return {
-    conclusion: 'not-triggered', reason: decision.reason, jobs: [], runId: 0, durationMs: Date.now() - started,
+    conclusion: 'not-triggered',
+    reason: decision.reason,
+    jobs: [],
+    runId: 0,
+    durationMs: Date.now() - started,
     job(id: string): JobResult {
       throw new Error(`no job ${id}: the workflow was not triggered (${decision.reason})`);
     },
@@ -319,7 +413,9 @@ function notTriggered(decision: TriggerDecision, started: number): WorkflowRunRe
 }
 
 /** Whether GitHub would start the workflow for the event `options` describe (read from the emulator as runWorkflow reads it), without running it. */
-export function wouldTrigger(options: Pick<WorkflowRunOptions, 'workflow' | 'emulator' | 'event' | 'payload' | 'pullRequest' | 'action' | 'ref' | 'sha'>): TriggerDecision & { event: ResolvedEvent } {
+export function wouldTrigger(
+  options: Pick<WorkflowRunOptions, 'workflow' | 'emulator' | 'event' | 'payload' | 'pullRequest' | 'action' | 'ref' | 'sha'>,
+): TriggerDecision & { event: ResolvedEvent } {
   const workflow = parse(readFileSync(resolve(repoRoot, options.workflow), 'utf8'));
   const event = resolveEvent(options.emulator, { ...options, event: options.event ?? Object.keys(workflowEvents(workflow))[0]!, workflow });
   return { ...triggers(workflow, event.trigger), event };
@@ -330,7 +426,14 @@ function evalEnv(env: Record<string, unknown> | undefined, contexts: Contexts): 
   return Object.fromEntries(Object.entries(env ?? {}).map(([k, v]) => [k, typeof v === 'string' ? interpolate(v, contexts) : text(v)]));
 }
 
-async function runJob(ctx: RunContext, id: string, name: string, spec: any, contexts: Contexts, matrix: Record<string, Value> | undefined): Promise<JobResult> {
+async function runJob(
+  ctx: RunContext,
+  id: string,
+  name: string,
+  spec: any,
+  contexts: Contexts,
+  matrix: Record<string, Value> | undefined,
+): Promise<JobResult> {
   const started = Date.now();
   const workspace = tempDir('mlci-wf-workspace-');
   // Symlinks as git checks them out: verbatim (a relative link points inside the job's workspace, not back at projectDir).
@@ -351,12 +454,29 @@ async function runJob(ctx: RunContext, id: string, name: string, spec: any, cont
     const stepName = step.name ?? (step.uses ? `Run ${step.uses}` : `Run ${String(step.run ?? '').split('\n')[0]}`);
     const stepStart = Date.now();
     const status: StatusState = { failed };
-    const stepEnvContexts: Contexts = { ...contexts, github, runner, env, steps: stepsContext, job: { status: failed ? 'failure' : 'success' } };
+    const stepEnvContexts: Contexts = {
+      ...contexts,
+      github,
+      runner,
+      env,
+      steps: stepsContext,
+      job: { status: failed ? 'failure' : 'success' },
+    };
     const stepEnv = { ...env, ...evalEnv(step.env, stepEnvContexts) };
     const stepContexts: Contexts = { ...stepEnvContexts, env: stepEnv };
     const record = (r: Partial<StepResult> & Pick<StepResult, 'outcome'>): StepResult => ({
-      name: typeof stepName === 'string' ? interpolate(stepName, stepContexts) : stepName, id: step.id, uses: step.uses, conclusion: r.outcome, exitCode: null,
-      outputs: {}, summary: '', stdout: '', stderr: '', annotations: [], durationMs: Date.now() - stepStart, ...r,
+      name: typeof stepName === 'string' ? interpolate(stepName, stepContexts) : stepName,
+      id: step.id,
+      uses: step.uses,
+      conclusion: r.outcome,
+      exitCode: null,
+      outputs: {},
+      summary: '',
+      stdout: '',
+      stderr: '',
+      annotations: [],
+      durationMs: Date.now() - stepStart,
+      ...r,
     });
     if (!condition(step.if, stepContexts, status)) {
       const r = record({ outcome: 'skipped' });
@@ -365,14 +485,22 @@ async function runJob(ctx: RunContext, id: string, name: string, spec: any, cont
       continue;
     }
     const files = {
-      GITHUB_OUTPUT: join(runnerTemp, `_output_${index}`), GITHUB_STEP_SUMMARY: join(runnerTemp, `_summary_${index}.md`),
-      GITHUB_ENV: join(runnerTemp, `_env_${index}`), GITHUB_PATH: join(runnerTemp, `_path_${index}`), GITHUB_STATE: join(runnerTemp, `_state_${index}`),
+      GITHUB_OUTPUT: join(runnerTemp, `_output_${index}`),
+      GITHUB_STEP_SUMMARY: join(runnerTemp, `_summary_${index}.md`),
+      GITHUB_ENV: join(runnerTemp, `_env_${index}`),
+      GITHUB_PATH: join(runnerTemp, `_path_${index}`),
+      GITHUB_STATE: join(runnerTemp, `_state_${index}`),
     };
     for (const f of Object.values(files)) writeFileSync(f, '');
     const processEnv: Record<string, string> = {
-      ...ctx.baseEnv, ...stepEnv, ...files,
+      ...ctx.baseEnv,
+      ...stepEnv,
+      ...files,
       PATH: [...extraPath, ctx.baseEnv.PATH].join(':'),
-      GITHUB_WORKSPACE: workspace, RUNNER_TEMP: runnerTemp, RUNNER_TOOL_CACHE: join(runnerTemp, '_tool'), GITHUB_JOB: id,
+      GITHUB_WORKSPACE: workspace,
+      RUNNER_TEMP: runnerTemp,
+      RUNNER_TOOL_CACHE: join(runnerTemp, '_tool'),
+      GITHUB_JOB: id,
       GITHUB_ACTION: step.id ?? `__run_${index}`,
     };
 
@@ -402,8 +530,11 @@ async function runJob(ctx: RunContext, id: string, name: string, spec: any, cont
         } else {
           const actionDir = uses.startsWith('./') ? resolve(workspace, uses) : mlciActionDir(uses);
           const action = parse(readFileSync(join(actionDir, 'action.yml'), 'utf8'));
-          if (!/^node\d+$/.test(action.runs?.using ?? '')) throw new Error(`${uses}: runs.using ${action.runs?.using} is not supported by the host runner`);
-          for (const k of Object.keys(withValues)) if (!(k in (action.inputs ?? {}))) note += `::warning::Unexpected input '${k}', valid inputs are ${JSON.stringify(Object.keys(action.inputs ?? {}))}\n`;
+          if (!/^node\d+$/.test(action.runs?.using ?? ''))
+            throw new Error(`${uses}: runs.using ${action.runs?.using} is not supported by the host runner`);
+          for (const k of Object.keys(withValues))
+            if (!(k in (action.inputs ?? {})))
+              note += `::warning::Unexpected input '${k}', valid inputs are ${JSON.stringify(Object.keys(action.inputs ?? {}))}\n`;
           for (const [k, def] of Object.entries<any>(action.inputs ?? {})) {
             const value = k in withValues ? withValues[k]! : def?.default !== undefined ? interpolate(text(def.default), stepContexts) : '';
             if (def?.required && value === '' && !(k in withValues)) throw new Error(`${uses}: input required and not supplied: ${k}`);
@@ -428,8 +559,13 @@ async function runJob(ctx: RunContext, id: string, name: string, spec: any, cont
     env = { ...env, ...parseCommandFile(readFileSync(files.GITHUB_ENV, 'utf8')) };
     extraPath.unshift(...readFileSync(files.GITHUB_PATH, 'utf8').split('\n').filter(Boolean).reverse());
     const r = record({
-      outcome: proc.exitCode === 0 ? 'success' : 'failure', exitCode: proc.exitCode, outputs, summary,
-      stdout: note + proc.stdout, stderr: proc.stderr, annotations: parseAnnotations(note + proc.stdout),
+      outcome: proc.exitCode === 0 ? 'success' : 'failure',
+      exitCode: proc.exitCode,
+      outputs,
+      summary,
+      stdout: note + proc.stdout,
+      stderr: proc.stderr,
+      annotations: parseAnnotations(note + proc.stdout),
     });
     steps.push(r);
     failed = finishStep(step, stepContexts, r, stepsContext) || failed;
@@ -438,9 +574,20 @@ async function runJob(ctx: RunContext, id: string, name: string, spec: any, cont
   const outputContexts: Contexts = { ...contexts, github, runner, env, steps: stepsContext };
   const outputs = Object.fromEntries(Object.entries<any>(spec.outputs ?? {}).map(([k, v]) => [k, interpolate(text(v), outputContexts)]));
   return {
-    id, name, matrix, conclusion: failed ? 'failure' : 'success', outputs, steps,
-    summary: steps.map((st) => st.summary).filter(Boolean).join('\n'), workspace, runnerTemp,
-    permissions: spec.permissions ?? ctx.workflow.permissions, durationMs: Date.now() - started,
+    id,
+    name,
+    matrix,
+    conclusion: failed ? 'failure' : 'success',
+    outputs,
+    steps,
+    summary: steps
+      .map((st) => st.summary)
+      .filter(Boolean)
+      .join('\n'),
+    workspace,
+    runnerTemp,
+    permissions: spec.permissions ?? ctx.workflow.permissions,
+    durationMs: Date.now() - started,
   };
 }
 
@@ -456,7 +603,10 @@ function finishStep(step: any, contexts: Contexts, r: StepResult, stepsContext: 
 /** The directory of the mlci action a `uses:` names (this repository's checkout stands in for every SHA). */
 function mlciActionDir(uses: string): string {
   const m = MLCI_ACTION.exec(uses);
-  if (!m) throw new Error(`${uses}: the host runner has no stand-in for this action (only mlci-dev/mlci…, ./local, checkout, setup-python, upload/download-artifact)`);
+  if (!m)
+    throw new Error(
+      `${uses}: the host runner has no stand-in for this action (only mlci-dev/mlci…, ./local, checkout, setup-python, upload/download-artifact)`,
+    );
   const dir = join(repoRoot, m[1] ?? '');
   if (!existsSync(join(dir, 'action.yml'))) throw new Error(`${uses}: no action.yml at ${dir}`);
   return dir;
@@ -511,7 +661,11 @@ export function explain(run: WorkflowRunResult): string {
   }
   return lines.join('\n');
 }
-const indent = (s: string) => s.split('\n').map((l) => `      | ${l}`).join('\n');
+const indent = (s: string) =>
+  s
+    .split('\n')
+    .map((l) => `      | ${l}`)
+    .join('\n');
 
 /** Copies a project directory the way a checkout has it: without .mlci/, out/, caches and node_modules. */
 export function checkoutCopy(projectDir: string, into = tempDir('mlci-wf-checkout-')): string {

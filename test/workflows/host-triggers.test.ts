@@ -11,7 +11,11 @@ const CHEAT_SHEET: Array<[string[], string[], string[]]> = [
   // Patterns to match branches and tags.
   [['feature/*'], ['feature/my-branch', 'feature/your-branch'], ['feature/beta-a/my-branch', 'feature']],
   [['feature/**'], ['feature/beta-a/my-branch', 'feature/your-branch', 'feature/mona/the/octocat'], ['features/x']],
-  [['main', 'releases/mona-the-octocat'], ['main', 'releases/mona-the-octocat'], ['mainline', 'releases/other']],
+  [
+    ['main', 'releases/mona-the-octocat'],
+    ['main', 'releases/mona-the-octocat'],
+    ['mainline', 'releases/other'],
+  ],
   [['*'], ['main', 'releases'], ['releases/v1']],
   [['**'], ['all/the/branches', 'every/tag'], []],
   [['*feature'], ['mona-feature', 'feature', 'ver-10-feature'], ['feature-x', 'a/feature']],
@@ -68,20 +72,38 @@ describe('triggers()', () => {
     const wf = fixture('push-branches-paths.yml');
     expect(triggers(wf, push('refs/heads/main', ['train.py'])).triggered).toBe(true);
     expect(triggers(wf, push('refs/heads/releases/v1/rc', ['data/train.csv'])).triggered).toBe(true);
-    expect(triggers(wf, push('refs/heads/releases/v1-alpha', ['train.py']))).toEqual({ triggered: false, reason: expect.stringContaining('matches no pattern of on.push.branches') });
+    expect(triggers(wf, push('refs/heads/releases/v1-alpha', ['train.py']))).toEqual({
+      triggered: false,
+      reason: expect.stringContaining('matches no pattern of on.push.branches'),
+    });
     expect(triggers(wf, push('refs/heads/feature', ['train.py'])).triggered).toBe(false);
-    expect(triggers(wf, push('refs/heads/main', ['README.md', 'data/notes.md']))).toEqual({ triggered: false, reason: expect.stringContaining('no changed path (README.md, data/notes.md) matches on.push.paths') });
+    expect(triggers(wf, push('refs/heads/main', ['README.md', 'data/notes.md']))).toEqual({
+      triggered: false,
+      reason: expect.stringContaining('no changed path (README.md, data/notes.md) matches on.push.paths'),
+    });
     expect(triggers(wf, push('refs/heads/main', ['data/notes.md', 'src/model.py'])).triggered).toBe(true);
     expect(triggers(wf, push('refs/heads/main', [])).triggered).toBe(false);
-    expect(triggers(wf, push('refs/tags/v1', ['train.py']))).toEqual({ triggered: false, reason: expect.stringContaining('filters only branches, so a tag push') });
+    expect(triggers(wf, push('refs/tags/v1', ['train.py']))).toEqual({
+      triggered: false,
+      reason: expect.stringContaining('filters only branches, so a tag push'),
+    });
   });
 
   it('push with tags only: tag pushes that match, never a branch push', () => {
     const wf = fixture('tags-only.yml');
-    expect(triggers(wf, push('refs/tags/iris-classifier@v1.0.0'))).toEqual({ triggered: true, reason: 'iris-classifier@v1.0.0 matches tags' });
+    expect(triggers(wf, push('refs/tags/iris-classifier@v1.0.0'))).toEqual({
+      triggered: true,
+      reason: 'iris-classifier@v1.0.0 matches tags',
+    });
     expect(triggers(wf, push('refs/tags/iris-classifier#champion#1')).triggered).toBe(false);
-    expect(triggers(wf, push('refs/heads/main', ['train.py']))).toEqual({ triggered: false, reason: expect.stringContaining('filters only tags, so a branch push') });
-    expect(triggers(wf, { name: 'pull_request', action: 'opened', baseRef: 'main' })).toEqual({ triggered: false, reason: 'on: has no pull_request (on: push)' });
+    expect(triggers(wf, push('refs/heads/main', ['train.py']))).toEqual({
+      triggered: false,
+      reason: expect.stringContaining('filters only tags, so a branch push'),
+    });
+    expect(triggers(wf, { name: 'pull_request', action: 'opened', baseRef: 'main' })).toEqual({
+      triggered: false,
+      reason: 'on: has no pull_request (on: push)',
+    });
   });
 
   it('push with branches and tags-ignore: each kind its own filter; paths are not evaluated for tags', () => {
@@ -94,16 +116,28 @@ describe('triggers()', () => {
     expect(triggers(wf, { name: 'schedule' }).triggered).toBe(true);
     // A bare `pull_request:` runs for the default activity types only.
     expect(triggers(wf, pr('synchronize', 'anything', [])).triggered).toBe(true);
-    expect(triggers(wf, pr('closed', 'main', ['src/a.py']))).toEqual({ triggered: false, reason: expect.stringContaining('not in the default types') });
+    expect(triggers(wf, pr('closed', 'main', ['src/a.py']))).toEqual({
+      triggered: false,
+      reason: expect.stringContaining('not in the default types'),
+    });
   });
 
   it('pull_request with base branches, types and paths-ignore', () => {
     const wf = fixture('pr-paths-ignore.yml');
     expect(triggers(wf, pr('opened', 'main', ['train.py', 'README.md'])).triggered).toBe(true);
     expect(triggers(wf, pr('labeled', 'main', ['train.py'])).triggered).toBe(true);
-    expect(triggers(wf, pr('reopened', 'main', ['train.py']))).toEqual({ triggered: false, reason: expect.stringContaining('not in on.pull_request.types') });
-    expect(triggers(wf, pr('opened', 'develop', ['train.py']))).toEqual({ triggered: false, reason: expect.stringContaining('base branch develop matches no pattern') });
-    expect(triggers(wf, pr('synchronize', 'main', ['docs/guide.md', 'CHANGES.md']))).toEqual({ triggered: false, reason: expect.stringContaining('every changed path') });
+    expect(triggers(wf, pr('reopened', 'main', ['train.py']))).toEqual({
+      triggered: false,
+      reason: expect.stringContaining('not in on.pull_request.types'),
+    });
+    expect(triggers(wf, pr('opened', 'develop', ['train.py']))).toEqual({
+      triggered: false,
+      reason: expect.stringContaining('base branch develop matches no pattern'),
+    });
+    expect(triggers(wf, pr('synchronize', 'main', ['docs/guide.md', 'CHANGES.md']))).toEqual({
+      triggered: false,
+      reason: expect.stringContaining('every changed path'),
+    });
   });
 
   it('release types; workflow_dispatch always', () => {
@@ -117,6 +151,8 @@ describe('triggers()', () => {
   it('accepts the string and list forms of on:, and rejects a filter with its -ignore twin as GitHub does', () => {
     expect(triggers('on: push\njobs: {}', push('refs/tags/x')).triggered).toBe(true);
     expect(triggers({ on: ['push', 'pull_request'] }, pr('opened', 'main', [])).triggered).toBe(true);
-    expect(() => triggers({ on: { push: { branches: ['main'], 'branches-ignore': ['x'] } } }, push('refs/heads/main'))).toThrow(/cannot both be used/);
+    expect(() => triggers({ on: { push: { branches: ['main'], 'branches-ignore': ['x'] } } }, push('refs/heads/main'))).toThrow(
+      /cannot both be used/,
+    );
   });
 });

@@ -75,7 +75,10 @@ export function workflowEvents(workflow: unknown): Record<string, Record<string,
   const on = (workflow as { on?: unknown; true?: unknown })?.on ?? (workflow as { true?: unknown })?.true; // YAML 1.1 parsers read `on` as true
   if (typeof on === 'string') return { [on]: null };
   if (Array.isArray(on)) return Object.fromEntries(on.map((e) => [String(e), null]));
-  if (on && typeof on === 'object') return Object.fromEntries(Object.entries(on).map(([k, v]) => [k, v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null]));
+  if (on && typeof on === 'object')
+    return Object.fromEntries(
+      Object.entries(on).map(([k, v]) => [k, v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null]),
+    );
   return {};
 }
 
@@ -92,8 +95,14 @@ function pair(filters: Record<string, unknown>, key: string, event: string): { i
 /** Applies `key` / `key-ignore` to one name (a branch, a tag); undefined when neither is set. */
 function nameFilter(filters: Record<string, unknown>, key: string, event: string, name: string): TriggerDecision | undefined {
   const { include, ignore } = pair(filters, key, event);
-  if (include) return matchesFilter(name, include) ? { triggered: true, reason: `${name} matches ${key}` } : { triggered: false, reason: `${name} matches no pattern of on.${event}.${key} ${JSON.stringify(include)}` };
-  if (ignore) return matchesFilter(name, ignore) ? { triggered: false, reason: `${name} matches on.${event}.${key}-ignore ${JSON.stringify(ignore)}` } : { triggered: true, reason: `${name} not ignored` };
+  if (include)
+    return matchesFilter(name, include)
+      ? { triggered: true, reason: `${name} matches ${key}` }
+      : { triggered: false, reason: `${name} matches no pattern of on.${event}.${key} ${JSON.stringify(include)}` };
+  if (ignore)
+    return matchesFilter(name, ignore)
+      ? { triggered: false, reason: `${name} matches on.${event}.${key}-ignore ${JSON.stringify(ignore)}` }
+      : { triggered: true, reason: `${name} not ignored` };
   return undefined;
 }
 
@@ -102,11 +111,21 @@ function pathFilter(filters: Record<string, unknown>, event: string, paths: stri
   const { include, ignore } = pair(filters, 'paths', event);
   if (include) {
     const hit = paths.find((p) => matchesFilter(p, include));
-    return hit ? { triggered: true, reason: `${hit} matches paths` } : { triggered: false, reason: `no changed path (${paths.join(', ') || 'none'}) matches on.${event}.paths ${JSON.stringify(include)}` };
+    return hit
+      ? { triggered: true, reason: `${hit} matches paths` }
+      : {
+          triggered: false,
+          reason: `no changed path (${paths.join(', ') || 'none'}) matches on.${event}.paths ${JSON.stringify(include)}`,
+        };
   }
   if (ignore) {
     const kept = paths.find((p) => !matchesFilter(p, ignore));
-    return kept ? { triggered: true, reason: `${kept} is not ignored` } : { triggered: false, reason: `every changed path (${paths.join(', ') || 'none'}) matches on.${event}.paths-ignore ${JSON.stringify(ignore)}` };
+    return kept
+      ? { triggered: true, reason: `${kept} is not ignored` }
+      : {
+          triggered: false,
+          reason: `every changed path (${paths.join(', ') || 'none'}) matches on.${event}.paths-ignore ${JSON.stringify(ignore)}`,
+        };
   }
   return undefined;
 }
@@ -118,7 +137,10 @@ export function triggers(workflow: string | object, event: TriggerEvent): Trigge
   const filters = events[event.name] ?? {};
   const types = list(filters.types) ?? DEFAULT_TYPES[event.name];
   if (types && event.action !== undefined && !types.includes(event.action)) {
-    return { triggered: false, reason: `${event.name} activity "${event.action}" is not in ${filters.types ? `on.${event.name}.types` : 'the default types'} ${JSON.stringify(types)}` };
+    return {
+      triggered: false,
+      reason: `${event.name} activity "${event.action}" is not in ${filters.types ? `on.${event.name}.types` : 'the default types'} ${JSON.stringify(types)}`,
+    };
   }
   if (event.name === 'push') return pushDecision(filters, event);
   if (event.name === 'pull_request' || event.name === 'pull_request_target') {
@@ -139,7 +161,10 @@ function pushDecision(filters: Record<string, unknown>, event: TriggerEvent): Tr
   const own = nameFilter(filters, isTag ? 'tags' : 'branches', 'push', name);
   if (own && !own.triggered) return own;
   if (!own && (isTag ? hasBranches : hasTags)) {
-    return { triggered: false, reason: `on.push filters only ${isTag ? 'branches' : 'tags'}, so a ${isTag ? 'tag' : 'branch'} push (${ref}) does not run it` };
+    return {
+      triggered: false,
+      reason: `on.push filters only ${isTag ? 'branches' : 'tags'}, so a ${isTag ? 'tag' : 'branch'} push (${ref}) does not run it`,
+    };
   }
   if (isTag) return own ?? { triggered: true, reason: 'on: push' };
   return pathFilter(filters, 'push', event.paths ?? []) ?? own ?? { triggered: true, reason: 'on: push' };

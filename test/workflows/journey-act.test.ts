@@ -19,13 +19,23 @@ let gh: Emulator;
 let repo: ActRepository;
 let mainSha: string;
 
-const repository = () => ({ full_name: `${gh.state.owner}/${gh.state.repo}`, name: gh.state.repo, owner: { login: gh.state.owner }, default_branch: 'main' });
-const runArtifacts = (runId: number) => gh.state.artifacts.filter((a) => a.runId === runId && a.finalized && a.name.startsWith('mlci-run-')).map((a) => a.name);
+const repository = () => ({
+  full_name: `${gh.state.owner}/${gh.state.repo}`,
+  name: gh.state.repo,
+  owner: { login: gh.state.owner },
+  default_branch: 'main',
+});
+const runArtifacts = (runId: number) =>
+  gh.state.artifacts.filter((a) => a.runId === runId && a.finalized && a.name.startsWith('mlci-run-')).map((a) => a.name);
 
 beforeAll(async () => {
   gh = await startEmulator();
   if (!act) return;
-  repo = actRepository(checkoutCopy(join(repoRoot, 'examples/iris')), ['workflows-examples/pull-request-checks.yml', 'workflows-examples/promote-on-tag.yml'], gh);
+  repo = actRepository(
+    checkoutCopy(join(repoRoot, 'examples/iris')),
+    ['workflows-examples/pull-request-checks.yml', 'workflows-examples/promote-on-tag.yml'],
+    gh,
+  );
   mainSha = repo.sha();
 });
 afterAll(async () => {
@@ -34,9 +44,23 @@ afterAll(async () => {
 });
 
 describe.skipIf(!act)('the loop under nektos/act, shipped workflows unchanged', () => {
-  it('push to main: ml-checks records main\'s run as an mlci-run-* artifact', async () => {
-    const payload = { ref: 'refs/heads/main', before: '0'.repeat(40), after: mainSha, head_commit: { id: mainSha }, repository: repository() };
-    const run = await runAct({ repo, workflow: 'pull-request-checks.yml', event: 'push', payload, emulator: gh, headBranch: 'main', env: NO_PACING });
+  it("push to main: ml-checks records main's run as an mlci-run-* artifact", async () => {
+    const payload = {
+      ref: 'refs/heads/main',
+      before: '0'.repeat(40),
+      after: mainSha,
+      head_commit: { id: mainSha },
+      repository: repository(),
+    };
+    const run = await runAct({
+      repo,
+      workflow: 'pull-request-checks.yml',
+      event: 'push',
+      payload,
+      emulator: gh,
+      headBranch: 'main',
+      env: NO_PACING,
+    });
     expect(run.exitCode, run.output.slice(-4000)).toBe(0);
     expect(run.output).toMatch(/pass: run [0-9a-f]{8} uploaded as mlci-run-[0-9a-f]{32}/);
     expect(runArtifacts(run.runId)).toHaveLength(1);
@@ -51,13 +75,28 @@ describe.skipIf(!act)('the loop under nektos/act, shipped workflows unchanged', 
     const head = repo.sha();
     const pr = gh.state.issues.find((i) => i.number === 1)!;
     pr.pull = { ...pr.pull!, headSha: head, baseSha: mainSha };
-    const payload = { action: 'synchronize', number: 1, pull_request: { number: 1, head: { ref: 'feature', sha: head }, base: { ref: 'main', sha: mainSha } }, repository: repository() };
-    const run = await runAct({ repo, workflow: 'pull-request-checks.yml', event: 'pull_request', payload, emulator: gh, headBranch: 'feature', env: NO_PACING }).finally(() => repo.git('checkout', '-q', 'main'));
+    const payload = {
+      action: 'synchronize',
+      number: 1,
+      pull_request: { number: 1, head: { ref: 'feature', sha: head }, base: { ref: 'main', sha: mainSha } },
+      repository: repository(),
+    };
+    const run = await runAct({
+      repo,
+      workflow: 'pull-request-checks.yml',
+      event: 'pull_request',
+      payload,
+      emulator: gh,
+      headBranch: 'feature',
+      env: NO_PACING,
+    }).finally(() => repo.git('checkout', '-q', 'main'));
     const comments = gh.state.comments.filter((c) => c.issueNumber === 1);
     expect(comments, run.output.slice(-4000)).toHaveLength(1);
     const body = comments[0]!.body;
     // Main's run was found in the push's workflow run; fewer epochs raise the validation loss, a gated metric.
-    expect(body).toMatch(/### ❌ Comparison with main: 1 gated metric regressed against main &#40;workflow run \d+ &#40;ml&#45;checks&#41;&#41;/);
+    expect(body).toMatch(
+      /### ❌ Comparison with main: 1 gated metric regressed against main &#40;workflow run \d+ &#40;ml&#45;checks&#41;&#41;/,
+    );
     // Rows with numbers: metric, baseline, candidate, delta.
     expect(body).toMatch(/\| val&#95;loss \| 0\.\d+ \| 0\.\d+ \| ▲ \+0\.\d+ \|/);
     expect(body).toMatch(/\| accuracy \| 0\.\d+ \| 0\.\d+ \| [▲▼] [+−]0\.\d+ \|/);
@@ -65,17 +104,34 @@ describe.skipIf(!act)('the loop under nektos/act, shipped workflows unchanged', 
     expect(body).toContain('Comparison with the champion: no baseline yet');
   }, 300_000);
 
-  it('a version tag on main\'s commit promotes the run ml-checks recorded for it', async () => {
+  it("a version tag on main's commit promotes the run ml-checks recorded for it", async () => {
     const tag = 'iris-classifier@v1.0.0';
     repo.git('tag', tag);
     gh.state.refs.set(`refs/tags/${tag}`, mainSha);
-    const payload = { ref: `refs/tags/${tag}`, before: '0'.repeat(40), after: mainSha, head_commit: { id: mainSha }, repository: repository() };
-    const run = await runAct({ repo, workflow: 'promote-on-tag.yml', event: 'push', payload, emulator: gh, headBranch: tag, env: NO_PACING, job: 'promote' });
+    const payload = {
+      ref: `refs/tags/${tag}`,
+      before: '0'.repeat(40),
+      after: mainSha,
+      head_commit: { id: mainSha },
+      repository: repository(),
+    };
+    const run = await runAct({
+      repo,
+      workflow: 'promote-on-tag.yml',
+      event: 'push',
+      payload,
+      emulator: gh,
+      headBranch: tag,
+      env: NO_PACING,
+      job: 'promote',
+    });
     expect(run.exitCode, run.output.slice(-4000)).toBe(0);
     expect(run.output).toContain(`promoted ${tag}`);
     const release = gh.state.releases.find((r) => r.tag_name === tag);
     expect(release?.draft).toBe(false);
-    expect(gh.state.assets.filter((a) => a.releaseId === release!.id).map((a) => a.name)).toEqual(expect.arrayContaining(['card.json', 'SHA256SUMS']));
+    expect(gh.state.assets.filter((a) => a.releaseId === release!.id).map((a) => a.name)).toEqual(
+      expect.arrayContaining(['card.json', 'SHA256SUMS']),
+    );
     expect([...gh.state.refs.keys()]).toContain('refs/tags/iris-classifier#champion#1');
     expect(gh.conformance).toEqual([]);
   }, 300_000);

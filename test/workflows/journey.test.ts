@@ -34,7 +34,8 @@ function checkout(edit: (dir: string) => void = () => {}): string {
   edit(dir);
   return dir;
 }
-const editFile = (dir: string, path: string, change: (text: string) => string) => writeFileSync(join(dir, path), change(readFileSync(join(dir, path), 'utf8')));
+const editFile = (dir: string, path: string, change: (text: string) => string) =>
+  writeFileSync(join(dir, path), change(readFileSync(join(dir, path), 'utf8')));
 const withEpochs = (n: number) => (dir: string) => editFile(dir, 'params.yaml', (t) => t.replace(/epochs: \d+/, `epochs: ${n}`));
 
 /** A pull request from a new branch whose one commit changes `files` (as the checkout will have them). */
@@ -50,8 +51,12 @@ function pullRequestRun(pr: { number: number }, projectDir: string): Promise<Wor
 }
 
 /** GitHub starts no other shipped workflow for this event (their `on:` filters exclude it). */
-async function onlyChecksStart(event: Parameters<typeof wouldTrigger>[0]['event'], more: Partial<Parameters<typeof wouldTrigger>[0]> = {}): Promise<void> {
-  for (const workflow of [PROMOTE, MONITOR, SWEEP]) expect((await wouldTrigger({ workflow, emulator: gh, event, ...more })).triggered, `${workflow} on ${event}`).toBe(false);
+async function onlyChecksStart(
+  event: Parameters<typeof wouldTrigger>[0]['event'],
+  more: Partial<Parameters<typeof wouldTrigger>[0]> = {},
+): Promise<void> {
+  for (const workflow of [PROMOTE, MONITOR, SWEEP])
+    expect((await wouldTrigger({ workflow, emulator: gh, event, ...more })).triggered, `${workflow} on ${event}`).toBe(false);
 }
 
 const commentsOn = (n: number) => gh.state.comments.filter((c) => c.issueNumber === n);
@@ -70,7 +75,8 @@ beforeAll(async () => {
 }, 900_000);
 afterAll(async () => {
   // MLCI_JOURNEY_OUT=DIR keeps what each PR was told (the bodies quoted in release notes and issue notes).
-  if (process.env.MLCI_JOURNEY_OUT) for (const c of gh?.state.comments ?? []) writeFileSync(join(process.env.MLCI_JOURNEY_OUT, `pr-${c.issueNumber}.md`), c.body);
+  if (process.env.MLCI_JOURNEY_OUT)
+    for (const c of gh?.state.comments ?? []) writeFileSync(join(process.env.MLCI_JOURNEY_OUT, `pr-${c.issueNumber}.md`), c.body);
   await gh?.stop();
   await engine?.stop();
   removeWorkflowDirs();
@@ -80,14 +86,26 @@ describe('the loop as a user installs it (shipped workflows, unchanged)', () => 
   let pr1: { number: number };
   let firstCommentId: number;
 
-  it('push to main: ml-checks records main\'s run as an artifact and comments nowhere', async () => {
-    mainSha = gh.push('main', { message: 'Add the iris model', files: ['mlci.yml', 'params.yaml', 'train.py', 'data/train.csv', 'schema.json'] }).sha;
+  it("push to main: ml-checks records main's run as an artifact and comments nowhere", async () => {
+    mainSha = gh.push('main', {
+      message: 'Add the iris model',
+      files: ['mlci.yml', 'params.yaml', 'train.py', 'data/train.csv', 'schema.json'],
+    }).sha;
     await onlyChecksStart('push', { ref: 'refs/heads/main' });
     const from = gh.requests.length;
-    const run = await runWorkflow({ workflow: CHECKS, projectDir: checkout(), emulator: gh, env: NO_PACING, event: 'push', ref: 'refs/heads/main' });
+    const run = await runWorkflow({
+      workflow: CHECKS,
+      projectDir: checkout(),
+      emulator: gh,
+      env: NO_PACING,
+      event: 'push',
+      ref: 'refs/heads/main',
+    });
     expect(run.conclusion, explain(run)).toBe('success');
     expect(mlciStep(run).outputs['publish-outcome']).toBe('pass');
-    expect(gh.state.artifacts.filter((a) => a.runId === run.runId && a.finalized).map((a) => a.name)).toEqual([`mlci-run-${mlciStep(run).outputs['run-id']}`]);
+    expect(gh.state.artifacts.filter((a) => a.runId === run.runId && a.finalized).map((a) => a.name)).toEqual([
+      `mlci-run-${mlciStep(run).outputs['run-id']}`,
+    ]);
     expect(gh.state.comments).toEqual([]);
     expect(callsBeyond(gh, from, run.job('ml').permissions)).toEqual([]);
   }, 180_000);
@@ -103,7 +121,9 @@ describe('the loop as a user installs it (shipped workflows, unchanged)', () => 
     firstCommentId = comments[0]!.id;
     const body = rendered(comments[0]!.body);
     expect(body).toMatch(/^✅ \*\*Ready\*\*/m);
-    expect(body).toMatch(/### ✅ Comparison with main: [1-9]\d* improved, 0 regressed(, \d+ within noise)? against main \(workflow run \d+ \(ml-checks\)\)/);
+    expect(body).toMatch(
+      /### ✅ Comparison with main: [1-9]\d* improved, 0 regressed(, \d+ within noise)? against main \(workflow run \d+ \(ml-checks\)\)/,
+    );
     expect(body).toMatch(/\| val_loss \| 0\.2858 \| 0\.2568 \| ▼ −0\.029\d* \| −10\.\d+% \| ↓ better \| ✅ improved/);
     expect(body).toContain('### ✅ Comparison with the champion: no baseline yet');
     expect(body).toContain('model "iris-classifier" has no champion yet');
@@ -118,14 +138,26 @@ describe('the loop as a user installs it (shipped workflows, unchanged)', () => 
 
   it('a PR with a bad value and a bad category fails with line annotations, trains nothing, and its comment names the lines', async () => {
     const pr = openPull('Add new flowers', ['data/train.csv']);
-    const run = await pullRequestRun(pr, checkout((dir) => editFile(dir, 'data/train.csv', (t) => t.replace('\n2,4.9,3.0,1.4,0.2,setosa\n', '\n2,49,3.0,1.4,0.2,setosa\n').replace('\n8,5.0,3.4,1.5,0.2,setosa\n', '\n8,5.0,3.4,1.5,0.2,setosaa\n'))));
+    const run = await pullRequestRun(
+      pr,
+      checkout((dir) =>
+        editFile(dir, 'data/train.csv', (t) =>
+          t
+            .replace('\n2,4.9,3.0,1.4,0.2,setosa\n', '\n2,49,3.0,1.4,0.2,setosa\n')
+            .replace('\n8,5.0,3.4,1.5,0.2,setosa\n', '\n8,5.0,3.4,1.5,0.2,setosaa\n'),
+        ),
+      ),
+    );
     expect(run.conclusion).toBe('failure');
     const step = mlciStep(run);
     expect(step.exitCode).not.toBe(0);
     expect(step.outputs['train-outcome']).toBe('skipped');
     expect(step.outputs['promote-outcome'] ?? 'skipped').toBe('skipped');
     const onData = step.annotations.filter((a) => a.level === 'error' && a.properties.file === 'data/train.csv');
-    expect(onData.map((a) => [a.properties.line, a.message.split(':')[0]])).toEqual([['3', 'row 2, sepal_length'], ['4', 'row 3, species']]);
+    expect(onData.map((a) => [a.properties.line, a.message.split(':')[0]])).toEqual([
+      ['3', 'row 2, sepal_length'],
+      ['4', 'row 3, species'],
+    ]);
     // The final always() step still reports the verdict.
     // (The unknown category also shows as drift of the species column.)
     expect(run.job('ml').steps.at(-1)!.stdout).toBe('verdict data problems: validate failed, drift failed\n');
@@ -136,7 +168,9 @@ describe('the loop as a user installs it (shipped workflows, unchanged)', () => 
     expect(body).toContain('### ❌ Drift: 0 of 5 columns drifted (share 0.0%); target check failed: newLabels');
     expect(body).toMatch(/\| 3 \| sepal_length \| maximum \| .*49/);
     expect(body).toMatch(/\| 4 \| species \| enum \| .*setosaa/);
-    expect(body).toContain('> Not run because the data failed validation: train, gate, compare, promote, publish (mlci.yml `on-fail: stop`');
+    expect(body).toContain(
+      '> Not run because the data failed validation: train, gate, compare, promote, publish (mlci.yml `on-fail: stop`',
+    );
     expect(body).not.toContain('Comparison with main');
   }, 180_000);
 
@@ -151,21 +185,31 @@ describe('the loop as a user installs it (shipped workflows, unchanged)', () => 
     expect(body).toMatch(/\| val_loss \| 0\.2858 \| 0\.4146 \| ▲ \+0\.128\d* \| .* ❌ regressed \(gated\)/);
   }, 180_000);
 
-  it('a version tag on main\'s commit publishes the release and moves the champion to the run ml-checks recorded', async () => {
+  it("a version tag on main's commit publishes the release and moves the champion to the run ml-checks recorded", async () => {
     const tag = 'iris-classifier@v1.0.0';
     gh.pushTag(tag, mainSha, { annotated: true, message: 'First release' }); // as `git tag -a` then `git push` would
     // ml-checks runs on pushes to main only; the drift monitor and the sweep on schedule and by hand.
-    for (const workflow of [CHECKS, MONITOR, SWEEP]) expect((await wouldTrigger({ workflow, emulator: gh, event: 'push', ref: `refs/tags/${tag}` })).triggered).toBe(false);
+    for (const workflow of [CHECKS, MONITOR, SWEEP])
+      expect((await wouldTrigger({ workflow, emulator: gh, event: 'push', ref: `refs/tags/${tag}` })).triggered).toBe(false);
     const from = gh.requests.length;
     // The runner has no Docker Hub: its environment names the local Debian base, as a mirrored runner would.
     const runner = engine && base?.tag ? { ...engine.env, MLCI_NODE_IMAGE: base.tag, MLCI_PYTHON_IMAGE: base.tag } : {};
-    const run = await runWorkflow({ workflow: PROMOTE, projectDir: checkout(), emulator: gh, env: { ...NO_PACING, ...runner }, event: 'push', ref: `refs/tags/${tag}` });
+    const run = await runWorkflow({
+      workflow: PROMOTE,
+      projectDir: checkout(),
+      emulator: gh,
+      env: { ...NO_PACING, ...runner },
+      event: 'push',
+      ref: `refs/tags/${tag}`,
+    });
     expect(run.conclusion, explain(run)).toBe('success');
     const promote = run.job('promote').steps.find((s) => s.id === 'promote')!;
     expect(promote.outputs).toMatchObject({ version: '1.0.0', tag, 'previous-holder': '' });
     const release = gh.state.releases.find((r) => r.tag_name === tag)!;
     expect(release.draft).toBe(false);
-    expect(gh.state.assets.filter((a) => a.releaseId === release.id).map((a) => a.name)).toEqual(expect.arrayContaining(['card.json', 'card.md', 'SHA256SUMS']));
+    expect(gh.state.assets.filter((a) => a.releaseId === release.id).map((a) => a.name)).toEqual(
+      expect.arrayContaining(['card.json', 'card.md', 'SHA256SUMS']),
+    );
     expect([...gh.state.refs.keys()]).toContain('refs/tags/iris-classifier#champion#1');
     expect(run.job('promote').steps.at(-1)!.stdout).toBe(`promoted ${tag}\n`);
     expect(callsBeyond(gh, from, run.job('promote').permissions)).toEqual([]);
@@ -176,7 +220,10 @@ describe('the loop as a user installs it (shipped workflows, unchanged)', () => 
     expect(image.outputs).toMatchObject({ 'model-version': '1.0.0', registry: 'github', image: 'mlci-serve/iris-classifier:1.0.0' });
     const served = JSON.parse(readFileSync(image.outputs['result-file']!, 'utf8'));
     expect(served.smoke.predictions).toEqual(['setosa']);
-    expect(image.outputs['container-tested'], `container engine: ${engine ? 'yes' : engineReason}; base: ${base && 'reason' in base ? base.reason : 'made'}`).toBe(engine && base?.tag ? 'true' : 'false');
+    expect(
+      image.outputs['container-tested'],
+      `container engine: ${engine ? 'yes' : engineReason}; base: ${base && 'reason' in base ? base.reason : 'made'}`,
+    ).toBe(engine && base?.tag ? 'true' : 'false');
     expect(run.job('serve-image').steps.at(-1)!.stdout).toMatch(/^built mlci-serve\/iris-classifier:1\.0\.0 \(p50 [\d.]+ ms\)\n$/);
     // (Both jobs' calls are within the workflow's permissions, checked above; serve-image itself only reads.)
     expect(run.job('serve-image').permissions).toEqual({ contents: 'read' });
@@ -186,7 +233,15 @@ describe('the loop as a user installs it (shipped workflows, unchanged)', () => 
     const orphan = gh.push('experiment', { message: 'Never pushed through ml-checks on main', files: ['params.yaml'] }).sha;
     const tag = 'iris-classifier@v1.1.0';
     gh.pushTag(tag, orphan);
-    const run = await runWorkflow({ workflow: PROMOTE, projectDir: checkout(), emulator: gh, env: NO_PACING, event: 'push', ref: `refs/tags/${tag}`, jobs: ['promote'] });
+    const run = await runWorkflow({
+      workflow: PROMOTE,
+      projectDir: checkout(),
+      emulator: gh,
+      env: NO_PACING,
+      event: 'push',
+      ref: `refs/tags/${tag}`,
+      jobs: ['promote'],
+    });
     expect(run.conclusion).toBe('failure');
     const promote = run.job('promote').steps.find((s) => s.id === 'promote')!;
     const error = promote.annotations.find((a) => a.level === 'error')!;
@@ -196,10 +251,18 @@ describe('the loop as a user installs it (shipped workflows, unchanged)', () => 
   }, 60_000);
 
   it('on a laptop, `mlci run --github` compares with the same main run and champion', async () => {
-    const env = { GITHUB_ACTIONS: '', GITHUB_REPOSITORY: `${gh.state.owner}/${gh.state.repo}`, GITHUB_TOKEN: 'ghs_test_read', GITHUB_API_URL: gh.url, ...NO_PACING };
+    const env = {
+      GITHUB_ACTIONS: '',
+      GITHUB_REPOSITORY: `${gh.state.owner}/${gh.state.repo}`,
+      GITHUB_TOKEN: 'ghs_test_read',
+      GITHUB_API_URL: gh.url,
+      ...NO_PACING,
+    };
     const run = await runCli(['run', '--github', '--no-promote', '--only', 'train,compare'], { cwd: checkout(withEpochs(60)), env });
     expect(run.exitCode, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(/compare: main: vs main \(workflow run \d+ \(ml-checks\)\): .*improved.*; champion: vs champion iris-classifier@v1\.0\.0: .*improved/);
+    expect(run.stderr).toMatch(
+      /compare: main: vs main \(workflow run \d+ \(ml-checks\)\): .*improved.*; champion: vs champion iris-classifier@v1\.0\.0: .*improved/,
+    );
     // Without --github a laptop has neither.
     const local = await runCli(['run', '--no-promote', '--only', 'train,compare'], { cwd: checkout(withEpochs(60)), env });
     expect(local.stderr).toContain('compare: main: no baseline yet; champion: no baseline yet');
@@ -211,7 +274,9 @@ describe('the loop as a user installs it (shipped workflows, unchanged)', () => 
     expect(commentsOn(pr1.number).map((c) => c.id)).toEqual([firstCommentId]);
     const body = rendered(commentsOn(pr1.number)[0]!.body);
     // (A zero-width space after @ keeps GitHub from reading it as a mention.)
-    expect(body).toMatch(/### ✅ Comparison with the champion: [1-9]\d* improved, 0 regressed(, \d+ within noise)? against champion iris-classifier@\u200b?v1\.0\.0/);
+    expect(body).toMatch(
+      /### ✅ Comparison with the champion: [1-9]\d* improved, 0 regressed(, \d+ within noise)? against champion iris-classifier@\u200b?v1\.0\.0/,
+    );
     expect(body).toMatch(/\| val_loss \| 0\.2858 \| 0\.2568 \|/);
     expect(gh.conformance).toEqual([]);
   }, 180_000);

@@ -20,7 +20,12 @@ beforeAll(async () => {
   const project = checkoutCopy(join(repoRoot, 'examples/iris'));
   writeFileSync(join(project, 'requirements.txt'), 'mlflow\nscikit-learn\npandas\npyyaml\n');
   from = gh.requests.length;
-  run = await runWorkflow({ workflow: 'workflows-examples/matrix-sweep.yml', projectDir: project, emulator: gh, event: 'workflow_dispatch' });
+  run = await runWorkflow({
+    workflow: 'workflows-examples/matrix-sweep.yml',
+    projectDir: project,
+    emulator: gh,
+    event: 'workflow_dispatch',
+  });
 }, 150_000);
 afterAll(async () => {
   await gh?.stop();
@@ -31,7 +36,10 @@ describe('matrix-sweep.yml', () => {
   it('trains one job per learning rate, each with its own parameter, and uploads its run store', () => {
     expect(run.conclusion, explain(run)).toBe('success');
     const train = run.jobs.filter((j) => j.id === 'train');
-    expect(train.map((j) => [j.name, j.conclusion])).toEqual([['train (0.01)', 'success'], ['train (0.1)', 'success']]);
+    expect(train.map((j) => [j.name, j.conclusion])).toEqual([
+      ['train (0.01)', 'success'],
+      ['train (0.1)', 'success'],
+    ]);
     for (const job of train) {
       const lr = String(job.matrix!['learning-rate']);
       expect(readFileSync(join(job.workspace, 'params.yaml'), 'utf8')).toMatch(new RegExp(`learning_rate: ${lr.replace('.', '\\.')}\\n`));
@@ -40,13 +48,23 @@ describe('matrix-sweep.yml', () => {
     }
     // train-and-log uploads each run as mlci-run-<id> by itself; the workflow's own upload is the store the rank job merges.
     const trained = train.map((j) => j.steps.find((s) => s.id === 'train')!.outputs['run-id']!);
-    expect(gh.state.artifacts.filter((a) => a.runId === run.runId && a.finalized).map((a) => a.name).sort()).toEqual([...trained.map((id) => `mlci-run-${id}`).sort(), 'sweep-lr-0.01', 'sweep-lr-0.1']);
+    expect(
+      gh.state.artifacts
+        .filter((a) => a.runId === run.runId && a.finalized)
+        .map((a) => a.name)
+        .sort(),
+    ).toEqual([...trained.map((id) => `mlci-run-${id}`).sort(), 'sweep-lr-0.01', 'sweep-lr-0.1']);
   });
 
   it('ranks the merged runs by accuracy and names the best one as the job output and in the summary', () => {
     const rank = run.job('rank');
     const trained = run.jobs.filter((j) => j.id === 'train').map((j) => j.steps.find((s) => s.id === 'train')!.outputs['run-id']!);
-    expect(rank.steps.find((s) => s.id === 'runs')!.outputs.ids!.split('\n').sort()).toEqual([...trained].sort());
+    expect(
+      rank.steps
+        .find((s) => s.id === 'runs')!
+        .outputs.ids!.split('\n')
+        .sort(),
+    ).toEqual([...trained].sort());
     const accuracy = (id: string) => {
       const job = run.jobs.find((j) => j.steps.some((s) => s.outputs['run-id'] === id))!;
       const record = JSON.parse(readFileSync(job.steps.find((s) => s.id === 'train')!.outputs['result-file']!, 'utf8'));

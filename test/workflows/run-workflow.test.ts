@@ -20,7 +20,12 @@ afterAll(() => gh.stop());
 
 describe.skipIf(!act)('workflow runs with act', () => {
   it('runs the fixture: outputs, summary, artifact and PR comment land in the emulator', async () => {
-    const run = await runWorkflow({ projectDir: join(here, 'fixtures/pr-comment'), workflow: '.github/workflows/ci.yml', emulator: gh, env: { MLCI_ROOT: root } });
+    const run = await runWorkflow({
+      projectDir: join(here, 'fixtures/pr-comment'),
+      workflow: '.github/workflows/ci.yml',
+      emulator: gh,
+      env: { MLCI_ROOT: root },
+    });
     expect(run.exitCode, run.output).toBe(0);
     expect(run.summary).toContain('### greeting hello emulator');
     expect(gh.state.comments.map((c) => [c.issueNumber, c.body])).toEqual([[1, 'hello emulator from fixture']]);
@@ -29,7 +34,13 @@ describe.skipIf(!act)('workflow runs with act', () => {
   }, 120_000);
 
   it('fails the job when the token is read-only, and says why', async () => {
-    const run = await runWorkflow({ projectDir: join(here, 'fixtures/pr-comment'), workflow: '.github/workflows/ci.yml', emulator: gh, token: 'ghs_test_read', env: { MLCI_ROOT: root } });
+    const run = await runWorkflow({
+      projectDir: join(here, 'fixtures/pr-comment'),
+      workflow: '.github/workflows/ci.yml',
+      emulator: gh,
+      token: 'ghs_test_read',
+      env: { MLCI_ROOT: root },
+    });
     expect(run.exitCode).not.toBe(0);
     expect(run.output).toContain('comment: 403');
   }, 120_000);

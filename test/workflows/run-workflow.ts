@@ -66,28 +66,53 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Workflow
   const work = mkdtempSync(join(tmpdir(), 'mlci-workflow-'));
   const repo = join(work, 'repo');
   cpSync(resolve(options.projectDir), repo, { recursive: true });
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], { cwd: repo, stdio: 'ignore' });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], { cwd: repo, stdio: 'ignore' });
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-q', '-m', 'workflow fixture');
   git('remote', 'add', 'origin', `https://github.com/${gh.state.owner}/${gh.state.repo}.git`);
 
   const pr = gh.state.issues.find((i) => i.pull);
-  const payload = options.payload ?? (event === 'pull_request' && pr
-    ? { action: 'synchronize', number: pr.number, pull_request: { number: pr.number, head: { ref: pr.pull!.head, sha: pr.pull!.headSha }, base: { ref: pr.pull!.base, sha: pr.pull!.baseSha } }, repository: { full_name: `${gh.state.owner}/${gh.state.repo}`, name: gh.state.repo, owner: { login: gh.state.owner } } }
-    : { repository: { full_name: `${gh.state.owner}/${gh.state.repo}`, name: gh.state.repo, owner: { login: gh.state.owner } } });
+  const payload =
+    options.payload ??
+    (event === 'pull_request' && pr
+      ? {
+          action: 'synchronize',
+          number: pr.number,
+          pull_request: {
+            number: pr.number,
+            head: { ref: pr.pull!.head, sha: pr.pull!.headSha },
+            base: { ref: pr.pull!.base, sha: pr.pull!.baseSha },
+          },
+          repository: { full_name: `${gh.state.owner}/${gh.state.repo}`, name: gh.state.repo, owner: { login: gh.state.owner } },
+        }
+      : { repository: { full_name: `${gh.state.owner}/${gh.state.repo}`, name: gh.state.repo, owner: { login: gh.state.owner } } });
   const eventFile = join(work, 'event.json');
   writeFileSync(eventFile, JSON.stringify(payload));
 
   const token = options.token ?? 'ghs_test_write';
   const jobEnv = gh.jobEnv(undefined, token);
   const env: Record<string, string> = {
-    GITHUB_API_URL: jobEnv.GITHUB_API_URL!, ACTIONS_RESULTS_URL: jobEnv.ACTIONS_RESULTS_URL!, ACTIONS_RUNTIME_TOKEN: jobEnv.ACTIONS_RUNTIME_TOKEN!,
-    GITHUB_RUN_ID: jobEnv.GITHUB_RUN_ID!, ...(options.env ?? {}),
+    GITHUB_API_URL: jobEnv.GITHUB_API_URL!,
+    ACTIONS_RESULTS_URL: jobEnv.ACTIONS_RESULTS_URL!,
+    ACTIONS_RUNTIME_TOKEN: jobEnv.ACTIONS_RUNTIME_TOKEN!,
+    GITHUB_RUN_ID: jobEnv.GITHUB_RUN_ID!,
+    ...(options.env ?? {}),
   };
   const args = [
-    event, '-W', join(repo, options.workflow), '-e', eventFile, '-P', 'ubuntu-latest=-self-hosted', '--no-cache-server',
-    '--action-cache-path', join(work, 'act-cache'), '-s', `GITHUB_TOKEN=${token}`,
+    event,
+    '-W',
+    join(repo, options.workflow),
+    '-e',
+    eventFile,
+    '-P',
+    'ubuntu-latest=-self-hosted',
+    '--no-cache-server',
+    '--action-cache-path',
+    join(work, 'act-cache'),
+    '-s',
+    `GITHUB_TOKEN=${token}`,
     ...Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
     ...(options.job ? ['-j', options.job] : []),
   ];
@@ -113,10 +138,11 @@ export function actRepository(projectDir: string, workflows: string[], gh: Emula
   cpSync(resolve(projectDir), dir, { recursive: true });
   mkdirSync(join(dir, '.github/workflows'), { recursive: true });
   for (const w of workflows) cpSync(resolve(repoRootDir, w), join(dir, '.github/workflows', basename(w)));
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], { cwd: dir, encoding: 'utf8' });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], { cwd: dir, encoding: 'utf8' });
   git('init', '-q', '-b', branch);
   git('add', '-A');
-  git('commit', '-q', '-m', 'the user\'s repository');
+  git('commit', '-q', '-m', "the user's repository");
   git('remote', 'add', 'origin', `https://github.com/${gh.state.owner}/${gh.state.repo}.git`);
   return { dir, git, sha: () => git('rev-parse', 'HEAD').trim() };
 }
@@ -172,21 +198,42 @@ export async function runAct(options: ActRunOptions): Promise<WorkflowRunResult>
   if (!act) throw new Error('nektos/act not found: run `go install github.com/nektos/act@v0.2.89` or set MLCI_ACT');
   const gh = options.emulator;
   const sha = options.repo.sha();
-  if (!gh.state.commits.has(sha)) gh.state.commits.set(sha, { sha, message: 'pushed by the test', parents: [], tree: sha, date: new Date().toISOString() });
+  if (!gh.state.commits.has(sha))
+    gh.state.commits.set(sha, { sha, message: 'pushed by the test', parents: [], tree: sha, date: new Date().toISOString() });
   const file = join(options.repo.dir, '.github/workflows', options.workflow);
-  const run = addWorkflowRun(gh.state, { name: String(/^name:\s*(.+)$/m.exec(readFileSync(file, 'utf8'))?.[1] ?? options.workflow), path: `.github/workflows/${options.workflow}`, event: options.event, head_sha: sha, head_branch: options.headBranch });
+  const run = addWorkflowRun(gh.state, {
+    name: String(/^name:\s*(.+)$/m.exec(readFileSync(file, 'utf8'))?.[1] ?? options.workflow),
+    path: `.github/workflows/${options.workflow}`,
+    event: options.event,
+    head_sha: sha,
+    head_branch: options.headBranch,
+  });
   const work = mkdtempSync(join(tmpdir(), 'mlci-act-'));
   const eventFile = join(work, 'event.json');
   writeFileSync(eventFile, JSON.stringify(options.payload));
   const token = options.token ?? 'ghs_test_write';
   const jobEnv = gh.jobEnv(run, token);
   const env: Record<string, string> = {
-    GITHUB_API_URL: jobEnv.GITHUB_API_URL!, ACTIONS_RESULTS_URL: jobEnv.ACTIONS_RESULTS_URL!, ACTIONS_RUNTIME_TOKEN: jobEnv.ACTIONS_RUNTIME_TOKEN!,
-    GITHUB_RUN_ID: jobEnv.GITHUB_RUN_ID!, GITHUB_RUN_NUMBER: jobEnv.GITHUB_RUN_NUMBER!, ...(options.env ?? {}),
+    GITHUB_API_URL: jobEnv.GITHUB_API_URL!,
+    ACTIONS_RESULTS_URL: jobEnv.ACTIONS_RESULTS_URL!,
+    ACTIONS_RUNTIME_TOKEN: jobEnv.ACTIONS_RUNTIME_TOKEN!,
+    GITHUB_RUN_ID: jobEnv.GITHUB_RUN_ID!,
+    GITHUB_RUN_NUMBER: jobEnv.GITHUB_RUN_NUMBER!,
+    ...(options.env ?? {}),
   };
   const args = [
-    options.event, '-W', file, '-e', eventFile, '-P', 'ubuntu-latest=-self-hosted', '--no-cache-server',
-    '--action-cache-path', join(work, 'act-cache'), '-s', `GITHUB_TOKEN=${token}`,
+    options.event,
+    '-W',
+    file,
+    '-e',
+    eventFile,
+    '-P',
+    'ubuntu-latest=-self-hosted',
+    '--no-cache-server',
+    '--action-cache-path',
+    join(work, 'act-cache'),
+    '-s',
+    `GITHUB_TOKEN=${token}`,
     ...localRepositories(file),
     ...Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
     ...(options.job ? ['-j', options.job] : []),

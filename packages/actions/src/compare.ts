@@ -20,7 +20,8 @@ async function readRunFile(file: string): Promise<RunLike> {
   } catch {
     throw inputError('not a run record (invalid JSON)', { file });
   }
-  if (!run || typeof run.id !== 'string' || typeof run.metrics !== 'object') throw inputError('not a run record: expected `id` and `metrics`', { file, hint: 'give the train-and-log result file or a run id' });
+  if (!run || typeof run.id !== 'string' || typeof run.metrics !== 'object')
+    throw inputError('not a run record: expected `id` and `metrics`', { file, hint: 'give the train-and-log result file or a run id' });
   return { ...run, name: typeof run.name === 'string' ? run.name : run.id };
 }
 
@@ -32,7 +33,11 @@ async function readRunFile(file: string): Promise<RunLike> {
 async function postResults(ctx: ActionContext, dir: string): Promise<void> {
   if (!ctx.github()) throw usageError('posting a report needs input "github-token" and GITHUB_REPOSITORY');
   const sections = await sectionsFromResults(dir, ctx.warning);
-  if (!sections.length) throw inputError('no step results (*.json) to post', { file: dir, hint: 'download the artifact holding $RUNNER_TEMP/mlci/results from the pull request run first' });
+  if (!sections.length)
+    throw inputError('no step results (*.json) to post', {
+      file: dir,
+      hint: 'download the artifact holding $RUNNER_TEMP/mlci/results from the pull request run first',
+    });
   const published = await publishJobReport(ctx, sections, { summary: true, required: true });
   const worst = sections.some((s) => s.outcome === 'fail') ? 'fail' : sections.some((s) => s.outcome === 'warn') ? 'warn' : 'pass';
   ctx.output('verdict', worst);
@@ -44,11 +49,16 @@ export async function compareAction(ctx: ActionContext): Promise<void> {
   const post = input.string('post-results');
   if (post) return postResults(ctx, post);
   // Main's runs come from the repository's workflow artifacts whenever the registry is GitHub's.
-  const { store, registry } = await ctx.backends(input.choice('registry', ['auto', 'github', 'local'], 'auto'), input.string('project') || ctx.workspace);
+  const { store, registry } = await ctx.backends(
+    input.choice('registry', ['auto', 'github', 'local'], 'auto'),
+    input.string('project') || ctx.workspace,
+  );
   const runsInput = input.list('run');
   const resultFile = input.string('result-file');
   if (runsInput.length && resultFile) throw usageError('give either input "run" or "result-file", not both');
-  const candidates: Array<string | RunLike> = runsInput.length ? runsInput : [await readRunFile(resultFile || join(ctx.resultsDir, 'train.json'))];
+  const candidates: Array<string | RunLike> = runsInput.length
+    ? runsInput
+    : [await readRunFile(resultFile || join(ctx.resultsDir, 'train.json'))];
   const baseline = (input.string('baseline') || 'champion').trim();
   const result = await ctx.group('Compare with the baseline', () =>
     compareJob({
@@ -69,5 +79,8 @@ export async function compareAction(ctx: ActionContext): Promise<void> {
   ctx.output('best-run', result.bestRun ?? result.candidate.id);
   ctx.output('result-file', compareFile);
   for (const key of result.regressions) ctx.error(`gated metric regressed: ${key}`, { title: 'mlci compare-to-champion' });
-  if (result.outcome === 'fail') ctx.fail(`${result.regressions.length} gated metric(s) regressed against the ${result.baseline?.source ?? 'baseline'}: ${result.regressions.join(', ')}`);
+  if (result.outcome === 'fail')
+    ctx.fail(
+      `${result.regressions.length} gated metric(s) regressed against the ${result.baseline?.source ?? 'baseline'}: ${result.regressions.join(', ')}`,
+    );
 }

@@ -52,7 +52,8 @@ export class Inputs {
   /** One of `choices`; empty is `fallback`. */
   choice<T extends string>(name: string, choices: readonly T[], fallback: T, hint?: string): T {
     const raw = (core.getInput(name) || fallback) as T;
-    if (!choices.includes(raw)) throw usageError(`input "${name}" must be ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}, got "${raw}"`, hint);
+    if (!choices.includes(raw))
+      throw usageError(`input "${name}" must be ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}, got "${raw}"`, hint);
     return raw;
   }
 
@@ -110,7 +111,11 @@ export class ActionContext {
 
   /** A client for the repository with the token (retries, typed remote errors); null without token or repository. */
   github(): GitHubClient | null {
-    if (this.client === undefined) this.client = this.token && this.repository ? createGitHubClient({ token: this.token, baseUrl: this.env.GITHUB_API_URL, logger: this.logger }) : null;
+    if (this.client === undefined)
+      this.client =
+        this.token && this.repository
+          ? createGitHubClient({ token: this.token, baseUrl: this.env.GITHUB_API_URL, logger: this.logger })
+          : null;
     return this.client;
   }
 
@@ -118,7 +123,15 @@ export class ActionContext {
   async backends(choice: BackendChoice, projectDir = '.'): Promise<Backends> {
     const { openBackends } = await import('@mlci/registry');
     // The client's retries and rate-limit waits show in the job log as warnings.
-    return openBackends({ projectDir, store: choice, registry: choice, token: this.token, env: this.env, logger: this.logger, client: { logger: this.logger } });
+    return openBackends({
+      projectDir,
+      store: choice,
+      registry: choice,
+      token: this.token,
+      env: this.env,
+      logger: this.logger,
+      client: { logger: this.logger },
+    });
   }
 
   /** A path as GitHub places annotations: relative to the workspace. */

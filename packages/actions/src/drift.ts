@@ -8,7 +8,11 @@ export async function driftAction(ctx: ActionContext): Promise<void> {
   const { input } = ctx;
   const data = input.required('data');
   const reference = input.required('reference');
-  const columns = input.list('columns').flatMap((l) => l.split(',')).map((c) => c.trim()).filter(Boolean);
+  const columns = input
+    .list('columns')
+    .flatMap((l) => l.split(','))
+    .map((c) => c.trim())
+    .filter(Boolean);
   const options = await loadDriftConfig(input.optional('config'));
   if (columns.length) options.columns = columns;
   const target = input.string('target');
@@ -20,7 +24,8 @@ export async function driftAction(ctx: ActionContext): Promise<void> {
   ctx.output('drift-share', result.driftShare);
   ctx.output('drifted-columns', result.driftedColumns.join(','));
   ctx.output('result-file', file);
-  for (const c of result.columns.filter((x) => x.drifted)) ctx.warning(`column "${c.column}" drifted`, { title: 'mlci distribution-check', file: data });
+  for (const c of result.columns.filter((x) => x.drifted))
+    ctx.warning(`column "${c.column}" drifted`, { title: 'mlci distribution-check', file: data });
   await monitor(ctx, result, data, reference);
   if (result.outcome === 'fail') {
     const message = `drift: ${result.driftedColumns.length} column(s) drifted (share ${result.driftShare})${result.target?.checks.some((t) => t.outcome === 'fail') ? ', target checks failed' : ''}`;
@@ -39,9 +44,17 @@ async function monitor(ctx: ActionContext, result: DriftResult, data: string, re
   const workflow = ctx.input.string('dispatch-workflow').trim();
   if (!title && !workflow) return;
   ctx.output('issue-action', 'none');
-  if (!ctx.input.string('github-token')) throw usageError('input "github-token" is empty but issue-title or dispatch-workflow asks for GitHub', 'pass `github-token: ${{ github.token }}` (the default) with `permissions: issues: write`');
+  if (!ctx.input.string('github-token'))
+    throw usageError(
+      'input "github-token" is empty but issue-title or dispatch-workflow asks for GitHub',
+      'pass `github-token: ${{ github.token }}` (the default) with `permissions: issues: write`',
+    );
   const client = ctx.github();
-  if (!client || !ctx.repository) throw usageError(`GITHUB_REPOSITORY must be owner/repo, got '${ctx.env.GITHUB_REPOSITORY ?? ''}'`, 'in a workflow the runner sets it; elsewhere export GITHUB_REPOSITORY=owner/repo');
+  if (!client || !ctx.repository)
+    throw usageError(
+      `GITHUB_REPOSITORY must be owner/repo, got '${ctx.env.GITHUB_REPOSITORY ?? ''}'`,
+      'in a workflow the runner sets it; elsewhere export GITHUB_REPOSITORY=owner/repo',
+    );
   const { owner, repo } = ctx.repository;
   const ref = ctx.input.string('dispatch-ref').trim() || ctx.env.GITHUB_REF_NAME || ctx.env.GITHUB_REF || 'main';
   const dispatch = workflow ? { workflow, ref } : undefined;
@@ -55,7 +68,17 @@ async function monitor(ctx: ActionContext, result: DriftResult, data: string, re
     }
     return;
   }
-  const alert = await syncDriftIssue({ client, owner, repo, drifted, title, report: driftMarkdown(result), facts, dispatch, logger: ctx.logger });
+  const alert = await syncDriftIssue({
+    client,
+    owner,
+    repo,
+    drifted,
+    title,
+    report: driftMarkdown(result),
+    facts,
+    dispatch,
+    logger: ctx.logger,
+  });
   ctx.output('issue-action', alert.action);
   ctx.output('issue-number', alert.issue ? String(alert.issue.number) : '');
   ctx.output('dispatched', alert.dispatched ? 'true' : 'false');

@@ -8,4 +8,13 @@ export { promoteAction } from './promote';
 export { serveImageAction, summaryOf } from './serve-image';
 export { overfitGateAction, parseCommandInput, trainAction } from './train';
 export { validateAction, annotateValidation } from './validate';
-export { driftIssueBody, driftMarker, dispatchWorkflow, issueTitle, syncDriftIssue, type DriftIssueOptions, type DriftIssueResult, type DriftFacts } from './monitor';
+export {
+  driftIssueBody,
+  driftMarker,
+  dispatchWorkflow,
+  issueTitle,
+  syncDriftIssue,
+  type DriftIssueOptions,
+  type DriftIssueResult,
+  type DriftFacts,
+} from './monitor';

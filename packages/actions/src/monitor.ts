@@ -73,7 +73,10 @@ export function driftMarker(key = ''): string {
 
 /** An issue title from user or data text: one line, at most 256 characters. */
 export function issueTitle(title: string): string {
-  const line = title.replace(/[\r\n\t]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const line = title
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return line.length > 256 ? `${line.slice(0, 255)}…` : line || 'Data drift detected';
 }
 
@@ -109,9 +112,11 @@ export async function syncDriftIssue(options: DriftIssueOptions): Promise<DriftI
   const { client, owner, repo } = options;
   const logger = options.logger ?? silentLogger;
   const marker = driftMarker(options.key);
-  const fail = (operation: string, permission: string) => (error: unknown): never => {
-    throw describeGitHubError(error, { operation, permission });
-  };
+  const fail =
+    (operation: string, permission: string) =>
+    (error: unknown): never => {
+      throw describeGitHubError(error, { operation, permission });
+    };
 
   const open = await client
     .paginate(client.rest.issues.listForRepo, { owner, repo, state: 'open', per_page: 100 })
@@ -153,11 +158,25 @@ export async function syncDriftIssue(options: DriftIssueOptions): Promise<DriftI
 }
 
 /** Starts a workflow that has a `workflow_dispatch` trigger (needs `actions: write`). */
-export async function dispatchWorkflow(client: GitHubClient, owner: string, repo: string, dispatch: NonNullable<DriftIssueOptions['dispatch']>): Promise<{ workflow: string; ref: string }> {
+export async function dispatchWorkflow(
+  client: GitHubClient,
+  owner: string,
+  repo: string,
+  dispatch: NonNullable<DriftIssueOptions['dispatch']>,
+): Promise<{ workflow: string; ref: string }> {
   await client.rest.actions
-    .createWorkflowDispatch({ owner, repo, workflow_id: dispatch.workflow, ref: dispatch.ref, ...(dispatch.inputs ? { inputs: dispatch.inputs } : {}) })
+    .createWorkflowDispatch({
+      owner,
+      repo,
+      workflow_id: dispatch.workflow,
+      ref: dispatch.ref,
+      ...(dispatch.inputs ? { inputs: dispatch.inputs } : {}),
+    })
     .catch((error: unknown) => {
-      throw describeGitHubError(error, { operation: `dispatch workflow ${dispatch.workflow} on ${dispatch.ref}`, permission: 'actions: write' });
+      throw describeGitHubError(error, {
+        operation: `dispatch workflow ${dispatch.workflow} on ${dispatch.ref}`,
+        permission: 'actions: write',
+      });
     });
   return { workflow: dispatch.workflow, ref: dispatch.ref };
 }

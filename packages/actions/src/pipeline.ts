@@ -26,8 +26,14 @@ export async function pipelineAction(ctx: ActionContext): Promise<void> {
       ctx.logger.info(`${r!.outcome}: ${r!.summary}`);
       ctx.endGroup();
       ctx.output(`${stage}-outcome`, r!.outcome);
-      if (stage === 'validate' && Array.isArray(r!.result)) annotateDatasets(ctx, r!.result as Array<ValidationResult & { dataset: string }>);
-      else if (r!.outcome === 'fail') ctx.error(`${stage}: ${r!.summary}`, { title: `mlci ${stage}`, file: r!.error?.file && ctx.workspacePath(r!.error.file), startLine: r!.error?.line });
+      if (stage === 'validate' && Array.isArray(r!.result))
+        annotateDatasets(ctx, r!.result as Array<ValidationResult & { dataset: string }>);
+      else if (r!.outcome === 'fail')
+        ctx.error(`${stage}: ${r!.summary}`, {
+          title: `mlci ${stage}`,
+          file: r!.error?.file && ctx.workspacePath(r!.error.file),
+          startLine: r!.error?.line,
+        });
     },
   });
   // One result file per stage, as the single-step actions leave them (one dataset: its result alone).
@@ -42,7 +48,12 @@ export async function pipelineAction(ctx: ActionContext): Promise<void> {
   ctx.output('result-file', file);
   await ctx.summary(
     `### ${result.outcome === 'fail' ? '❌' : result.outcome === 'warn' ? '⚠️' : '✅'} mlci: ${escapeMarkdown(result.verdict)}\n\n` +
-      markdownTable(['stage', 'outcome', 'summary', 'time'], result.stages.map((s) => [s.stage, `${icon(s)} ${s.outcome}`, escapeMarkdown(s.summary), `${(s.durationMs / 1000).toFixed(1)} s`]), ['l', 'l', 'l', 'r']) + '\n',
+      markdownTable(
+        ['stage', 'outcome', 'summary', 'time'],
+        result.stages.map((s) => [s.stage, `${icon(s)} ${s.outcome}`, escapeMarkdown(s.summary), `${(s.durationMs / 1000).toFixed(1)} s`]),
+        ['l', 'l', 'l', 'r'],
+      ) +
+      '\n',
   );
   await publishJobReport(ctx, pipelineSections(result), { summary: false });
   if (result.outcome === 'fail') ctx.fail(result.verdict);
@@ -63,12 +74,23 @@ export function pipelineSections(result: PipelineResult): ReportSection[] {
       const section = sectionFor(stage.stage, part);
       // Comparisons are told apart by baseline (compare-main, compare-champion), datasets by name.
       const suffix = part.against ?? (parts.length > 1 ? (part.dataset ?? String(i)) : null);
-      sections.push(suffix ? { ...section, id: `${stage.stage}-${suffix.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 30)}` } : section);
+      sections.push(
+        suffix
+          ? {
+              ...section,
+              id: `${stage.stage}-${suffix
+                .toLowerCase()
+                .replace(/[^a-z0-9-]/g, '-')
+                .slice(0, 30)}`,
+            }
+          : section,
+      );
     });
   }
   // Say what did not run because the data failed, under the first failed data section (a reader looks there).
   const stopped = result.stages.filter((s) => s.stoppedByData).map((s) => s.stage);
   const dataFailure = sections.find((s) => s.kind === 'data' && s.outcome === 'fail');
-  if (stopped.length && dataFailure) dataFailure.body += `\n\n> Not run because the data failed validation: ${stopped.join(', ')} (mlci.yml \`on-fail: stop\`; \`continue\` runs them anyway).`;
+  if (stopped.length && dataFailure)
+    dataFailure.body += `\n\n> Not run because the data failed validation: ${stopped.join(', ')} (mlci.yml \`on-fail: stop\`; \`continue\` runs them anyway).`;
   return sections;
 }

@@ -7,7 +7,10 @@ import type { ActionContext } from './context';
 export async function promoteAction(ctx: ActionContext): Promise<void> {
   const { input, env } = ctx;
   // The run to promote may come from another workflow run's artifact: the store follows the registry.
-  const { registry, store } = await ctx.backends(input.choice('backend', ['auto', 'github', 'local'], 'auto'), input.string('project') || '.');
+  const { registry, store } = await ctx.backends(
+    input.choice('backend', ['auto', 'github', 'local'], 'auto'),
+    input.string('project') || '.',
+  );
   const payload = env.GITHUB_EVENT_PATH ? JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) : {};
   const result = await promoteFromWorkflow({
     registry,
@@ -32,7 +35,9 @@ export async function promoteAction(ctx: ActionContext): Promise<void> {
   ctx.output('previous-holder', result.previous ?? '');
   ctx.output('run-id', result.runId);
   // Names, aliases and versions were validated to [A-Za-z0-9_.-], so inside code spans they need no escaping.
-  const moved = result.alias ? `\`${result.name}@${result.alias}\` → \`v${result.version}\`${result.previous ? ` (was \`v${result.previous}\`)` : ''}` : 'no alias moved';
+  const moved = result.alias
+    ? `\`${result.name}@${result.alias}\` → \`v${result.version}\`${result.previous ? ` (was \`v${result.previous}\`)` : ''}`
+    : 'no alias moved';
   await ctx.summary(
     `### Model promoted\n\nRegistered \`${result.tag}\` from run \`${result.runId}\`${result.reused ? ' (already registered)' : ''}; ${moved}.\n\n` +
       `Release: ${escapeMarkdown(result.url)}\n\nRollback: \`mlci models rollback ${result.name} --alias ${result.alias ?? 'champion'} --github\`\n`,

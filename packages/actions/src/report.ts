@@ -20,7 +20,9 @@ export async function publishJobReport(ctx: ActionContext, sections: ReportSecti
   const { owner, repo } = ctx.repository ?? { owner: '', repo: '' };
   const event = await readEvent();
   // Outside posting mode the PR is best effort: a job whose event names none still gets its summary and files.
-  const pr = client ? await resolvePullRequest(client, owner, repo, event).catch((error) => (options.required ? Promise.reject(error) : null)) : null;
+  const pr = client
+    ? await resolvePullRequest(client, owner, repo, event).catch((error) => (options.required ? Promise.reject(error) : null))
+    : null;
   const published = await publishReport({
     sections,
     comment: ctx.input.boolean('comment', true),

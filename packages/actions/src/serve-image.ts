@@ -17,7 +17,12 @@ export async function serveImageAction(ctx: ActionContext): Promise<void> {
   const { input, env, logger } = ctx;
   const builder = input.choice('builder', ['auto', 'docker', 'podman', 'none'], 'auto');
   const project = input.string('project') || '.';
-  const registry = input.choice('registry', ['auto', 'github', 'local'], 'auto', 'auto: the GitHub registry (releases and alias tags) inside a job with a token, else .mlci/registry');
+  const registry = input.choice(
+    'registry',
+    ['auto', 'github', 'local'],
+    'auto',
+    'auto: the GitHub registry (releases and alias tags) inside a job with a token, else .mlci/registry',
+  );
   const buildArgs: Record<string, string> = {};
   // A runner without Docker Hub (a self-hosted one behind a mirror) names its bases once, in its environment.
   const nodeImage = input.string('node-image') || env.MLCI_NODE_IMAGE;
@@ -63,14 +68,17 @@ function namingInput(resolver: ModelResolver): ModelResolver {
     try {
       return await resolver(ref);
     } catch (error) {
-      if (error instanceof MlciError) throw new MlciError(error.kind, `input "model": ${error.message}`, { hint: error.hint, cause: error });
+      if (error instanceof MlciError)
+        throw new MlciError(error.kind, `input "model": ${error.message}`, { hint: error.hint, cause: error });
       throw error;
     }
   };
 }
 
 const registryOf = (r: BuildServeImageResult) =>
-  r.model.registry ? `, from the ${r.model.registry.kind === 'github' ? 'GitHub' : 'local'} registry ${codeSpan(r.model.registry.location)}` : '';
+  r.model.registry
+    ? `, from the ${r.model.registry.kind === 'github' ? 'GitHub' : 'local'} registry ${codeSpan(r.model.registry.location)}`
+    : '';
 
 export function summaryOf(r: BuildServeImageResult): string {
   const { load } = r.smoke;
@@ -83,7 +91,17 @@ export function summaryOf(r: BuildServeImageResult): string {
     '',
     markdownTable(
       ['smoke test', 'requests', 'ok', 'p50 ms', 'p95 ms', 'p99 ms', 'req/s'],
-      [[escapeMarkdown(r.smoke.target), String(load.requests), String(load.ok), String(load.latencyMs.p50), String(load.latencyMs.p95), String(load.latencyMs.p99), String(load.throughput)]],
+      [
+        [
+          escapeMarkdown(r.smoke.target),
+          String(load.requests),
+          String(load.ok),
+          String(load.latencyMs.p50),
+          String(load.latencyMs.p95),
+          String(load.latencyMs.p99),
+          String(load.throughput),
+        ],
+      ],
       ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
     '',

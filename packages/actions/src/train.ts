@@ -21,13 +21,17 @@ export function parseCommandInput(raw: string): string[] {
     } catch (error) {
       throw usageError(`input "command" looks like a YAML list but does not parse: ${(error as Error).message.split('\n')[0]}`);
     }
-    if (!Array.isArray(list) || !list.length || list.some((w) => typeof w === 'object' && w !== null)) throw usageError('input "command" must be a list of words');
+    if (!Array.isArray(list) || !list.length || list.some((w) => typeof w === 'object' && w !== null))
+      throw usageError('input "command" must be a list of words');
     return list.map(String);
   }
   try {
     return splitWords(text);
   } catch (error) {
-    throw usageError(`input "command": ${(error as Error).message}`, 'give the command as a YAML list of words, or wrap shell syntax in a script');
+    throw usageError(
+      `input "command": ${(error as Error).message}`,
+      'give the command as a YAML list of words, or wrap shell syntax in a script',
+    );
   }
 }
 
@@ -43,9 +47,17 @@ async function jobStore(ctx: ActionContext): Promise<Store> {
 async function publish(ctx: ActionContext, record: RunRecord, store: Store, snapshot: string): Promise<void> {
   const snapshotted = record.lineage.datasets.some((d) => d.snapshot);
   if (snapshot === 'release' && snapshotted) {
-    if (!ctx.token || !ctx.repository) throw inputError('snapshot: release needs GITHUB_TOKEN (contents: write) and GITHUB_REPOSITORY', { hint: 'set env: GITHUB_TOKEN: ${{ github.token }} on the step' });
+    if (!ctx.token || !ctx.repository)
+      throw inputError('snapshot: release needs GITHUB_TOKEN (contents: write) and GITHUB_REPOSITORY', {
+        hint: 'set env: GITHUB_TOKEN: ${{ github.token }} on the step',
+      });
     const { publishDatasetsToRelease } = await import('@mlci/store/github-releases');
-    const { uploaded, existing } = await publishDatasetsToRelease(record, store, { token: ctx.token, owner: ctx.repository.owner, repo: ctx.repository.repo, logger: ctx.logger });
+    const { uploaded, existing } = await publishDatasetsToRelease(record, store, {
+      token: ctx.token,
+      owner: ctx.repository.owner,
+      repo: ctx.repository.repo,
+      logger: ctx.logger,
+    });
     ctx.logger.info(`datasets on releases: ${uploaded.length} uploaded, ${existing.length} already stored by hash`);
     ctx.output('datasets-released', uploaded.length);
   }
@@ -85,7 +97,9 @@ export async function trainAction(ctx: ActionContext): Promise<void> {
   ctx.output('result-file', resultFile);
   await ctx.summary(trainSummaryMarkdown(record));
   if (record.status !== 'FINISHED') {
-    ctx.fail(`training command ${record.status === 'KILLED' ? 'was killed' : `failed with exit code ${record.exitCode}`} (run ${record.id} recorded)`);
+    ctx.fail(
+      `training command ${record.status === 'KILLED' ? 'was killed' : `failed with exit code ${record.exitCode}`} (run ${record.id} recorded)`,
+    );
     process.exitCode = exitCode || 1;
   }
 }
@@ -96,7 +110,8 @@ async function gatedRun(ctx: ActionContext, store: Store): Promise<RunRecord> {
   if (runInput) return store.getRun(runInput);
   const file = join(ctx.resultsDir, 'train.json');
   const text = await readFile(file, 'utf8').catch((error) => {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw inputError('no train-and-log result in this job', { file, hint: 'run train-and-log earlier in the job, or give input `run`' });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw inputError('no train-and-log result in this job', { file, hint: 'run train-and-log earlier in the job, or give input `run`' });
     throw fileError(file, error);
   });
   try {
@@ -113,11 +128,14 @@ export async function overfitGateAction(ctx: ActionContext): Promise<void> {
   const run = await gatedRun(ctx, store);
   const result = gateRun(run, assertions);
   // Recorded on the run in the workspace store too, so a promotion that requires gates can see it.
-  await store.annotateRun?.(run.id, { 'mlci.gate.overfit-gate': result.outcome }).catch((error) => ctx.warning(`gate result not recorded on run ${run.id}: ${(error as Error).message}`));
+  await store
+    .annotateRun?.(run.id, { 'mlci.gate.overfit-gate': result.outcome })
+    .catch((error) => ctx.warning(`gate result not recorded on run ${run.id}: ${(error as Error).message}`));
   const resultFile = await ctx.writeResult('gate', result);
   ctx.output('outcome', result.outcome);
   ctx.output('result-file', resultFile);
   await ctx.summary(gateSummaryMarkdown(result));
   for (const a of result.assertions) if (!a.passed) ctx.error(`overfit gate: ${a.expression} does not hold (${a.evaluated})`);
-  if (result.outcome === 'fail') ctx.fail(`${result.assertions.filter((a) => !a.passed).length} of ${result.assertions.length} overfit assertions failed`);
+  if (result.outcome === 'fail')
+    ctx.fail(`${result.assertions.filter((a) => !a.passed).length} of ${result.assertions.length} overfit assertions failed`);
 }

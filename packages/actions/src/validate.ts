@@ -8,13 +8,23 @@ export const GITHUB_ANNOTATION_LIMIT = 10;
  * Error annotations on the offending lines of `data` (at most `max`), plus one per failed table check.
  * Returns how many violations were left unannotated (the summary lists them).
  */
-export function annotateValidation(ctx: ActionContext, result: ValidationResult, data: string, max = GITHUB_ANNOTATION_LIMIT, title = 'mlci data-schema-validate'): number {
+export function annotateValidation(
+  ctx: ActionContext,
+  result: ValidationResult,
+  data: string,
+  max = GITHUB_ANNOTATION_LIMIT,
+  title = 'mlci data-schema-validate',
+): number {
   const file = ctx.workspacePath(data);
   const failing = result.violations.filter((v) => !v.tolerated);
   const limit = Math.min(max, GITHUB_ANNOTATION_LIMIT);
   for (const v of failing.slice(0, limit)) {
     // Parquet has no lines to point at (its `line` is the row number): annotate the file, name the row.
-    ctx.error(`row ${v.row}, ${v.field}: ${v.message} [${v.constraint}]`, { title, file, startLine: result.format === 'parquet' ? undefined : v.line });
+    ctx.error(`row ${v.row}, ${v.field}: ${v.message} [${v.constraint}]`, {
+      title,
+      file,
+      startLine: result.format === 'parquet' ? undefined : v.line,
+    });
   }
   for (const t of result.tableChecks.filter((c) => c.outcome === 'fail')) ctx.error(`${t.check}: ${t.message}`, { title, file });
   return Math.max(0, result.totals.total - Math.min(failing.length, limit));

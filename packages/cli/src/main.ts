@@ -34,7 +34,9 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof MlciError) {
       stderrLogger.error(error.describe());
     } else {
-      stderrLogger.error(`internal error in mlci ${name}: ${(error as Error)?.stack ?? String(error)}\n  hint: this is a bug in mlci; please report it with the command you ran`);
+      stderrLogger.error(
+        `internal error in mlci ${name}: ${(error as Error)?.stack ?? String(error)}\n  hint: this is a bug in mlci; please report it with the command you ran`,
+      );
     }
     return exitCodeFor(error);
   }

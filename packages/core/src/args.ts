@@ -20,7 +20,9 @@ export function numberFlag(name: string, raw: string | undefined, fallback: numb
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || (bounds.min !== undefined && value < bounds.min) || (bounds.max !== undefined && value > bounds.max)) {
-    const range = [bounds.min !== undefined ? `>= ${bounds.min}` : '', bounds.max !== undefined ? `<= ${bounds.max}` : ''].filter(Boolean).join(' and ');
+    const range = [bounds.min !== undefined ? `>= ${bounds.min}` : '', bounds.max !== undefined ? `<= ${bounds.max}` : '']
+      .filter(Boolean)
+      .join(' and ');
     throw usageError(`--${name} must be a number${range ? ` ${range}` : ''}, got "${raw}"`);
   }
   return value;

@@ -95,7 +95,9 @@ export function fileError(file: string, error: unknown, op: 'read' | 'write' = '
         ? fail('permission denied', 'make the directory writable by this user, or write somewhere else')
         : fail('permission denied', 'make the file readable by this user');
     case 'EISDIR':
-      return writing ? fail('is a directory, expected a file name', 'name a file (e.g. DIR/report.md), not the directory') : inputError('is a directory, expected a file', { file, cause: error, hint: 'name a file inside it' });
+      return writing
+        ? fail('is a directory, expected a file name', 'name a file (e.g. DIR/report.md), not the directory')
+        : inputError('is a directory, expected a file', { file, cause: error, hint: 'name a file inside it' });
     case 'ENOTDIR':
       return fail('a part of the path is a file, not a directory', 'check the path; every part before the last must be a directory');
     case 'EEXIST': {

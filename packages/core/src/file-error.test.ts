@@ -9,7 +9,22 @@ const errno = (code: string) => Object.assign(new Error(code), { code });
 
 describe('fileError', () => {
   it('maps every environment error on a file to exit 2 naming the file, with a hint', () => {
-    for (const code of ['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'EEXIST', 'ENOSPC', 'EDQUOT', 'EROFS', 'EMFILE', 'ENFILE', 'ENAMETOOLONG', 'ELOOP', 'EBUSY']) {
+    for (const code of [
+      'ENOENT',
+      'EACCES',
+      'EPERM',
+      'EISDIR',
+      'ENOTDIR',
+      'EEXIST',
+      'ENOSPC',
+      'EDQUOT',
+      'EROFS',
+      'EMFILE',
+      'ENFILE',
+      'ENAMETOOLONG',
+      'ELOOP',
+      'EBUSY',
+    ]) {
       for (const op of ['read', 'write'] as const) {
         const mapped = fileError('out/report.md', errno(code), op);
         expect(mapped, `${code} ${op}`).toBeInstanceOf(MlciError);
@@ -34,10 +49,21 @@ describe('fileError', () => {
 describe('writeOutputFile', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mlci-write-output-'));
   it('names a directory given as the file, and a file given as a directory', async () => {
-    await expect(writeOutputFile(dir, 'x')).rejects.toMatchObject({ kind: 'input', message: expect.stringMatching(/is a directory/), location: { file: dir } });
+    await expect(writeOutputFile(dir, 'x')).rejects.toMatchObject({
+      kind: 'input',
+      message: expect.stringMatching(/is a directory/),
+      location: { file: dir },
+    });
     const file = join(dir, 'plain');
     writeFileSync(file, 'x');
-    await expect(writeOutputFile(join(file, 'report.md'), 'x')).rejects.toMatchObject({ kind: 'input', message: expect.stringMatching(/is a file, not a directory/), hint: expect.any(String) });
-    await expect(writeOutputFile(join(file, 'sub', 'report.md'), 'x')).rejects.toMatchObject({ kind: 'input', message: expect.stringMatching(/is a file, not a directory/) });
+    await expect(writeOutputFile(join(file, 'report.md'), 'x')).rejects.toMatchObject({
+      kind: 'input',
+      message: expect.stringMatching(/is a file, not a directory/),
+      hint: expect.any(String),
+    });
+    await expect(writeOutputFile(join(file, 'sub', 'report.md'), 'x')).rejects.toMatchObject({
+      kind: 'input',
+      message: expect.stringMatching(/is a file, not a directory/),
+    });
   });
 });

@@ -67,6 +67,7 @@ export async function readTextFile(path: string): Promise<string> {
  * from a pull request's workflow, so every such path is checked before it becomes a file path.
  */
 export function isSafeRelativePath(path: string): boolean {
-  if (typeof path !== 'string' || !path || path.length > 4096 || path.startsWith('/') || /[\\\0]/.test(path) || /^[A-Za-z]:/.test(path)) return false;
+  if (typeof path !== 'string' || !path || path.length > 4096 || path.startsWith('/') || /[\\\0]/.test(path) || /^[A-Za-z]:/.test(path))
+    return false;
   return !path.split('/').some((part) => part === '' || part === '.' || part === '..');
 }

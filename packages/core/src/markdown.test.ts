@@ -3,7 +3,8 @@ import { escapeMarkdown, markdownTable } from './markdown';
 
 describe('escapeMarkdown', () => {
   it('neutralises HTML, links, images, tables, code, mentions and newlines', () => {
-    const hostile = '<img src=x onerror=alert(1)> [click](https://evil.example) ![i](x) a|b `c` **b** @octocat #1\n# heading www.evil.example';
+    const hostile =
+      '<img src=x onerror=alert(1)> [click](https://evil.example) ![i](x) a|b `c` **b** @octocat #1\n# heading www.evil.example';
     const out = escapeMarkdown(hostile);
     for (const forbidden of ['<', '>', '[', ']', '(', ')', '|', '`', '*', '\n', '://', '@octocat']) expect(out).not.toContain(forbidden);
     expect(out).not.toMatch(/(^|\s)#1\b/);

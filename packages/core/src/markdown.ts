@@ -7,11 +7,13 @@ import { sanitizeText } from './sanitize';
 
 export function escapeMarkdown(text: unknown): string {
   // Controls, escape sequences and bidi overrides first (a U+202E in a name reverses the rest of the line).
-  return sanitizeText(text)
-    .replace(/[\\`*_{}[\]()<>#+!|~&"'$=:-]/g, (c) => `&#${c.charCodeAt(0)};`)
-    // Break what GitHub would autolink or notify: @mentions, #refs are entity-encoded above; bare URLs here.
-    .replace(/@/g, '@\u200b')
-    .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}\u200b.`);
+  return (
+    sanitizeText(text)
+      .replace(/[\\`*_{}[\]()<>#+!|~&"'$=:-]/g, (c) => `&#${c.charCodeAt(0)};`)
+      // Break what GitHub would autolink or notify: @mentions, #refs are entity-encoded above; bare URLs here.
+      .replace(/@/g, '@\u200b')
+      .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}\u200b.`)
+  );
 }
 
 /** A value shown in monospace: escaped, then wrapped so it reads as code without being able to close the span. */

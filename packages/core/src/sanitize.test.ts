@@ -37,7 +37,9 @@ describe('sanitizeText', () => {
   });
 
   it('sanitizes every string and key of a record without touching numbers or the prototype', () => {
-    const record = JSON.parse('{"name":"\\u001b]0;x\\u0007run","params":{"lr\\u202e":"0.1","__proto__":{"polluted":1}},"n":3,"ok":true,"z":null}');
+    const record = JSON.parse(
+      '{"name":"\\u001b]0;x\\u0007run","params":{"lr\\u202e":"0.1","__proto__":{"polluted":1}},"n":3,"ok":true,"z":null}',
+    );
     const out = sanitizeDeep(record);
     expect(out.name).toBe('?run');
     expect(Object.keys(out.params)).toEqual(['lr?', '__proto__']);

@@ -38,7 +38,9 @@ export interface SanitizeOptions {
  */
 export function sanitizeText(text: unknown, options: SanitizeOptions = {}): string {
   let s = String(text ?? '').replace(ESCAPE_SEQUENCE, '?');
-  s = options.multiline ? s.replace(/\r\n|[\u2028\u2029]/g, '\n').replace(CONTROL_MULTILINE, '?') : s.replace(/\r\n|[\r\n\t\u2028\u2029]/g, ' ').replace(CONTROL, '?');
+  s = options.multiline
+    ? s.replace(/\r\n|[\u2028\u2029]/g, '\n').replace(CONTROL_MULTILINE, '?')
+    : s.replace(/\r\n|[\r\n\t\u2028\u2029]/g, ' ').replace(CONTROL, '?');
   return s.replace(BIDI, '?');
 }
 
@@ -52,7 +54,8 @@ export function sanitizeDeep<T>(value: T): T {
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = Object.getPrototypeOf(value) === null ? Object.create(null) : {};
     // defineProperty: a key named __proto__ stays an own key instead of replacing the prototype.
-    for (const [k, v] of Object.entries(value)) Object.defineProperty(out, sanitizeText(k), { value: sanitizeDeep(v), enumerable: true, writable: true, configurable: true });
+    for (const [k, v] of Object.entries(value))
+      Object.defineProperty(out, sanitizeText(k), { value: sanitizeDeep(v), enumerable: true, writable: true, configurable: true });
     return out as T;
   }
   return value;

@@ -27,7 +27,10 @@ describe('the one YAML loader', () => {
 
   it('refuses a billion-laughs document naming the file, quickly', () => {
     let text = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
-    for (let i = 1; i < 10; i++) text += `${'abcdefghij'[i]}: &${'abcdefghij'[i]} [${Array(9).fill(`*${'abcdefghij'[i - 1]}`).join(',')}]\n`;
+    for (let i = 1; i < 10; i++)
+      text += `${'abcdefghij'[i]}: &${'abcdefghij'[i]} [${Array(9)
+        .fill(`*${'abcdefghij'[i - 1]}`)
+        .join(',')}]\n`;
     const started = performance.now();
     const error = refusal(() => parseYaml(text, 'bomb.yml'));
     expect(performance.now() - started).toBeLessThan(2_000);
@@ -37,7 +40,12 @@ describe('the one YAML loader', () => {
   });
 
   it('refuses tags outside the core schema, with their line', () => {
-    for (const [text, line] of [['a: 1\nb: !!python/object:os.system ls\n', 2], ['x: !!binary aGVsbG8=\n', 1], ['x: !custom 3\n', 1], ['s: !!set {a, b}\n', 1]] as const) {
+    for (const [text, line] of [
+      ['a: 1\nb: !!python/object:os.system ls\n', 2],
+      ['x: !!binary aGVsbG8=\n', 1],
+      ['x: !custom 3\n', 1],
+      ['s: !!set {a, b}\n', 1],
+    ] as const) {
       const error = refusal(() => parseYaml(text, 't.yml'));
       expect(error.message, text).toMatch(/not valid YAML/);
       expect(error.location.line, text).toBe(line);
@@ -66,6 +74,9 @@ describe('the one YAML loader', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mlci-yaml-'));
     writeFileSync(join(dir, 'big.yml'), Buffer.alloc(YAML_MAX_BYTES + 1, 'a'));
     await expect(readYamlFile(join(dir, 'big.yml'))).rejects.toThrow(/byte limit/);
-    await expect(readYamlFile(join(dir, 'none.yml'))).rejects.toMatchObject({ message: 'file not found', location: { file: join(dir, 'none.yml') } });
+    await expect(readYamlFile(join(dir, 'none.yml'))).rejects.toMatchObject({
+      message: 'file not found',
+      location: { file: join(dir, 'none.yml') },
+    });
   });
 });

@@ -63,11 +63,18 @@ export function parseYamlDocument(text: string, file: string, options: YamlOptio
   const maxBytes = options.maxBytes ?? YAML_MAX_BYTES;
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > maxBytes) {
-    throw inputError(`YAML file is ${bytes.toLocaleString('en-US')} bytes, above the ${maxBytes.toLocaleString('en-US')}-byte limit`, { file, hint: 'a configuration file this large is not one mlci writes or expects; check that the right file is named' });
+    throw inputError(`YAML file is ${bytes.toLocaleString('en-US')} bytes, above the ${maxBytes.toLocaleString('en-US')}-byte limit`, {
+      file,
+      hint: 'a configuration file this large is not one mlci writes or expects; check that the right file is named',
+    });
   }
   const deep = flowDepthBeyond(text, YAML_MAX_FLOW_DEPTH);
   if (deep !== null) {
-    throw inputError(`not valid YAML: [ ] / { } nested more than ${YAML_MAX_FLOW_DEPTH} levels deep`, { file, line: deep, hint: 'the file is nested too deeply; no configuration mlci reads needs this' });
+    throw inputError(`not valid YAML: [ ] / { } nested more than ${YAML_MAX_FLOW_DEPTH} levels deep`, {
+      file,
+      line: deep,
+      hint: 'the file is nested too deeply; no configuration mlci reads needs this',
+    });
   }
   const lineCounter = new LineCounter();
   const lineAt = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
@@ -76,18 +83,30 @@ export function parseYamlDocument(text: string, file: string, options: YamlOptio
     doc = parseDocument(text, { lineCounter, prettyErrors: false, schema: 'core', uniqueKeys: true });
   } catch (error) {
     // The parser reports most problems as doc.errors; anything thrown (a stack overflow on deep nesting) is the same kind of refusal.
-    throw inputError(`not valid YAML: ${(error as Error).message.split('\n')[0]}`, { file, hint: 'the file is nested too deeply or is not YAML' });
+    throw inputError(`not valid YAML: ${(error as Error).message.split('\n')[0]}`, {
+      file,
+      hint: 'the file is nested too deeply or is not YAML',
+    });
   }
   const first = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
   if (first) {
-    const hint = first.code === 'TAG_RESOLVE_FAILED' ? 'only plain YAML is read: remove the tag (strings, numbers, booleans, lists and mappings need none)' : first.code === 'RESOURCE_EXHAUSTION' ? 'the file is nested too deeply' : 'check indentation and quoting on that line';
+    const hint =
+      first.code === 'TAG_RESOLVE_FAILED'
+        ? 'only plain YAML is read: remove the tag (strings, numbers, booleans, lists and mappings need none)'
+        : first.code === 'RESOURCE_EXHAUSTION'
+          ? 'the file is nested too deeply'
+          : 'check indentation and quoting on that line';
     throw inputError(`not valid YAML: ${first.message.split('\n')[0]}`, { file, line: lineAt(first.pos[0]), hint });
   }
   // Explicit tags outside the core schema (`!!binary`, `!!set`, `!custom`) would turn text into other types.
   visit(doc, (_key, node) => {
     const tag = isNode(node) ? (node as Node).tag : undefined;
     if (tag && !CORE_TAGS.has(tag)) {
-      throw inputError(`not valid YAML: tag ${tag} is not allowed`, { file, line: lineAt((node as Node).range?.[0]), hint: 'only plain YAML is read: remove the tag (strings, numbers, booleans, lists and mappings need none)' });
+      throw inputError(`not valid YAML: tag ${tag} is not allowed`, {
+        file,
+        line: lineAt((node as Node).range?.[0]),
+        hint: 'only plain YAML is read: remove the tag (strings, numbers, booleans, lists and mappings need none)',
+      });
     }
   });
   let value: unknown;
@@ -95,10 +114,15 @@ export function parseYamlDocument(text: string, file: string, options: YamlOptio
     value = doc.toJS({ maxAliasCount: YAML_MAX_ALIAS_COUNT });
   } catch (error) {
     const bomb = /alias count/i.test((error as Error).message);
-    throw inputError(bomb ? `YAML aliases expand beyond the limit (${YAML_MAX_ALIAS_COUNT}): a resource-exhaustion ("billion laughs") document` : `not valid YAML: ${(error as Error).message.split('\n')[0]}`, {
-      file,
-      hint: bomb ? 'write the values out instead of nesting anchors and aliases' : 'check the file is plain YAML',
-    });
+    throw inputError(
+      bomb
+        ? `YAML aliases expand beyond the limit (${YAML_MAX_ALIAS_COUNT}): a resource-exhaustion ("billion laughs") document`
+        : `not valid YAML: ${(error as Error).message.split('\n')[0]}`,
+      {
+        file,
+        hint: bomb ? 'write the values out instead of nesting anchors and aliases' : 'check the file is plain YAML',
+      },
+    );
   }
   const lineOf = (path: ReadonlyArray<string | number>) => {
     const node = path.length ? doc.getIn(path, true) : doc.contents;
@@ -115,8 +139,15 @@ export function parseYaml(text: string, file: string, options: YamlOptions = {})
 /** Reads and parses a YAML file under the policy; a missing file is an MlciError naming it. */
 export async function readYamlFile(file: string, options: YamlOptions = {}): Promise<ParsedYaml> {
   // Refuse an oversized file before reading it into memory.
-  const size = await stat(file).then((s) => s.size, () => 0);
+  const size = await stat(file).then(
+    (s) => s.size,
+    () => 0,
+  );
   const maxBytes = options.maxBytes ?? YAML_MAX_BYTES;
-  if (size > maxBytes) throw inputError(`YAML file is ${size.toLocaleString('en-US')} bytes, above the ${maxBytes.toLocaleString('en-US')}-byte limit`, { file, hint: 'a configuration file this large is not one mlci writes or expects; check that the right file is named' });
+  if (size > maxBytes)
+    throw inputError(`YAML file is ${size.toLocaleString('en-US')} bytes, above the ${maxBytes.toLocaleString('en-US')}-byte limit`, {
+      file,
+      hint: 'a configuration file this large is not one mlci writes or expects; check that the right file is named',
+    });
   return parseYamlDocument(await readTextFile(file), file, options);
 }

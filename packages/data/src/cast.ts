@@ -7,7 +7,16 @@ export type Cast = (raw: unknown) => unknown;
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const TIME = /^(\d{2}):(\d{2}):(\d{2})(\.\d+)?$/;
-const NON_FINITE = new Map<string, number>([['NaN', NaN], ['nan', NaN], ['INF', Infinity], ['Infinity', Infinity], ['inf', Infinity], ['-INF', -Infinity], ['-Infinity', -Infinity], ['-inf', -Infinity]]);
+const NON_FINITE = new Map<string, number>([
+  ['NaN', NaN],
+  ['nan', NaN],
+  ['INF', Infinity],
+  ['Infinity', Infinity],
+  ['inf', Infinity],
+  ['-INF', -Infinity],
+  ['-Infinity', -Infinity],
+  ['-inf', -Infinity],
+]);
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
@@ -112,7 +121,8 @@ export function castFor(field: SchemaField): Cast {
     case 'boolean': {
       const trues = new Set(field.trueValues ?? ['true', 'True', 'TRUE', '1']);
       const falses = new Set(field.falseValues ?? ['false', 'False', 'FALSE', '0']);
-      return (raw) => (typeof raw === 'boolean' ? raw : typeof raw === 'string' ? (trues.has(raw) ? true : falses.has(raw) ? false : INVALID) : INVALID);
+      return (raw) =>
+        typeof raw === 'boolean' ? raw : typeof raw === 'string' ? (trues.has(raw) ? true : falses.has(raw) ? false : INVALID) : INVALID;
     }
     case 'string':
       return (raw) => (typeof raw === 'string' ? raw : typeof raw === 'object' ? INVALID : String(raw));
@@ -127,5 +137,5 @@ export function display(type: FieldType | undefined, value: unknown): string {
     const iso = new Date(value).toISOString();
     return type === 'date' ? iso.slice(0, 10) : iso;
   }
-  return typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
 }

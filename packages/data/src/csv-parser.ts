@@ -98,7 +98,11 @@ export class CsvRecordParser {
                 i = recordStart;
                 break records;
               }
-              throw inputError('unterminated quoted field', { file: this.file, line: quoteLine, hint: 'a field opened with " must close with "; a quote inside a field is written ""' });
+              throw inputError('unterminated quoted field', {
+                file: this.file,
+                line: quoteLine,
+                hint: 'a field opened with " must close with "; a quote inside a field is written ""',
+              });
             }
             if (q + 1 >= n && !final) {
               i = recordStart;

@@ -8,8 +8,10 @@ import type { RecordBatch, Table } from './table';
 function checkHeader(file: string, header: string[]): void {
   const seen = new Set<string>();
   header.forEach((name, index) => {
-    if (name.trim() === '') throw inputError(`header column ${index + 1} has no name`, { file, line: 1, hint: 'give every column a name in the first line' });
-    if (seen.has(name)) throw inputError(`header names column ${quoteForDisplay(name)} twice`, { file, line: 1, hint: 'column names must be unique' });
+    if (name.trim() === '')
+      throw inputError(`header column ${index + 1} has no name`, { file, line: 1, hint: 'give every column a name in the first line' });
+    if (seen.has(name))
+      throw inputError(`header names column ${quoteForDisplay(name)} twice`, { file, line: 1, hint: 'column names must be unique' });
     seen.add(name);
   });
 }
@@ -39,7 +41,13 @@ class BatchBuilder {
     if (!batch) {
       // Arrays sized up front and written by index: no growth copies per batch.
       const size = this.size;
-      batch = this.current = { columns: this.columns, values: this.columns.map(() => new Array<unknown>(size)), rowStart: this.nextRow, lines: new Array<number>(size), length: 0 };
+      batch = this.current = {
+        columns: this.columns,
+        values: this.columns.map(() => new Array<unknown>(size)),
+        rowStart: this.nextRow,
+        lines: new Array<number>(size),
+        length: 0,
+      };
     }
     const i = batch.length;
     const values = batch.values;
@@ -66,15 +74,24 @@ class BatchBuilder {
 /** Reads the header only: the first record, from chunks the first pass over the records replays. */
 async function readHeader(input: TextInput, delimiter: string, limits: Limits): Promise<string[]> {
   let header: string[] | undefined;
-  const parser = new CsvRecordParser(input.name, delimiter, (fields) => {
-    header ??= [...fields];
-  }, limits);
+  const parser = new CsvRecordParser(
+    input.name,
+    delimiter,
+    (fields) => {
+      header ??= [...fields];
+    },
+    limits,
+  );
   for (let text = await input.peek(); text !== undefined; text = await input.peek()) {
     parser.push(text, false);
     if (header) return header;
   }
   parser.push('', true);
-  if (!header) throw inputError('the file is empty: no header line', { file: input.name, hint: 'a CSV file starts with a header line naming its columns' });
+  if (!header)
+    throw inputError('the file is empty: no header line', {
+      file: input.name,
+      hint: 'a CSV file starts with a header line naming its columns',
+    });
   return header;
 }
 
@@ -97,20 +114,28 @@ export async function openCsv(path: string, input: TextInput, delimiter: string,
     async *batches() {
       const builder = new BatchBuilder(columns, batchSize);
       let seenHeader = false;
-      const parser = new CsvRecordParser(file, delimiter, (fields, line) => {
-        if (!seenHeader) {
-          seenHeader = true;
-          return;
-        }
-        if (fields.length !== columns.length) {
-          throw inputError(`row has ${fields.length.toLocaleString('en-US')} field${fields.length === 1 ? '' : 's'}, the header has ${columns.length.toLocaleString('en-US')}`, {
-            file,
-            line,
-            hint: hint ?? 'every row needs one field per header column; quote fields that contain the delimiter or a newline',
-          });
-        }
-        builder.add(fields, line);
-      }, limits);
+      const parser = new CsvRecordParser(
+        file,
+        delimiter,
+        (fields, line) => {
+          if (!seenHeader) {
+            seenHeader = true;
+            return;
+          }
+          if (fields.length !== columns.length) {
+            throw inputError(
+              `row has ${fields.length.toLocaleString('en-US')} field${fields.length === 1 ? '' : 's'}, the header has ${columns.length.toLocaleString('en-US')}`,
+              {
+                file,
+                line,
+                hint: hint ?? 'every row needs one field per header column; quote fields that contain the delimiter or a newline',
+              },
+            );
+          }
+          builder.add(fields, line);
+        },
+        limits,
+      );
       for await (const text of input.text()) {
         parser.push(text, false);
         yield* builder.batches;

@@ -8,7 +8,11 @@ import { completeLength, firstInvalidUtf8 } from './utf8';
  * faster than a fatal TextDecoder; a character cut by a chunk boundary is carried to the next chunk.
  * `lineAt` finds the line of a byte offset on the error path (a regular file is read again; a stream cannot be).
  */
-export async function* utf8Chunks(bytes: AsyncIterable<Uint8Array>, name: string, lineAt: (offset: number) => Promise<number | undefined>): AsyncGenerator<string> {
+export async function* utf8Chunks(
+  bytes: AsyncIterable<Uint8Array>,
+  name: string,
+  lineAt: (offset: number) => Promise<number | undefined>,
+): AsyncGenerator<string> {
   let carry: Buffer | null = null;
   let offset = 0; // input offset of the first byte of `bytes`
   let atStart = true;
@@ -34,6 +38,10 @@ export async function* utf8Chunks(bytes: AsyncIterable<Uint8Array>, name: string
     if (text) yield text;
   }
   if (carry) {
-    throw inputError('invalid UTF-8: the file ends inside a multi-byte character', { file: name, line: await lineAt(offset), hint: 'save the file as UTF-8' });
+    throw inputError('invalid UTF-8: the file ends inside a multi-byte character', {
+      file: name,
+      line: await lineAt(offset),
+      hint: 'save the file as UTF-8',
+    });
   }
 }

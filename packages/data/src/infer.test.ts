@@ -9,7 +9,11 @@ describe('inferSchema', () => {
   it('infers types, required, ranges and enums, and the data passes what it inferred', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mlci-infer-'));
     const data = join(dir, 'd.csv');
-    const rows = Array.from({ length: 40 }, (_, i) => `${i},${(i * 0.5).toFixed(1)},${['a', 'b'][i % 2]},${i % 5 === 0 ? '' : 'x' + i},2024-01-${String((i % 28) + 1).padStart(2, '0')},${i % 2 === 0}`);
+    const rows = Array.from(
+      { length: 40 },
+      (_, i) =>
+        `${i},${(i * 0.5).toFixed(1)},${['a', 'b'][i % 2]},${i % 5 === 0 ? '' : 'x' + i},2024-01-${String((i % 28) + 1).padStart(2, '0')},${i % 2 === 0}`,
+    );
     writeFileSync(data, `id,score,kind,note,day,flag\n${rows.join('\n')}\n`);
     const schema = await inferSchema(data);
     const byName = Object.fromEntries(schema.fields.map((f) => [f.name, f]));
@@ -28,11 +32,17 @@ describe('inferSchema', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mlci-infer-'));
     const data = join(dir, 'semi.csv');
     writeFileSync(data, 'a;b\n1;x\n2;y\n');
-    const error = await inferSchema(data).then(() => undefined, (e: unknown) => e as MlciError);
+    const error = await inferSchema(data).then(
+      () => undefined,
+      (e: unknown) => e as MlciError,
+    );
     expect(error).toBeInstanceOf(MlciError);
     expect(error!.location).toMatchObject({ file: data, line: 1 });
     expect(error!.hint).toContain("--delimiter ';'");
     const schema = await inferSchema(data, { delimiter: ';' });
-    expect(schema.fields.map((f) => [f.name, f.type])).toEqual([['a', 'integer'], ['b', 'string']]);
+    expect(schema.fields.map((f) => [f.name, f.type])).toEqual([
+      ['a', 'integer'],
+      ['b', 'string'],
+    ]);
   });
 });

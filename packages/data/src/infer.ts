@@ -27,7 +27,12 @@ export interface InferOptions extends OpenTableOptions {
 
 // Narrowest first: a column takes the first type every present value casts to.
 const CANDIDATES: FieldType[] = ['integer', 'number', 'boolean', 'date', 'datetime', 'string'];
-const casts = Object.fromEntries(CANDIDATES.map((t) => [t, castFor({ name: '', type: t, trueValues: ['true', 'True', 'TRUE'], falseValues: ['false', 'False', 'FALSE'] })]));
+const casts = Object.fromEntries(
+  CANDIDATES.map((t) => [
+    t,
+    castFor({ name: '', type: t, trueValues: ['true', 'True', 'TRUE'], falseValues: ['false', 'False', 'FALSE'] }),
+  ]),
+);
 
 interface ColumnState {
   types: Set<FieldType>;
@@ -56,20 +61,44 @@ export async function inferSchema(path: string, options: InferOptions = {}): Pro
   }
 }
 
-async function infer(path: string, table: Table, sampleRows: number, maxEnum: number, options: InferOptions): Promise<TableSchema & { $comment: string }> {
+async function infer(
+  path: string,
+  table: Table,
+  sampleRows: number,
+  maxEnum: number,
+  options: InferOptions,
+): Promise<TableSchema & { $comment: string }> {
   // A schema copies the names whole: one of megabytes is no header (a headerless file, no line breaks).
   const long = table.columns.findIndex((name) => name.length > MAX_NAME_LENGTH);
   if (long !== -1) {
-    throw inputError(`column ${long + 1}'s name is ${table.columns[long].length.toLocaleString('en-US')} characters long (${quoteForDisplay(table.columns[long], 60)}): not a header`, {
-      file: inputName(path),
-      line: table.format === 'parquet' ? undefined : 1,
-      hint: `names in an inferred schema are at most ${MAX_NAME_LENGTH} characters; the first line must name the columns (check the delimiter and the line endings)`,
-    });
+    throw inputError(
+      `column ${long + 1}'s name is ${table.columns[long].length.toLocaleString('en-US')} characters long (${quoteForDisplay(table.columns[long], 60)}): not a header`,
+      {
+        file: inputName(path),
+        line: table.format === 'parquet' ? undefined : 1,
+        hint: `names in an inferred schema are at most ${MAX_NAME_LENGTH} characters; the first line must name the columns (check the delimiter and the line endings)`,
+      },
+    );
   }
   // One column whose name holds another delimiter: inferring from it would describe the wrong file.
-  const hint = table.format === 'csv' && options.delimiter === undefined ? delimiterHint(table.columns, path.toLowerCase().endsWith('.tsv') ? '\t' : ',') : undefined;
-  if (hint) throw inputError(`the header reads as one column ${quoteForDisplay(table.columns[0], 60)}: the delimiter looks wrong`, { file: inputName(path), line: 1, hint });
-  const state: ColumnState[] = table.columns.map(() => ({ types: new Set(CANDIDATES), missing: 0, present: 0, distinct: new Map(), min: Infinity, max: -Infinity }));
+  const hint =
+    table.format === 'csv' && options.delimiter === undefined
+      ? delimiterHint(table.columns, path.toLowerCase().endsWith('.tsv') ? '\t' : ',')
+      : undefined;
+  if (hint)
+    throw inputError(`the header reads as one column ${quoteForDisplay(table.columns[0], 60)}: the delimiter looks wrong`, {
+      file: inputName(path),
+      line: 1,
+      hint,
+    });
+  const state: ColumnState[] = table.columns.map(() => ({
+    types: new Set(CANDIDATES),
+    missing: 0,
+    present: 0,
+    distinct: new Map(),
+    min: Infinity,
+    max: -Infinity,
+  }));
   let rows = 0;
   outer: for await (const batch of table.batches()) {
     for (let i = 0; i < batch.length; i++) {
@@ -106,14 +135,15 @@ async function infer(path: string, table: Table, sampleRows: number, maxEnum: nu
   }
   const fields: SchemaField[] = table.columns.map((name, c) => {
     const s = state[c];
-    const type = s.present === 0 ? 'string' : CANDIDATES.find((t) => s.types.has(t)) ?? 'string';
+    const type = s.present === 0 ? 'string' : (CANDIDATES.find((t) => s.types.has(t)) ?? 'string');
     const constraints: NonNullable<SchemaField['constraints']> = {};
     if (s.missing === 0 && s.present > 0) constraints.required = true;
     if ((type === 'integer' || type === 'number') && Number.isFinite(s.min)) {
       constraints.minimum = s.min;
       constraints.maximum = s.max;
     }
-    if (type === 'string' && s.distinct && s.distinct.size > 0 && s.present >= 2 * s.distinct.size) constraints.enum = [...s.distinct.keys()].sort();
+    if (type === 'string' && s.distinct && s.distinct.size > 0 && s.present >= 2 * s.distinct.size)
+      constraints.enum = [...s.distinct.keys()].sort();
     return { name, type, ...(Object.keys(constraints).length ? { constraints } : {}) };
   });
   return {

@@ -47,14 +47,23 @@ function parseObject(path: string, text: string, line: number): Record<string, u
   } catch (error) {
     // A lone CR ends no JSON line: an old-Mac file reads as one line with JSON after the first record.
     const crOnly = text.includes('\r');
-    throw inputError(`not valid JSON: ${truncateForDisplay((error as Error).message)}${crOnly ? ' (the line holds carriage returns: CR-only line endings?)' : ''}`, {
-      file: path,
-      line,
-      hint: crOnly ? "JSON Lines ends each line with \\n (or \\r\\n): convert with `tr '\\r' '\\n' < in.jsonl > out.jsonl`" : 'JSON Lines holds one JSON object per line',
-    });
+    throw inputError(
+      `not valid JSON: ${truncateForDisplay((error as Error).message)}${crOnly ? ' (the line holds carriage returns: CR-only line endings?)' : ''}`,
+      {
+        file: path,
+        line,
+        hint: crOnly
+          ? "JSON Lines ends each line with \\n (or \\r\\n): convert with `tr '\\r' '\\n' < in.jsonl > out.jsonl`"
+          : 'JSON Lines holds one JSON object per line',
+      },
+    );
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw inputError(`expected a JSON object, found ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`, { file: path, line, hint: 'JSON Lines holds one JSON object per line' });
+    throw inputError(`expected a JSON object, found ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`, {
+      file: path,
+      line,
+      hint: 'JSON Lines holds one JSON object per line',
+    });
   }
   return value as Record<string, unknown>;
 }

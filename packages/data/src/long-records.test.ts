@@ -23,7 +23,10 @@ function file(content: string, ext = '.csv'): string {
 }
 
 async function rejection(promise: Promise<unknown>): Promise<MlciError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(MlciError);
   return error as MlciError;
 }
@@ -122,7 +125,11 @@ describe('CR-only line endings', () => {
   it('reads lone CRs as line ends, with line numbers, inside quotes too', async () => {
     const { columns, rows, lines: at } = await readAll(file('id,name\r1,a\r\r2,"b\rc"\r3,d\r'));
     expect(columns).toEqual(['id', 'name']);
-    expect(rows).toEqual([['1', 'a'], ['2', 'b\rc'], ['3', 'd']]);
+    expect(rows).toEqual([
+      ['1', 'a'],
+      ['2', 'b\rc'],
+      ['3', 'd'],
+    ]);
     expect(at).toEqual([2, 4, 6]);
   });
 

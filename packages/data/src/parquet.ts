@@ -5,7 +5,7 @@ import { inputName, type InputInfo } from './source';
 import type { RecordBatch, Table } from './table';
 
 /** Parquet ints may decode as BigInt and timestamps as Date; numbers and ISO strings are what checks expect. */
-const plain = (v: unknown) => (typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString() : v ?? null);
+const plain = (v: unknown) => (typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString() : (v ?? null));
 
 /** A decoded run of one column: `data[k]` is file row `rowStart + k` (0-based). */
 interface Piece {
@@ -14,12 +14,29 @@ interface Piece {
 }
 
 /** Decodes one whole row group, column-major, without assembling row arrays. */
-async function readRowGroup(path: string, file: Awaited<ReturnType<typeof asyncBufferFromFile>>, metadata: FileMetaData, columns: string[], start: number, end: number): Promise<Map<string, Piece[]>> {
+async function readRowGroup(
+  path: string,
+  file: Awaited<ReturnType<typeof asyncBufferFromFile>>,
+  metadata: FileMetaData,
+  columns: string[],
+  start: number,
+  end: number,
+): Promise<Map<string, Piece[]>> {
   const pieces = new Map<string, Piece[]>(columns.map((c) => [c, []]));
   try {
-    await parquetRead({ file, metadata, rowStart: start, rowEnd: end, compressors, onChunk: (chunk) => pieces.get(chunk.columnName)?.push({ rowStart: chunk.rowStart, data: chunk.columnData }) });
+    await parquetRead({
+      file,
+      metadata,
+      rowStart: start,
+      rowEnd: end,
+      compressors,
+      onChunk: (chunk) => pieces.get(chunk.columnName)?.push({ rowStart: chunk.rowStart, data: chunk.columnData }),
+    });
   } catch (error) {
-    throw inputError(`cannot decode Parquet rows ${start + 1}–${end}: ${(error as Error).message}`, { file: path, hint: 'the file may be truncated or use an encoding hyparquet does not support' });
+    throw inputError(`cannot decode Parquet rows ${start + 1}–${end}: ${(error as Error).message}`, {
+      file: path,
+      hint: 'the file may be truncated or use an encoding hyparquet does not support',
+    });
   }
   return pieces;
 }
@@ -43,7 +60,10 @@ function gather(pieces: Piece[], from: number, to: number): unknown[] {
  */
 export async function openParquet(path: string, info: InputInfo, batchSize: number): Promise<Table> {
   if (!info.regular) {
-    throw inputError('Parquet is read by seeking to its footer, and this input is a stream (a pipe or stdin)', { file: inputName(path), hint: 'save it to a file first, then pass that file' });
+    throw inputError('Parquet is read by seeking to its footer, and this input is a stream (a pipe or stdin)', {
+      file: inputName(path),
+      hint: 'save it to a file first, then pass that file',
+    });
   }
   let file;
   let metadata: FileMetaData;
@@ -52,7 +72,10 @@ export async function openParquet(path: string, info: InputInfo, batchSize: numb
     metadata = await parquetMetadataAsync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code) throw fileError(path, error);
-    throw inputError(`not a readable Parquet file: ${(error as Error).message}`, { file: path, hint: 'check that the file is Parquet (it starts and ends with "PAR1")' });
+    throw inputError(`not a readable Parquet file: ${(error as Error).message}`, {
+      file: path,
+      hint: 'check that the file is Parquet (it starts and ends with "PAR1")',
+    });
   }
   const columns = parquetSchema(metadata).children.map((child) => child.element.name);
   return {
@@ -71,7 +94,13 @@ export async function openParquet(path: string, info: InputInfo, batchSize: numb
           const length = end - start;
           const lines = new Array<number>(length);
           for (let i = 0; i < length; i++) lines[i] = start + i + 1;
-          yield { columns, values: columns.map((c) => gather(pieces.get(c) ?? [], start, end)), rowStart: start + 1, lines, length } satisfies RecordBatch;
+          yield {
+            columns,
+            values: columns.map((c) => gather(pieces.get(c) ?? [], start, end)),
+            rowStart: start + 1,
+            lines,
+            length,
+          } satisfies RecordBatch;
         }
         groupStart = groupEnd;
       }

@@ -34,6 +34,9 @@ function compileRe2(pattern: string, flags = 0): RE2JS {
     return RE2JS.compile(pattern, flags);
   } catch (error) {
     const message = (error as Error).message.replace(/^error parsing regexp: /, '');
-    throw new Error(`${message}; mlci matches schema patterns with RE2 (linear time, safe on untrusted schemas), which has no lookaround or backreferences`, { cause: error });
+    throw new Error(
+      `${message}; mlci matches schema patterns with RE2 (linear time, safe on untrusted schemas), which has no lookaround or backreferences`,
+      { cause: error },
+    );
   }
 }

@@ -43,7 +43,12 @@ describe('CSV reader', () => {
   it('reads quotes, doubled quotes, embedded commas and newlines, and counts physical lines', async () => {
     const { columns, rows, lines, rowNumbers } = await readAll(file('a,b\n1,"x, y"\n2,"line1\nline2"\n3,"say ""hi"""\n4,\n'));
     expect(columns).toEqual(['a', 'b']);
-    expect(rows).toEqual([['1', 'x, y'], ['2', 'line1\nline2'], ['3', 'say "hi"'], ['4', '']]);
+    expect(rows).toEqual([
+      ['1', 'x, y'],
+      ['2', 'line1\nline2'],
+      ['3', 'say "hi"'],
+      ['4', ''],
+    ]);
     expect(lines).toEqual([2, 3, 5, 6]);
     expect(rowNumbers).toEqual([1, 2, 3, 4]);
   });
@@ -51,7 +56,11 @@ describe('CSV reader', () => {
   it('handles CRLF, a BOM, blank lines and a missing final newline', async () => {
     const { columns, rows, lines } = await readAll(file('\uFEFFid,name\r\n1,a\r\n\r\n2,"b\r\nc"\r\n3,d'));
     expect(columns).toEqual(['id', 'name']);
-    expect(rows).toEqual([['1', 'a'], ['2', 'b\r\nc'], ['3', 'd']]);
+    expect(rows).toEqual([
+      ['1', 'a'],
+      ['2', 'b\r\nc'],
+      ['3', 'd'],
+    ]);
     expect(lines).toEqual([2, 4, 6]);
   });
 
@@ -127,18 +136,37 @@ describe('JSON Lines reader', () => {
   it('reads objects into columns, with null for absent keys and new keys appended', async () => {
     const { columns, rows, lines } = await readAll(file('{"a":1,"b":"x"}\n\n{"a":2}\n{"a":3,"b":"z","c":true}\n', '.jsonl'));
     expect(columns).toEqual(['a', 'b', 'c']);
-    expect(rows).toEqual([[1, 'x', null], [2, null, null], [3, 'z', true]]);
+    expect(rows).toEqual([
+      [1, 'x', null],
+      [2, null, null],
+      [3, 'z', true],
+    ]);
     expect(lines).toEqual([1, 3, 4]);
   });
 
-  it('takes the first batch\'s keys as the columns and appends keys first seen in a later batch', async () => {
+  it("takes the first batch's keys as the columns and appends keys first seen in a later batch", async () => {
     const table = await openTable(file('{"a":1}\n{"b":2}\n{"a":3,"c":"new"}\n{"c":"again"}\n', '.jsonl'), { batchSize: 2 });
     expect(table.columns).toEqual(['a', 'b']);
     const batches = [];
     for await (const batch of table.batches()) batches.push({ columns: batch.columns, values: batch.values, rowStart: batch.rowStart });
     expect(batches).toEqual([
-      { columns: ['a', 'b'], values: [[1, null], [null, 2]], rowStart: 1 },
-      { columns: ['a', 'b', 'c'], values: [[3, null], [null, null], ['new', 'again']], rowStart: 3 },
+      {
+        columns: ['a', 'b'],
+        values: [
+          [1, null],
+          [null, 2],
+        ],
+        rowStart: 1,
+      },
+      {
+        columns: ['a', 'b', 'c'],
+        values: [
+          [3, null],
+          [null, null],
+          ['new', 'again'],
+        ],
+        rowStart: 3,
+      },
     ]);
   });
 

@@ -15,7 +15,8 @@ export function validationHeadline(r: ValidationResult): string {
 /** Rows of (field, constraint, count), sorted by count: the exact totals. */
 export function totalsRows(r: ValidationResult): Array<[string, string, number]> {
   const rows: Array<[string, string, number]> = [];
-  for (const [field, counts] of Object.entries(r.totals.byField)) for (const [constraint, n] of Object.entries(counts)) rows.push([field, constraint, n]);
+  for (const [field, counts] of Object.entries(r.totals.byField))
+    for (const [constraint, n] of Object.entries(counts)) rows.push([field, constraint, n]);
   return rows.sort((a, b) => b[2] - a[2] || a[0].localeCompare(b[0]));
 }
 
@@ -26,10 +27,15 @@ export function validationText(r: ValidationResult, maxListed = 20): string {
   const totals = totalsRows(r);
   if (totals.length) {
     lines.push('', '  field                constraint        count');
-    for (const [field, constraint, n] of totals) lines.push(`  ${field.padEnd(20).slice(0, 20)} ${constraint.padEnd(17).slice(0, 17)} ${n}`);
+    for (const [field, constraint, n] of totals)
+      lines.push(`  ${field.padEnd(20).slice(0, 20)} ${constraint.padEnd(17).slice(0, 17)} ${n}`);
     lines.push('');
-    for (const v of r.violations.slice(0, maxListed)) lines.push(`  ${r.file}:${v.line}: row ${v.row} ${v.field}: ${v.message}${v.tolerated ? ' (tolerated)' : ''}`);
-    if (r.totals.total > Math.min(maxListed, r.violations.length)) lines.push(`  … ${plural(r.totals.total - Math.min(maxListed, r.violations.length), 'more violation')} (--json lists ${r.violations.length})`);
+    for (const v of r.violations.slice(0, maxListed))
+      lines.push(`  ${r.file}:${v.line}: row ${v.row} ${v.field}: ${v.message}${v.tolerated ? ' (tolerated)' : ''}`);
+    if (r.totals.total > Math.min(maxListed, r.violations.length))
+      lines.push(
+        `  … ${plural(r.totals.total - Math.min(maxListed, r.violations.length), 'more violation')} (--json lists ${r.violations.length})`,
+      );
   }
   return lines.join('\n');
 }
@@ -38,11 +44,30 @@ export function validationText(r: ValidationResult, maxListed = 20): string {
 export function validationMarkdown(r: ValidationResult, options: { notAnnotated?: number } = {}): string {
   const icon = r.outcome === 'pass' ? '✅' : '❌';
   const parts = [`### ${icon} Data validation: ${escapeMarkdown(validationHeadline(r))}`];
-  if (r.tableChecks.length) parts.push(markdownTable(['check', 'outcome', 'detail'], r.tableChecks.map((t) => [escapeMarkdown(t.check), t.outcome, escapeMarkdown(t.message)])));
+  if (r.tableChecks.length)
+    parts.push(
+      markdownTable(
+        ['check', 'outcome', 'detail'],
+        r.tableChecks.map((t) => [escapeMarkdown(t.check), t.outcome, escapeMarkdown(t.message)]),
+      ),
+    );
   const totals = totalsRows(r);
-  if (totals.length) parts.push(markdownTable(['field', 'constraint', 'violations'], totals.map(([f, c, n]) => [escapeMarkdown(f), escapeMarkdown(c), String(n)]), ['l', 'l', 'r']));
+  if (totals.length)
+    parts.push(
+      markdownTable(
+        ['field', 'constraint', 'violations'],
+        totals.map(([f, c, n]) => [escapeMarkdown(f), escapeMarkdown(c), String(n)]),
+        ['l', 'l', 'r'],
+      ),
+    );
   if (r.violations.length) {
-    const rows = r.violations.map((v) => [String(v.line), String(v.row), escapeMarkdown(v.field), escapeMarkdown(v.constraint), escapeMarkdown(v.message) + (v.tolerated ? ' (tolerated)' : '')]);
+    const rows = r.violations.map((v) => [
+      String(v.line),
+      String(v.row),
+      escapeMarkdown(v.field),
+      escapeMarkdown(v.constraint),
+      escapeMarkdown(v.message) + (v.tolerated ? ' (tolerated)' : ''),
+    ]);
     parts.push(
       `<details${r.outcome === 'fail' ? ' open' : ''}><summary>${r.violations.length} of ${r.totals.total} violations${options.notAnnotated ? ` (${options.notAnnotated} not annotated: GitHub shows at most 10 error annotations per step)` : ''}</summary>\n\n${markdownTable(['line', 'row', 'field', 'constraint', 'detail'], rows, ['r', 'r'])}\n\n</details>`,
     );

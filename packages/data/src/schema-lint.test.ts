@@ -17,7 +17,11 @@ describe('schema keys mlci does not know', () => {
   it('warns for each, naming the file and where, with a did-you-mean when one is close', () => {
     const warnings = lintTableSchema(
       {
-        fields: [{ name: 'a', contraints: { required: true } }, { name: 'b', type: 'date', format: '%d/%m/%Y', mlci: { mostlly: 0.9 } }, { name: 'c', format: 'default', titel: 'C' }],
+        fields: [
+          { name: 'a', contraints: { required: true } },
+          { name: 'b', type: 'date', format: '%d/%m/%Y', mlci: { mostlly: 0.9 } },
+          { name: 'c', format: 'default', titel: 'C' },
+        ],
         primarykey: 'a',
         foreignKeys: [],
         mlci: { minrows: 3 },
@@ -34,14 +38,23 @@ describe('schema keys mlci does not know', () => {
       's.json: fields[1].mlci."mostlly" is not a key mlci knows (ignored); did you mean "mostly"?',
       's.json: fields[2]."titel" is not a key mlci knows (ignored); did you mean "title"?',
     ]);
-    expect(lintTableSchema({ fields: [{ name: 'a', type: 'integer', constraints: { minimum: 0 } }], missingValues: [''], primaryKey: [], mlci: {} }, 's.json')).toEqual([]);
+    expect(
+      lintTableSchema(
+        { fields: [{ name: 'a', type: 'integer', constraints: { minimum: 0 } }], missingValues: [''], primaryKey: [], mlci: {} },
+        's.json',
+      ),
+    ).toEqual([]);
   });
 
   it('lists the warnings as table checks of the validation, which still passes', async () => {
     const schema = file(JSON.stringify({ fields: [{ name: 'a', requried: true }] }), '.json');
     const result = await validateTable(file('a\n1\n'), schema);
     expect(result.outcome).toBe('pass');
-    expect(result.tableChecks).toContainEqual({ check: 'schema', outcome: 'warn', message: `${schema}: fields[0]."requried" is not a key mlci knows (ignored); did you mean "constraints": {"required": …}?` });
+    expect(result.tableChecks).toContainEqual({
+      check: 'schema',
+      outcome: 'warn',
+      message: `${schema}: fields[0]."requried" is not a key mlci knows (ignored); did you mean "constraints": {"required": …}?`,
+    });
   });
 
   it('refuses a misspelt constraint with a did-you-mean hint', async () => {
@@ -58,7 +71,9 @@ describe('row schema errors', () => {
     const data = file('a\n1\n');
     const bad = { type: 'object', properties: { a: { type: 'no-such-type' } } };
     const schema = file(JSON.stringify({ fields: [{ name: 'a' }] }), '.json');
-    const fromFlag = (await validateTable(data, schema, { rowSchema: bad, rowSchemaFile: 'rows.schema.json' }).catch((e) => e)) as MlciError;
+    const fromFlag = (await validateTable(data, schema, { rowSchema: bad, rowSchemaFile: 'rows.schema.json' }).catch(
+      (e) => e,
+    )) as MlciError;
     expect(fromFlag).toBeInstanceOf(MlciError);
     expect(fromFlag.location.file).toBe('rows.schema.json');
     const embedded = file(JSON.stringify({ fields: [{ name: 'a' }], mlci: { rowSchema: bad } }), '.json');

@@ -4,11 +4,34 @@ import { quoteForDisplay } from './display';
 // ("contraints", "requried") whose check would silently not run, so it is reported, not skipped quietly.
 const TOP = ['fields', 'missingValues', 'primaryKey', 'mlci', '$schema', '$comment', 'name', 'title', 'description', 'profile'];
 const TOP_UNCHECKED = ['foreignKeys', 'uniqueKeys', 'fieldsMatch'];
-const FIELD = ['name', 'type', 'constraints', 'trueValues', 'falseValues', 'mlci', 'title', 'description', 'example', 'rdfType', '$comment'];
+const FIELD = [
+  'name',
+  'type',
+  'constraints',
+  'trueValues',
+  'falseValues',
+  'mlci',
+  'title',
+  'description',
+  'example',
+  'rdfType',
+  '$comment',
+];
 const FIELD_UNCHECKED = ['format', 'bareNumber', 'decimalChar', 'groupChar', 'missingValues', 'categories', 'categoriesOrdered'];
 const TABLE_MLCI = ['minRows', 'maxRows', 'rowSchema', 'maxRecordLength', 'maxFieldLength'];
 const FIELD_MLCI = ['mostly', 'maxMissingShare'];
-const CONSTRAINTS = ['required', 'unique', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'enum', 'pattern', 'minLength', 'maxLength'];
+const CONSTRAINTS = [
+  'required',
+  'unique',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'enum',
+  'pattern',
+  'minLength',
+  'maxLength',
+];
 /** Constraints mlci accepts but does not check. */
 const CONSTRAINTS_UNCHECKED = ['jsonSchema'];
 
@@ -61,7 +84,11 @@ export function lintTableSchema(doc: unknown, file: string): string[] {
       }
       // A constraint written beside "type" instead of under "constraints" is a common slip.
       const near = closest(key, [...known, ...unchecked, ...misplaced]);
-      const suggestion = !near ? '' : misplaced.includes(near) ? `; did you mean "constraints": {"${near}": …}?` : `; did you mean "${near}"?`;
+      const suggestion = !near
+        ? ''
+        : misplaced.includes(near)
+          ? `; did you mean "constraints": {"${near}": …}?`
+          : `; did you mean "${near}"?`;
       warnings.push(`${at} is not a key mlci knows (ignored)${suggestion}`);
       if (warnings.length >= 50) return;
     }
@@ -75,7 +102,10 @@ export function lintTableSchema(doc: unknown, file: string): string[] {
       // "format": "default" changes nothing; any other format (a date pattern, email) is not applied.
       check(field, `fields[${i}].`, field.format === 'default' ? [...FIELD, 'format'] : FIELD, FIELD_UNCHECKED, CONSTRAINTS);
       check(field.mlci, `fields[${i}].mlci.`, FIELD_MLCI);
-      if (isObject(field.constraints)) for (const key of CONSTRAINTS_UNCHECKED) if (key in field.constraints) warnings.push(`${file}: fields[${i}].constraints."${key}" is Table Schema but not checked by mlci (ignored)`);
+      if (isObject(field.constraints))
+        for (const key of CONSTRAINTS_UNCHECKED)
+          if (key in field.constraints)
+            warnings.push(`${file}: fields[${i}].constraints."${key}" is Table Schema but not checked by mlci (ignored)`);
     });
   }
   return warnings.slice(0, 50);

@@ -56,12 +56,27 @@ export interface TableSchema {
 }
 
 const TYPES: FieldType[] = ['string', 'integer', 'number', 'boolean', 'date', 'datetime', 'time', 'year', 'any'];
-const CONSTRAINTS = new Set(['required', 'unique', 'minimum', 'maximum', 'enum', 'pattern', 'minLength', 'maxLength', 'exclusiveMinimum', 'exclusiveMaximum', 'jsonSchema']);
+const CONSTRAINTS = new Set([
+  'required',
+  'unique',
+  'minimum',
+  'maximum',
+  'enum',
+  'pattern',
+  'minLength',
+  'maxLength',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'jsonSchema',
+]);
 
 /** Checks a parsed document is a Table Schema mlci can apply, naming the property at fault. */
 export function parseTableSchema(doc: unknown, file: string): TableSchema {
   const bad = (where: string, what: string) =>
-    inputError(`not a valid Table Schema: ${where} ${what}`, { file, hint: 'see https://specs.frictionlessdata.io/table-schema/ for the format' });
+    inputError(`not a valid Table Schema: ${where} ${what}`, {
+      file,
+      hint: 'see https://specs.frictionlessdata.io/table-schema/ for the format',
+    });
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw bad('the document', 'must be a JSON object with a "fields" list');
   const d = doc as Record<string, unknown>;
   if (!Array.isArray(d.fields)) throw bad('"fields"', 'must be a list of field descriptors');
@@ -73,7 +88,8 @@ export function parseTableSchema(doc: unknown, file: string): TableSchema {
     if (typeof f.name !== 'string' || !f.name) throw bad(`${where}.name`, 'must be a non-empty string');
     if (names.has(f.name)) throw bad(`${where}.name`, `repeats ${quoteForDisplay(f.name)}`);
     names.add(f.name);
-    if (f.type !== undefined && !TYPES.includes(f.type)) throw bad(`${where}.type`, `${quoteForDisplay(String(f.type))} is not one of ${TYPES.join(', ')}`);
+    if (f.type !== undefined && !TYPES.includes(f.type))
+      throw bad(`${where}.type`, `${quoteForDisplay(String(f.type))} is not one of ${TYPES.join(', ')}`);
     const c = f.constraints ?? {};
     if (typeof c !== 'object') throw bad(`${where}.constraints`, 'must be an object');
     for (const key of Object.keys(c)) {
@@ -94,7 +110,8 @@ export function parseTableSchema(doc: unknown, file: string): TableSchema {
       }
     }
     for (const key of ['minLength', 'maxLength'] as const) {
-      if (c[key] !== undefined && (!Number.isInteger(c[key]) || (c[key] as number) < 0)) throw bad(`${where}.constraints.${key}`, 'must be a non-negative integer');
+      if (c[key] !== undefined && (!Number.isInteger(c[key]) || (c[key] as number) < 0))
+        throw bad(`${where}.constraints.${key}`, 'must be a non-negative integer');
     }
     for (const key of ['mostly', 'maxMissingShare'] as const) {
       const v = f.mlci?.[key];
@@ -103,17 +120,21 @@ export function parseTableSchema(doc: unknown, file: string): TableSchema {
     return f;
   });
   const missingValues = d.missingValues === undefined ? [''] : d.missingValues;
-  if (!Array.isArray(missingValues) || missingValues.some((v) => typeof v !== 'string')) throw bad('"missingValues"', 'must be a list of strings');
+  if (!Array.isArray(missingValues) || missingValues.some((v) => typeof v !== 'string'))
+    throw bad('"missingValues"', 'must be a list of strings');
   const primaryKey = d.primaryKey === undefined ? [] : typeof d.primaryKey === 'string' ? [d.primaryKey] : d.primaryKey;
   if (!Array.isArray(primaryKey)) throw bad('"primaryKey"', 'must be a field name or a list of them');
-  for (const key of primaryKey) if (!names.has(key as string)) throw bad('"primaryKey"', `names ${quoteForDisplay(String(key))}, which is not a field`);
+  for (const key of primaryKey)
+    if (!names.has(key as string)) throw bad('"primaryKey"', `names ${quoteForDisplay(String(key))}, which is not a field`);
   const mlci = (d.mlci ?? {}) as TableChecks;
   if (typeof mlci !== 'object') throw bad('"mlci"', 'must be an object');
   for (const key of ['minRows', 'maxRows'] as const) {
-    if (mlci[key] !== undefined && (!Number.isInteger(mlci[key]) || (mlci[key] as number) < 0)) throw bad(`"mlci.${key}"`, 'must be a non-negative integer');
+    if (mlci[key] !== undefined && (!Number.isInteger(mlci[key]) || (mlci[key] as number) < 0))
+      throw bad(`"mlci.${key}"`, 'must be a non-negative integer');
   }
   for (const key of ['maxRecordLength', 'maxFieldLength'] as const) {
-    if (mlci[key] !== undefined && (!Number.isInteger(mlci[key]) || (mlci[key] as number) < 1)) throw bad(`"mlci.${key}"`, 'must be a positive integer (characters)');
+    if (mlci[key] !== undefined && (!Number.isInteger(mlci[key]) || (mlci[key] as number) < 1))
+      throw bad(`"mlci.${key}"`, 'must be a positive integer (characters)');
   }
   return { fields, missingValues: missingValues as string[], primaryKey: primaryKey as string[], mlci };
 }
@@ -133,7 +154,11 @@ export async function readTableSchema(file: string): Promise<{ schema: TableSche
     const message = (error as Error).message;
     const position = Number(/position (\d+)/.exec(message)?.[1]);
     const line = Number.isFinite(position) ? text.slice(0, position).split('\n').length : undefined;
-    throw inputError(`the schema is not valid JSON: ${message}`, { file, line, hint: 'check for a trailing comma or a missing quote near that line' });
+    throw inputError(`the schema is not valid JSON: ${message}`, {
+      file,
+      line,
+      hint: 'check for a trailing comma or a missing quote near that line',
+    });
   }
   return { schema: parseTableSchema(doc, file), warnings: lintTableSchema(doc, file) };
 }

@@ -49,7 +49,8 @@ export class TextInput {
   }
 
   private open(): AsyncGenerator<string> {
-    const bytes = this.path === STDIN ? (process.stdin as AsyncIterable<Uint8Array>) : createReadStream(this.path, { highWaterMark: 1 << 20 });
+    const bytes =
+      this.path === STDIN ? (process.stdin as AsyncIterable<Uint8Array>) : createReadStream(this.path, { highWaterMark: 1 << 20 });
     const lineAt = this.info.regular ? (offset: number) => lineAtOffset(this.path, offset) : async () => undefined;
     return utf8Chunks(bytes, this.name, lineAt);
   }
@@ -67,7 +68,11 @@ export class TextInput {
   /** The input's text from the start, in chunks. */
   async *text(): AsyncGenerator<string> {
     if (this.passes++ > 0) {
-      if (!this.info.regular) throw inputError('is a stream (a pipe or stdin) and is read only once', { file: this.name, hint: 'save it to a file first, then pass that file' });
+      if (!this.info.regular)
+        throw inputError('is a stream (a pipe or stdin) and is read only once', {
+          file: this.name,
+          hint: 'save it to a file first, then pass that file',
+        });
       yield* this.open();
       return;
     }

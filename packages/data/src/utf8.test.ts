@@ -12,7 +12,8 @@ async function decodeAll(bytes: Uint8Array, chunk: number): Promise<string> {
   const path = join(dir, `f${Math.random().toString(36).slice(2)}.txt`);
   writeFileSync(path, bytes);
   let text = '';
-  for await (const part of utf8Chunks(createReadStream(path, { highWaterMark: chunk }), path, (offset) => lineAtOffset(path, offset))) text += part;
+  for await (const part of utf8Chunks(createReadStream(path, { highWaterMark: chunk }), path, (offset) => lineAtOffset(path, offset)))
+    text += part;
   return text;
 }
 
@@ -24,7 +25,8 @@ describe('UTF-8 decoding', () => {
   });
 
   it('finds the first fault of each kind the decoder refuses', () => {
-    const at = (prefix: string, bad: number[]) => firstInvalidUtf8(Buffer.concat([Buffer.from(prefix), Buffer.from(bad), Buffer.from('tail')]));
+    const at = (prefix: string, bad: number[]) =>
+      firstInvalidUtf8(Buffer.concat([Buffer.from(prefix), Buffer.from(bad), Buffer.from('tail')]));
     expect(at('abc', [0xff])).toBe(3);
     expect(at('ab€', [0xc0, 0x80])).toBe(5); // overlong
     expect(at('a', [0xed, 0xa0, 0x80])).toBe(1); // a UTF-16 surrogate
@@ -36,10 +38,16 @@ describe('UTF-8 decoding', () => {
   it('names the line of invalid bytes in a later chunk, and a file that ends mid-character', async () => {
     const lines = Array.from({ length: 50 }, (_, i) => `line ${i + 1}`).join('\n');
     const bad = Buffer.concat([Buffer.from(lines + '\nbad '), Buffer.from([0xe9]), Buffer.from('t\n')]);
-    const error = await decodeAll(bad, 16).then(() => undefined, (e: unknown) => e as MlciError);
+    const error = await decodeAll(bad, 16).then(
+      () => undefined,
+      (e: unknown) => e as MlciError,
+    );
     expect(error).toBeInstanceOf(MlciError);
     expect(error!.location.line).toBe(51);
-    const cut = await decodeAll(Buffer.concat([Buffer.from('a\nb\n'), Buffer.from([0xe2, 0x82])]), 4).then(() => undefined, (e: unknown) => e as MlciError);
+    const cut = await decodeAll(Buffer.concat([Buffer.from('a\nb\n'), Buffer.from([0xe2, 0x82])]), 4).then(
+      () => undefined,
+      (e: unknown) => e as MlciError,
+    );
     expect(cut!.message).toContain('ends inside a multi-byte character');
     expect(cut!.location.line).toBe(3);
   });

@@ -17,7 +17,15 @@ const schemaFile = (schema: unknown) => file(JSON.stringify(schema), '.json');
 
 describe('validateTable', () => {
   it('passes clean data and counts rows', async () => {
-    const result = await validateTable(file('id,x\n1,0.5\n2,1.5\n'), schemaFile({ fields: [{ name: 'id', type: 'integer' }, { name: 'x', type: 'number' }] }));
+    const result = await validateTable(
+      file('id,x\n1,0.5\n2,1.5\n'),
+      schemaFile({
+        fields: [
+          { name: 'id', type: 'integer' },
+          { name: 'x', type: 'number' },
+        ],
+      }),
+    );
     expect(result.outcome).toBe('pass');
     expect(result.rows).toBe(2);
     expect(result.violations).toEqual([]);
@@ -64,7 +72,11 @@ describe('validateTable', () => {
 
   it('treats missingValues as null and primaryKey as required and unique, composite keys too', async () => {
     const schema = schemaFile({
-      fields: [{ name: 'a', type: 'integer' }, { name: 'b', type: 'string' }, { name: 'v', type: 'number' }],
+      fields: [
+        { name: 'a', type: 'integer' },
+        { name: 'b', type: 'string' },
+        { name: 'v', type: 'number' },
+      ],
       missingValues: ['', 'NA'],
       primaryKey: ['a', 'b'],
     });
@@ -80,7 +92,16 @@ describe('validateTable', () => {
 
   it('keeps totals exact past the sample size', async () => {
     const rows = Array.from({ length: 500 }, (_, i) => `${i},bad`).join('\n');
-    const result = await validateTable(file(`id,x\n${rows}\n`), schemaFile({ fields: [{ name: 'id', type: 'integer' }, { name: 'x', type: 'number' }] }), { sampleSize: 10 });
+    const result = await validateTable(
+      file(`id,x\n${rows}\n`),
+      schemaFile({
+        fields: [
+          { name: 'id', type: 'integer' },
+          { name: 'x', type: 'number' },
+        ],
+      }),
+      { sampleSize: 10 },
+    );
     expect(result.violations).toHaveLength(10);
     expect(result.violationsTruncated).toBe(true);
     expect(result.totals.total).toBe(500);
@@ -100,7 +121,11 @@ describe('validateTable', () => {
     const data = file('x\n1\n\n\n2\n', '.csv');
     // Blank CSV lines are skipped, so use an explicit missing marker.
     const data2 = file('x\n1\nNA\nNA\n2\n');
-    const schema = schemaFile({ fields: [{ name: 'x', mlci: { maxMissingShare: 0.25 } }], missingValues: ['NA'], mlci: { minRows: 5, maxRows: 10 } });
+    const schema = schemaFile({
+      fields: [{ name: 'x', mlci: { maxMissingShare: 0.25 } }],
+      missingValues: ['NA'],
+      mlci: { minRows: 5, maxRows: 10 },
+    });
     const result = await validateTable(data2, schema);
     expect(result.outcome).toBe('fail');
     expect(result.tableChecks.map((t) => t.check).sort()).toEqual(['maxMissingShare', 'minRows']);
@@ -109,7 +134,11 @@ describe('validateTable', () => {
 
   it('applies a row-level JSON Schema through ajv to typed rows', async () => {
     const schema = schemaFile({
-      fields: [{ name: 'lo', type: 'number' }, { name: 'hi', type: 'number' }, { name: 'email', type: 'string' }],
+      fields: [
+        { name: 'lo', type: 'number' },
+        { name: 'hi', type: 'number' },
+        { name: 'email', type: 'string' },
+      ],
       mlci: { rowSchema: { type: 'object', properties: { email: { format: 'email' }, lo: { maximum: 10 } }, required: ['hi'] } },
     });
     const result = await validateTable(file('lo,hi,email\n1,2,a@b.co\n11,,not-an-email\n'), schema);
@@ -128,18 +157,34 @@ describe('validateTable', () => {
       mlci: { rowSchema: { type: 'object', properties: { code: { pattern: '^(a|aa)+$' } } } },
     });
     const result = await validateTable(file(`code\naaa\n${evil}\n`), schema);
-    expect(result.violations.map((v) => [v.row, v.constraint])).toEqual([[2, 'pattern'], [2, 'jsonSchema:pattern']]);
+    expect(result.violations.map((v) => [v.row, v.constraint])).toEqual([
+      [2, 'pattern'],
+      [2, 'jsonSchema:pattern'],
+    ]);
     // XML Schema semantics: the whole value must match; JSON Schema's match anywhere.
-    const partial = await validateTable(file('code\nxaay\n'), schemaFile({ fields: [{ name: 'code', constraints: { pattern: 'a+' } }], mlci: { rowSchema: { properties: { code: { pattern: 'a+' } } } } }));
+    const partial = await validateTable(
+      file('code\nxaay\n'),
+      schemaFile({
+        fields: [{ name: 'code', constraints: { pattern: 'a+' } }],
+        mlci: { rowSchema: { properties: { code: { pattern: 'a+' } } } },
+      }),
+    );
     expect(partial.violations.map((v) => v.constraint)).toEqual(['pattern']);
   });
 
   it('refuses a pattern that needs a backtracking engine, naming the field and why', async () => {
-    await expect(loadTableSchema(schemaFile({ fields: [{ name: 'x', constraints: { pattern: '(\\w)\\1' } }] }))).rejects.toThrow(/fields\[0\]\.constraints\.pattern.*RE2 \(linear time, safe on untrusted schemas\)/);
+    await expect(loadTableSchema(schemaFile({ fields: [{ name: 'x', constraints: { pattern: '(\\w)\\1' } }] }))).rejects.toThrow(
+      /fields\[0\]\.constraints\.pattern.*RE2 \(linear time, safe on untrusted schemas\)/,
+    );
   });
 
   it('validates JSON Lines with native values', async () => {
-    const schema = schemaFile({ fields: [{ name: 'n', type: 'integer', constraints: { maximum: 5 } }, { name: 's', type: 'string' }] });
+    const schema = schemaFile({
+      fields: [
+        { name: 'n', type: 'integer', constraints: { maximum: 5 } },
+        { name: 's', type: 'string' },
+      ],
+    });
     const result = await validateTable(file('{"n":1,"s":"a"}\n{"n":9,"s":"b"}\n{"n":2.5,"s":{"x":1}}\n', '.jsonl'), schema);
     expect(result.violations.map((v) => [v.line, v.field, v.constraint])).toEqual([
       [2, 'n', 'maximum'],
@@ -151,7 +196,10 @@ describe('validateTable', () => {
   it('refuses a file read with the wrong delimiter as unusable input, naming line 1 and --delimiter', async () => {
     const path = file('a;b\n1;2\n');
     const schema = schemaFile({ fields: [{ name: 'a' }, { name: 'b' }] });
-    const error = await validateTable(path, schema).then(() => undefined, (e: unknown) => e as MlciError);
+    const error = await validateTable(path, schema).then(
+      () => undefined,
+      (e: unknown) => e as MlciError,
+    );
     expect(error).toBeInstanceOf(MlciError);
     expect(error!.kind).toBe('input');
     expect(error!.location).toMatchObject({ file: path, line: 1 });
@@ -177,7 +225,9 @@ describe('validateTable', () => {
         { name: 'k', type: 'integer', constraints: { enum: [1, 2] } },
       ],
     });
-    const data = file('s,b,d,t,y,k\nab,true,2024-02-29,2024-01-01T10:00:00Z,2024,1\na,yes,2023-02-29,yesterday,2031,NaN\nabc,0,2023-12-31,2024-01-01 10:00,99999,3\n');
+    const data = file(
+      's,b,d,t,y,k\nab,true,2024-02-29,2024-01-01T10:00:00Z,2024,1\na,yes,2023-02-29,yesterday,2031,NaN\nabc,0,2023-12-31,2024-01-01 10:00,99999,3\n',
+    );
     const result = await validateTable(data, schema);
     expect(result.violations.map((v) => [v.row, v.field, v.constraint])).toEqual([
       [2, 's', 'minLength'],
@@ -197,7 +247,13 @@ describe('validateTable', () => {
     const long = (i: number) => `user-${i}-${'x'.repeat(40)}@example.com`;
     const rows = Array.from({ length: 3000 }, (_, i) => `${i % 2999},${long(i % 2998)}`);
     rows.push(',' + long(1));
-    const schema = schemaFile({ fields: [{ name: 'id', type: 'integer' }, { name: 'email', constraints: { unique: true } }], primaryKey: 'id' });
+    const schema = schemaFile({
+      fields: [
+        { name: 'id', type: 'integer' },
+        { name: 'email', constraints: { unique: true } },
+      ],
+      primaryKey: 'id',
+    });
     const result = await validateTable(file(`id,email\n${rows.join('\n')}\n`), schema, { batchSize: 128 });
     expect(result.totals.byField.id).toEqual({ unique: 1, required: 1 });
     // 2998 distinct emails over 3001 rows: rows 2999, 3000 and 3001 repeat one.

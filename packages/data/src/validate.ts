@@ -18,7 +18,8 @@ import { compileWholeValuePattern, re2RegExp, type WholeValuePattern } from './p
 
 // ajv and ajv-formats are CommonJS: their default export arrives wrapped under ESM interop.
 const Ajv = ((AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule) as typeof AjvModule;
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as typeof addFormatsModule;
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
+  addFormatsModule) as typeof addFormatsModule;
 
 export interface Violation {
   /** 1-based data record. */
@@ -120,7 +121,11 @@ function compileField(field: SchemaField, column: number, schema: TableSchema, f
   const bound = (name: string, raw: unknown) => {
     if (raw === undefined) return undefined;
     const value = cast(raw);
-    if (value === INVALID) throw inputError(`not a valid Table Schema: field ${quoteForDisplay(field.name)} ${name} ${truncateForDisplay(JSON.stringify(raw))} is not a ${field.type ?? 'string'}`, { file, hint: `write the ${name} as a value of the field's type` });
+    if (value === INVALID)
+      throw inputError(
+        `not a valid Table Schema: field ${quoteForDisplay(field.name)} ${name} ${truncateForDisplay(JSON.stringify(raw))} is not a ${field.type ?? 'string'}`,
+        { file, hint: `write the ${name} as a value of the field's type` },
+      );
     return value;
   };
   const anyC = c as Record<string, unknown>;
@@ -203,8 +208,20 @@ class ViolationLog {
     if (this.sample.length < this.sampleSize) {
       // Kept values must survive JSON: a non-finite number (Parquet NaN) is written as its name, not as null.
       // A kept string is cut to a display length: a sample of 100 megabyte cells must not become the report.
-      const kept = typeof value === 'string' ? detachString(truncateForDisplay(value, VALUE_LENGTH)) : typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
-      this.pending.push({ row, line, field, constraint, value: kept, message: typeof message === 'string' ? message : describeViolation(message, constraint, value) });
+      const kept =
+        typeof value === 'string'
+          ? detachString(truncateForDisplay(value, VALUE_LENGTH))
+          : typeof value === 'number' && !Number.isFinite(value)
+            ? String(value)
+            : value;
+      this.pending.push({
+        row,
+        line,
+        field,
+        constraint,
+        value: kept,
+        message: typeof message === 'string' ? message : describeViolation(message, constraint, value),
+      });
     }
   }
 
@@ -218,7 +235,6 @@ class ViolationLog {
     this.pending = [];
   }
 }
-
 
 /**
  * Checks one value against its field's type and constraints; returns whether it passed.
@@ -236,14 +252,19 @@ function checkValue(f: CompiledField, raw: unknown, row: number, line: number, l
   if (f.finiteOnly && !Number.isFinite(value as number)) log.add(row, line, name, 'finite', raw, f);
   if (f.minimum !== undefined && (value as number) < (f.minimum as number)) log.add(row, line, name, 'minimum', raw, f);
   if (f.maximum !== undefined && (value as number) > (f.maximum as number)) log.add(row, line, name, 'maximum', raw, f);
-  if (f.exclusiveMinimum !== undefined && (value as number) <= (f.exclusiveMinimum as number)) log.add(row, line, name, 'exclusiveMinimum', raw, f);
-  if (f.exclusiveMaximum !== undefined && (value as number) >= (f.exclusiveMaximum as number)) log.add(row, line, name, 'exclusiveMaximum', raw, f);
+  if (f.exclusiveMinimum !== undefined && (value as number) <= (f.exclusiveMinimum as number))
+    log.add(row, line, name, 'exclusiveMinimum', raw, f);
+  if (f.exclusiveMaximum !== undefined && (value as number) >= (f.exclusiveMaximum as number))
+    log.add(row, line, name, 'exclusiveMaximum', raw, f);
   if (f.enumValues !== null && !f.enumValues.has(value)) log.add(row, line, name, 'enum', raw, f);
   if (f.pattern !== null || f.minLength !== undefined || f.maxLength !== undefined) {
     const text = typeof raw === 'string' ? raw : String(raw);
     if (f.pattern !== null && !f.pattern.test(text)) log.add(row, line, name, 'pattern', raw, f);
     // Code points lie between ceil(length / 2) and length: count them only when the bounds cannot decide.
-    const length = (f.minLength === undefined || text.length >= 2 * f.minLength) && (f.maxLength === undefined || text.length <= f.maxLength) ? text.length : codePoints(text);
+    const length =
+      (f.minLength === undefined || text.length >= 2 * f.minLength) && (f.maxLength === undefined || text.length <= f.maxLength)
+        ? text.length
+        : codePoints(text);
     if (f.minLength !== undefined && length < f.minLength) log.add(row, line, name, 'minLength', raw, f);
     if (f.maxLength !== undefined && length > f.maxLength) log.add(row, line, name, 'maxLength', raw, f);
   }
@@ -273,15 +294,25 @@ function compileRowSchema(schema: Record<string, unknown>, file: string, what: s
     addFormats(ajv);
     return ajv.compile(schema);
   } catch (error) {
-    throw inputError(`${what} does not compile: ${truncateForDisplay((error as Error).message, 500)}`, { file, hint: 'check it against https://json-schema.org' });
+    throw inputError(`${what} does not compile: ${truncateForDisplay((error as Error).message, 500)}`, {
+      file,
+      hint: 'check it against https://json-schema.org',
+    });
   }
 }
 
 /** Validates a data file against a Table Schema (a file path or a parsed schema), streaming. */
-export async function validateTable(data: string, schemaOrFile: string | TableSchema, options: ValidateOptions = {}): Promise<ValidationResult> {
+export async function validateTable(
+  data: string,
+  schemaOrFile: string | TableSchema,
+  options: ValidateOptions = {},
+): Promise<ValidationResult> {
   const started = performance.now();
   const schemaFile = typeof schemaOrFile === 'string' ? schemaOrFile : '(schema)';
-  const { schema, warnings } = typeof schemaOrFile === 'string' ? await readTableSchema(schemaOrFile) : { schema: schemaOrFile, warnings: lintTableSchema(schemaOrFile, schemaFile) };
+  const { schema, warnings } =
+    typeof schemaOrFile === 'string'
+      ? await readTableSchema(schemaOrFile)
+      : { schema: schemaOrFile, warnings: lintTableSchema(schemaOrFile, schemaFile) };
   // A flag's limit wins over the schema's.
   const table = await openTable(data, {
     ...options,
@@ -295,7 +326,15 @@ export async function validateTable(data: string, schemaOrFile: string | TableSc
   }
 }
 
-async function check(data: string, table: Table, schema: TableSchema, schemaFile: string, warnings: string[], options: ValidateOptions, started: number): Promise<ValidationResult> {
+async function check(
+  data: string,
+  table: Table,
+  schema: TableSchema,
+  schemaFile: string,
+  warnings: string[],
+  options: ValidateOptions,
+  started: number,
+): Promise<ValidationResult> {
   const sampleSize = options.sampleSize ?? 100;
   const log = new ViolationLog(sampleSize);
   const tableChecks: TableCheckResult[] = warnings.map((message) => ({ check: 'schema', outcome: 'warn', message }));
@@ -304,15 +343,34 @@ async function check(data: string, table: Table, schema: TableSchema, schemaFile
   const missingColumns = schema.fields.filter((f) => !columnIndex.has(f.name)).map((f) => f.name);
   if (missingColumns.length > 0) {
     // One column whose name holds another delimiter: the file was read with the wrong one, nothing to check.
-    const hint = table.format === 'csv' ? delimiterHint(table.columns, options.delimiter ?? (data.toLowerCase().endsWith('.tsv') ? '\t' : ',')) : undefined;
-    if (hint) throw inputError(`the header reads as one column ${quoteForDisplay(table.columns[0], 60)}: the delimiter looks wrong`, { file: inputName(data), line: 1, hint });
-    tableChecks.push({ check: 'columns', outcome: 'fail', message: `missing column${missingColumns.length > 1 ? 's' : ''} ${listForDisplay(missingColumns)} named in the schema` });
+    const hint =
+      table.format === 'csv'
+        ? delimiterHint(table.columns, options.delimiter ?? (data.toLowerCase().endsWith('.tsv') ? '\t' : ','))
+        : undefined;
+    if (hint)
+      throw inputError(`the header reads as one column ${quoteForDisplay(table.columns[0], 60)}: the delimiter looks wrong`, {
+        file: inputName(data),
+        line: 1,
+        hint,
+      });
+    tableChecks.push({
+      check: 'columns',
+      outcome: 'fail',
+      message: `missing column${missingColumns.length > 1 ? 's' : ''} ${listForDisplay(missingColumns)} named in the schema`,
+    });
   }
   const schemaNames = new Set(schema.fields.map((f) => f.name));
   const extra = table.columns.filter((c) => !schemaNames.has(c));
-  if (extra.length > 0) tableChecks.push({ check: 'columns', outcome: 'warn', message: `column${extra.length > 1 ? 's' : ''} not in the schema: ${listForDisplay(extra)}` });
+  if (extra.length > 0)
+    tableChecks.push({
+      check: 'columns',
+      outcome: 'warn',
+      message: `column${extra.length > 1 ? 's' : ''} not in the schema: ${listForDisplay(extra)}`,
+    });
 
-  const fields = schema.fields.filter((f) => columnIndex.has(f.name)).map((f) => compileField(f, columnIndex.get(f.name)!, schema, schemaFile));
+  const fields = schema.fields
+    .filter((f) => columnIndex.has(f.name))
+    .map((f) => compileField(f, columnIndex.get(f.name)!, schema, schemaFile));
   const missing = new Set(schema.missingValues);
   // The default missingValues [""]: a length test instead of hashing every cell for a Set lookup.
   const onlyEmptyMissing = missing.size === 1 && missing.has('');
@@ -355,19 +413,38 @@ async function check(data: string, table: Table, schema: TableSchema, schemaFile
         const line = batch.lines[i];
         if (compositeKey && keysSeen) {
           const key = JSON.stringify(keyColumns.map((fi) => typed[fi][i]));
-          if (!keysSeen.add(key)) log.add(row, line, compositeKey.join(','), 'primaryKey', key, `primary key ${truncateForDisplay(key, 80)} appears more than once`);
+          if (!keysSeen.add(key))
+            log.add(
+              row,
+              line,
+              compositeKey.join(','),
+              'primaryKey',
+              key,
+              `primary key ${truncateForDisplay(key, 80)} appears more than once`,
+            );
         }
         if (rowSchemas.length > 0) {
           const object: Record<string, unknown> = {};
           fields.forEach((f, fi) => {
             const v = typed[fi][i];
-            if (v !== null && v !== INVALID) object[f.field.name] = f.field.type === 'date' || f.field.type === 'datetime' ? display(f.field.type, v) : v;
+            if (v !== null && v !== INVALID)
+              object[f.field.name] = f.field.type === 'date' || f.field.type === 'datetime' ? display(f.field.type, v) : v;
           });
           for (const validate of rowSchemas) {
             if (validate(object)) continue;
             for (const error of validate.errors ?? []) {
-              const field = error.keyword === 'required' ? String((error.params as { missingProperty: string }).missingProperty) : error.instancePath.split('/')[1] || 'row';
-              log.add(row, line, field, `jsonSchema:${error.keyword}`, object[field] ?? null, truncateForDisplay(`${error.instancePath || 'row'} ${error.message}`, 300));
+              const field =
+                error.keyword === 'required'
+                  ? String((error.params as { missingProperty: string }).missingProperty)
+                  : error.instancePath.split('/')[1] || 'row';
+              log.add(
+                row,
+                line,
+                field,
+                `jsonSchema:${error.keyword}`,
+                object[field] ?? null,
+                truncateForDisplay(`${error.instancePath || 'row'} ${error.message}`, 300),
+              );
             }
           }
         }
@@ -378,9 +455,12 @@ async function check(data: string, table: Table, schema: TableSchema, schemaFile
   }
 
   const { minRows, maxRows } = schema.mlci;
-  if (rows === 0) tableChecks.push({ check: 'rows', outcome: minRows === 0 ? 'pass' : 'warn', message: 'the file has a header but no data rows' });
-  if (minRows !== undefined && rows < minRows) tableChecks.push({ check: 'minRows', outcome: 'fail', message: `${rows} rows, fewer than the minimum ${minRows}` });
-  if (maxRows !== undefined && rows > maxRows) tableChecks.push({ check: 'maxRows', outcome: 'fail', message: `${rows} rows, more than the maximum ${maxRows}` });
+  if (rows === 0)
+    tableChecks.push({ check: 'rows', outcome: minRows === 0 ? 'pass' : 'warn', message: 'the file has a header but no data rows' });
+  if (minRows !== undefined && rows < minRows)
+    tableChecks.push({ check: 'minRows', outcome: 'fail', message: `${rows} rows, fewer than the minimum ${minRows}` });
+  if (maxRows !== undefined && rows > maxRows)
+    tableChecks.push({ check: 'maxRows', outcome: 'fail', message: `${rows} rows, more than the maximum ${maxRows}` });
 
   const toleratedFields = new Set<string>();
   const summaries: FieldSummary[] = fields.map((f) => {
@@ -395,13 +475,29 @@ async function check(data: string, table: Table, schema: TableSchema, schemaFile
     }
     const maxMissingShare = f.field.mlci?.maxMissingShare;
     if (maxMissingShare !== undefined && rows > 0 && f.missing / rows > maxMissingShare) {
-      tableChecks.push({ check: 'maxMissingShare', outcome: 'fail', message: `${quoteForDisplay(f.field.name)} is missing in ${((100 * f.missing) / rows).toFixed(2)}% of rows, more than the allowed ${(100 * maxMissingShare).toFixed(2)}%` });
+      tableChecks.push({
+        check: 'maxMissingShare',
+        outcome: 'fail',
+        message: `${quoteForDisplay(f.field.name)} is missing in ${((100 * f.missing) / rows).toFixed(2)}% of rows, more than the allowed ${(100 * maxMissingShare).toFixed(2)}%`,
+      });
     }
-    return { name: f.field.name, present: f.present, missing: f.missing, failedRows: f.failedRows, passShare, ...(mostly !== undefined ? { mostly } : {}), outcome };
+    return {
+      name: f.field.name,
+      present: f.present,
+      missing: f.missing,
+      failedRows: f.failedRows,
+      passShare,
+      ...(mostly !== undefined ? { mostly } : {}),
+      outcome,
+    };
   });
   for (const v of log.sample) if (toleratedFields.has(v.field)) v.tolerated = true;
   const otherFieldFailures = Object.keys(log.byField).some((name) => !fields.some((f) => f.field.name === name));
-  const outcome = worstOutcome([...summaries.map((s) => s.outcome), ...tableChecks.map((t) => t.outcome), otherFieldFailures ? 'fail' : 'pass']) === 'fail' ? 'fail' : 'pass';
+  const outcome =
+    worstOutcome([...summaries.map((s) => s.outcome), ...tableChecks.map((t) => t.outcome), otherFieldFailures ? 'fail' : 'pass']) ===
+    'fail'
+      ? 'fail'
+      : 'pass';
   // Names in the result are for display (terminal, --json, summary, annotations): none is echoed whole.
   const name = (n: string) => truncateForDisplay(n);
   const byField: Record<string, Record<string, number>> = {};

@@ -53,7 +53,13 @@ async function findDataFiles(dir: string, root: string, notes: string[], depth =
     if (entry.isDirectory()) found.push(...(await findDataFiles(path, root, notes, depth + 1)));
     else if (DATA_EXTENSIONS.has(extname(entry.name).toLowerCase())) {
       // A FIFO or device named like data would block the read (or never end): only regular files are data.
-      const regular = entry.isFile() || (entry.isSymbolicLink() && (await stat(path).then((s) => s.isFile(), () => false)));
+      const regular =
+        entry.isFile() ||
+        (entry.isSymbolicLink() &&
+          (await stat(path).then(
+            (s) => s.isFile(),
+            () => false,
+          )));
       if (regular) found.push(relative(root, path));
       else notes.push(`${relative(root, path)} skipped: not a regular file`);
     }
@@ -68,10 +74,15 @@ async function checkDir(dir: string): Promise<void> {
     info = await stat(dir);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw inputError('the directory does not exist', { file: dir, hint: '--dir names the repository to look at: create it first, or pass an existing directory' });
+    if (code === 'ENOENT')
+      throw inputError('the directory does not exist', {
+        file: dir,
+        hint: '--dir names the repository to look at: create it first, or pass an existing directory',
+      });
     throw fileError(dir, error);
   }
-  if (!info.isDirectory()) throw inputError('is not a directory', { file: dir, hint: '--dir names the repository to look at (a directory), not a file in it' });
+  if (!info.isDirectory())
+    throw inputError('is not a directory', { file: dir, hint: '--dir names the repository to look at (a directory), not a file in it' });
 }
 
 const isReference = (path: string) => /(^|[/_.-])(ref|reference|baseline|champion)([/_.-]|$)/i.test(path);
@@ -86,7 +97,8 @@ const isProduction = (path: string) => /(^|[/_.-])(prod|production|live|serving)
 export async function initProject(options: InitOptions): Promise<InitResult> {
   await checkDir(options.dir);
   const file = join(options.dir, 'mlci.yml');
-  if (existsSync(file) && !options.force) throw inputError('mlci.yml already exists', { file, hint: 'edit it, or pass --force to replace it' });
+  if (existsSync(file) && !options.force)
+    throw inputError('mlci.yml already exists', { file, hint: 'edit it, or pass --force to replace it' });
   const notes: string[] = [];
   const dataFiles = await findDataFiles(options.dir, options.dir, notes);
   const references = dataFiles.filter(isReference);
@@ -106,12 +118,20 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
   }
   if (primaries.length > 5) notes.push(`${primaries.length - 5} more data files not added`);
   const script = TRAIN_SCRIPTS.find((s) => existsSync(join(options.dir, s)));
-  const trainCommand = script ? (script.endsWith('.py') ? ['python3', script] : script.endsWith('.R') ? ['Rscript', script] : ['bash', script]) : null;
+  const trainCommand = script
+    ? script.endsWith('.py')
+      ? ['python3', script]
+      : script.endsWith('.R')
+        ? ['Rscript', script]
+        : ['bash', script]
+    : null;
   if (!trainCommand) notes.push('no training script found (train.py, src/train.py, …): add train.command by hand');
-  if (existsSync(join(options.dir, 'requirements.txt'))) notes.push('requirements.txt found: install it before `mlci run` (pip install -r requirements.txt)');
+  if (existsSync(join(options.dir, 'requirements.txt')))
+    notes.push('requirements.txt found: install it before `mlci run` (pip install -r requirements.txt)');
   const config: Record<string, unknown> = { version: 1, project: basename(options.dir) };
   if (Object.keys(datasets).length) config.datasets = datasets;
-  if (trainCommand) config.train = { command: trainCommand, ...(existsSync(join(options.dir, 'params.yaml')) ? { params: 'params.yaml' } : {}) };
+  if (trainCommand)
+    config.train = { command: trainCommand, ...(existsSync(join(options.dir, 'params.yaml')) ? { params: 'params.yaml' } : {}) };
   config.metrics = { accuracy: { direction: 'higher' }, val_loss: { direction: 'lower' } };
   config.gates = [];
   config.model = { name: modelNameFor(options.dir), artifact: 'model' };
@@ -130,7 +150,16 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
   } catch (error) {
     await staged.abort();
     if (!(error as NodeJS.ErrnoException).code) throw error;
-    throw inputError(`cannot write mlci.yml and its schemas: ${(error as Error).message}`, { file: options.dir, hint: 'make the directory writable (and check the disk has space), then run init again; nothing was written' });
+    throw inputError(`cannot write mlci.yml and its schemas: ${(error as Error).message}`, {
+      file: options.dir,
+      hint: 'make the directory writable (and check the disk has space), then run init again; nothing was written',
+    });
   }
-  return { file, datasets: Object.values(datasets).map((d) => String(d.path)), schemas: inferred.map(([schemaPath]) => schemaPath), trainCommand, notes };
+  return {
+    file,
+    datasets: Object.values(datasets).map((d) => String(d.path)),
+    schemas: inferred.map(([schemaPath]) => schemaPath),
+    trainCommand,
+    notes,
+  };
 }

@@ -25,7 +25,9 @@ export async function preflight(config: MlciConfig, file: string, stages?: Stage
   const at = (path: Path, error: unknown) => {
     if (!(error instanceof MlciError)) throw error;
     // Problems found in the text of mlci.yml are input errors of the file, at the line of the value.
-    problems.push(inputError(`${path.join('.')}: ${error.message}`, { file, line: error.location.line ?? configLine(config, path), hint: error.hint }));
+    problems.push(
+      inputError(`${path.join('.')}: ${error.message}`, { file, line: error.location.line ?? configLine(config, path), hint: error.hint }),
+    );
   };
   const check = (path: Path, body: () => void) => {
     try {
@@ -47,7 +49,13 @@ export async function preflight(config: MlciConfig, file: string, stages?: Stage
         parseDriftConfig(d.drift, file, (p) => configLine(config, [...base, 'drift', ...p]));
       } catch (error) {
         if (!(error instanceof MlciError)) throw error;
-        problems.push(inputError(`${[...base, 'drift'].join('.')}: ${error.message}`, { file, line: error.location.line ?? configLine(config, [...base, 'drift']), hint: error.hint }));
+        problems.push(
+          inputError(`${[...base, 'drift'].join('.')}: ${error.message}`, {
+            file,
+            line: error.location.line ?? configLine(config, [...base, 'drift']),
+            hint: error.hint,
+          }),
+        );
       }
     }
     const reads = (d.schema && runs('validate')) || (d.reference && runs('drift'));
@@ -58,16 +66,31 @@ export async function preflight(config: MlciConfig, file: string, stages?: Stage
   if (config.train?.params && runs('train')) await mustExist(config, ['train', 'params'], config.train.params, at);
   if (config.train && runs('train') && !(await findExecutable(config.train.command[0], config.root))) {
     const program = config.train.command[0];
-    at(['train', 'command'], new MlciError('input', program.includes('/') ? `program "${program}" is not an executable file (relative to ${config.root})` : `program "${program}" is not found on PATH`, {
-      hint: program.includes('/') ? 'check the path and that the file is executable' : 'install it, or name it by its path (e.g. .venv/bin/python)',
-    }));
+    at(
+      ['train', 'command'],
+      new MlciError(
+        'input',
+        program.includes('/')
+          ? `program "${program}" is not an executable file (relative to ${config.root})`
+          : `program "${program}" is not found on PATH`,
+        {
+          hint: program.includes('/')
+            ? 'check the path and that the file is executable'
+            : 'install it, or name it by its path (e.g. .venv/bin/python)',
+        },
+      ),
+    );
   }
 
   if (!problems.length) return;
   const [first, ...rest] = problems;
   if (!rest.length) throw first;
   const more = rest.map((p) => `\n  ${file}${p.location.line ? `:${p.location.line}` : ''}: ${p.message}`).join('');
-  throw new MlciError('input', `${first.message}${more}\n  (${problems.length} problems in ${file}; no stage has run)`, { file, line: first.location.line, hint: first.hint });
+  throw new MlciError('input', `${first.message}${more}\n  (${problems.length} problems in ${file}; no stage has run)`, {
+    file,
+    line: first.location.line,
+    hint: first.hint,
+  });
 }
 
 /** Whether `program` would start: a path (relative to the project) that is an executable file, or a name on PATH. */
@@ -92,7 +115,12 @@ async function mustExist(config: MlciConfig, path: Path, absolute: string, at: (
   const info = await stat(absolute).catch((error: NodeJS.ErrnoException) => error);
   if (info instanceof Error) {
     const missing = info.code === 'ENOENT' || info.code === 'ENOTDIR';
-    at(path, new MlciError('input', missing ? `file "${shown}" does not exist` : `file "${shown}" cannot be read (${info.code})`, { hint: `paths in mlci.yml are relative to its directory (${config.root})` }));
+    at(
+      path,
+      new MlciError('input', missing ? `file "${shown}" does not exist` : `file "${shown}" cannot be read (${info.code})`, {
+        hint: `paths in mlci.yml are relative to its directory (${config.root})`,
+      }),
+    );
   } else if (info.isDirectory()) {
     at(path, new MlciError('input', `"${shown}" is a directory, expected a file`, { hint: 'name the file itself' }));
   }

@@ -13,7 +13,14 @@ export function verdictOf(stages: StageResult[]): { outcome: Outcome; verdict: s
   const failed = ran.filter((s) => s.outcome === 'fail').map((s) => s.stage);
   const dataProblem = failed.some((name) => name === 'validate' || name === 'drift');
   if (outcome === 'pass') return { outcome, verdict: `ready: ${ran.map((s) => s.stage).join(', ')} passed` };
-  if (outcome === 'warn') return { outcome, verdict: `ready with warnings: ${ran.filter((s) => s.outcome === 'warn').map((s) => `${s.stage} (${s.summary})`).join('; ')}` };
+  if (outcome === 'warn')
+    return {
+      outcome,
+      verdict: `ready with warnings: ${ran
+        .filter((s) => s.outcome === 'warn')
+        .map((s) => `${s.stage} (${s.summary})`)
+        .join('; ')}`,
+    };
   return { outcome, verdict: `${dataProblem ? 'data problems' : 'regressions'}: ${failed.map((name) => `${name} failed`).join(', ')}` };
 }
 
@@ -64,10 +71,20 @@ async function runStage(stage: Stage, ctx: PipelineContext): Promise<Omit<StageR
     return await stage.run(ctx);
   } catch (error) {
     if (!(error instanceof MlciError)) ctx.logger.error((error as Error)?.stack ?? String(error));
-    const e = error instanceof MlciError ? error : new MlciError('internal', `internal error in mlci: ${(error as Error)?.message ?? String(error)}`, { hint: 'this is a bug in mlci: please report it with the log above' });
+    const e =
+      error instanceof MlciError
+        ? error
+        : new MlciError('internal', `internal error in mlci: ${(error as Error)?.message ?? String(error)}`, {
+            hint: 'this is a bug in mlci: please report it with the log above',
+          });
     const { file, line } = e.location;
     const summary = e.oneLine().slice(0, 1000);
-    return { outcome: 'fail', summary, result: { outcome: 'fail', summary }, error: { kind: e.kind, message: e.message, hint: e.hint, file, line } };
+    return {
+      outcome: 'fail',
+      summary,
+      result: { outcome: 'fail', summary },
+      error: { kind: e.kind, message: e.message, hint: e.hint, file, line },
+    };
   }
 }
 

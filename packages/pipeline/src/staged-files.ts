@@ -22,7 +22,13 @@ export class StagedFiles {
       for (const part of parts) this.createdDirs.push((dir = join(dir, part)));
     }
     // A directory in the way would fail the rename after other files are in place: fail now instead.
-    if (await stat(path).then((s) => s.isDirectory(), () => false)) throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR' });
+    if (
+      await stat(path).then(
+        (s) => s.isDirectory(),
+        () => false,
+      )
+    )
+      throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR' });
     const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
     this.staged.push({ temp, path });
     const handle = await open(temp, 'wx');

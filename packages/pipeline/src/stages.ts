@@ -44,7 +44,11 @@ const driftStage: Stage = {
       options.read = { delimiter: d.delimiter };
       results.push({ ...(await checkDrift({ data: d.path, reference: d.reference, options })), dataset: name });
     }
-    return { outcome: worstOutcome(results.map((r) => r.outcome)), summary: results.map((r) => `${r.dataset}: ${driftHeadline(r)}`).join('; '), result: results };
+    return {
+      outcome: worstOutcome(results.map((r) => r.outcome)),
+      summary: results.map((r) => `${r.dataset}: ${driftHeadline(r)}`).join('; '),
+      result: results,
+    };
   },
 };
 
@@ -71,7 +75,11 @@ const trainStage: Stage = {
       .slice(0, 4)
       .map(([k, points]) => `${k}=${Number(points[points.length - 1]?.value.toPrecision(4))}`)
       .join(', ');
-    return { outcome, summary: `run ${record.id.slice(0, 8)} ${record.status}${record.exitCode ? ` (exit ${record.exitCode})` : ''}${metrics ? `: ${metrics}` : ''}`, result: record };
+    return {
+      outcome,
+      summary: `run ${record.id.slice(0, 8)} ${record.status}${record.exitCode ? ` (exit ${record.exitCode})` : ''}${metrics ? `: ${metrics}` : ''}`,
+      result: record,
+    };
   },
 };
 
@@ -104,7 +112,13 @@ const compareStage: Stage = {
     if (!ctx.run) return { outcome: 'skipped', summary: 'no run to compare (the train stage did not run)' };
     const metrics: Record<string, MetricSpec> = {};
     for (const [key, m] of Object.entries(ctx.config.metrics)) {
-      metrics[key] = { direction: m.direction, threshold: m.threshold, min_absolute_change: m.min_absolute_change, min_relative_change: m.min_relative_change, gated: m.gate };
+      metrics[key] = {
+        direction: m.direction,
+        threshold: m.threshold,
+        min_absolute_change: m.min_absolute_change,
+        min_relative_change: m.min_relative_change,
+        gated: m.gate,
+      };
     }
     const model = ctx.config.model?.name;
     const alias = ctx.config.model?.alias ?? 'champion';
@@ -134,7 +148,11 @@ const compareStage: Stage = {
 function comparisonLine(result: ComparisonResult): string {
   if (!result.baseline) return 'no baseline yet';
   const changed = result.metrics.filter((m) => m.verdict === 'improved' || m.verdict === 'regressed').map((m) => `${m.key} ${m.verdict}`);
-  const verdict = result.regressions.length ? `regressed ${result.regressions.join(', ')}` : changed.length ? changed.join(', ') : 'no significant change';
+  const verdict = result.regressions.length
+    ? `regressed ${result.regressions.join(', ')}`
+    : changed.length
+      ? changed.join(', ')
+      : 'no significant change';
   return `vs ${result.baseline.label ?? result.baseline.id}: ${verdict}${result.withinNoise.length ? `; within noise: ${result.withinNoise.join(', ')}` : ''}`;
 }
 
@@ -150,12 +168,30 @@ const promoteStage: Stage = {
     // No churn: a new version only when it beats the champion on something (or there is none yet).
     const comparisons = (ctx.done.find((s) => s.stage === 'compare')?.result ?? []) as PipelineComparison[];
     const comparison = comparisons.find((c) => c.against === 'champion');
-    if ((model.promote ?? 'improved') === 'improved' && comparison?.baseline?.source === 'champion' && !comparison.metrics.some((m) => m.verdict === 'improved')) {
-      return { outcome: 'skipped', summary: `not promoted: no metric improved on ${comparison.baseline.label} (model.promote: always to promote anyway)` };
+    if (
+      (model.promote ?? 'improved') === 'improved' &&
+      comparison?.baseline?.source === 'champion' &&
+      !comparison.metrics.some((m) => m.verdict === 'improved')
+    ) {
+      return {
+        outcome: 'skipped',
+        summary: `not promoted: no metric improved on ${comparison.baseline.label} (model.promote: always to promote anyway)`,
+      };
     }
     const registry = ctx.registry;
-    const gates = ctx.done.filter((s) => s.stage === 'gate' && s.outcome !== 'skipped').map((s) => ({ name: 'overfit-gate', outcome: s.outcome as Outcome, source: 'mlci run' }));
-    const result: PromoteResult = await promote({ registry, store: ctx.store, name: model.name, run: ctx.run.id, alias: model.alias ?? 'champion', gates, modelPath: `${model.artifact ?? 'model'}/`, logger: ctx.logger });
+    const gates = ctx.done
+      .filter((s) => s.stage === 'gate' && s.outcome !== 'skipped')
+      .map((s) => ({ name: 'overfit-gate', outcome: s.outcome as Outcome, source: 'mlci run' }));
+    const result: PromoteResult = await promote({
+      registry,
+      store: ctx.store,
+      name: model.name,
+      run: ctx.run.id,
+      alias: model.alias ?? 'champion',
+      gates,
+      modelPath: `${model.artifact ?? 'model'}/`,
+      logger: ctx.logger,
+    });
     const moved = result.alias ? ` → ${result.alias}${result.previous ? ` (was v${result.previous})` : ''}` : '';
     return { outcome: 'pass', summary: `${model.name} v${result.version}${result.reused ? ' (already registered)' : ''}${moved}`, result };
   },
@@ -168,8 +204,13 @@ const publishStage: Stage = {
   async run(ctx) {
     if (!ctx.run) return { outcome: 'skipped', summary: 'no run to publish' };
     const published = await ctx.store.publishRun(ctx.run);
-    if (!published.artifact) return { outcome: 'skipped', summary: 'no artifact service in this job: the run stays in the workspace store' };
-    return { outcome: 'pass', summary: `run ${ctx.run.id.slice(0, 8)} uploaded as ${published.artifact}${published.datasetsUploaded ? `, ${published.datasetsUploaded} dataset(s)` : ''}`, result: published };
+    if (!published.artifact)
+      return { outcome: 'skipped', summary: 'no artifact service in this job: the run stays in the workspace store' };
+    return {
+      outcome: 'pass',
+      summary: `run ${ctx.run.id.slice(0, 8)} uploaded as ${published.artifact}${published.datasetsUploaded ? `, ${published.datasetsUploaded} dataset(s)` : ''}`,
+      result: published,
+    };
   },
 };
 

@@ -75,7 +75,12 @@ export function renderCardMarkdown(card: ModelCard): string {
   lines.push('', '## Gates', '');
   if (card.gates.length) lines.push(...card.gates.map((g) => `- ${cell(g.name)}: **${cell(g.outcome)}** (${cell(g.source)})`));
   else lines.push('No gates were required.');
-  lines.push('', '## Environment', '', `node ${cell(card.environment.node)}, python ${cell(card.environment.python ?? 'none')}, ${cell(card.environment.platform)}`);
+  lines.push(
+    '',
+    '## Environment',
+    '',
+    `node ${cell(card.environment.node)}, python ${cell(card.environment.python ?? 'none')}, ${cell(card.environment.platform)}`,
+  );
   lines.push('', '## Files', '', '| path | sha256 | bytes |', '| --- | --- | --- |');
   for (const f of card.files) lines.push(`| ${cell(f.path)} | ${f.sha256} | ${f.size} |`);
   return lines.join('\n') + '\n';
@@ -83,7 +88,10 @@ export function renderCardMarkdown(card: ModelCard): string {
 
 /** SHA256SUMS in `sha256sum` format (two spaces), sorted by path: `sha256sum -c SHA256SUMS` checks a download. */
 export function renderSha256Sums(entries: Array<{ path: string; sha256: string }>): string {
-  return [...entries].sort((a, b) => (a.path < b.path ? -1 : 1)).map((e) => `${e.sha256}  ${e.path}\n`).join('');
+  return [...entries]
+    .sort((a, b) => (a.path < b.path ? -1 : 1))
+    .map((e) => `${e.sha256}  ${e.path}\n`)
+    .join('');
 }
 
 export function parseSha256Sums(text: string): Map<string, string> {

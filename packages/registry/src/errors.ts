@@ -2,7 +2,10 @@ import { MlciError } from '@mlci/core';
 
 /** A version tag is already published (or taken by a concurrent promotion): tags are never reused. */
 export class VersionExistsError extends MlciError {
-  constructor(readonly tag: string, where: string) {
+  constructor(
+    readonly tag: string,
+    where: string,
+  ) {
     super('input', `version ${tag} already exists in ${where}; published versions are immutable and their tags are never reused`, {
       hint: 'let mlci pick the next version (omit --version), or pass a higher --version',
     });

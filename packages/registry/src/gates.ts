@@ -35,7 +35,10 @@ export async function readGateFiles(paths: string[]): Promise<GateResult[]> {
     for (const item of items) {
       const outcome = (item as { outcome?: unknown })?.outcome;
       if (typeof outcome !== 'string' || !OUTCOMES.has(outcome)) {
-        throw inputError('gate result has no "outcome" of pass, warn or fail', { file: path, hint: 'pass the JSON result an mlci step wrote (e.g. `mlci gate --json > gate.json`)' });
+        throw inputError('gate result has no "outcome" of pass, warn or fail', {
+          file: path,
+          hint: 'pass the JSON result an mlci step wrote (e.g. `mlci gate --json > gate.json`)',
+        });
       }
       const it = item as Record<string, unknown>;
       const name = [it.kind, it.name, it.command].find((v) => typeof v === 'string') as string | undefined;

@@ -1,6 +1,16 @@
 import type { Octokit } from '@octokit/rest';
 import { MlciError, inputError, sha256Hex } from '@mlci/core';
-import { createGitHubClient, GitHubRemoteError, publishRelease, ReleaseTagTakenError, statusOf, validationProblems, type GitHubClient, type GitHubClientOptions, type PublishedRelease } from '@mlci/core/github';
+import {
+  createGitHubClient,
+  GitHubRemoteError,
+  publishRelease,
+  ReleaseTagTakenError,
+  statusOf,
+  validationProblems,
+  type GitHubClient,
+  type GitHubClientOptions,
+  type PublishedRelease,
+} from '@mlci/core/github';
 import { AliasConflictError, VersionExistsError } from './errors';
 import { parseAliasEvent } from './history';
 import { aliasTag, assertAlias, assertModelName, compareVersions, parseAliasTag, parseVersionTag, versionTag } from './names';
@@ -57,7 +67,9 @@ export class GitHubRegistry implements RegistryBackend {
     this.owner = options.owner;
     this.repo = options.repo;
     this.location = `${options.owner}/${options.repo}`;
-    this.octokit = options.octokit ?? (createGitHubClient({ userAgent: 'mlci-registry', ...options.client, token: options.token, baseUrl: options.baseUrl }));
+    this.octokit =
+      options.octokit ??
+      createGitHubClient({ userAgent: 'mlci-registry', ...options.client, token: options.token, baseUrl: options.baseUrl });
   }
 
   private get r() {
@@ -76,16 +88,25 @@ export class GitHubRegistry implements RegistryBackend {
   private remote(what: string, error: unknown): MlciError {
     if (error instanceof GitHubRemoteError) return error.during({ operation: `${what} on ${this.location}` });
     if (error instanceof MlciError) return error;
-    return new MlciError('remote', `GitHub ${what} failed: ${(error as Error)?.message ?? String(error)}`, { hint: 'GitHub could not be reached; rerun the job', cause: error });
+    return new MlciError('remote', `GitHub ${what} failed: ${(error as Error)?.message ?? String(error)}`, {
+      hint: 'GitHub could not be reached; rerun the job',
+      cause: error,
+    });
   }
 
   private releases(): Promise<Release[]> {
-    return this.call('list releases', async () => ({ data: (await this.octokit.paginate('GET /repos/{owner}/{repo}/releases', { ...this.r, per_page: 100 })) as unknown as Release[] }));
+    return this.call('list releases', async () => ({
+      data: (await this.octokit.paginate('GET /repos/{owner}/{repo}/releases', { ...this.r, per_page: 100 })) as unknown as Release[],
+    }));
   }
 
   private matchingRefs(prefix: string): Promise<Ref[]> {
     return this.call(`list refs ${prefix}`, async () => ({
-      data: (await this.octokit.paginate('GET /repos/{owner}/{repo}/git/matching-refs/{ref}', { ...this.r, ref: prefix, per_page: 100 })) as unknown as Ref[],
+      data: (await this.octokit.paginate('GET /repos/{owner}/{repo}/git/matching-refs/{ref}', {
+        ...this.r,
+        ref: prefix,
+        per_page: 100,
+      })) as unknown as Ref[],
     }));
   }
 
@@ -98,7 +119,15 @@ export class GitHubRegistry implements RegistryBackend {
     let object = ref.object;
     for (let depth = 0; object.type === 'tag' && depth < 10; depth++) {
       const sha = object.sha;
-      object = (await this.call<{ object: { sha: string; type: string } }>(`read tag ${ref.ref}`, () => this.octokit.request('GET /repos/{owner}/{repo}/git/tags/{tag_sha}', { ...this.r, tag_sha: sha }) as Promise<{ data: { object: { sha: string; type: string } } }>)).object;
+      object = (
+        await this.call<{ object: { sha: string; type: string } }>(
+          `read tag ${ref.ref}`,
+          () =>
+            this.octokit.request('GET /repos/{owner}/{repo}/git/tags/{tag_sha}', { ...this.r, tag_sha: sha }) as Promise<{
+              data: { object: { sha: string; type: string } };
+            }>,
+        )
+      ).object;
     }
     return object.sha;
   }
@@ -141,7 +170,10 @@ export class GitHubRegistry implements RegistryBackend {
     let cached = this.cards.get(release.id);
     if (!cached) {
       const asset = release.assets.find((a) => a.name === 'card.json');
-      if (!asset) throw inputError(`release ${release.tag_name} has no card.json asset`, { hint: 'it was not registered by mlci, or its assets were edited; register the model again' });
+      if (!asset)
+        throw inputError(`release ${release.tag_name} has no card.json asset`, {
+          hint: 'it was not registered by mlci, or its assets were edited; register the model again',
+        });
       const bytes = await this.download(asset.id, `${release.tag_name}/card.json`);
       let card: ModelCard;
       try {
@@ -153,14 +185,30 @@ export class GitHubRegistry implements RegistryBackend {
       this.cards.set(release.id, cached);
     }
     const name = parseVersionTag(release.tag_name)!.name;
-    return { name, version, tag: release.tag_name, card: cached.card, cardSha256: cached.cardSha256, assets: release.assets.map((a) => ({ name: a.name, size: a.size })), url: release.html_url };
+    return {
+      name,
+      version,
+      tag: release.tag_name,
+      card: cached.card,
+      cardSha256: cached.cardSha256,
+      assets: release.assets.map((a) => ({ name: a.name, size: a.size })),
+      url: release.html_url,
+    };
   }
 
   private async download(assetId: number, what: string): Promise<Uint8Array> {
     const data = await this.call(`download ${what}`, () =>
-      this.octokit.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', { ...this.r, asset_id: assetId, headers: { accept: 'application/octet-stream' } }),
+      this.octokit.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', {
+        ...this.r,
+        asset_id: assetId,
+        headers: { accept: 'application/octet-stream' },
+      }),
     );
-    return data instanceof ArrayBuffer ? new Uint8Array(data) : typeof data === 'string' ? Buffer.from(data) : new Uint8Array(data as unknown as ArrayBuffer);
+    return data instanceof ArrayBuffer
+      ? new Uint8Array(data)
+      : typeof data === 'string'
+        ? Buffer.from(data)
+        : new Uint8Array(data as unknown as ArrayBuffer);
   }
 
   async publishVersion(options: PublishOptions): Promise<VersionRecord> {
@@ -173,11 +221,21 @@ export class GitHubRegistry implements RegistryBackend {
       if (!options.adoptTag) throw new VersionExistsError(tag, this.location);
       // A pushed tag is often annotated (`git tag -a`, GTO): compare the commit it names, not the tag object.
       const tagged = await this.commitOf(existingTag);
-      if (tagged !== options.commit) throw inputError(`tag ${tag} points at ${tagged.slice(0, 12)}, not at the run's commit ${String(options.commit).slice(0, 12)}`, { hint: 'promote the run trained at the tagged commit' });
+      if (tagged !== options.commit)
+        throw inputError(`tag ${tag} points at ${tagged.slice(0, 12)}, not at the run's commit ${String(options.commit).slice(0, 12)}`, {
+          hint: 'promote the run trained at the tagged commit',
+        });
     }
     let published: Release;
     try {
-      published = await publishRelease({ client: this.octokit as GitHubClient, ...this.r, tag, body: options.body, target: options.commit ?? undefined, assets: options.assets });
+      published = await publishRelease({
+        client: this.octokit as GitHubClient,
+        ...this.r,
+        tag,
+        body: options.body,
+        target: options.commit ?? undefined,
+        assets: options.assets,
+      });
     } catch (error) {
       if (error instanceof ReleaseTagTakenError) throw new VersionExistsError(tag, this.location);
       const hint = publishHint(error instanceof MlciError ? error.cause : error, options.commit);
@@ -189,7 +247,10 @@ export class GitHubRegistry implements RegistryBackend {
 
   async readAsset(name: string, version: string, asset: string): Promise<Uint8Array> {
     const tag = versionTag(name, version);
-    const release = await this.call<Release>(`read release ${tag}`, () => this.octokit.request('GET /repos/{owner}/{repo}/releases/tags/{tag}', { ...this.r, tag }) as Promise<{ data: Release }>);
+    const release = await this.call<Release>(
+      `read release ${tag}`,
+      () => this.octokit.request('GET /repos/{owner}/{repo}/releases/tags/{tag}', { ...this.r, tag }) as Promise<{ data: Release }>,
+    );
     const entry = release.assets.find((a) => a.name === asset);
     if (!entry) throw inputError(`${tag} has no asset "${asset}"`, { hint: 'the release was edited after registration' });
     return this.download(entry.id, `${tag}/${asset}`);
@@ -211,8 +272,17 @@ export class GitHubRegistry implements RegistryBackend {
       const tag = ref.ref.slice('refs/tags/'.length);
       const parsed = parseAliasTag(tag);
       if (!parsed || parsed.name !== name || parsed.alias !== alias) continue;
-      if (ref.object.type !== 'tag') throw inputError(`${tag} is a lightweight tag, so it carries no assignment record`, { hint: 'alias tags are written by mlci as annotated tags; delete this one or re-run the promotion' });
-      const object = await this.call<{ message: string }>(`read tag ${tag}`, () => this.octokit.request('GET /repos/{owner}/{repo}/git/tags/{tag_sha}', { ...this.r, tag_sha: ref.object.sha }) as Promise<{ data: { message: string } }>);
+      if (ref.object.type !== 'tag')
+        throw inputError(`${tag} is a lightweight tag, so it carries no assignment record`, {
+          hint: 'alias tags are written by mlci as annotated tags; delete this one or re-run the promotion',
+        });
+      const object = await this.call<{ message: string }>(
+        `read tag ${tag}`,
+        () =>
+          this.octokit.request('GET /repos/{owner}/{repo}/git/tags/{tag_sha}', { ...this.r, tag_sha: ref.object.sha }) as Promise<{
+            data: { message: string };
+          }>,
+      );
       const json = object.message.slice(object.message.indexOf('{'));
       let value: unknown;
       try {
@@ -221,7 +291,10 @@ export class GitHubRegistry implements RegistryBackend {
         throw inputError(`${tag}'s message holds no assignment record`, { file: tag });
       }
       const event = parseAliasEvent(value, tag);
-      if (event.seq !== parsed.seq || event.name !== name || event.alias !== alias) throw inputError(`${tag}'s record names ${event.name}#${event.alias}#${event.seq}`, { hint: 'the tag was copied or edited by hand' });
+      if (event.seq !== parsed.seq || event.name !== name || event.alias !== alias)
+        throw inputError(`${tag}'s record names ${event.name}#${event.alias}#${event.seq}`, {
+          hint: 'the tag was copied or edited by hand',
+        });
       events.push(event);
     }
     return events.sort((a, b) => a.seq - b.seq);
@@ -230,18 +303,23 @@ export class GitHubRegistry implements RegistryBackend {
   async appendAliasEvent(event: AliasEvent): Promise<void> {
     const tag = aliasTag(event.name, event.alias, event.seq);
     const versionRef = await this.tagRef(versionTag(event.name, event.version));
-    if (!versionRef) throw inputError(`${versionTag(event.name, event.version)} has no git tag, so it is not a published version`, { hint: 'an alias only ever points to a published release' });
+    if (!versionRef)
+      throw inputError(`${versionTag(event.name, event.version)} has no git tag, so it is not a published version`, {
+        hint: 'an alias only ever points to a published release',
+      });
     // Alias tags point at the commit the version was built from, whether its tag is lightweight or annotated.
     const commit = await this.commitOf(versionRef);
     const message = `${event.action === 'rollback' ? 'Rolling back' : 'Assigning'} ${event.alias} to ${event.name} v${event.version} (mlci)\n\n${JSON.stringify(event)}\n`;
-    const object = await this.call<{ sha: string }>(`create tag object ${tag}`, () =>
-      this.octokit.request('POST /repos/{owner}/{repo}/git/tags', {
-        ...this.r,
-        tag,
-        message,
-        object: commit,
-        type: 'commit',
-      }) as Promise<{ data: { sha: string } }>,
+    const object = await this.call<{ sha: string }>(
+      `create tag object ${tag}`,
+      () =>
+        this.octokit.request('POST /repos/{owner}/{repo}/git/tags', {
+          ...this.r,
+          tag,
+          message,
+          object: commit,
+          type: 'commit',
+        }) as Promise<{ data: { sha: string } }>,
     );
     // Creating the ref is the compare-and-swap. A POST is never retried blindly: a 5xx or a dropped connection
     // may hide a create GitHub applied, and a second attempt would then read as a lost race (422). The ref

@@ -42,7 +42,10 @@ export function promotionEvent(
  */
 export function rollbackEvent(history: AliasEvent[], by: string, at = new Date()): AliasEvent {
   const current = currentEvent(history);
-  if (!current) throw inputError(`alias has never been assigned, so there is nothing to roll back`, { hint: 'promote a version first: `mlci models promote NAME --run RUN`' });
+  if (!current)
+    throw inputError(`alias has never been assigned, so there is nothing to roll back`, {
+      hint: 'promote a version first: `mlci models promote NAME --run RUN`',
+    });
   const restored = history.find((e) => e.seq === current.basis);
   if (!restored) {
     throw inputError(`${current.name}@${current.alias} has no earlier holder to roll back to (v${current.version} was its first)`, {
@@ -69,9 +72,20 @@ export function rollbackEvent(history: AliasEvent[], by: string, at = new Date()
 export function parseAliasEvent(value: unknown, where: string): AliasEvent {
   const e = value as AliasEvent;
   const ok =
-    e && typeof e === 'object' && e.schema === 1 && typeof e.name === 'string' && typeof e.alias === 'string' && Number.isInteger(e.seq) &&
-    (e.action === 'promote' || e.action === 'rollback') && typeof e.version === 'string' && Number.isInteger(e.basis) &&
+    e &&
+    typeof e === 'object' &&
+    e.schema === 1 &&
+    typeof e.name === 'string' &&
+    typeof e.alias === 'string' &&
+    Number.isInteger(e.seq) &&
+    (e.action === 'promote' || e.action === 'rollback') &&
+    typeof e.version === 'string' &&
+    Number.isInteger(e.basis) &&
     typeof e.cardSha256 === 'string';
-  if (!ok) throw inputError('alias event is malformed', { file: where, hint: 'alias records are written by mlci; restore it from history or remove the damaged event' });
+  if (!ok)
+    throw inputError('alias event is malformed', {
+      file: where,
+      hint: 'alias records are written by mlci; restore it from history or remove the damaged event',
+    });
   return e;
 }

@@ -49,7 +49,8 @@ export class LocalRegistry implements RegistryBackend {
   private modelDir = (name: string) => join(this.root, assertModelName(name));
   private versionDir = (name: string, version: string) => join(this.modelDir(name), 'versions', formatVersion(parseVersion(version)));
   private aliasDir = (name: string, alias: string) => join(this.modelDir(name), 'aliases', assertAlias(alias));
-  private lock = <T>(name: string, body: () => Promise<T>) => withLockFile(join(this.modelDir(name), '.lock'), body, { timeoutMs: this.lockTimeoutMs });
+  private lock = <T>(name: string, body: () => Promise<T>) =>
+    withLockFile(join(this.modelDir(name), '.lock'), body, { timeoutMs: this.lockTimeoutMs });
 
   async listModels(): Promise<string[]> {
     const names = await list(this.root);
@@ -89,9 +90,13 @@ export class LocalRegistry implements RegistryBackend {
     try {
       card = JSON.parse(Buffer.from(bytes).toString('utf8')) as ModelCard;
     } catch (error) {
-      throw inputError(`the model card (blob ${cardAsset.sha256.slice(0, 12)}) is not JSON: ${(error as Error).message}`, { file, hint: DAMAGED });
+      throw inputError(`the model card (blob ${cardAsset.sha256.slice(0, 12)}) is not JSON: ${(error as Error).message}`, {
+        file,
+        hint: DAMAGED,
+      });
     }
-    if (typeof card !== 'object' || card === null || typeof card.runId !== 'string' || !Array.isArray(card.files)) throw inputError(`the model card (blob ${cardAsset.sha256.slice(0, 12)}) is malformed (no runId or files)`, { file, hint: DAMAGED });
+    if (typeof card !== 'object' || card === null || typeof card.runId !== 'string' || !Array.isArray(card.files))
+      throw inputError(`the model card (blob ${cardAsset.sha256.slice(0, 12)}) is malformed (no runId or files)`, { file, hint: DAMAGED });
     return {
       name: meta.name,
       version: meta.version,
@@ -117,11 +122,22 @@ export class LocalRegistry implements RegistryBackend {
     for (const asset of options.assets) {
       const info = await this.store.putBlob({ bytes: await asset.read() });
       // Verify what was stored against what the card promises before the version becomes visible.
-      if (info.sha256 !== asset.sha256) throw inputError(`asset ${asset.name} hashed to ${info.sha256} while storing, expected ${asset.sha256}`, { hint: 'the source changed while it was read; promote again' });
+      if (info.sha256 !== asset.sha256)
+        throw inputError(`asset ${asset.name} hashed to ${info.sha256} while storing, expected ${asset.sha256}`, {
+          hint: 'the source changed while it was read; promote again',
+        });
       stored.push({ name: asset.name, sha256: info.sha256, size: info.size });
     }
     await writeFileAtomic(join(dir, 'notes.md'), options.body);
-    const meta: LocalVersionFile = { schema: 1, name: options.name, version: formatVersion(parseVersion(options.version)), tag, commit: options.commit, publishedAt: new Date().toISOString(), assets: stored };
+    const meta: LocalVersionFile = {
+      schema: 1,
+      name: options.name,
+      version: formatVersion(parseVersion(options.version)),
+      tag,
+      commit: options.commit,
+      publishedAt: new Date().toISOString(),
+      assets: stored,
+    };
     await writeJsonAtomic(join(dir, 'version.json'), meta); // the publish step
     const record = await this.readVersion(options.name, options.version);
     if (!record) throw new Error(`version ${tag} vanished after publishing`);
@@ -143,7 +159,10 @@ export class LocalRegistry implements RegistryBackend {
 
   async aliasHistory(name: string, alias: string): Promise<AliasEvent[]> {
     const dir = this.aliasDir(name, alias);
-    const seqs = (await list(dir)).map((f) => /^([1-9]\d*)\.json$/.exec(f)).filter((m) => m).map((m) => Number(m![1]));
+    const seqs = (await list(dir))
+      .map((f) => /^([1-9]\d*)\.json$/.exec(f))
+      .filter((m) => m)
+      .map((m) => Number(m![1]));
     const events: AliasEvent[] = [];
     for (const seq of seqs.sort((a, b) => a - b)) {
       const file = join(dir, `${seq}.json`);
@@ -151,7 +170,10 @@ export class LocalRegistry implements RegistryBackend {
       try {
         value = JSON.parse(await readFile(file, 'utf8'));
       } catch (error) {
-        throw inputError(`alias event is not JSON: ${(error as Error).message}`, { file, hint: 'alias records are written by mlci; restore it from history or remove the damaged event' });
+        throw inputError(`alias event is not JSON: ${(error as Error).message}`, {
+          file,
+          hint: 'alias records are written by mlci; restore it from history or remove the damaged event',
+        });
       }
       events.push(parseAliasEvent(value, file));
     }
@@ -162,7 +184,8 @@ export class LocalRegistry implements RegistryBackend {
     await this.lock(event.name, async () => {
       const history = await this.aliasHistory(event.name, event.alias);
       const newest = history.at(-1);
-      if ((newest?.seq ?? 0) !== event.seq - 1) throw new AliasConflictError(event.alias, event.seq - 1, newest ? { seq: newest.seq, version: newest.version } : null);
+      if ((newest?.seq ?? 0) !== event.seq - 1)
+        throw new AliasConflictError(event.alias, event.seq - 1, newest ? { seq: newest.seq, version: newest.version } : null);
       const dir = this.aliasDir(event.name, event.alias);
       await mkdir(dir, { recursive: true });
       // Written complete to a temp file, then hard-linked into place: link fails if the name exists, so even a
@@ -181,7 +204,8 @@ export class LocalRegistry implements RegistryBackend {
   }
 }
 
-const DAMAGED = 'registry records are written by mlci; restore the file from a backup or git history, or remove the version directory to drop that version';
+const DAMAGED =
+  'registry records are written by mlci; restore the file from a backup or git history, or remove the version directory to drop that version';
 
 /** version.json, checked: the registry's own file, but one a person (or a bad disk) can damage. */
 function parseVersionFile(text: string, file: string): LocalVersionFile {
@@ -192,9 +216,20 @@ function parseVersionFile(text: string, file: string): LocalVersionFile {
     throw inputError(`version record is not JSON: ${(error as Error).message}`, { file, hint: DAMAGED });
   }
   const ok =
-    typeof meta === 'object' && meta !== null && typeof meta.name === 'string' && typeof meta.version === 'string' && typeof meta.tag === 'string' &&
-    Array.isArray(meta.assets) && meta.assets.every((a) => typeof a?.name === 'string' && typeof a?.sha256 === 'string' && /^[0-9a-f]{64}$/.test(a.sha256) && typeof a?.size === 'number');
-  if (!ok) throw inputError('version record is malformed (expected name, version, tag and assets with name, sha256 and size)', { file, hint: DAMAGED });
+    typeof meta === 'object' &&
+    meta !== null &&
+    typeof meta.name === 'string' &&
+    typeof meta.version === 'string' &&
+    typeof meta.tag === 'string' &&
+    Array.isArray(meta.assets) &&
+    meta.assets.every(
+      (a) => typeof a?.name === 'string' && typeof a?.sha256 === 'string' && /^[0-9a-f]{64}$/.test(a.sha256) && typeof a?.size === 'number',
+    );
+  if (!ok)
+    throw inputError('version record is malformed (expected name, version, tag and assets with name, sha256 and size)', {
+      file,
+      hint: DAMAGED,
+    });
   return meta;
 }
 
@@ -206,4 +241,3 @@ async function list(dir: string): Promise<string[]> {
     throw error;
   }
 }
-

@@ -36,16 +36,22 @@ export async function withLockFile<T>(path: string, body: () => Promise<T>, opti
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = await readFile(path, 'utf8').then((t) => JSON.parse(t) as { pid: number; host: string; at: number }).catch(() => null);
+      const holder = await readFile(path, 'utf8')
+        .then((t) => JSON.parse(t) as { pid: number; host: string; at: number })
+        .catch(() => null);
       const stale = holder && ((holder.host === hostname() && !alive(holder.pid)) || Date.now() - holder.at > staleMs);
       if (stale) {
         await rm(path, { force: true });
         continue;
       }
       if (Date.now() > deadline) {
-        throw new MlciError('remote', `timed out waiting for the registry lock ${path}` + (holder ? ` (held by pid ${holder.pid} on ${holder.host})` : ''), {
-          hint: 'another promotion is running; wait for it, or delete the lock file if that process is gone',
-        });
+        throw new MlciError(
+          'remote',
+          `timed out waiting for the registry lock ${path}` + (holder ? ` (held by pid ${holder.pid} on ${holder.host})` : ''),
+          {
+            hint: 'another promotion is running; wait for it, or delete the lock file if that process is gone',
+          },
+        );
       }
       await new Promise((r) => setTimeout(r, wait + Math.random() * wait));
     }

@@ -52,7 +52,8 @@ export async function exportToMlflow(options: MlflowExportOptions): Promise<Mlfl
   const { record } = await resolveRef(options.registry, options.ref);
   const mlflowName = options.mlflowName ?? record.name;
   const base = options.trackingUri.replace(/\/+$/, '') + '/api/2.0/mlflow';
-  if (!/^https?:\/\//.test(base)) throw inputError(`MLflow tracking URI must be http(s), got "${options.trackingUri}"`, { hint: 'e.g. http://127.0.0.1:5000' });
+  if (!/^https?:\/\//.test(base))
+    throw inputError(`MLflow tracking URI must be http(s), got "${options.trackingUri}"`, { hint: 'e.g. http://127.0.0.1:5000' });
   const call = (method: 'GET' | 'POST', path: string, body?: unknown) => mlflowRequest(base, method, path, body, options);
 
   let aliases = options.aliases;
@@ -73,7 +74,9 @@ export async function exportToMlflow(options: MlflowExportOptions): Promise<Mlfl
   const filter = encodeURIComponent(`name='${mlflowName.replace(/'/g, "\\'")}'`);
   const search = await call('GET', `/model-versions/search?filter=${filter}&max_results=1000`);
   if (!search.ok) throw remote('model-versions/search', search);
-  const found = ((search.json?.model_versions ?? []) as MlflowModelVersion[]).find((v) => v.tags?.some((t) => t.key === 'mlci.version' && t.value === record.version));
+  const found = ((search.json?.model_versions ?? []) as MlflowModelVersion[]).find((v) =>
+    v.tags?.some((t) => t.key === 'mlci.version' && t.value === record.version),
+  );
 
   let mlflowVersion: string;
   if (found) mlflowVersion = found.version;
@@ -84,9 +87,16 @@ export async function exportToMlflow(options: MlflowExportOptions): Promise<Mlfl
       { key: 'mlci.run_id', value: record.card.runId },
       { key: 'mlci.card_sha256', value: record.cardSha256 },
       ...(record.card.commit ? [{ key: 'mlci.commit', value: record.card.commit }] : []),
-      ...Object.entries(record.card.metrics).slice(0, 50).map(([k, v]) => ({ key: `mlci.metric.${k}`, value: String(v) })),
+      ...Object.entries(record.card.metrics)
+        .slice(0, 50)
+        .map(([k, v]) => ({ key: `mlci.metric.${k}`, value: String(v) })),
     ];
-    const mv = await call('POST', '/model-versions/create', { name: mlflowName, source, tags, description: `${record.tag} from run ${record.card.runId}` });
+    const mv = await call('POST', '/model-versions/create', {
+      name: mlflowName,
+      source,
+      tags,
+      description: `${record.tag} from run ${record.card.runId}`,
+    });
     if (!mv.ok) throw remote('model-versions/create', mv);
     mlflowVersion = String(mv.json?.model_version?.version);
   }
@@ -98,7 +108,12 @@ export async function exportToMlflow(options: MlflowExportOptions): Promise<Mlfl
 }
 
 /** The fields of MLflow's JSON answers this export reads; anything else is ignored. */
-type MlflowJson = { error_code?: string; message?: string; model_versions?: unknown[]; model_version?: { version: string | number } } | null;
+type MlflowJson = {
+  error_code?: string;
+  message?: string;
+  model_versions?: unknown[];
+  model_version?: { version: string | number };
+} | null;
 
 async function mlflowRequest(base: string, method: 'GET' | 'POST', path: string, body: unknown, options: MlflowExportOptions) {
   let response: Response;
@@ -110,7 +125,10 @@ async function mlflowRequest(base: string, method: 'GET' | 'POST', path: string,
       signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
     });
   } catch (error) {
-    throw new MlciError('remote', `cannot reach the MLflow server at ${options.trackingUri}: ${(error as Error).message}`, { hint: 'check --tracking-uri and that `mlflow server` is running', cause: error });
+    throw new MlciError('remote', `cannot reach the MLflow server at ${options.trackingUri}: ${(error as Error).message}`, {
+      hint: 'check --tracking-uri and that `mlflow server` is running',
+      cause: error,
+    });
   }
   const text = await response.text();
   let json: MlflowJson = null;
@@ -123,4 +141,6 @@ async function mlflowRequest(base: string, method: 'GET' | 'POST', path: string,
 }
 
 const remote = (what: string, r: { status: number; json: MlflowJson; text: string }) =>
-  new MlciError('remote', `MLflow ${what} failed with HTTP ${r.status}: ${r.json?.message ?? r.text.slice(0, 300)}`, { hint: 'check the server version (MLflow 2.3+ for aliases) and its permissions' });
+  new MlciError('remote', `MLflow ${what} failed with HTTP ${r.status}: ${r.json?.message ?? r.text.slice(0, 300)}`, {
+    hint: 'check the server version (MLflow 2.3+ for aliases) and its permissions',
+  });

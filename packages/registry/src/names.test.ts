@@ -29,7 +29,8 @@ describe('names and tags', () => {
   it('rollback walks back through promotions and rollbacks alike', () => {
     const history: AliasEvent[] = [];
     const push = (e: AliasEvent) => (history.push(e), e);
-    const promoteTo = (version: string) => push(promotionEvent(history.at(-1) ?? null, { name: 'm', alias: 'champion', version, runId: version, cardSha256: version, by: 't' }));
+    const promoteTo = (version: string) =>
+      push(promotionEvent(history.at(-1) ?? null, { name: 'm', alias: 'champion', version, runId: version, cardSha256: version, by: 't' }));
     promoteTo('1.0.0');
     promoteTo('2.0.0');
     promoteTo('3.0.0');
@@ -45,10 +46,21 @@ describe('names and tags', () => {
     const out = escapeMarkdown(hostile);
     expect(out).not.toMatch(/[<>[\]()|`]/);
     expect(out).not.toContain('@everyone');
-    const text = renderSha256Sums([{ path: 'b', sha256: 'b'.repeat(64) }, { path: 'a/x', sha256: 'a'.repeat(64) }]);
+    const text = renderSha256Sums([
+      { path: 'b', sha256: 'b'.repeat(64) },
+      { path: 'a/x', sha256: 'a'.repeat(64) },
+    ]);
     expect(text).toBe(`${'a'.repeat(64)}  a/x\n${'b'.repeat(64)}  b\n`);
-    expect([...parseSha256Sums(text)]).toEqual([['a/x', 'a'.repeat(64)], ['b', 'b'.repeat(64)]]);
+    expect([...parseSha256Sums(text)]).toEqual([
+      ['a/x', 'a'.repeat(64)],
+      ['b', 'b'.repeat(64)],
+    ]);
     const taken = new Set<string>();
-    expect(['model/a.b', 'model.a/b', 'card.json', '../x'].map((p) => assetNameFor(p, taken))).toEqual(['model.a.b', 'model.a.b.1', 'card.json.1', 'x']);
+    expect(['model/a.b', 'model.a/b', 'card.json', '../x'].map((p) => assetNameFor(p, taken))).toEqual([
+      'model.a.b',
+      'model.a.b.1',
+      'card.json.1',
+      'x',
+    ]);
   });
 });

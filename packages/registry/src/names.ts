@@ -15,7 +15,10 @@ export type Bump = 'major' | 'minor' | 'patch';
 
 export function assertModelName(name: string): string {
   if (!MODEL_NAME.test(name)) {
-    throw usageError(`"${name}" is not a valid model name`, 'use letters, digits, "-" and "_" (up to 100 characters), starting with a letter or digit, e.g. iris-classifier');
+    throw usageError(
+      `"${name}" is not a valid model name`,
+      'use letters, digits, "-" and "_" (up to 100 characters), starting with a letter or digit, e.g. iris-classifier',
+    );
   }
   return name;
 }
@@ -24,10 +27,16 @@ export function assertModelName(name: string): string {
 export const isModelName = (name: string) => MODEL_NAME.test(name);
 
 export function assertAlias(alias: string): string {
-  if (!ALIAS.test(alias)) throw usageError(`"${alias}" is not a valid alias`, 'aliases are letters, digits, "-" and "_", up to 64 characters, e.g. champion');
+  if (!ALIAS.test(alias))
+    throw usageError(`"${alias}" is not a valid alias`, 'aliases are letters, digits, "-" and "_", up to 64 characters, e.g. champion');
   // MLflow reserves `latest` and names that look like versions (v1, v2, ...); so do we, so exports never clash.
-  if (alias.toLowerCase() === 'latest') throw usageError('"latest" is reserved: it always means the newest version', 'pick another alias, e.g. champion');
-  if (/^v\d/i.test(alias)) throw usageError(`alias "${alias}" looks like a version`, 'aliases may not start with "v" followed by a digit (MLflow reserves v<number>)');
+  if (alias.toLowerCase() === 'latest')
+    throw usageError('"latest" is reserved: it always means the newest version', 'pick another alias, e.g. champion');
+  if (/^v\d/i.test(alias))
+    throw usageError(
+      `alias "${alias}" looks like a version`,
+      'aliases may not start with "v" followed by a digit (MLflow reserves v<number>)',
+    );
   return alias;
 }
 
@@ -102,7 +111,8 @@ export function parseModelRef(text: string): ModelRef {
   const rest = text.slice(at + 1);
   if (rest === 'latest') return { name, latest: true };
   if (/^v\d/.test(rest)) {
-    if (!isVersion(rest)) throw inputError(`"${text}": "${rest}" is not a version`, { hint: 'write NAME@vMAJOR.MINOR.PATCH, e.g. iris@v1.2.0' });
+    if (!isVersion(rest))
+      throw inputError(`"${text}": "${rest}" is not a version`, { hint: 'write NAME@vMAJOR.MINOR.PATCH, e.g. iris@v1.2.0' });
     return { name, version: formatVersion(parseVersion(rest)) };
   }
   return { name, alias: assertAlias(rest) };

@@ -1,5 +1,14 @@
 import { pacingFromEnv } from '@mlci/core';
-import { githubTarget, LocalStore, openStore, resolveBackend, type BackendChoice, type BackendKind, type BackendSettings, type Store } from '@mlci/store';
+import {
+  githubTarget,
+  LocalStore,
+  openStore,
+  resolveBackend,
+  type BackendChoice,
+  type BackendKind,
+  type BackendSettings,
+  type Store,
+} from '@mlci/store';
 import type { GitHubStore } from '@mlci/store/github-store';
 import { LocalRegistry } from './local';
 import type { GitHubRegistryOptions } from './github';
@@ -41,12 +50,20 @@ export async function openBackends(options: OpenBackendsOptions = {}): Promise<B
   const { GitHubRegistry } = await import('./github');
   // Pacing writes is GitHub's advice for integrations; an emulator or a test has no secondary limits to respect.
   const paceWrites = pacingFromEnv(options.env ?? process.env);
-  const registry = new GitHubRegistry({ owner: target.owner, repo: target.repo, token: target.token, baseUrl: target.baseUrl, client: { paceWrites, logger: options.logger, ...options.client } });
+  const registry = new GitHubRegistry({
+    owner: target.owner,
+    repo: target.repo,
+    token: target.token,
+    baseUrl: target.baseUrl,
+    client: { paceWrites, logger: options.logger, ...options.client },
+  });
   return { store, registry, kinds };
 }
 
 /** The registry alone, with runs read from the workspace store (kept for callers that name one backend). */
-export async function openRegistry(options: Omit<OpenBackendsOptions, 'store' | 'registry'> & { backend?: BackendKind } = {}): Promise<{ registry: RegistryBackend; store: Store }> {
+export async function openRegistry(
+  options: Omit<OpenBackendsOptions, 'store' | 'registry'> & { backend?: BackendKind } = {},
+): Promise<{ registry: RegistryBackend; store: Store }> {
   const { registry, store } = await openBackends({ ...options, store: 'local', registry: options.backend ?? 'local' });
   return { registry, store };
 }

@@ -73,7 +73,9 @@ export function modelFilesOf(run: RunRecord, modelPath = 'model/'): Array<{ path
   if (!files.length) {
     const seen = run.artifacts.slice(0, 8).map((a) => a.path);
     throw inputError(`run ${run.id} has no model artifacts under "${prefix}"`, {
-      hint: seen.length ? `its artifacts are: ${seen.join(', ')}; log the model with mlflow.<flavor>.log_model(..., name="model") or pass --model-path` : 'the run logged no artifacts; log the model with mlflow.<flavor>.log_model(..., name="model")',
+      hint: seen.length
+        ? `its artifacts are: ${seen.join(', ')}; log the model with mlflow.<flavor>.log_model(..., name="model") or pass --model-path`
+        : 'the run logged no artifacts; log the model with mlflow.<flavor>.log_model(..., name="model")',
     });
   }
   return files;
@@ -84,7 +86,10 @@ export function assertComplete(record: VersionRecord): void {
   const have = new Set(record.assets.map((a) => a.name));
   const want = [...record.card.files.map((f) => f.asset), 'card.json', 'card.md', 'SHA256SUMS'];
   const missing = want.filter((n) => !have.has(n));
-  if (missing.length) throw inputError(`${record.tag} is incomplete: missing ${missing.join(', ')}`, { hint: 'an alias never points to an incomplete version; register it again' });
+  if (missing.length)
+    throw inputError(`${record.tag} is incomplete: missing ${missing.join(', ')}`, {
+      hint: 'an alias never points to an incomplete version; register it again',
+    });
 }
 
 async function resolveVersion(registry: RegistryBackend, name: string, version: string): Promise<VersionRecord> {
@@ -118,7 +123,10 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
   const name = assertModelName(options.name);
   const alias = options.alias === null ? null : assertAlias(options.alias ?? 'champion');
   const run = await store.getRun(options.run);
-  if (run.status !== 'FINISHED') throw inputError(`run ${run.id} is ${run.status}; only FINISHED runs can be promoted`, { hint: 'promote a run that completed successfully (`mlci runs` lists them)' });
+  if (run.status !== 'FINISHED')
+    throw inputError(`run ${run.id} is ${run.status}; only FINISHED runs can be promoted`, {
+      hint: 'promote a run that completed successfully (`mlci runs` lists them)',
+    });
   const gates = [...gatesFromRun(run), ...(options.gates ?? [])];
   checkGates(gates, options.requireGates ?? false, run.id);
   const files = modelFilesOf(run, options.modelPath);
@@ -129,7 +137,10 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
   const by = options.promotedBy ?? defaultActor();
 
   const existing = (await registry.listVersions(name)).find(
-    (v) => v.card.runId === run.id && sameFiles(v.card.files, files) && (!options.version || v.version === formatVersion(parseVersion(options.version))),
+    (v) =>
+      v.card.runId === run.id &&
+      sameFiles(v.card.files, files) &&
+      (!options.version || v.version === formatVersion(parseVersion(options.version))),
   );
   let record: VersionRecord;
   let reused = false;
@@ -139,7 +150,19 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
     record = existing;
     reused = true;
   } else {
-    record = await registerVersion({ registry, store, name, run, files, gates, by, version: options.version, bump: options.bump ?? 'minor', adoptTag: options.adoptTag, log });
+    record = await registerVersion({
+      registry,
+      store,
+      name,
+      run,
+      files,
+      gates,
+      by,
+      version: options.version,
+      bump: options.bump ?? 'minor',
+      adoptTag: options.adoptTag,
+      log,
+    });
   }
 
   let event: AliasEvent | null = null;
@@ -163,7 +186,11 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
 }
 
 function sameFiles(a: ModelFile[], b: Array<{ path: string; sha256: string }>): boolean {
-  const key = (xs: Array<{ path: string; sha256: string }>) => xs.map((f) => `${f.sha256} ${f.path}`).sort().join('\n');
+  const key = (xs: Array<{ path: string; sha256: string }>) =>
+    xs
+      .map((f) => `${f.sha256} ${f.path}`)
+      .sort()
+      .join('\n');
   return key(a) === key(b);
 }
 
@@ -182,7 +209,12 @@ async function registerVersion(args: {
 }): Promise<VersionRecord> {
   const { registry, store, name, run } = args;
   const taken = new Set<string>();
-  const modelFiles: ModelFile[] = args.files.map((f) => ({ path: f.path, asset: assetNameFor(f.path, taken), sha256: f.sha256, size: f.size }));
+  const modelFiles: ModelFile[] = args.files.map((f) => ({
+    path: f.path,
+    asset: assetNameFor(f.path, taken),
+    sha256: f.sha256,
+    size: f.size,
+  }));
   // With an explicit version a clash is the user's to resolve; an automatic one retries with the next number
   // (a concurrent promotion took it between our read and our publish).
   for (let attempt = 0; ; attempt++) {
@@ -203,7 +235,14 @@ async function registerVersion(args: {
     ];
     args.log.info(`registering ${versionTag(name, version)} from run ${run.id} (${modelFiles.length} model files)`);
     try {
-      return await registry.publishVersion({ name, version, commit: run.lineage.git.commit, body: cardMd, assets, adoptTag: args.adoptTag });
+      return await registry.publishVersion({
+        name,
+        version,
+        commit: run.lineage.git.commit,
+        body: cardMd,
+        assets,
+        adoptTag: args.adoptTag,
+      });
     } catch (error) {
       if (error instanceof VersionExistsError && !args.version && attempt < 5) continue;
       throw error;
@@ -235,10 +274,28 @@ export async function assignAlias(options: AssignOptions): Promise<PromoteResult
   const before = currentEvent(await options.registry.aliasHistory(name, alias));
   let event: AliasEvent | null = null;
   if (before?.version !== record.version) {
-    event = promotionEvent(before, { name, alias, version: record.version, runId: record.card.runId, cardSha256: record.cardSha256, by: options.by ?? defaultActor() });
+    event = promotionEvent(before, {
+      name,
+      alias,
+      version: record.version,
+      runId: record.card.runId,
+      cardSha256: record.cardSha256,
+      by: options.by ?? defaultActor(),
+    });
     await moveAlias(options.registry, event, 'the alias was not moved');
   }
-  return { name, version: record.version, tag: record.tag, runId: record.card.runId, alias, previous: event?.previous ?? null, reused: true, event, url: record.url, backend: options.registry.kind };
+  return {
+    name,
+    version: record.version,
+    tag: record.tag,
+    runId: record.card.runId,
+    alias,
+    previous: event?.previous ?? null,
+    reused: true,
+    event,
+    url: record.url,
+    backend: options.registry.kind,
+  };
 }
 
 export interface RollbackOptions {
@@ -266,7 +323,10 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
   const name = assertModelName(options.name);
   const alias = assertAlias(options.alias ?? 'champion');
   const history = await options.registry.aliasHistory(name, alias);
-  if (!history.length) throw inputError(`${name}@${alias} has never been assigned, so there is nothing to roll back`, { hint: `promote a version first: \`mlci models promote ${name} --run RUN --alias ${alias}\`` });
+  if (!history.length)
+    throw inputError(`${name}@${alias} has never been assigned, so there is nothing to roll back`, {
+      hint: `promote a version first: \`mlci models promote ${name} --run RUN --alias ${alias}\``,
+    });
   const event = rollbackEvent(history, options.by ?? defaultActor());
   await resolveVersion(options.registry, name, event.version);
   await moveAlias(options.registry, event, 'the rollback was not applied');

@@ -27,20 +27,33 @@ export interface ResolvedVersion {
 export async function resolveRef(registry: RegistryBackend, ref: string | ModelRef): Promise<ResolvedVersion> {
   const parsed = typeof ref === 'string' ? parseModelRef(ref) : ref;
   const versions = await registry.listVersions(parsed.name);
-  if (!versions.length) throw inputError(`no versions of model "${parsed.name}" in ${registry.location}`, { hint: 'register one with `mlci models promote NAME --run RUN`; `mlci models list` shows what exists' });
+  if (!versions.length)
+    throw inputError(`no versions of model "${parsed.name}" in ${registry.location}`, {
+      hint: 'register one with `mlci models promote NAME --run RUN`; `mlci models list` shows what exists',
+    });
   if ('latest' in parsed) return { record: versions[versions.length - 1], via: null };
   if ('version' in parsed) {
     const found = versions.find((v) => v.version === parsed.version);
-    if (!found) throw inputError(`${parsed.name}@v${parsed.version} does not exist`, { hint: `versions: ${versions.map((v) => `v${v.version}`).join(', ')}` });
+    if (!found)
+      throw inputError(`${parsed.name}@v${parsed.version} does not exist`, {
+        hint: `versions: ${versions.map((v) => `v${v.version}`).join(', ')}`,
+      });
     return { record: found, via: null };
   }
   const event = currentEvent(await registry.aliasHistory(parsed.name, parsed.alias));
   if (!event) {
     const aliases = await registry.listAliases(parsed.name);
-    throw inputError(`${parsed.name} has no alias "${parsed.alias}"`, { hint: aliases.length ? `aliases: ${aliases.join(', ')}` : `promote a version: \`mlci models promote ${parsed.name} --run RUN --alias ${parsed.alias}\`` });
+    throw inputError(`${parsed.name} has no alias "${parsed.alias}"`, {
+      hint: aliases.length
+        ? `aliases: ${aliases.join(', ')}`
+        : `promote a version: \`mlci models promote ${parsed.name} --run RUN --alias ${parsed.alias}\``,
+    });
   }
   const found = versions.find((v) => v.version === event.version);
-  if (!found) throw inputError(`${parsed.name}@${parsed.alias} points to v${event.version}, which is not a published version`, { hint: 'the registry was edited by hand; roll the alias back or promote again' });
+  if (!found)
+    throw inputError(`${parsed.name}@${parsed.alias} points to v${event.version}, which is not a published version`, {
+      hint: 'the registry was edited by hand; roll the alias back or promote again',
+    });
   return { record: found, via: event };
 }
 
@@ -68,7 +81,12 @@ export async function showVersion(registry: RegistryBackend, ref: string): Promi
   const sizes = new Map(record.assets.map((a) => [a.name, a.size]));
   const assets = [
     ...record.card.files.map((f) => ({ name: f.asset, path: f.path, sha256: f.sha256, size: f.size })),
-    ...['card.json', 'card.md'].map((n) => ({ name: n, path: n, sha256: n === 'card.json' ? record.cardSha256 : sums.get(n) ?? '', size: sizes.get(n) ?? 0 })),
+    ...['card.json', 'card.md'].map((n) => ({
+      name: n,
+      path: n,
+      sha256: n === 'card.json' ? record.cardSha256 : (sums.get(n) ?? ''),
+      size: sizes.get(n) ?? 0,
+    })),
   ];
   return {
     name: record.name,
@@ -76,7 +94,10 @@ export async function showVersion(registry: RegistryBackend, ref: string): Promi
     tag: record.tag,
     runId: record.card.runId,
     commit: record.card.commit,
-    aliases: [...holders].filter(([, e]) => e.version === record.version).map(([a]) => a).sort(),
+    aliases: [...holders]
+      .filter(([, e]) => e.version === record.version)
+      .map(([a]) => a)
+      .sort(),
     assets,
     metrics: record.card.metrics,
     card: record.card,
@@ -104,10 +125,13 @@ export async function listModels(registry: RegistryBackend, name?: string): Prom
       tag: v.tag,
       runId: v.card.runId,
       promotedAt: v.card.promotedAt,
-      aliases: Object.keys(aliases).filter((a) => aliases[a] === v.version).sort(),
+      aliases: Object.keys(aliases)
+        .filter((a) => aliases[a] === v.version)
+        .sort(),
       metrics: v.card.metrics,
     }));
-    if (name && !versions.length) throw inputError(`no versions of model "${n}" in ${registry.location}`, { hint: '`mlci models list` shows every model' });
+    if (name && !versions.length)
+      throw inputError(`no versions of model "${n}" in ${registry.location}`, { hint: '`mlci models list` shows every model' });
     out.push({ name: n, aliases, versions });
   }
   return out;
@@ -156,14 +180,22 @@ export async function downloadVersion(registry: RegistryBackend, ref: string, to
 
   const cardBytes = await read('card.json');
   if (sha256Hex(cardBytes) !== record.cardSha256) throw tampered('card.json', record.cardSha256, sha256Hex(cardBytes));
-  if (via && via.cardSha256 !== record.cardSha256) throw tampered(`card.json (as pinned by ${record.name}@${via.alias} #${via.seq})`, via.cardSha256, record.cardSha256);
+  if (via && via.cardSha256 !== record.cardSha256)
+    throw tampered(`card.json (as pinned by ${record.name}@${via.alias} #${via.seq})`, via.cardSha256, record.cardSha256);
   const sumsBytes = await read('SHA256SUMS');
   const sums = parseSha256Sums(sumsBytes.toString('utf8'));
-  if (sums.get('card.json') !== record.cardSha256) throw tampered('SHA256SUMS entry for card.json', record.cardSha256, sums.get('card.json') ?? 'nothing');
+  if (sums.get('card.json') !== record.cardSha256)
+    throw tampered('SHA256SUMS entry for card.json', record.cardSha256, sums.get('card.json') ?? 'nothing');
 
-  const wanted = [...record.card.files.map((f) => ({ path: f.path, asset: f.asset, sha256: f.sha256 })), { path: 'card.md', asset: 'card.md', sha256: sums.get('card.md') ?? '' }];
+  const wanted = [
+    ...record.card.files.map((f) => ({ path: f.path, asset: f.asset, sha256: f.sha256 })),
+    { path: 'card.md', asset: 'card.md', sha256: sums.get('card.md') ?? '' },
+  ];
   for (const f of wanted) {
-    if (!isSafeRelativePath(f.path)) throw inputError(`${record.tag}: card.json names an unsafe path "${f.path}"`, { hint: 'refusing to write outside the download directory' });
+    if (!isSafeRelativePath(f.path))
+      throw inputError(`${record.tag}: card.json names an unsafe path "${f.path}"`, {
+        hint: 'refusing to write outside the download directory',
+      });
     if (sums.get(f.path) !== f.sha256) throw tampered(`SHA256SUMS entry for ${f.path}`, f.sha256, sums.get(f.path) ?? 'nothing');
   }
 
@@ -180,7 +212,10 @@ export async function downloadVersion(registry: RegistryBackend, ref: string, to
     }
     await writeFileAtomic(join(temp, 'card.json'), cardBytes);
     await writeFileAtomic(join(temp, 'SHA256SUMS'), sumsBytes);
-    files.push({ path: 'card.json', sha256: record.cardSha256, size: cardBytes.length }, { path: 'SHA256SUMS', sha256: sha256Hex(sumsBytes), size: sumsBytes.length });
+    files.push(
+      { path: 'card.json', sha256: record.cardSha256, size: cardBytes.length },
+      { path: 'SHA256SUMS', sha256: sha256Hex(sumsBytes), size: sumsBytes.length },
+    );
     await moveInto(temp, target, files);
     return { name: record.name, version: record.version, tag: record.tag, to: target, files };
   } finally {
@@ -194,10 +229,19 @@ export async function downloadVersion(registry: RegistryBackend, ref: string, to
  * refuses the whole download before anything is moved: a download never overwrites a user's file.
  */
 async function moveInto(temp: string, target: string, files: { path: string; sha256: string }[]): Promise<void> {
-  const existing = await stat(target).then((s) => s, () => null);
+  const existing = await stat(target).then(
+    (s) => s,
+    () => null,
+  );
   if (existing && !existing.isDirectory()) throw inputError(`${target} exists and is not a directory`, { hint: 'pass --to a directory' });
   if (existing && (await readdir(target)).length === 0) await rmdir(target);
-  if (!existing || !(await stat(target).then(() => true, () => false))) {
+  if (
+    !existing ||
+    !(await stat(target).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     await rename(temp, target);
     await mkdir(temp); // so the caller's cleanup has something to remove
     return;
@@ -208,21 +252,31 @@ async function moveInto(temp: string, target: string, files: { path: string; sha
     const destination = join(target, ...path.split('/'));
     const present = await stat(destination).catch(() => null);
     if (!present) toMove.push(path);
-    else if (!present.isFile() || (await hashFile(destination).catch((error) => Promise.reject(fileError(destination, error)))).sha256 !== sha256) conflicts.push(path);
+    else if (
+      !present.isFile() ||
+      (await hashFile(destination).catch((error) => Promise.reject(fileError(destination, error)))).sha256 !== sha256
+    )
+      conflicts.push(path);
   }
   if (conflicts.length) {
-    throw inputError(`${target} already has ${conflicts.length} of the model's files with other content: ${conflicts.slice(0, 5).join(', ')}${conflicts.length > 5 ? ', …' : ''}; nothing was written`, {
-      hint: 'download into an empty or new directory (--to), or move those files away first',
-    });
+    throw inputError(
+      `${target} already has ${conflicts.length} of the model's files with other content: ${conflicts.slice(0, 5).join(', ')}${conflicts.length > 5 ? ', …' : ''}; nothing was written`,
+      {
+        hint: 'download into an empty or new directory (--to), or move those files away first',
+      },
+    );
   }
   for (const path of toMove) {
     const destination = join(target, ...path.split('/'));
     await mkdir(dirname(destination), { recursive: true });
     // link() refuses a file that appeared meanwhile, where rename() would replace it.
     await link(join(temp, ...path.split('/')), destination).catch((error) => {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw inputError('appeared during the download; not overwritten', { file: destination, hint: 'download again into an empty directory' });
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+        throw inputError('appeared during the download; not overwritten', {
+          file: destination,
+          hint: 'download again into an empty directory',
+        });
       throw fileError(destination, error, 'write');
     });
   }
 }
-

@@ -49,10 +49,16 @@ export async function readWorkflowEvent(path: string | undefined): Promise<Recor
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw inputError(`event payload is not JSON: ${(error as Error).message}`, { file: path, hint: 'GITHUB_EVENT_PATH must name the webhook payload GitHub writes for the job; outside a job, unset it' });
+    throw inputError(`event payload is not JSON: ${(error as Error).message}`, {
+      file: path,
+      hint: 'GITHUB_EVENT_PATH must name the webhook payload GitHub writes for the job; outside a job, unset it',
+    });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw inputError(`event payload is not a JSON object (got ${Array.isArray(value) ? 'a list' : value === null ? 'null' : `a ${typeof value}`})`, { file: path, hint: 'GITHUB_EVENT_PATH must name the webhook payload GitHub writes for the job; outside a job, unset it' });
+    throw inputError(
+      `event payload is not a JSON object (got ${Array.isArray(value) ? 'a list' : value === null ? 'null' : `a ${typeof value}`})`,
+      { file: path, hint: 'GITHUB_EVENT_PATH must name the webhook payload GitHub writes for the job; outside a job, unset it' },
+    );
   }
   return value as Record<string, unknown>;
 }
@@ -67,7 +73,11 @@ export async function runIdFromResult(path: string): Promise<string> {
     throw fileError(path, error);
   }
   const id = json?.runId ?? json?.run?.id ?? json?.run_id ?? json?.id;
-  if (typeof id !== 'string' || !id) throw inputError('result file names no run (expected "runId" or "run.id")', { file: path, hint: 'pass the result JSON that train-and-log wrote, or the run id as input `run`' });
+  if (typeof id !== 'string' || !id)
+    throw inputError('result file names no run (expected "runId" or "run.id")', {
+      file: path,
+      hint: 'pass the result JSON that train-and-log wrote, or the run id as input `run`',
+    });
   return id;
 }
 
@@ -79,16 +89,30 @@ export async function runIdFromResult(path: string): Promise<string> {
  * - workflow_dispatch or anything else: input `run`, else `result-file`, else the newest FINISHED run at GITHUB_SHA.
  */
 export async function promoteFromWorkflow(options: WorkflowPromotion): Promise<PromoteResult> {
-  const common = { registry: options.registry, store: options.store, alias: options.alias, requireGates: options.requireGates, gates: options.gates, logger: options.logger };
+  const common = {
+    registry: options.registry,
+    store: options.store,
+    alias: options.alias,
+    requireGates: options.requireGates,
+    gates: options.gates,
+    logger: options.logger,
+  };
   const tagRef = options.ref.startsWith('refs/tags/') ? parseVersionTag(options.ref.slice('refs/tags/'.length)) : null;
   const tagName = options.payload?.release?.tag_name;
   const releaseTag = options.eventName === 'release' ? parseVersionTag(typeof tagName === 'string' ? tagName : '') : null;
   const fromTag = releaseTag ?? (options.eventName === 'push' ? tagRef : null);
   if (fromTag && options.name && options.name !== fromTag.name) {
-    throw usageError(`the tag names model "${fromTag.name}" but input name is "${options.name}"`, 'drop input `name` for tag triggers, or filter the trigger to this model\'s tags');
+    throw usageError(
+      `the tag names model "${fromTag.name}" but input name is "${options.name}"`,
+      "drop input `name` for tag triggers, or filter the trigger to this model's tags",
+    );
   }
   if (options.eventName === 'release') {
-    if (!releaseTag) throw usageError(`release tag "${options.payload?.release?.tag_name}" is not a version tag NAME@vX.Y.Z`, 'trigger on releases whose tag follows NAME@vMAJOR.MINOR.PATCH');
+    if (!releaseTag)
+      throw usageError(
+        `release tag "${options.payload?.release?.tag_name}" is not a version tag NAME@vX.Y.Z`,
+        'trigger on releases whose tag follows NAME@vMAJOR.MINOR.PATCH',
+      );
     const registered = (await options.registry.listVersions(releaseTag.name)).some((v) => v.version === releaseTag.version);
     if (!registered) {
       throw inputError(`release ${releaseTag.name}@v${releaseTag.version} was not registered by mlci (no card.json)`, {
@@ -101,8 +125,10 @@ export async function promoteFromWorkflow(options: WorkflowPromotion): Promise<P
     const run = options.run ?? (await runForCommit(options.store, options.sha)).id;
     return promote({ ...common, name: fromTag.name, run, version: fromTag.version, adoptTag: true });
   }
-  if (!options.name) throw usageError('input "name" is required unless a NAME@vX.Y.Z tag triggered the workflow', 'add `name:` under `with:`');
+  if (!options.name)
+    throw usageError('input "name" is required unless a NAME@vX.Y.Z tag triggered the workflow', 'add `name:` under `with:`');
   assertModelName(options.name);
-  const run = options.run ?? (options.resultFile ? await runIdFromResult(options.resultFile) : (await runForCommit(options.store, options.sha)).id);
+  const run =
+    options.run ?? (options.resultFile ? await runIdFromResult(options.resultFile) : (await runForCommit(options.store, options.sha)).id);
   return promote({ ...common, name: options.name, run, version: options.version, bump: options.bump });
 }

@@ -67,9 +67,21 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const is404 = (error: unknown) => statusOf(error) === 404;
 
 /** Every report comment `identity` wrote on the PR, oldest first (all pages, 100 a page). @default identity: the token's */
-export async function findReportComments(client: GitHubClient, owner: string, repo: string, issueNumber: number, key = '', identity?: string): Promise<Comment[]> {
+export async function findReportComments(
+  client: GitHubClient,
+  owner: string,
+  repo: string,
+  issueNumber: number,
+  key = '',
+  identity?: string,
+): Promise<Comment[]> {
   const mine = authoredBy(identity ?? (await tokenIdentity(client)));
-  const all = (await client.paginate(client.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 })) as Comment[];
+  const all = (await client.paginate(client.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number: issueNumber,
+    per_page: 100,
+  })) as Comment[];
   return all.filter((c) => mine(c) && isReport(c.body, key)).sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id - b.id);
 }
 
@@ -101,9 +113,18 @@ export async function upsertReport(options: UpsertReportOptions): Promise<Upsert
     // has our sections as written, has lost no section, and there is no duplicate left.
     if (written && primary && primary.id === written.id && !duplicates.length) {
       const now = parseSections(primary.body ?? '');
-      const has = (s: StoredSection) => now.some((x) => x.id === s.id && (mine.some((m) => m.id === s.id) ? x.markdown === s.markdown : true));
+      const has = (s: StoredSection) =>
+        now.some((x) => x.id === s.id && (mine.some((m) => m.id === s.id) ? x.markdown === s.markdown : true));
       if (mine.every(has) && seen.every((s) => now.some((x) => x.id === s.id))) {
-        return { commentId: primary.id, action, attempts: attempt - 1, removedDuplicates, truncated: written.truncated, body: primary.body ?? '', sectionIds: now.map((s) => s.id) };
+        return {
+          commentId: primary.id,
+          action,
+          attempts: attempt - 1,
+          removedDuplicates,
+          truncated: written.truncated,
+          body: primary.body ?? '',
+          sectionIds: now.map((s) => s.id),
+        };
       }
     }
 

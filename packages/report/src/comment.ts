@@ -51,7 +51,12 @@ export function sectionMarkdown(s: ReportSection): string {
   return text.replace(/<!--(\s*\/?\s*mlci)/gi, '&lt;!--$1');
 }
 
-export const toStored = (s: ReportSection): StoredSection => ({ id: safeId(s.id), kind: s.kind, outcome: s.outcome, markdown: sectionMarkdown(s) });
+export const toStored = (s: ReportSection): StoredSection => ({
+  id: safeId(s.id),
+  kind: s.kind,
+  outcome: s.outcome,
+  markdown: sectionMarkdown(s),
+});
 
 /** The sections found in a body (in body order). Malformed or unterminated sections are skipped. */
 export function parseSections(body: string): StoredSection[] {
@@ -76,7 +81,8 @@ export function mergeSections(...lists: StoredSection[][]): StoredSection[] {
 
 /** The one-line verdict a reviewer reads first: ✅ ready / ❌ regressions / ⚠️ data problems. */
 export function verdictLine(sections: Array<Pick<StoredSection, 'id' | 'kind' | 'outcome'>>): string {
-  const failing = (kind: 'data' | 'model') => sections.filter((s) => s.kind === kind && s.outcome === 'fail').map((s) => SECTION_TITLES[s.id] ?? md(s.id));
+  const failing = (kind: 'data' | 'model') =>
+    sections.filter((s) => s.kind === kind && s.outcome === 'fail').map((s) => SECTION_TITLES[s.id] ?? md(s.id));
   const model = failing('model');
   const data = failing('data');
   const warns = sections.filter((s) => s.outcome === 'warn').map((s) => SECTION_TITLES[s.id] ?? md(s.id));
@@ -115,7 +121,10 @@ const wrap = (s: StoredSection) => `<!-- mlci:section id=${s.id} kind=${s.kind} 
 function shorten(s: StoredSection, detailsUrl?: string): StoredSection {
   const heading = s.markdown.split('\n', 1)[0];
   const link = detailsUrl && /^https?:\/\/[^\s()<>"']+$/.test(detailsUrl) ? `[the job summary](${detailsUrl})` : 'the job summary';
-  return { ...s, markdown: `${heading}\n\n_This section was shortened to keep the comment under GitHub's ${GITHUB_COMMENT_LIMIT.toLocaleString('en')}-character limit; the full text is in ${link}._` };
+  return {
+    ...s,
+    markdown: `${heading}\n\n_This section was shortened to keep the comment under GitHub's ${GITHUB_COMMENT_LIMIT.toLocaleString('en')}-character limit; the full text is in ${link}._`,
+  };
 }
 
 /** Renders the whole body from sections, shortening the largest sections until it fits the budget. */

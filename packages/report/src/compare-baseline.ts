@@ -30,7 +30,11 @@ export interface ChampionLike {
  * The champion's run from the store when it is there (full metric history and predictions), else a run made
  * from the model card's metrics (last values only: no curves, no noise estimate).
  */
-export async function championBaseline(champion: ChampionLike | null, store: Pick<Store, 'getRun'> | null, modelName: string): Promise<BaselineLookup> {
+export async function championBaseline(
+  champion: ChampionLike | null,
+  store: Pick<Store, 'getRun'> | null,
+  modelName: string,
+): Promise<BaselineLookup> {
   if (!champion) return { baseline: null, notes: [`model "${modelName}" has no champion yet: nothing to compare with in the registry`] };
   const label = `champion ${champion.card.tag}`;
   try {
@@ -46,5 +50,8 @@ export async function championBaseline(champion: ChampionLike | null, store: Pic
     artifacts: [],
     lineage: { git: { commit: champion.card.commit, branch: champion.card.branch } },
   };
-  return { baseline: { run, source: 'champion', label }, notes: [`the champion's run ${champion.runId.slice(0, 8)} is not in this store: compared with the metrics on its model card`] };
+  return {
+    baseline: { run, source: 'champion', label },
+    notes: [`the champion's run ${champion.runId.slice(0, 8)} is not in this store: compared with the metrics on its model card`],
+  };
 }

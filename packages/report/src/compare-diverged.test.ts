@@ -7,19 +7,34 @@ import { formatComparison } from './render-terminal';
 const run = (id: string, metrics: Record<string, number[]>): RunLike => ({
   id: id.padEnd(32, '0'),
   name: id,
-  metrics: Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, v.map((value, step): MetricPoint => ({ step, value, timestamp: step }))])),
+  metrics: Object.fromEntries(
+    Object.entries(metrics).map(([k, v]) => [k, v.map((value, step): MetricPoint => ({ step, value, timestamp: step }))]),
+  ),
 });
 
 describe('a metric that diverged (NaN or ±inf)', () => {
-  const result = compareRuns(run('cand', { val_loss: [0.5, NaN], accuracy: [0.9], f1: [0.7] }), run('base', { val_loss: [0.4], accuracy: [Infinity], f1: [0.6] }), {
-    metrics: { val_loss: { direction: 'lower' } },
-  });
+  const result = compareRuns(
+    run('cand', { val_loss: [0.5, NaN], accuracy: [0.9], f1: [0.7] }),
+    run('base', { val_loss: [0.4], accuracy: [Infinity], f1: [0.6] }),
+    {
+      metrics: { val_loss: { direction: 'lower' } },
+    },
+  );
   const byKey = Object.fromEntries(result.metrics.map((m) => [m.key, m]));
 
   it('is a row that says so: a candidate NaN regresses (and fails when gated), a diverged baseline is beaten', () => {
-    expect(byKey.val_loss).toMatchObject({ verdict: 'regressed', delta: null, relativeDelta: null, reason: "diverged: the candidate's last value is NaN" });
+    expect(byKey.val_loss).toMatchObject({
+      verdict: 'regressed',
+      delta: null,
+      relativeDelta: null,
+      reason: "diverged: the candidate's last value is NaN",
+    });
     expect(result.outcome).toBe('fail');
-    expect(byKey.accuracy).toMatchObject({ verdict: 'improved', delta: null, reason: 'the baseline diverged (its last value is Infinity)' });
+    expect(byKey.accuracy).toMatchObject({
+      verdict: 'improved',
+      delta: null,
+      reason: 'the baseline diverged (its last value is Infinity)',
+    });
     expect(byKey.f1.verdict).toBe('improved');
   });
 
@@ -39,10 +54,28 @@ describe('the train section', () => {
     startTime: 0,
     endTime: 1000,
     exitCode: 0,
-    metrics: { loss: [{ step: 0, value: 1, timestamp: 0 }, { step: 1, value: 'NaN', timestamp: 1 }], acc: [{ step: 0, value: null, timestamp: 0 }] },
+    metrics: {
+      loss: [
+        { step: 0, value: 1, timestamp: 0 },
+        { step: 1, value: 'NaN', timestamp: 1 },
+      ],
+      acc: [{ step: 0, value: null, timestamp: 0 }],
+    },
     children: [
-      { id: 'b'.repeat(32), name: 'C=1', status: 'FINISHED', metrics: { mean_test_score: [{ step: 0, value: 0.9, timestamp: 0 }] }, tags: { 'mlflow.parentRunId': 'a'.repeat(32) } },
-      { id: 'c'.repeat(32), name: 'second', status: 'FAILED', metrics: { loss: [{ step: 0, value: '-Infinity', timestamp: 0 }] }, tags: {} },
+      {
+        id: 'b'.repeat(32),
+        name: 'C=1',
+        status: 'FINISHED',
+        metrics: { mean_test_score: [{ step: 0, value: 0.9, timestamp: 0 }] },
+        tags: { 'mlflow.parentRunId': 'a'.repeat(32) },
+      },
+      {
+        id: 'c'.repeat(32),
+        name: 'second',
+        status: 'FAILED',
+        metrics: { loss: [{ step: 0, value: '-Infinity', timestamp: 0 }] },
+        tags: {},
+      },
     ],
   };
   const body = trainSection(record).body;

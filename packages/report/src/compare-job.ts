@@ -67,7 +67,9 @@ export async function runPredictions(store: Pick<Store, 'getBlob'>, run: RunLike
 
 function firstRankable(runs: RunLike[], metrics: Record<string, MetricSpec>): string | null {
   for (const [key, spec] of Object.entries(metrics)) if ((spec.direction ?? 'x') !== 'neutral') return key;
-  const keys = Object.keys(runs[0]?.metrics ?? {}).filter((k) => !k.startsWith('system/') && runs.every((r) => r.metrics[k]?.length)).sort();
+  const keys = Object.keys(runs[0]?.metrics ?? {})
+    .filter((k) => !k.startsWith('system/') && runs.every((r) => r.metrics[k]?.length))
+    .sort();
   return keys.find((k) => /acc|f1|auc|loss|error|mse|mae|rmse|r2|precision|recall/i.test(k)) ?? null;
 }
 
@@ -78,7 +80,12 @@ async function findBaseline(options: CompareJobOptions, candidates: RunLike[]): 
     // A merge gate fails closed: GitHub failing (5xx, a revoked token) is an error, never "no baseline yet".
     if (!(error instanceof MlciError) || error.kind !== 'input' || options.strictBaseline) throw error;
     // Unusable baseline data (a tampered card, a corrupt record) is said plainly; the candidate is still shown.
-    return { baseline: null, notes: [`the ${typeof options.baseline === 'string' ? options.baseline : 'baseline'} could not be read (${(error as Error).message.split('\n')[0].slice(0, 300)}): compared with no baseline`] };
+    return {
+      baseline: null,
+      notes: [
+        `the ${typeof options.baseline === 'string' ? options.baseline : 'baseline'} could not be read (${(error as Error).message.split('\n')[0].slice(0, 300)}): compared with no baseline`,
+      ],
+    };
   }
 }
 
@@ -89,13 +96,19 @@ async function lookupBaseline(options: CompareJobOptions, candidates: RunLike[])
   if (b === 'main') {
     const branch = options.defaultBranch ?? 'main';
     const found = await options.store.findRun({ branch, excludeRuns: candidates.map((c) => c.id) });
-    if (!found) return { baseline: null, notes: [`no finished run recorded on ${branch} yet: nothing to compare with there (a push to ${branch} records one)`] };
+    if (!found)
+      return {
+        baseline: null,
+        notes: [`no finished run recorded on ${branch} yet: nothing to compare with there (a push to ${branch} records one)`],
+      };
     return { baseline: { run: found.run, source: 'main', label: `${branch} (${found.where})` }, notes: [] };
   }
   if (b === 'champion') {
-    if (!options.model && options.strictBaseline) throw usageError('--baseline champion needs the model whose champion it is', 'add --model NAME');
+    if (!options.model && options.strictBaseline)
+      throw usageError('--baseline champion needs the model whose champion it is', 'add --model NAME');
     if (!options.model) return { baseline: null, notes: ['no model name given, so no champion to compare with (set `model`)'] };
-    if (!options.champion) return { baseline: null, notes: [`no champion yet: there is no model registry to look up "${options.model}" in`] };
+    if (!options.champion)
+      return { baseline: null, notes: [`no champion yet: there is no model registry to look up "${options.model}" in`] };
     return championBaseline(await options.champion(options.model), options.store, options.model);
   }
   try {
@@ -109,7 +122,8 @@ async function lookupBaseline(options: CompareJobOptions, candidates: RunLike[])
 
 /** Resolves, ranks and compares (see CompareJobOptions). Throws only for candidates that cannot be found. */
 export async function compareJob(options: CompareJobOptions): Promise<ComparisonResult> {
-  if (!options.candidates.length) throw inputError('no candidate run to compare', { hint: 'name a run id, `latest`, or several runs of a sweep' });
+  if (!options.candidates.length)
+    throw inputError('no candidate run to compare', { hint: 'name a run id, `latest`, or several runs of a sweep' });
   const runs = await Promise.all(options.candidates.map((c) => resolveRun(options.store, c)));
   const metrics = options.metrics ?? {};
   const notes: string[] = [];
@@ -150,10 +164,12 @@ export async function compareJob(options: CompareJobOptions): Promise<Comparison
         const e = words.includes(metric) ? estimateClassNoise(base, cand, metric) : null;
         if (e) classNoise.push(e);
       }
-    }
-    else if (cand || base) notes.push('only one of the two runs logged per-example predictions, so no change can be told apart from noise');
+    } else if (cand || base)
+      notes.push('only one of the two runs logged per-example predictions, so no change can be told apart from noise');
   }
-  const ref: Omit<BaselineRef, 'id' | 'name'> | undefined = lookup.baseline ? { source: lookup.baseline.source, label: lookup.baseline.label } : undefined;
+  const ref: Omit<BaselineRef, 'id' | 'name'> | undefined = lookup.baseline
+    ? { source: lookup.baseline.source, label: lookup.baseline.label }
+    : undefined;
   const result = compareRuns(best, baseline, { metrics, noise, errorNoise, classNoise, baselineRef: ref });
   // compareRuns says "no baseline" itself; the lookup's note says why, so keep that one first.
   if (!baseline && lookup.notes.length) result.notes = result.notes.filter((n) => !n.startsWith('no baseline to compare with'));

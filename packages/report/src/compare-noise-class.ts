@@ -42,7 +42,7 @@ function aucWeighted(order: Int32Array, score: Float64Array, positive: Uint8Arra
   let sum = 0;
   let P = 0;
   let N = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     let p = 0;
     let n = 0;
@@ -61,7 +61,12 @@ function aucWeighted(order: Int32Array, score: Float64Array, positive: Uint8Arra
 }
 
 /** Pairs predictions by id and bootstraps the F1 or AUC delta. Null when nothing pairs up (or AUC is undefined). */
-export function estimateClassNoise(baseline: Prediction[], candidate: Prediction[], metric: ClassMetric, options: NoiseOptions = {}): ClassNoiseEstimate | null {
+export function estimateClassNoise(
+  baseline: Prediction[],
+  candidate: Prediction[],
+  metric: ClassMetric,
+  options: NoiseOptions = {},
+): ClassNoiseEstimate | null {
   const byId = new Map(baseline.map((p) => [p.id, p]));
   const pairs: Array<[Prediction, Prediction]> = [];
   for (const p of candidate) {
@@ -81,7 +86,10 @@ export function estimateClassNoise(baseline: Prediction[], candidate: Prediction
   let value: (side: 0 | 1, weight: Float64Array) => number;
   if (metric === 'f1') {
     const pos = labels.length === 2 ? (index.get('1') ?? 1) : -1;
-    const preds = [Int32Array.from(pairs, ([q]) => index.get(norm(q.yPred))!), Int32Array.from(pairs, ([, p]) => index.get(norm(p.yPred))!)];
+    const preds = [
+      Int32Array.from(pairs, ([q]) => index.get(norm(q.yPred))!),
+      Int32Array.from(pairs, ([, p]) => index.get(norm(p.yPred))!),
+    ];
     value = (side, w) => {
       const L = labels.length;
       const [tp, fp, fn] = [new Float64Array(L), new Float64Array(L), new Float64Array(L)];
@@ -122,5 +130,13 @@ export function estimateClassNoise(baseline: Prediction[], candidate: Prediction
   const sorted = Float64Array.from(deltas).sort();
   const alpha = (1 - confidence) / 2;
   const ci = { low: quantile(sorted, alpha), high: quantile(sorted, 1 - alpha), confidence, resamples, seed };
-  return { metric, shared: n, baselineValue, candidateValue, delta: candidateValue - baselineValue, ci, spansZero: ci.low <= 0 && ci.high >= 0 };
+  return {
+    metric,
+    shared: n,
+    baselineValue,
+    candidateValue,
+    delta: candidateValue - baselineValue,
+    ci,
+    spansZero: ci.low <= 0 && ci.high >= 0,
+  };
 }

@@ -123,7 +123,13 @@ export function erfc(x: number): number {
     Math.exp(
       -z * z -
         1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? r : 2 - r;
 }
@@ -209,7 +215,12 @@ export interface ErrorNoiseEstimate {
  * indices (as pairedBootstrap does, same generator) and recomputes both runs' metric on them. Null when no
  * example pairs up.
  */
-export function estimateErrorNoise(baseline: Prediction[], candidate: Prediction[], metric: ErrorMetric, options: NoiseOptions = {}): ErrorNoiseEstimate | null {
+export function estimateErrorNoise(
+  baseline: Prediction[],
+  candidate: Prediction[],
+  metric: ErrorMetric,
+  options: NoiseOptions = {},
+): ErrorNoiseEstimate | null {
   const byId = new Map(baseline.map((p) => [p.id, p]));
   const loss = (t: number, p: number) => (metric === 'mae' ? Math.abs(p - t) : (p - t) ** 2);
   const finish = (meanLoss: number) => (metric === 'rmse' ? Math.sqrt(meanLoss) : meanLoss);
@@ -245,5 +256,13 @@ export function estimateErrorNoise(baseline: Prediction[], candidate: Prediction
   const ci = { low: quantile(deltas, alpha), high: quantile(deltas, 1 - alpha), confidence, resamples, seed };
   const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
   const [baselineValue, candidateValue] = [finish(mean(base)), finish(mean(cand))];
-  return { metric, shared: n, baselineValue, candidateValue, delta: candidateValue - baselineValue, ci, spansZero: ci.low <= 0 && ci.high >= 0 };
+  return {
+    metric,
+    shared: n,
+    baselineValue,
+    candidateValue,
+    delta: candidateValue - baselineValue,
+    ci,
+    spansZero: ci.low <= 0 && ci.high >= 0,
+  };
 }

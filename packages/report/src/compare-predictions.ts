@@ -60,9 +60,15 @@ function collect(source: string) {
   return {
     out,
     add(id: string, yTrue: string, yPred: string, line: number, score?: string) {
-      if (id === '') throw inputError('a prediction has an empty id', { file: source, line, hint: 'every row needs id, y_true and y_pred' });
+      if (id === '')
+        throw inputError('a prediction has an empty id', { file: source, line, hint: 'every row needs id, y_true and y_pred' });
       const first = seen.get(id);
-      if (first !== undefined) throw inputError(`id "${id.slice(0, 80)}" appears twice (first on line ${first})`, { file: source, line, hint: 'ids name evaluation examples and must be unique' });
+      if (first !== undefined)
+        throw inputError(`id "${id.slice(0, 80)}" appears twice (first on line ${first})`, {
+          file: source,
+          line,
+          hint: 'ids name evaluation examples and must be unique',
+        });
       seen.set(id, line);
       out.push({ id, yTrue: yTrue.trim(), yPred: yPred.trim(), ...(score !== undefined ? { score: score.trim() } : {}) });
     },
@@ -76,7 +82,12 @@ export function parsePredictionsCsv(text: string, source: string): Prediction[] 
   const header = rows[0].fields.map((h) => h.trim().toLowerCase());
   const index = (name: string) => {
     const i = header.indexOf(name);
-    if (i < 0) throw inputError(`no "${name}" column in the header`, { file: source, line: rows[0].line, hint: 'the header must name id, y_true and y_pred' });
+    if (i < 0)
+      throw inputError(`no "${name}" column in the header`, {
+        file: source,
+        line: rows[0].line,
+        hint: 'the header must name id, y_true and y_pred',
+      });
     return i;
   };
   const [iId, iTrue, iPred] = [index('id'), index('y_true'), index('y_pred')];
@@ -100,9 +111,14 @@ export function parsePredictionsJsonl(content: string, source: string): Predicti
     try {
       value = JSON.parse(raw);
     } catch {
-      throw inputError('not valid JSON', { file: source, line: i + 1, hint: 'one object per line: {"id": ..., "y_true": ..., "y_pred": ...}' });
+      throw inputError('not valid JSON', {
+        file: source,
+        line: i + 1,
+        hint: 'one object per line: {"id": ..., "y_true": ..., "y_pred": ...}',
+      });
     }
-    if (!value || typeof value !== 'object' || Array.isArray(value)) throw inputError('expected an object with id, y_true and y_pred', { file: source, line: i + 1 });
+    if (!value || typeof value !== 'object' || Array.isArray(value))
+      throw inputError('expected an object with id, y_true and y_pred', { file: source, line: i + 1 });
     const o = value as Record<string, unknown>;
     for (const k of ['id', 'y_true', 'y_pred']) if (!(k in o)) throw inputError(`no "${k}" field`, { file: source, line: i + 1 });
     add(text(o.id), text(o.y_true), text(o.y_pred), i + 1, 'score' in o ? text(o.score) : undefined);

@@ -47,7 +47,10 @@ const HIGHER = ['accuracy', 'acc', 'f1', 'auc', 'roc', 'precision', 'recall', 'r
 
 /** The direction a metric's name implies: `val_loss` → lower, `val_accuracy` → higher, `epoch` → neutral. */
 export function defaultDirection(key: string): Direction {
-  const words = key.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const words = key
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
   // The last word that means something wins: `accuracy_error` is an error, `loss_auc` an AUC.
   for (let i = words.length - 1; i >= 0; i--) {
     if (LOWER.includes(words[i])) return 'lower';
@@ -68,15 +71,28 @@ export function parseMetricFlag(raw: string): [string, MetricSpec] {
   if (parts.length >= 3 && !DIRECTIONS.has(parts[parts.length - 1]) && DIRECTIONS.has(parts[parts.length - 2])) {
     const text = parts.pop()!;
     threshold = Number(text);
-    if (text.trim() === '' || !Number.isFinite(threshold)) throw usageError(`--metric ${raw}: threshold "${text}" is not a number`, 'e.g. --metric accuracy:higher:0.9');
+    if (text.trim() === '' || !Number.isFinite(threshold))
+      throw usageError(`--metric ${raw}: threshold "${text}" is not a number`, 'e.g. --metric accuracy:higher:0.9');
   }
   const direction = parts.pop();
   const key = parts.join(':');
-  if (!key || !direction || !DIRECTIONS.has(direction)) throw usageError(`--metric ${raw}: expected KEY:higher|lower[:THRESHOLD]`, 'e.g. --metric val_loss:lower or --metric accuracy:higher:0.9');
+  if (!key || !direction || !DIRECTIONS.has(direction))
+    throw usageError(
+      `--metric ${raw}: expected KEY:higher|lower[:THRESHOLD]`,
+      'e.g. --metric val_loss:lower or --metric accuracy:higher:0.9',
+    );
   return [key, { direction: direction as Direction, ...(threshold !== undefined ? { threshold } : {}), gated: true }];
 }
 
-const SPEC_FIELDS = new Set(['direction', 'greater_is_better', 'higher_is_better', 'threshold', 'min_absolute_change', 'min_relative_change', 'gated']);
+const SPEC_FIELDS = new Set([
+  'direction',
+  'greater_is_better',
+  'higher_is_better',
+  'threshold',
+  'min_absolute_change',
+  'min_relative_change',
+  'gated',
+]);
 
 /**
  * Reads the thresholds document (the action's `thresholds` input, a YAML mapping):
@@ -95,32 +111,40 @@ export function parseThresholds(text: string, source = 'thresholds'): Record<str
   } catch (error) {
     throw usageError(`${source}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw usageError(`${source}: expected a mapping of metric name to spec`, 'e.g. `accuracy: {threshold: 0.9}` or `val_loss: lower`');
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
+    throw usageError(`${source}: expected a mapping of metric name to spec`, 'e.g. `accuracy: {threshold: 0.9}` or `val_loss: lower`');
   const out: Record<string, MetricSpec> = {};
   for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
     if (typeof value === 'string') {
-      if (!DIRECTIONS.has(value)) throw usageError(`${source}: metric "${key}": direction must be higher, lower or neutral, got "${value}"`);
+      if (!DIRECTIONS.has(value))
+        throw usageError(`${source}: metric "${key}": direction must be higher, lower or neutral, got "${value}"`);
       out[key] = { direction: value as Direction, gated: true };
       continue;
     }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw usageError(`${source}: metric "${key}": expected a direction or a mapping`);
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      throw usageError(`${source}: metric "${key}": expected a direction or a mapping`);
     const v = value as Record<string, unknown>;
-    for (const field of Object.keys(v)) if (!SPEC_FIELDS.has(field)) throw usageError(`${source}: metric "${key}": unknown field "${field}"`, `fields: ${[...SPEC_FIELDS].join(', ')}`);
+    for (const field of Object.keys(v))
+      if (!SPEC_FIELDS.has(field))
+        throw usageError(`${source}: metric "${key}": unknown field "${field}"`, `fields: ${[...SPEC_FIELDS].join(', ')}`);
     const spec: MetricSpec = { gated: true };
     if (v.direction !== undefined) {
-      if (typeof v.direction !== 'string' || !DIRECTIONS.has(v.direction)) throw usageError(`${source}: metric "${key}": direction must be higher, lower or neutral`);
+      if (typeof v.direction !== 'string' || !DIRECTIONS.has(v.direction))
+        throw usageError(`${source}: metric "${key}": direction must be higher, lower or neutral`);
       spec.direction = v.direction as Direction;
     }
     const gib = v.greater_is_better ?? v.higher_is_better;
     if (gib !== undefined) {
       if (typeof gib !== 'boolean') throw usageError(`${source}: metric "${key}": greater_is_better must be true or false`);
-      if (spec.direction && spec.direction !== (gib ? 'higher' : 'lower')) throw usageError(`${source}: metric "${key}": direction and greater_is_better disagree`);
+      if (spec.direction && spec.direction !== (gib ? 'higher' : 'lower'))
+        throw usageError(`${source}: metric "${key}": direction and greater_is_better disagree`);
       spec.direction = gib ? 'higher' : 'lower';
     }
     for (const field of ['threshold', 'min_absolute_change', 'min_relative_change'] as const) {
       if (v[field] === undefined) continue;
       const n = v[field];
-      if (typeof n !== 'number' || !Number.isFinite(n) || (field !== 'threshold' && n < 0)) throw usageError(`${source}: metric "${key}": ${field} must be a ${field === 'threshold' ? '' : 'non-negative '}number`);
+      if (typeof n !== 'number' || !Number.isFinite(n) || (field !== 'threshold' && n < 0))
+        throw usageError(`${source}: metric "${key}": ${field} must be a ${field === 'threshold' ? '' : 'non-negative '}number`);
       spec[field] = n;
     }
     if (v.gated !== undefined) {

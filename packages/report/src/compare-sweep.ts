@@ -28,7 +28,12 @@ export function rankRuns(runs: RunLike[], metric: string, direction: Direction =
   if (direction === 'neutral') throw new TypeError(`cannot rank by "${metric}": its direction is unknown (declare higher or lower)`);
   const sign = direction === 'higher' ? -1 : 1;
   const scored = runs.map((r, i) => ({ r, i, value: lastValue(r.metrics[metric]) }));
-  scored.sort((a, b) => (a.value === null ? 1 : 0) - (b.value === null ? 1 : 0) || (a.value !== null && b.value !== null ? sign * (a.value - b.value) : 0) || a.i - b.i);
+  scored.sort(
+    (a, b) =>
+      (a.value === null ? 1 : 0) - (b.value === null ? 1 : 0) ||
+      (a.value !== null && b.value !== null ? sign * (a.value - b.value) : 0) ||
+      a.i - b.i,
+  );
   const withValue = scored.filter((s) => s.value !== null).length;
   const ranked = scored.map((s, i) => ({ id: s.r.id, name: s.r.name, value: s.value, rank: s.value === null ? withValue + 1 : i + 1 }));
   return { metric, direction, ranked, best: withValue ? ranked[0].id : null };

@@ -16,7 +16,9 @@ const byKey = (r: ReturnType<typeof compareRuns>) => Object.fromEntries(r.metric
 
 describe('directions', () => {
   it('defaults by name', () => {
-    expect(['val_loss', 'test-error', 'mse', 'MAE', 'rmse', 'latency_ms', 'train_time'].map(defaultDirection)).toEqual(Array(7).fill('lower'));
+    expect(['val_loss', 'test-error', 'mse', 'MAE', 'rmse', 'latency_ms', 'train_time'].map(defaultDirection)).toEqual(
+      Array(7).fill('lower'),
+    );
     expect(['accuracy', 'val_f1', 'roc_auc', 'precision', 'recall', 'r2'].map(defaultDirection)).toEqual(Array(6).fill('higher'));
     expect(['epoch', 'n_estimators', 'lossy_thing'].map(defaultDirection)).toEqual(Array(3).fill('neutral'));
   });
@@ -29,7 +31,11 @@ describe('directions', () => {
   });
 
   it('parses MLflow-style thresholds YAML and rejects unknown fields', () => {
-    expect(parseThresholds('accuracy: {threshold: 0.9, min_absolute_change: 0.01}\nval_loss: lower\nlat: {greater_is_better: false, gated: false}')).toEqual({
+    expect(
+      parseThresholds(
+        'accuracy: {threshold: 0.9, min_absolute_change: 0.01}\nval_loss: lower\nlat: {greater_is_better: false, gated: false}',
+      ),
+    ).toEqual({
       accuracy: { threshold: 0.9, min_absolute_change: 0.01, gated: true },
       val_loss: { direction: 'lower', gated: true },
       lat: { direction: 'lower', gated: false },
@@ -42,7 +48,10 @@ describe('directions', () => {
 
 describe('compareRuns', () => {
   it('gives deltas, relative deltas and verdicts by direction', () => {
-    const r = compareRuns(run('cand', { accuracy: 0.9, val_loss: [0.5, 0.3], epoch: 10, only_new: 1 }), run('base', { accuracy: 0.8, val_loss: 0.4, epoch: 12, gone: 3 }));
+    const r = compareRuns(
+      run('cand', { accuracy: 0.9, val_loss: [0.5, 0.3], epoch: 10, only_new: 1 }),
+      run('base', { accuracy: 0.8, val_loss: 0.4, epoch: 12, gone: 3 }),
+    );
     const m = byKey(r);
     expect(m.accuracy).toMatchObject({ baseline: 0.8, candidate: 0.9, verdict: 'improved', direction: 'higher', gated: false });
     expect(m.accuracy.delta).toBeCloseTo(0.1, 12);
@@ -59,7 +68,12 @@ describe('compareRuns', () => {
     const base = run('base', { accuracy: 0.9, f1: 0.8, val_loss: 0.5, auc: 0.7 });
     const cand = run('cand', { accuracy: 0.895, f1: 0.79, val_loss: 0.52, auc: 0.75 });
     const r = compareRuns(cand, base, {
-      metrics: { accuracy: { min_absolute_change: 0.01 }, f1: { min_relative_change: 0.05 }, val_loss: { gated: false }, auc: { threshold: 0.8 } },
+      metrics: {
+        accuracy: { min_absolute_change: 0.01 },
+        f1: { min_relative_change: 0.05 },
+        val_loss: { gated: false },
+        auc: { threshold: 0.8 },
+      },
     });
     const m = byKey(r);
     expect(m.accuracy).toMatchObject({ verdict: 'unchanged', gated: true });
@@ -94,7 +108,11 @@ describe('compareRuns', () => {
     const cand = ids.map((id, i) => ({ id, yTrue: '1', yPred: i < 41 ? '1' : '0' }));
     const noise = estimateNoise(base, cand)!;
     expect(noise.spansZero).toBe(true);
-    const r = compareRuns(run('c', { val_accuracy: 41 / 50, train_accuracy: 0.99 }), run('b', { val_accuracy: 40 / 50, train_accuracy: 0.97 }), { noise, metrics: { val_accuracy: {} } });
+    const r = compareRuns(
+      run('c', { val_accuracy: 41 / 50, train_accuracy: 0.99 }),
+      run('b', { val_accuracy: 40 / 50, train_accuracy: 0.97 }),
+      { noise, metrics: { val_accuracy: {} } },
+    );
     const m = byKey(r);
     expect(m.val_accuracy).toMatchObject({ verdict: 'within-noise', noiseApplied: true });
     expect(m.val_accuracy.reason).toMatch(/95% CI .* spans 0 \(McNemar p = 1\.00\)/);
@@ -123,7 +141,12 @@ describe('predictions and sweeps', () => {
   it('ranks sweep runs by the primary metric, runs without it last', () => {
     const runs = [run('a', { val_loss: 0.4 }), run('b', { val_loss: 0.2 }), run('c', {}), run('d', { val_loss: 0.2 })];
     const r = rankRuns(runs, 'val_loss');
-    expect(r.ranked.map((x) => [x.name, x.rank])).toEqual([['b', 1], ['d', 2], ['a', 3], ['c', 4]]);
+    expect(r.ranked.map((x) => [x.name, x.rank])).toEqual([
+      ['b', 1],
+      ['d', 2],
+      ['a', 3],
+      ['c', 4],
+    ]);
     expect(r.best).toBe(runs[1].id);
     expect(rankRuns(runs, 'accuracy', 'higher').best).toBeNull();
     expect(() => rankRuns(runs, 'epoch')).toThrow(/direction is unknown/);

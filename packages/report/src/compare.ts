@@ -127,7 +127,12 @@ export interface ComparisonResult {
   /** Id of the run compared (the best of a sweep). Set by `compareJob`. */
   bestRun?: string;
   /** A sweep's ranking, when several candidates were given. Set by `compareJob`. */
-  sweep?: { metric: string; direction: Direction; ranked: Array<{ id: string; name: string; value: number | null; rank: number }>; best: string | null };
+  sweep?: {
+    metric: string;
+    direction: Direction;
+    ranked: Array<{ id: string; name: string; value: number | null; rank: number }>;
+    best: string | null;
+  };
 }
 
 /** A run's own entry for `key`: metric names come from scripts and may be `constructor` or `__proto__`. */
@@ -166,14 +171,21 @@ export function judge(
   if (delta === 0) return { verdict: 'unchanged', reason: 'same value' };
   const absMin = spec.min_absolute_change ?? 0;
   const relMin = spec.min_relative_change ?? 0;
-  if (Math.abs(delta) < absMin) return { verdict: 'unchanged', reason: `change ${fmt(Math.abs(delta))} is below min_absolute_change ${absMin}` };
+  if (Math.abs(delta) < absMin)
+    return { verdict: 'unchanged', reason: `change ${fmt(Math.abs(delta))} is below min_absolute_change ${absMin}` };
   if (relMin > 0 && (baseline === 0 ? false : Math.abs(delta) / Math.abs(baseline) < relMin)) {
-    return { verdict: 'unchanged', reason: `relative change ${fmt((Math.abs(delta) / Math.abs(baseline)) * 100)}% is below min_relative_change ${relMin * 100}%` };
+    return {
+      verdict: 'unchanged',
+      reason: `relative change ${fmt((Math.abs(delta) / Math.abs(baseline)) * 100)}% is below min_relative_change ${relMin * 100}%`,
+    };
   }
   if (direction === 'neutral') return { verdict: null, reason: 'direction unknown: declare higher or lower to get a verdict' };
   if (noise && noise.low <= 0 && noise.high >= 0) {
     const p = noise.pValue !== undefined ? ` (McNemar p = ${pText(noise.pValue)})` : '';
-    return { verdict: 'within-noise', reason: `${Math.round(noise.confidence * 100)}% CI [${fmt(noise.low)}, ${fmt(noise.high)}] of the change spans 0${p}` };
+    return {
+      verdict: 'within-noise',
+      reason: `${Math.round(noise.confidence * 100)}% CI [${fmt(noise.low)}, ${fmt(noise.high)}] of the change spans 0${p}`,
+    };
   }
   const better = direction === 'higher' ? delta > 0 : delta < 0;
   return { verdict: better ? 'improved' : 'regressed', reason: `${direction} is better` };
@@ -182,9 +194,18 @@ export function judge(
 const close = (x: number, y: number) => Math.abs(x - y) <= 1e-6 * Math.max(1, Math.abs(x), Math.abs(y));
 
 /** The regression noise estimate that belongs to this metric (by name and values), or null. */
-function errorNoiseFor(key: string, b: number | null, c: number | null, estimates: ErrorNoiseEstimate[] | undefined, classEstimates?: ClassNoiseEstimate[]): ErrorNoiseEstimate | ClassNoiseEstimate | null {
+function errorNoiseFor(
+  key: string,
+  b: number | null,
+  c: number | null,
+  estimates: ErrorNoiseEstimate[] | undefined,
+  classEstimates?: ClassNoiseEstimate[],
+): ErrorNoiseEstimate | ClassNoiseEstimate | null {
   if (b === null || c === null) return null;
-  const words = key.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const words = key
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
   const last = words[words.length - 1];
   const fits = (e: { baselineValue: number; candidateValue: number }) => close(b, e.baselineValue) && close(c, e.candidateValue);
   const found = estimates?.find((e) => e.metric === last && fits(e));
@@ -209,7 +230,8 @@ export function compareRuns(candidate: RunLike, baseline: RunLike | null, option
   const exclude = options.excludePrefixes ?? ['system/'];
   const maxCurve = options.curvePoints ?? 60;
   const notes: string[] = [];
-  if (!baseline) notes.push('no baseline to compare with: the candidate\'s metrics are shown alone, and only absolute thresholds are checked');
+  if (!baseline)
+    notes.push("no baseline to compare with: the candidate's metrics are shown alone, and only absolute thresholds are checked");
   const keys = new Set([...Object.keys(candidate.metrics), ...Object.keys(baseline?.metrics ?? {}), ...Object.keys(declared)]);
   const metrics: MetricComparison[] = [];
   for (const key of [...keys].sort()) {
@@ -238,7 +260,9 @@ export function compareRuns(candidate: RunLike, baseline: RunLike | null, option
     } else if (!Number.isFinite(c)) {
       [verdict, reason] = ['regressed', `diverged: the candidate's last value is ${c}`];
     } else if (b === null) {
-      [verdict, reason] = breaksThreshold(c, direction, spec ?? {}) ? ['regressed', thresholdReason(c, direction, spec!)] : ['new', baseline ? 'the baseline did not log it' : 'no baseline'];
+      [verdict, reason] = breaksThreshold(c, direction, spec ?? {})
+        ? ['regressed', thresholdReason(c, direction, spec!)]
+        : ['new', baseline ? 'the baseline did not log it' : 'no baseline'];
     } else if (!Number.isFinite(b)) {
       [verdict, reason] = ['improved', `the baseline diverged (its last value is ${b})`];
     } else {
@@ -254,7 +278,10 @@ export function compareRuns(candidate: RunLike, baseline: RunLike | null, option
       verdict,
       gated,
       reason,
-      curve: { baseline: curve(baseline ? own(baseline.metrics, key) : undefined, maxCurve), candidate: curve(own(candidate.metrics, key), maxCurve) },
+      curve: {
+        baseline: curve(baseline ? own(baseline.metrics, key) : undefined, maxCurve),
+        candidate: curve(own(candidate.metrics, key), maxCurve),
+      },
       noiseApplied: applyNoise,
       ...(applyNoise ? { noiseSource: errorFit ? errorFit.metric : ('accuracy' as const) } : {}),
       ...(ci ? { ci } : {}),

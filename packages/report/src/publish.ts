@@ -60,7 +60,12 @@ export async function publishReport(options: PublishOptions): Promise<PublishRes
   const full = renderReport(stored, { ...options, budget: SUMMARY_BUDGET }).body;
   const dir = options.outDir ?? reportDir();
   const files = { json: join(dir, 'report.json'), markdown: join(dir, 'report.md') };
-  const saved: SavedReport = { schema: 1, pullRequest: options.github?.issueNumber ?? null, headSha: options.headSha ?? null, sections: options.sections };
+  const saved: SavedReport = {
+    schema: 1,
+    pullRequest: options.github?.issueNumber ?? null,
+    headSha: options.headSha ?? null,
+    sections: options.sections,
+  };
   await writeJsonAtomic(files.json, saved);
   await writeFileAtomic(files.markdown, full);
   if (options.writeSummary) await options.writeSummary(full);

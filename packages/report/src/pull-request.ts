@@ -35,7 +35,8 @@ export function pullRequestFromEvent(event: WebhookEvent): PullRequestRef | null
   if (pr && Number.isInteger(pr.number)) return { number: pr.number, headSha: pr.head?.sha ?? null, via: 'event' };
   if (event.issue?.pull_request && Number.isInteger(event.issue.number)) return { number: event.issue.number, headSha: null, via: 'event' };
   const runPrs = event.workflow_run?.pull_requests;
-  if (Array.isArray(runPrs) && runPrs.length && Number.isInteger(runPrs[0].number)) return { number: runPrs[0].number, headSha: event.workflow_run.head_sha ?? null, via: 'event' };
+  if (Array.isArray(runPrs) && runPrs.length && Number.isInteger(runPrs[0].number))
+    return { number: runPrs[0].number, headSha: event.workflow_run.head_sha ?? null, via: 'event' };
   return null;
 }
 
@@ -55,7 +56,12 @@ export async function pullRequestForSha(client: GitHubClient, owner: string, rep
 }
 
 /** The event's PR, else the PR of the event's head SHA (workflow_run, push), else null. */
-export async function resolvePullRequest(client: GitHubClient | null, owner: string, repo: string, event: WebhookEvent): Promise<PullRequestRef | null> {
+export async function resolvePullRequest(
+  client: GitHubClient | null,
+  owner: string,
+  repo: string,
+  event: WebhookEvent,
+): Promise<PullRequestRef | null> {
   const direct = pullRequestFromEvent(event);
   if (direct) return direct;
   // A push to the default branch is main's own run: no pull request to report to.

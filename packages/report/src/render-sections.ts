@@ -23,10 +23,23 @@ export interface ReportSection {
 /** Sections in the order a reviewer reads them; unknown ids follow, alphabetically. */
 export const SECTION_ORDER = ['validate', 'drift', 'train', 'gate', 'compare', 'compare-main', 'compare-champion'];
 export const SECTION_TITLES: Record<string, string> = {
-  validate: 'Data validation', drift: 'Drift', train: 'Training', gate: 'Gates', compare: 'Comparison',
-  'compare-main': 'Comparison with main', 'compare-champion': 'Comparison with the champion',
+  validate: 'Data validation',
+  drift: 'Drift',
+  train: 'Training',
+  gate: 'Gates',
+  compare: 'Comparison',
+  'compare-main': 'Comparison with main',
+  'compare-champion': 'Comparison with the champion',
 };
-export const SECTION_KIND: Record<string, 'data' | 'model'> = { validate: 'data', drift: 'data', train: 'model', gate: 'model', compare: 'model', 'compare-main': 'model', 'compare-champion': 'model' };
+export const SECTION_KIND: Record<string, 'data' | 'model'> = {
+  validate: 'data',
+  drift: 'data',
+  train: 'model',
+  gate: 'model',
+  compare: 'model',
+  'compare-main': 'model',
+  'compare-champion': 'model',
+};
 
 const ICON: Record<Outcome, string> = { pass: '✅', warn: '⚠️', fail: '❌' };
 export const outcomeIcon = (o: Outcome) => ICON[o] ?? '❔';
@@ -65,11 +78,25 @@ const VERDICT_TEXT: Record<string, string> = {
   new: '🆕 new',
   missing: '❔ missing',
 };
-export const verdictText = (m: MetricComparison) => (m.verdict === null ? '· changed (no direction)' : VERDICT_TEXT[m.verdict]) + (m.gated && (m.verdict === 'regressed' || m.verdict === 'missing') ? ' (gated)' : '');
+export const verdictText = (m: MetricComparison) =>
+  (m.verdict === null ? '· changed (no direction)' : VERDICT_TEXT[m.verdict]) +
+  (m.gated && (m.verdict === 'regressed' || m.verdict === 'missing') ? ' (gated)' : '');
 
 /** Metric rows shown before the fold: gated, regressed, improved, within noise, then the rest. */
 const rowRank = (m: MetricComparison) =>
-  (m.gated && (m.verdict === 'regressed' || m.verdict === 'missing') ? 0 : m.verdict === 'regressed' ? 1 : m.gated ? 2 : m.verdict === 'improved' ? 3 : m.verdict === 'within-noise' ? 4 : m.verdict === null ? 5 : 6);
+  m.gated && (m.verdict === 'regressed' || m.verdict === 'missing')
+    ? 0
+    : m.verdict === 'regressed'
+      ? 1
+      : m.gated
+        ? 2
+        : m.verdict === 'improved'
+          ? 3
+          : m.verdict === 'within-noise'
+            ? 4
+            : m.verdict === null
+              ? 5
+              : 6;
 
 export interface MetricTableOptions {
   /** Rows shown before the rest fold into <details>. @default 15 */
@@ -108,7 +135,10 @@ export function metricTable(metrics: MetricComparison[], options: MetricTableOpt
   const rest = shown.slice(visible);
   const parts = [`${TABLE_HEAD}\n${head.map(metricRow).join('\n')}`];
   if (rest.length) parts.push(details(`${rest.length} more metrics`, `${TABLE_HEAD}\n${rest.map(metricRow).join('\n')}`));
-  if (sorted.length > shown.length) parts.push(`_${sorted.length - shown.length} more metrics not listed here: see compare.json in the report artifact or \`mlci compare --json\`._`);
+  if (sorted.length > shown.length)
+    parts.push(
+      `_${sorted.length - shown.length} more metrics not listed here: see compare.json in the report artifact or \`mlci compare --json\`._`,
+    );
   return parts.join('\n\n');
 }
 
@@ -120,7 +150,9 @@ export function curveTable(metrics: MetricComparison[], limit = 8): string {
   for (const m of rows) {
     const all = [...(m.curve.candidate ?? []), ...(m.curve.baseline ?? [])];
     const range: [number, number] = [Math.min(...all), Math.max(...all)];
-    lines.push(`| ${md(m.key, 60)} | ${sparkline(m.curve.candidate ?? [], 24, range) || '–'} | ${sparkline(m.curve.baseline ?? [], 24, range) || '–'} |`);
+    lines.push(
+      `| ${md(m.key, 60)} | ${sparkline(m.curve.candidate ?? [], 24, range) || '–'} | ${sparkline(m.curve.baseline ?? [], 24, range) || '–'} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -139,7 +171,9 @@ export function compareSection(r: ComparisonResult, options: MetricTableOptions 
       ? `${counts.improved} improved, ${counts.regressed} regressed${counts.noise ? `, ${counts.noise} within noise` : ''} ${against}`
       : `no baseline yet: ${r.metrics.length} metric${r.metrics.length === 1 ? '' : 's'} shown alone`;
   const parts: string[] = [];
-  parts.push(`Candidate ${md(r.candidate.name, 80)} (${mdCode(r.candidate.id.slice(0, 12))})${r.baseline ? ` vs ${md(r.baseline.name, 80)}` : ''}.`);
+  parts.push(
+    `Candidate ${md(r.candidate.name, 80)} (${mdCode(r.candidate.id.slice(0, 12))})${r.baseline ? ` vs ${md(r.baseline.name, 80)}` : ''}.`,
+  );
   if (r.regressions.length) parts.push(`**Regressed (gated):** ${r.regressions.map((k) => mdCode(k, 80)).join(', ')}`);
   for (const note of r.notes) parts.push(`> ${md(note, 400)}`);
   if (r.sweep && r.sweep.ranked.length > 1) parts.push(sweepTable(r.sweep));
@@ -163,7 +197,12 @@ export function compareSection(r: ComparisonResult, options: MetricTableOptions 
     parts.push(
       details(
         'Noise estimate of regression errors from per-example predictions',
-        errorRows.map((m) => `${mdCode(m.key, 80)}: ${Math.round(m.ci!.confidence * 100)}% CI of the change ${signed(m.ci!.low)} … ${signed(m.ci!.high)}${m.verdict === 'within-noise' ? ' (within noise)' : ''}`).join('  \n') +
+        errorRows
+          .map(
+            (m) =>
+              `${mdCode(m.key, 80)}: ${Math.round(m.ci!.confidence * 100)}% CI of the change ${signed(m.ci!.low)} … ${signed(m.ci!.high)}${m.verdict === 'within-noise' ? ' (within noise)' : ''}`,
+          )
+          .join('  \n') +
           (e ? `\n\nPaired bootstrap on ${e.shared} shared examples (${e.ci.resamples} resamples, seed ${e.ci.seed}).` : ''),
       ),
     );
@@ -174,8 +213,13 @@ export function compareSection(r: ComparisonResult, options: MetricTableOptions 
 }
 
 /** A sweep's ranking (several candidate runs): the best is the one compared. */
-export function sweepTable(ranking: { metric: string; direction: string; ranked: Array<{ id: string; name: string; value: number | null; rank: number }> }, limit = 20): string {
-  const rows = ranking.ranked.slice(0, limit).map((r) => `| ${r.rank} | ${md(r.name, 60)} | ${mdCode(r.id.slice(0, 12))} | ${num(r.value)} |`);
+export function sweepTable(
+  ranking: { metric: string; direction: string; ranked: Array<{ id: string; name: string; value: number | null; rank: number }> },
+  limit = 20,
+): string {
+  const rows = ranking.ranked
+    .slice(0, limit)
+    .map((r) => `| ${r.rank} | ${md(r.name, 60)} | ${mdCode(r.id.slice(0, 12))} | ${num(r.value)} |`);
   const more = ranking.ranked.length > limit ? `\n\n_${ranking.ranked.length - limit} more runs._` : '';
   return `Sweep of ${ranking.ranked.length} runs ranked by ${mdCode(ranking.metric, 80)} (${ranking.direction} is better):\n\n| rank | run | id | ${md(ranking.metric, 40)} |\n| ---: | --- | --- | ---: |\n${rows.join('\n')}${more}`;
 }
@@ -189,11 +233,26 @@ export function validateSection(result: unknown): ReportSection {
   const headline = `${total ? `${total} violation${total === 1 ? '' : 's'}` : 'no violations'} in ${md(r.file ?? 'the data', 80)}${n(r.rows) !== null ? ` (${r.rows} rows)` : ''}`;
   const parts: string[] = [];
   const checks = arr(r.tableChecks).filter((c) => obj(c).outcome !== 'pass');
-  if (checks.length) parts.push(`| check | outcome | detail |\n| --- | --- | --- |\n${checks.slice(0, 20).map((c) => `| ${md(c.check, 60)} | ${md(c.outcome, 10)} | ${md(c.message, 200)} |`).join('\n')}`);
+  if (checks.length)
+    parts.push(
+      `| check | outcome | detail |\n| --- | --- | --- |\n${checks
+        .slice(0, 20)
+        .map((c) => `| ${md(c.check, 60)} | ${md(c.outcome, 10)} | ${md(c.message, 200)} |`)
+        .join('\n')}`,
+    );
   const violations = arr(r.violations).slice(0, 50);
   if (violations.length) {
-    const rows = violations.map((v) => `| ${n(v.line) ?? '–'} | ${md(v.field, 60)} | ${md(v.constraint, 40)} | ${md(v.message, 160)}${v.tolerated ? ' (tolerated)' : ''} |`);
-    parts.push(details(`${violations.length} of ${total} violations`, `| line | field | constraint | detail |\n| ---: | --- | --- | --- |\n${rows.join('\n')}`, outcome === 'fail'));
+    const rows = violations.map(
+      (v) =>
+        `| ${n(v.line) ?? '–'} | ${md(v.field, 60)} | ${md(v.constraint, 40)} | ${md(v.message, 160)}${v.tolerated ? ' (tolerated)' : ''} |`,
+    );
+    parts.push(
+      details(
+        `${violations.length} of ${total} violations`,
+        `| line | field | constraint | detail |\n| ---: | --- | --- | --- |\n${rows.join('\n')}`,
+        outcome === 'fail',
+      ),
+    );
   }
   return { id: 'validate', kind: 'data', outcome, headline, body: parts.join('\n\n') };
 }
@@ -203,8 +262,12 @@ export function driftChart(column: unknown): string {
   const c = obj(column);
   const h = obj(c.histogram);
   const labels = arr(h.labels).slice(0, 20);
-  const ref = arr(h.reference).slice(0, labels.length).map((x) => (n(x) ?? 0) * 100);
-  const cur = arr(h.current).slice(0, labels.length).map((x) => (n(x) ?? 0) * 100);
+  const ref = arr(h.reference)
+    .slice(0, labels.length)
+    .map((x) => (n(x) ?? 0) * 100);
+  const cur = arr(h.current)
+    .slice(0, labels.length)
+    .map((x) => (n(x) ?? 0) * 100);
   if (!labels.length || ref.length !== labels.length || cur.length !== labels.length) return '';
   const max = Math.max(1, ...ref, ...cur);
   const list = (xs: number[]) => xs.map((x) => String(Number(x.toFixed(2)))).join(', ');
@@ -228,22 +291,34 @@ export function driftSection(result: unknown): ReportSection {
   // A column that lost every value (or changed type) drifted without a test: it counts as compared.
   const compared = columns.filter((c) => c.test !== 'none' || c.drifted === true).length;
   // A failed target check fails the section with no column drifted: the headline names it, not "0 drifted" alone.
-  const targetFailures = arr(obj(r.target).checks).map(obj).filter((t) => t.outcome === 'fail').map((t) => md(t.check, 40));
+  const targetFailures = arr(obj(r.target).checks)
+    .map(obj)
+    .filter((t) => t.outcome === 'fail')
+    .map((t) => md(t.check, 40));
   const headline = `${drifted.length} of ${compared} columns drifted${n(r.driftShare) !== null ? ` (share ${(r.driftShare * 100).toFixed(1)}%)` : ''}${targetFailures.length ? `; target check failed: ${targetFailures.join(', ')}` : ''}`;
   const parts: string[] = [];
   if (drifted.length) {
-    const rows = drifted.slice(0, 30).map((c) => `| ${md(c.column, 60)} | ${md(c.kind, 12)} | ${md(c.test, 16)}${typeof c.reason === 'string' ? `: ${md(c.reason, 160)}` : ''} | ${num(n(c.psi))} | ${num(n(c.jensenShannon))} |`);
+    const rows = drifted
+      .slice(0, 30)
+      .map(
+        (c) =>
+          `| ${md(c.column, 60)} | ${md(c.kind, 12)} | ${md(c.test, 16)}${typeof c.reason === 'string' ? `: ${md(c.reason, 160)}` : ''} | ${num(n(c.psi))} | ${num(n(c.jensenShannon))} |`,
+      );
     parts.push(`| drifted column | kind | decided by | PSI | JS (base 2) |\n| --- | --- | --- | ---: | ---: |\n${rows.join('\n')}`);
     const charts = drifted.slice(0, 5).map(driftChart).filter(Boolean);
     if (charts.length) parts.push(details('Distributions of the drifted columns', charts.join('\n\n')));
   }
-  for (const t of arr(obj(r.target).checks).map(obj).filter((t) => t.outcome !== 'pass')) parts.push(`> target ${md(t.check, 40)}: ${md(t.message, 200)}`);
+  for (const t of arr(obj(r.target).checks)
+    .map(obj)
+    .filter((t) => t.outcome !== 'pass'))
+    parts.push(`> target ${md(t.check, 40)}: ${md(t.message, 200)}`);
   for (const note of arr(r.notes).slice(0, 5)) parts.push(`> ${md(note, 300)}`);
   return { id: 'drift', kind: 'data', outcome: asOutcome(r.outcome), headline, body: parts.join('\n\n') };
 }
 
 /** A metric value as a run record's JSON holds it: a number, "NaN"/"Infinity"/"-Infinity", or null (NaN written by JSON.stringify). */
-const pointValue = (v: unknown): number | null => (typeof v === 'number' ? v : v === null || v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : null);
+const pointValue = (v: unknown): number | null =>
+  typeof v === 'number' ? v : v === null || v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : null;
 
 /** train-and-log's result (train.json: the run record). */
 export function trainSection(result: unknown): ReportSection {
@@ -255,7 +330,9 @@ export function trainSection(result: unknown): ReportSection {
   const rows: string[] = [];
   for (const [key, points] of Object.entries(obj(r.metrics)).slice(0, 30)) {
     if (key.startsWith('system/')) continue;
-    const values = arr(points).map((p) => pointValue(obj(p).value)).filter((v): v is number => v !== null);
+    const values = arr(points)
+      .map((p) => pointValue(obj(p).value))
+      .filter((v): v is number => v !== null);
     if (!values.length) continue;
     rows.push(`| ${md(key, 60)} | ${metricValue(values[values.length - 1])} | ${sparkline(values.filter(Number.isFinite)) || '–'} |`);
   }
@@ -263,7 +340,11 @@ export function trainSection(result: unknown): ReportSection {
   if (rows.length) parts.push(`| metric | last | curve |\n| --- | ---: | --- |\n${rows.join('\n')}`);
   const children = arr(r.children).map(obj);
   if (children.length) {
-    const names = new Map<string, string>([[String(r.id ?? ''), String(r.name ?? '')], ...children.map((c): [string, string] => [String(c.id ?? ''), String(c.name ?? '')])]);
+    const names = new Map<string, string>([
+      [String(r.id ?? ''), String(r.name ?? '')],
+      ...children.map((c): [string, string] => [String(c.id ?? ''), String(c.name ?? '')]),
+    ]);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a step's result JSON, as obj() above
     const row = (c: Record<string, any>) => {
       const parent = obj(c.tags)['mlflow.parentRunId'];
       const last = Object.entries(obj(c.metrics))
@@ -273,10 +354,21 @@ export function trainSection(result: unknown): ReportSection {
         .join(', ');
       return `| ${md(c.name ?? '', 60)} | ${parent ? md(names.get(String(parent)) ?? String(parent).slice(0, 8), 60) : '(top level)'} | ${md(String(c.status ?? '').toLowerCase(), 12)} | ${last || '–'} |`;
     };
-    parts.push(details(`${children.length} child runs (nested or later runs of the script; gates and comparisons use the run above)`, `| run | parent | status | metrics (last) |\n| --- | --- | --- | --- |\n${children.slice(0, 50).map(row).join('\n')}`));
+    parts.push(
+      details(
+        `${children.length} child runs (nested or later runs of the script; gates and comparisons use the run above)`,
+        `| run | parent | status | metrics (last) |\n| --- | --- | --- | --- |\n${children.slice(0, 50).map(row).join('\n')}`,
+      ),
+    );
   }
   const params = Object.entries(obj(r.params)).slice(0, 40);
-  if (params.length) parts.push(details(`${params.length} params`, `| param | value |\n| --- | --- |\n${params.map(([k, v]) => `| ${md(k, 60)} | ${md(v, 120)} |`).join('\n')}`));
+  if (params.length)
+    parts.push(
+      details(
+        `${params.length} params`,
+        `| param | value |\n| --- | --- |\n${params.map(([k, v]) => `| ${md(k, 60)} | ${md(v, 120)} |`).join('\n')}`,
+      ),
+    );
   return { id: 'train', kind: 'model', outcome, headline, body: parts.join('\n\n') };
 }
 
@@ -285,8 +377,12 @@ export function gateSection(result: unknown): ReportSection {
   const r = obj(result);
   const assertions = arr(r.assertions).map(obj);
   const failed = assertions.filter((a) => a.passed !== true);
-  const headline = failed.length ? `${failed.length} of ${assertions.length} assertions failed` : `all ${assertions.length} assertions hold`;
-  const rows = assertions.slice(0, 40).map((a) => `| ${a.passed === true ? 'pass' : '**fail**'} | ${mdCode(a.expression, 160)} | ${md(a.evaluated, 160)} |`);
+  const headline = failed.length
+    ? `${failed.length} of ${assertions.length} assertions failed`
+    : `all ${assertions.length} assertions hold`;
+  const rows = assertions
+    .slice(0, 40)
+    .map((a) => `| ${a.passed === true ? 'pass' : '**fail**'} | ${mdCode(a.expression, 160)} | ${md(a.evaluated, 160)} |`);
   // Why an assertion could not be decided (a NaN operand) is said under the table, not left to a bare "fail".
   const notes = failed.flatMap((a) => arr(a.notes).map((note) => `> ${mdCode(a.expression, 80)}: ${md(note, 200)}`)).slice(0, 10);
   const table = rows.length ? `| result | assertion | evaluated |\n| --- | --- | --- |\n${rows.join('\n')}` : '';
@@ -296,7 +392,13 @@ export function gateSection(result: unknown): ReportSection {
 /** Any other step's result: its outcome and, when it has one, a `summary` line. */
 export function genericSection(id: string, result: unknown): ReportSection {
   const r = obj(result);
-  return { id, kind: SECTION_KIND[id] ?? 'model', outcome: asOutcome(r.outcome), headline: md(r.summary ?? r.outcome ?? 'done', 200), body: '' };
+  return {
+    id,
+    kind: SECTION_KIND[id] ?? 'model',
+    outcome: asOutcome(r.outcome),
+    headline: md(r.summary ?? r.outcome ?? 'done', 200),
+    body: '',
+  };
 }
 
 /** The section for a step's result file, by step id (validate, drift, train, gate, compare, other). */

@@ -4,7 +4,13 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     /** MLflow's error code names; BAD_REQUEST for client errors as MLflow's scoring server uses. */
-    readonly errorCode: string = status === 400 ? 'BAD_REQUEST' : status === 413 ? 'RESOURCE_LIMIT_EXCEEDED' : status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST',
+    readonly errorCode: string = status === 400
+      ? 'BAD_REQUEST'
+      : status === 413
+        ? 'RESOURCE_LIMIT_EXCEEDED'
+        : status >= 500
+          ? 'INTERNAL_ERROR'
+          : 'BAD_REQUEST',
   ) {
     super(message);
     this.name = 'HttpError';

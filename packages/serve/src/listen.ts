@@ -77,19 +77,34 @@ export function listenError(error: unknown, host: string, port: number): unknown
   const otherPort = 'choose another port with --port N (--port 0 picks a free one)';
   switch (code) {
     case 'EADDRINUSE':
-      return new MlciError('usage', `cannot listen on ${where}: the port is already in use`, { hint: `stop what listens there, or ${otherPort}`, cause: error });
+      return new MlciError('usage', `cannot listen on ${where}: the port is already in use`, {
+        hint: `stop what listens there, or ${otherPort}`,
+        cause: error,
+      });
     case 'EACCES':
     case 'EPERM':
-      return new MlciError('usage', `cannot listen on ${where}: permission denied`, { hint: `ports below 1024 need privileges; ${otherPort}`, cause: error });
+      return new MlciError('usage', `cannot listen on ${where}: permission denied`, {
+        hint: `ports below 1024 need privileges; ${otherPort}`,
+        cause: error,
+      });
     case 'EADDRNOTAVAIL':
-      return new MlciError('usage', `cannot listen on ${where}: ${host} is not an address of this machine`, { hint: 'use --host 127.0.0.1 (this machine only) or 0.0.0.0 (all interfaces, e.g. inside a container)', cause: error });
+      return new MlciError('usage', `cannot listen on ${where}: ${host} is not an address of this machine`, {
+        hint: 'use --host 127.0.0.1 (this machine only) or 0.0.0.0 (all interfaces, e.g. inside a container)',
+        cause: error,
+      });
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
     case 'EAI_NONAME':
-      return new MlciError('usage', `cannot listen on ${where}: the host name ${host} does not resolve`, { hint: 'give --host as an IP address, e.g. 127.0.0.1 or 0.0.0.0', cause: error });
+      return new MlciError('usage', `cannot listen on ${where}: the host name ${host} does not resolve`, {
+        hint: 'give --host as an IP address, e.g. 127.0.0.1 or 0.0.0.0',
+        cause: error,
+      });
     case 'EMFILE':
     case 'ENFILE':
-      return new MlciError('usage', `cannot listen on ${where}: too many open files`, { hint: 'raise the limit (`ulimit -n 4096`), then retry', cause: error });
+      return new MlciError('usage', `cannot listen on ${where}: too many open files`, {
+        hint: 'raise the limit (`ulimit -n 4096`), then retry',
+        cause: error,
+      });
     default:
       return error;
   }

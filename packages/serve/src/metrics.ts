@@ -81,13 +81,21 @@ export class ServerMetrics {
     const family = (name: string, type: string, help: string) => out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
     family('mlci_http_requests_total', 'counter', 'HTTP requests by route and status code.');
     for (const [k, v] of this.requests) out.push(`mlci_http_requests_total{${k}} ${v}`);
-    family('mlci_http_request_duration_seconds', 'histogram', 'HTTP request latency by route, from the first byte read to the last byte written.');
+    family(
+      'mlci_http_request_duration_seconds',
+      'histogram',
+      'HTTP request latency by route, from the first byte read to the last byte written.',
+    );
     for (const [route, h] of this.latency) out.push(...h.render('mlci_http_request_duration_seconds', `route="${escapeLabel(route)}"`));
     family('mlci_prediction_errors_total', 'counter', 'Failed /invocations by reason.');
     for (const [k, v] of this.errors) out.push(`mlci_prediction_errors_total{reason="${escapeLabel(k)}"} ${v}`);
     family('mlci_predicted_rows_total', 'counter', 'Rows predicted.');
     out.push(`mlci_predicted_rows_total ${this.rows}`);
-    family('mlci_predictions_by_class_total', 'counter', `Predictions per class label (classifiers; at most ${MAX_CLASS_LABELS} labels, then __other__).`);
+    family(
+      'mlci_predictions_by_class_total',
+      'counter',
+      `Predictions per class label (classifiers; at most ${MAX_CLASS_LABELS} labels, then __other__).`,
+    );
     for (const [k, v] of this.classes) out.push(`mlci_predictions_by_class_total{class="${escapeLabel(k)}"} ${v}`);
     family('mlci_prediction_value', 'histogram', 'Distribution of numeric predictions (regressors).');
     out.push(...this.values.render('mlci_prediction_value', ''));

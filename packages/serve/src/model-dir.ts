@@ -23,7 +23,8 @@ export async function inspectModelDir(path: string, options: { loader?: string }
   if (options.loader && !LOADERS.has(options.loader))
     throw inputError(`unknown loader "${options.loader}"`, { hint: 'use one of sklearn, pyfunc, predict.py, onnx' });
   const dir = st.isDirectory() ? given : dirname(given);
-  if (!st.isDirectory() && !given.endsWith('.onnx')) throw inputError('is a file, expected a model directory or an .onnx file', { file: path, hint: LAYOUTS });
+  if (!st.isDirectory() && !given.endsWith('.onnx'))
+    throw inputError('is a file, expected a model directory or an .onnx file', { file: path, hint: LAYOUTS });
   // An unreadable directory (permission denied, a file in the way) names the path instead of a stack trace.
   const names = await readdir(dir).catch((error) => {
     throw fileError(path, error);
@@ -34,7 +35,13 @@ export async function inspectModelDir(path: string, options: { loader?: string }
   const flavors = mlmodel ? Object.keys((mlmodel.flavors as Record<string, unknown>) ?? {}) : [];
   const onnxFiles = names.filter((n) => n.endsWith('.onnx'));
   const onnxFlavor = (mlmodel?.flavors as Record<string, Record<string, unknown>> | undefined)?.onnx;
-  const onnxFile = !st.isDirectory() ? basename(given) : typeof onnxFlavor?.data === 'string' ? onnxFlavor.data : onnxFiles.length === 1 ? onnxFiles[0] : undefined;
+  const onnxFile = !st.isDirectory()
+    ? basename(given)
+    : typeof onnxFlavor?.data === 'string'
+      ? onnxFlavor.data
+      : onnxFiles.length === 1
+        ? onnxFiles[0]
+        : undefined;
 
   const candidates: ModelLoader[] = [];
   if (has('predict.py')) candidates.push('predict.py');
@@ -43,9 +50,16 @@ export async function inspectModelDir(path: string, options: { loader?: string }
   if (flavors.includes('python_function')) candidates.push('pyfunc');
   if (!mlmodel && onnxFile) candidates.push('onnx');
   const loader = options.loader ? (options.loader as ModelLoader) : candidates[0];
-  if (!loader) throw inputError(`cannot tell how to serve this model${onnxFiles.length > 1 ? ` (${onnxFiles.length} .onnx files; name one)` : ''}`, { file: path, hint: LAYOUTS });
+  if (!loader)
+    throw inputError(`cannot tell how to serve this model${onnxFiles.length > 1 ? ` (${onnxFiles.length} .onnx files; name one)` : ''}`, {
+      file: path,
+      hint: LAYOUTS,
+    });
   if (options.loader && !candidates.includes(loader) && !(loader === 'onnx' && onnxFile))
-    throw inputError(`the ${loader} loader does not fit this directory (it fits: ${candidates.join(', ') || 'none'})`, { file: path, hint: LAYOUTS });
+    throw inputError(`the ${loader} loader does not fit this directory (it fits: ${candidates.join(', ') || 'none'})`, {
+      file: path,
+      hint: LAYOUTS,
+    });
 
   const signatureField = (mlmodel?.signature as Record<string, unknown> | undefined)?.inputs;
   const signature = parseSignature(signatureField, join(dir, 'MLmodel'));
@@ -74,7 +88,10 @@ async function readMlmodel(file: string): Promise<Record<string, unknown>> {
     if (!parsed || typeof parsed !== 'object') throw new Error('not a YAML mapping');
     return parsed as Record<string, unknown>;
   } catch (error) {
-    throw inputError(`MLmodel is not valid YAML: ${(error as Error).message}`, { file, hint: 'MLflow writes this file; re-save the model with mlflow.<flavor>.save_model' });
+    throw inputError(`MLmodel is not valid YAML: ${(error as Error).message}`, {
+      file,
+      hint: 'MLflow writes this file; re-save the model with mlflow.<flavor>.save_model',
+    });
   }
 }
 
@@ -93,7 +110,8 @@ async function readInputExample(dir: string, names: string[]): Promise<Record<st
       if (Array.isArray(example.data)) return { dataframe_split: example };
       return { dataframe_records: [example] };
     }
-    if (Array.isArray(example)) return example.every((r) => r && typeof r === 'object' && !Array.isArray(r)) ? { dataframe_records: example } : { inputs: example };
+    if (Array.isArray(example))
+      return example.every((r) => r && typeof r === 'object' && !Array.isArray(r)) ? { dataframe_records: example } : { inputs: example };
     return null;
   } catch (error) {
     if (error instanceof MlciError) throw error;

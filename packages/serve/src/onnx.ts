@@ -37,12 +37,18 @@ export async function loadOnnxRuntime(): Promise<Ort> {
     // A variable specifier keeps the bundler from inlining the native module: it is resolved at run time.
     // First beside the server (its own node_modules), then the current project's.
     const name = ORT_PACKAGE;
-    const mod = await import(name).catch(() => import(pathToFileURL(createRequire(join(process.cwd(), 'package.json')).resolve(name)).href));
+    const mod = await import(name).catch(
+      () => import(pathToFileURL(createRequire(join(process.cwd(), 'package.json')).resolve(name)).href),
+    );
     return (mod.InferenceSession ? mod : mod.default) as Ort;
   } catch (error) {
-    throw new MlciError('input', `ONNX models need the ${ORT_PACKAGE} package, which is not installed here (${(error as Error).message.split('\n')[0]})`, {
-      hint: `ONNXRUNTIME_NODE_INSTALL=skip npm install ${ORT_PACKAGE} (the CPU runtime ships inside the package; "skip" avoids its optional GPU download)`,
-    });
+    throw new MlciError(
+      'input',
+      `ONNX models need the ${ORT_PACKAGE} package, which is not installed here (${(error as Error).message.split('\n')[0]})`,
+      {
+        hint: `ONNXRUNTIME_NODE_INSTALL=skip npm install ${ORT_PACKAGE} (the CPU runtime ships inside the package; "skip" avoids its optional GPU download)`,
+      },
+    );
   }
 }
 
@@ -112,10 +118,12 @@ export class OnnxPredictor implements Predictor {
     const typeOf = (name: string) => meta.find((m) => m.name === name)?.type ?? 'float32';
     const tensor = (type: string, values: unknown[], dims: number[], what: string) => {
       const bad = values.findIndex((v) => (type === 'string' ? typeof v !== 'string' : typeof v !== 'number' && typeof v !== 'boolean'));
-      if (bad >= 0) throw new HttpError(400, `${what}: value ${bad} (flattened) is ${JSON.stringify(values[bad])}; the ONNX input is ${type}`);
+      if (bad >= 0)
+        throw new HttpError(400, `${what}: value ${bad} (flattened) is ${JSON.stringify(values[bad])}; the ONNX input is ${type}`);
       if (type === 'float32') return new ort.Tensor('float32', Float32Array.from(values as number[]), dims);
       if (type === 'float64') return new ort.Tensor('float64', Float64Array.from(values as number[]), dims);
-      if (type === 'int64') return new ort.Tensor('int64', BigInt64Array.from((values as number[]).map((v) => BigInt(Math.trunc(v)))), dims);
+      if (type === 'int64')
+        return new ort.Tensor('int64', BigInt64Array.from((values as number[]).map((v) => BigInt(Math.trunc(v)))), dims);
       if (type === 'int32') return new ort.Tensor('int32', Int32Array.from(values as number[]), dims);
       if (type === 'string') return new ort.Tensor('string', values as string[], dims);
       throw new HttpError(400, `the ONNX input type ${type} is not supported by mlci serve`);
@@ -132,7 +140,12 @@ export class OnnxPredictor implements Predictor {
       for (const name of names) {
         const c = batch.columns.indexOf(name);
         if (c < 0) throw new HttpError(400, `missing column '${name}' (the ONNX model's inputs are: ${names.join(', ')})`);
-        feeds[name] = tensor(typeOf(name), batch.rows.map((r) => r[c]), [n, 1], `column '${name}'`);
+        feeds[name] = tensor(
+          typeOf(name),
+          batch.rows.map((r) => r[c]),
+          [n, 1],
+          `column '${name}'`,
+        );
       }
       return feeds;
     }

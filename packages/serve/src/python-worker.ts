@@ -37,7 +37,13 @@ class Worker {
   readonly info: Promise<PredictorInfo & { pid: number }>;
   readonly exited: Promise<number | null>;
 
-  constructor(model: ModelInfo, python: string, env: Record<string, string | undefined>, private readonly logger: Logger | undefined, onMessage: (w: Worker, m: Record<string, unknown>) => void) {
+  constructor(
+    model: ModelInfo,
+    python: string,
+    env: Record<string, string | undefined>,
+    private readonly logger: Logger | undefined,
+    onMessage: (w: Worker, m: Record<string, unknown>) => void,
+  ) {
     this.child = spawn(python, ['-u', '-c', WORKER_PY, model.dir, model.loader], { stdio: ['pipe', 'pipe', 'pipe'], env });
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
     const stderr: string[] = [];
@@ -48,8 +54,21 @@ class Worker {
     });
     this.child.stdin!.on('error', () => {}); // EPIPE after a crash: the exit handler reports it
     this.info = new Promise((resolve, reject) => {
-      this.child.once('error', (error) => reject(new MlciError('input', `cannot start ${python}: ${error.message}`, { hint: 'install Python 3 or point --python / MLCI_PYTHON at it' })));
-      void this.exited.then((code) => reject(new MlciError('input', `the Python worker exited (code ${code}) before the model loaded${stderr.length ? `:\n  ${stderr.slice(-8).join('\n  ')}` : ''}`)));
+      this.child.once('error', (error) =>
+        reject(
+          new MlciError('input', `cannot start ${python}: ${error.message}`, {
+            hint: 'install Python 3 or point --python / MLCI_PYTHON at it',
+          }),
+        ),
+      );
+      void this.exited.then((code) =>
+        reject(
+          new MlciError(
+            'input',
+            `the Python worker exited (code ${code}) before the model loaded${stderr.length ? `:\n  ${stderr.slice(-8).join('\n  ')}` : ''}`,
+          ),
+        ),
+      );
       createInterface({ input: this.child.stdout! }).on('line', (line) => {
         let message: Record<string, unknown>;
         try {
@@ -59,9 +78,19 @@ class Worker {
         }
         if (message.ready) {
           this.ready = true;
-          resolve({ loader: model.loader, classes: (message.classes as unknown[] | null) ?? null, runtime: `python ${message.python}`, pid: this.child.pid! });
+          resolve({
+            loader: model.loader,
+            classes: (message.classes as unknown[] | null) ?? null,
+            runtime: `python ${message.python}`,
+            pid: this.child.pid!,
+          });
         } else if (typeof message.fatal === 'string') {
-          reject(new MlciError('input', `the model could not be loaded: ${message.fatal}`, { file: model.dir, hint: 'the Python worker log above has the traceback; check the model\'s requirements are installed' }));
+          reject(
+            new MlciError('input', `the model could not be loaded: ${message.fatal}`, {
+              file: model.dir,
+              hint: "the Python worker log above has the traceback; check the model's requirements are installed",
+            }),
+          );
         } else onMessage(this, message);
       });
     });
@@ -69,7 +98,10 @@ class Worker {
 
   send(job: Job): void {
     this.job = job;
-    const line = job.batch.kind === 'table' ? { id: job.id, columns: job.batch.columns, rows: job.batch.rows } : { id: job.id, tensor: job.batch.data };
+    const line =
+      job.batch.kind === 'table'
+        ? { id: job.id, columns: job.batch.columns, rows: job.batch.rows }
+        : { id: job.id, tensor: job.batch.data };
     this.child.stdin!.write(JSON.stringify(line) + '\n');
   }
 
@@ -110,7 +142,16 @@ export class PythonPredictor implements Predictor {
     try {
       const infos = await Promise.race([
         Promise.all(started.map((w) => w.info)),
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new MlciError('input', `the model did not load within ${timeout} ms`, { hint: 'raise --start-timeout for large models' })), timeout))),
+        new Promise<never>(
+          (_, reject) =>
+            (timer = setTimeout(
+              () =>
+                reject(
+                  new MlciError('input', `the model did not load within ${timeout} ms`, { hint: 'raise --start-timeout for large models' }),
+                ),
+              timeout,
+            )),
+        ),
       ]);
       const { pid: _pid, ...info } = infos[0];
       this.info = info;
@@ -131,7 +172,10 @@ export class PythonPredictor implements Predictor {
 
   predict(batch: Batch): Promise<unknown[]> {
     if (this.closing) return Promise.reject(new PredictError('unavailable', 'the server is shutting down'));
-    if (this.queue.length >= (this.options.maxQueue ?? 64)) return Promise.reject(new PredictError('busy', `all ${this.size} workers are busy and ${this.queue.length} requests are waiting; retry later`));
+    if (this.queue.length >= (this.options.maxQueue ?? 64))
+      return Promise.reject(
+        new PredictError('busy', `all ${this.size} workers are busy and ${this.queue.length} requests are waiting; retry later`),
+      );
     return new Promise((resolve, reject) => {
       this.queue.push({ id: this.nextId++, batch, resolve, reject });
       this.dispatch();
@@ -139,7 +183,12 @@ export class PythonPredictor implements Predictor {
   }
 
   stats() {
-    return { restarts: this.restarts, queued: this.queue.length, busy: this.workers.filter((w) => w.job).length, workers: this.workers.filter((w) => w.ready).length };
+    return {
+      restarts: this.restarts,
+      queued: this.queue.length,
+      busy: this.workers.filter((w) => w.job).length,
+      workers: this.workers.filter((w) => w.ready).length,
+    };
   }
 
   async close(): Promise<void> {
@@ -158,7 +207,10 @@ export class PythonPredictor implements Predictor {
   private spawnWorker(): Worker {
     const worker = new Worker(this.model, this.python, this.env, this.options.logger, (w, m) => this.onResult(w, m));
     this.workers.push(worker);
-    worker.info.then(() => this.dispatch(), () => {});
+    worker.info.then(
+      () => this.dispatch(),
+      () => {},
+    );
     void worker.exited.then((code) => this.onExit(worker, code));
     return worker;
   }
@@ -179,16 +231,27 @@ export class PythonPredictor implements Predictor {
     if (job) {
       clearTimeout(job.timer);
       // After a timeout the job was already answered (504); settling it again is a no-op.
-      job.reject(new PredictError('crash', `the Python worker died (exit ${code ?? worker.child.signalCode}) during this request; it is being restarted`));
+      job.reject(
+        new PredictError(
+          'crash',
+          `the Python worker died (exit ${code ?? worker.child.signalCode}) during this request; it is being restarted`,
+        ),
+      );
     }
     if (this.closing || !this.info) return; // before the first successful load, start() reports the failure
     this.restarts++;
     this.options.logger?.warn(`Python worker ${worker.child.pid} exited (${code ?? worker.child.signalCode}); restarting it`);
     // Back off when workers die straight after starting, so a model that now fails to load does not spin.
     const delay = Math.min(5000, 100 * 2 ** Math.min(6, this.restarts - 1));
-    setTimeout(() => {
-      if (!this.closing) this.spawnWorker().info.catch((error) => this.options.logger?.error(`Python worker failed to restart: ${(error as Error).message}`));
-    }, worker.ready ? 0 : delay).unref();
+    setTimeout(
+      () => {
+        if (!this.closing)
+          this.spawnWorker().info.catch((error) =>
+            this.options.logger?.error(`Python worker failed to restart: ${(error as Error).message}`),
+          );
+      },
+      worker.ready ? 0 : delay,
+    ).unref();
   }
 
   private dispatch(): void {

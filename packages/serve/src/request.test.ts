@@ -4,25 +4,102 @@ import { parseCsv, parseInvocation } from './request';
 import { enforceSignature, parseSignature } from './signature';
 
 const json = (v: unknown) => Buffer.from(JSON.stringify(v));
-const signature = parseSignature('[{"type": "double", "name": "a", "required": true}, {"type": "string", "name": "s", "required": false}]', 'MLmodel')!;
+const signature = parseSignature(
+  '[{"type": "double", "name": "a", "required": true}, {"type": "string", "name": "s", "required": false}]',
+  'MLmodel',
+)!;
 
 describe('parseInvocation', () => {
   it('reads the four JSON forms into the same table', () => {
-    const table = { kind: 'table', columns: ['a', 's'], rows: [[1, 'x'], [2, 'y']] };
-    expect(parseInvocation(json({ dataframe_split: { columns: ['a', 's'], data: [[1, 'x'], [2, 'y']] } }), 'application/json', null)).toEqual(table);
-    expect(parseInvocation(json({ dataframe_records: [{ a: 1, s: 'x' }, { a: 2, s: 'y' }] }), 'application/json', null)).toEqual(table);
-    expect(parseInvocation(json({ instances: [{ a: 1, s: 'x' }, { a: 2, s: 'y' }] }), 'application/json', null)).toEqual(table);
+    const table = {
+      kind: 'table',
+      columns: ['a', 's'],
+      rows: [
+        [1, 'x'],
+        [2, 'y'],
+      ],
+    };
+    expect(
+      parseInvocation(
+        json({
+          dataframe_split: {
+            columns: ['a', 's'],
+            data: [
+              [1, 'x'],
+              [2, 'y'],
+            ],
+          },
+        }),
+        'application/json',
+        null,
+      ),
+    ).toEqual(table);
+    expect(
+      parseInvocation(
+        json({
+          dataframe_records: [
+            { a: 1, s: 'x' },
+            { a: 2, s: 'y' },
+          ],
+        }),
+        'application/json',
+        null,
+      ),
+    ).toEqual(table);
+    expect(
+      parseInvocation(
+        json({
+          instances: [
+            { a: 1, s: 'x' },
+            { a: 2, s: 'y' },
+          ],
+        }),
+        'application/json',
+        null,
+      ),
+    ).toEqual(table);
     expect(parseInvocation(json({ inputs: { a: [1, 2], s: ['x', 'y'] }, params: { k: 1 } }), 'application/json', null)).toEqual(table);
-    expect(parseInvocation(json({ inputs: [[1, 2], [3, 4]] }), 'application/json', null)).toEqual({ kind: 'tensor', data: [[1, 2], [3, 4]] });
+    expect(
+      parseInvocation(
+        json({
+          inputs: [
+            [1, 2],
+            [3, 4],
+          ],
+        }),
+        'application/json',
+        null,
+      ),
+    ).toEqual({
+      kind: 'tensor',
+      data: [
+        [1, 2],
+        [3, 4],
+      ],
+    });
   });
 
   it('names columns by the signature when dataframe_split has none', () => {
-    expect(parseInvocation(json({ dataframe_split: { data: [[1, 'x']] } }), 'application/json', signature)).toEqual({ kind: 'table', columns: ['a', 's'], rows: [[1, 'x']] });
+    expect(parseInvocation(json({ dataframe_split: { data: [[1, 'x']] } }), 'application/json', signature)).toEqual({
+      kind: 'table',
+      columns: ['a', 's'],
+      rows: [[1, 'x']],
+    });
   });
 
   it('reads CSV with quotes, CRLF and typed cells', () => {
-    expect(parseCsv('a,s\r\n1,"x, ""y"""\r\n')).toEqual([['a', 's'], ['1', 'x, "y"']]);
-    expect(parseInvocation(Buffer.from('a,s\n1.5,007\n,\n'), 'text/csv', signature)).toEqual({ kind: 'table', columns: ['a', 's'], rows: [[1.5, '007'], [null, '']] });
+    expect(parseCsv('a,s\r\n1,"x, ""y"""\r\n')).toEqual([
+      ['a', 's'],
+      ['1', 'x, "y"'],
+    ]);
+    expect(parseInvocation(Buffer.from('a,s\n1.5,007\n,\n'), 'text/csv', signature)).toEqual({
+      kind: 'table',
+      columns: ['a', 's'],
+      rows: [
+        [1.5, '007'],
+        [null, ''],
+      ],
+    });
   });
 
   it('answers 400 for unusable bodies and 415 for other content', () => {
@@ -45,7 +122,11 @@ describe('parseInvocation', () => {
 
 describe('enforceSignature', () => {
   it('orders columns as the signature does, drops extras, allows a missing optional column', () => {
-    expect(enforceSignature({ kind: 'table', columns: ['z', 'a'], rows: [[0, 1]] }, signature)).toEqual({ kind: 'table', columns: ['a'], rows: [[1]] });
+    expect(enforceSignature({ kind: 'table', columns: ['z', 'a'], rows: [[0, 1]] }, signature)).toEqual({
+      kind: 'table',
+      columns: ['a'],
+      rows: [[1]],
+    });
   });
   it('checks tensor signatures by rank and fixed dimensions', () => {
     const t = parseSignature([{ type: 'tensor', 'tensor-spec': { dtype: 'float32', shape: [-1, 2] } }], 'MLmodel');

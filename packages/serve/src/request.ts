@@ -17,7 +17,11 @@ export function parseInvocation(body: Buffer, contentType: string | undefined, s
     if (key !== 'charset') throw new HttpError(415, `Unrecognized content type parameters: ${key}`);
     if (value.replace(/"/g, '') !== 'utf-8') throw new HttpError(415, 'The scoring server only supports UTF-8');
   }
-  if (!CONTENT_TYPES.includes(mime)) throw new HttpError(415, `This predictor only supports the following content types: ${CONTENT_TYPES.join(', ')}. Got '${contentType ?? ''}'.`);
+  if (!CONTENT_TYPES.includes(mime))
+    throw new HttpError(
+      415,
+      `This predictor only supports the following content types: ${CONTENT_TYPES.join(', ')}. Got '${contentType ?? ''}'.`,
+    );
   const text = decodeUtf8(body);
   return mime === 'text/csv' ? parseCsvBatch(text, signature) : parseJsonBatch(text, signature);
 }
@@ -38,17 +42,28 @@ function parseJsonBatch(text: string, signature: Signature | null): Batch {
     throw new HttpError(400, `Ensure that input is a valid JSON formatted string. Error: ${(error as Error).message}`);
   }
   if (!json || typeof json !== 'object' || Array.isArray(json))
-    throw new HttpError(400, `The input must be a JSON dictionary with exactly one of the input fields {${INPUT_FORMATS.map((f) => `'${f}'`).join(', ')}}. Received ${Array.isArray(json) ? 'a list' : typeof json}.`);
+    throw new HttpError(
+      400,
+      `The input must be a JSON dictionary with exactly one of the input fields {${INPUT_FORMATS.map((f) => `'${f}'`).join(', ')}}. Received ${Array.isArray(json) ? 'a list' : typeof json}.`,
+    );
   const keys = Object.keys(json).filter((k) => (INPUT_FORMATS as readonly string[]).includes(k));
   if (keys.length !== 1)
-    throw new HttpError(400, `The input must be a JSON dictionary with exactly one of the input fields {${INPUT_FORMATS.map((f) => `'${f}'`).join(', ')}}. Received dictionary with input fields: [${Object.keys(json).map((k) => `'${k}'`).join(', ')}].`);
+    throw new HttpError(
+      400,
+      `The input must be a JSON dictionary with exactly one of the input fields {${INPUT_FORMATS.map((f) => `'${f}'`).join(', ')}}. Received dictionary with input fields: [${Object.keys(
+        json,
+      )
+        .map((k) => `'${k}'`)
+        .join(', ')}].`,
+    );
   const format = keys[0];
   const value = (json as Record<string, unknown>)[format];
   switch (format) {
     case 'dataframe_split':
       return fromSplit(value, signature);
     case 'dataframe_records':
-      if (!Array.isArray(value) || !value.every(isRecord)) throw new HttpError(400, 'dataframe_records must be a list of objects, one per row');
+      if (!Array.isArray(value) || !value.every(isRecord))
+        throw new HttpError(400, 'dataframe_records must be a list of objects, one per row');
       return fromRecords(value);
     default:
       return fromTensorInput(format, value);
@@ -56,7 +71,8 @@ function parseJsonBatch(text: string, signature: Signature | null): Batch {
 }
 
 function fromSplit(value: unknown, signature: Signature | null): Batch {
-  if (!isRecord(value) || !Array.isArray(value.data)) throw new HttpError(400, 'dataframe_split must be an object with "data" (a list of rows) and usually "columns"');
+  if (!isRecord(value) || !Array.isArray(value.data))
+    throw new HttpError(400, 'dataframe_split must be an object with "data" (a list of rows) and usually "columns"');
   const rows = value.data as unknown[];
   const bad = rows.findIndex((r) => !Array.isArray(r));
   if (bad >= 0) throw new HttpError(400, `dataframe_split.data[${bad}] is not a list of values`);
@@ -64,21 +80,29 @@ function fromSplit(value: unknown, signature: Signature | null): Batch {
   if (value.columns === undefined) {
     // pandas names unnamed columns 0, 1, ...; with a column signature MLflow matches them by position.
     const width = rows.length ? (rows[0] as unknown[]).length : 0;
-    columns = signature?.kind === 'columns' && signature.columns.length === width ? signature.columns.map((c) => c.name) : Array.from({ length: width }, (_, i) => String(i));
+    columns =
+      signature?.kind === 'columns' && signature.columns.length === width
+        ? signature.columns.map((c) => c.name)
+        : Array.from({ length: width }, (_, i) => String(i));
   } else if (Array.isArray(value.columns)) {
     columns = value.columns.map(String);
   } else {
     throw new HttpError(400, 'dataframe_split.columns must be a list of column names');
   }
   const wrong = rows.findIndex((r) => (r as unknown[]).length !== columns.length);
-  if (wrong >= 0) throw new HttpError(400, `dataframe_split.data[${wrong}] has ${(rows[wrong] as unknown[]).length} values for ${columns.length} columns`);
+  if (wrong >= 0)
+    throw new HttpError(
+      400,
+      `dataframe_split.data[${wrong}] has ${(rows[wrong] as unknown[]).length} values for ${columns.length} columns`,
+    );
   return { kind: 'table', columns, rows: rows as unknown[][] };
 }
 
 function fromRecords(records: Record<string, unknown>[]): Batch {
   const columns: string[] = [];
   const seen = new Set<string>();
-  for (const r of records) for (const k of Object.keys(r)) {
+  for (const r of records)
+    for (const k of Object.keys(r)) {
       if (!seen.has(k)) {
         seen.add(k);
         columns.push(k);
@@ -110,7 +134,8 @@ function parseCsvBatch(text: string, signature: Signature | null): Batch {
   const [header, ...rows] = records;
   const types = new Map(signature?.kind === 'columns' ? signature.columns.map((c) => [c.name, c.type]) : []);
   const converted = rows.map((row, r) => {
-    if (row.length !== header.length) throw new HttpError(400, `CSV row ${r + 2} has ${row.length} fields; the header has ${header.length}`);
+    if (row.length !== header.length)
+      throw new HttpError(400, `CSV row ${r + 2} has ${row.length} fields; the header has ${header.length}`);
     return row.map((cell, c) => csvValue(cell, types.get(header[c])));
   });
   return { kind: 'table', columns: header, rows: converted };
@@ -137,15 +162,13 @@ export function parseCsv(text: string): string[][] {
       if (ch === '"' && text[i + 1] === '"') {
         field += '"';
         i++;
-      }
-      else if (ch === '"') quoted = false;
+      } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
     else if (ch === ',') {
       row.push(field);
       field = '';
-    }
-    else if (ch === '\n' || ch === '\r') {
+    } else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && text[i + 1] === '\n') i++;
       row.push(field);
       rows.push(row);

@@ -30,7 +30,13 @@ export type ModelResolver = (ref: string) => Promise<ResolvedModel | null>;
  */
 export async function resolveModelRef(ref: string, resolvers: ModelResolver[] = []): Promise<ResolvedModel> {
   if (!ref) throw inputError('no model given', { hint: 'pass a model directory, NAME@ALIAS or a run id' });
-  if (await stat(ref).then(() => true, () => false)) return { dir: resolve(ref), ref, source: 'path' };
+  if (
+    await stat(ref).then(
+      () => true,
+      () => false,
+    )
+  )
+    return { dir: resolve(ref), ref, source: 'path' };
   for (const resolver of resolvers) {
     const found = await resolver(ref);
     if (found) return found;

@@ -19,9 +19,19 @@ export interface RegistrySettings {
 }
 
 /** The registry serving reads, opened by the one backend factory (`auto`: GitHub in a job with a token, else local). */
-export async function openServeRegistry(projectDir: string, settings: RegistrySettings = {}): Promise<{ registry: RegistryBackend; kind: 'github' | 'local' }> {
+export async function openServeRegistry(
+  projectDir: string,
+  settings: RegistrySettings = {},
+): Promise<{ registry: RegistryBackend; kind: 'github' | 'local' }> {
   const { openBackends } = await import('@mlci/registry');
-  const { registry, kinds } = await openBackends({ token: settings.token || undefined, env: settings.env, logger: settings.logger, projectDir, registry: settings.registry ?? 'local', store: 'local' });
+  const { registry, kinds } = await openBackends({
+    token: settings.token || undefined,
+    env: settings.env,
+    logger: settings.logger,
+    projectDir,
+    registry: settings.registry ?? 'local',
+    store: 'local',
+  });
   return { registry, kind: kinds.registry };
 }
 
@@ -35,21 +45,33 @@ export function registryResolver(projectDir: string, settings: RegistrySettings 
     if (!/^[^@/\\]+@[^@/\\]+$/.test(ref)) return null;
     const { downloadVersion } = await import('@mlci/registry');
     const { registry, kind } = await openServeRegistry(projectDir, settings);
-    const where = kind === 'github' ? `the GitHub registry (releases of ${registry.location})` : `the local registry (${registry.location})`;
+    const where =
+      kind === 'github' ? `the GitHub registry (releases of ${registry.location})` : `the local registry (${registry.location})`;
     const to = await mkdtemp(join(tmpdir(), 'mlci-serve-'));
     const cleanup = () => rm(to, { recursive: true, force: true });
     try {
       const result = await downloadVersion(registry, ref, join(to, 'version'));
-      const dir = modelDirOf(result.files.map((f) => f.path), result.to);
+      const dir = modelDirOf(
+        result.files.map((f) => f.path),
+        result.to,
+      );
       // downloadVersion already refuses unsafe card paths; this guards the directory handed to the server too.
       const rel = relative(to, dir);
-      if (rel.startsWith('..') || isAbsolute(rel)) throw inputError(`${ref}: the model directory ${dir} is outside the download directory`, { hint: 'the card names unsafe paths; re-register the model' });
+      if (rel.startsWith('..') || isAbsolute(rel))
+        throw inputError(`${ref}: the model directory ${dir} is outside the download directory`, {
+          hint: 'the card names unsafe paths; re-register the model',
+        });
       return { dir, ref, source: 'registry', version: result.version, registry: { kind, location: registry.location }, cleanup };
     } catch (error) {
       await cleanup();
       if (error instanceof MlciError) {
         const other = kind === 'github' ? 'local' : 'github';
-        throw new MlciError(error.kind, `${ref} from ${where}: ${error.message}`, { hint: [error.hint, `the registry is chosen by the \`registry\` input (auto|github|local); ${other} looks elsewhere`].filter(Boolean).join('; '), cause: error });
+        throw new MlciError(error.kind, `${ref} from ${where}: ${error.message}`, {
+          hint: [error.hint, `the registry is chosen by the \`registry\` input (auto|github|local); ${other} looks elsewhere`]
+            .filter(Boolean)
+            .join('; '),
+          cause: error,
+        });
       }
       throw error;
     }
@@ -69,7 +91,11 @@ export function runResolver(projectDir: string): ModelResolver {
     });
     if (!run) return null;
     const files = run.artifacts.filter((a) => a.path.startsWith('model/'));
-    if (!files.length) throw usageError(`run ${run.id} has no model artifacts under model/`, 'log the model with mlflow.<flavor>.log_model(..., name="model")');
+    if (!files.length)
+      throw usageError(
+        `run ${run.id} has no model artifacts under model/`,
+        'log the model with mlflow.<flavor>.log_model(..., name="model")',
+      );
     const to = await mkdtemp(join(tmpdir(), 'mlci-serve-'));
     for (const f of files) {
       await mkdir(dirname(join(to, f.path)), { recursive: true });
@@ -80,7 +106,10 @@ export function runResolver(projectDir: string): ModelResolver {
 }
 
 /** The project's resolvers, registry first (NAME@ALIAS never looks like a run id). */
-export const projectResolvers = (projectDir: string, settings: RegistrySettings = {}): ModelResolver[] => [registryResolver(projectDir, settings), runResolver(projectDir)];
+export const projectResolvers = (projectDir: string, settings: RegistrySettings = {}): ModelResolver[] => [
+  registryResolver(projectDir, settings),
+  runResolver(projectDir),
+];
 
 /** The directory holding MLmodel / predict.py / the .onnx file among downloaded paths (e.g. model/MLmodel). */
 function modelDirOf(paths: string[], root: string): string {

@@ -8,7 +8,19 @@ import { startScoringServer, type RunningServer, type ScoringServerOptions } fro
 import type { ModelInfo, Predictor, PredictorInfo } from './types';
 
 export interface ServeModelOptions
-  extends Pick<ScoringServerOptions, 'host' | 'port' | 'maxBodyBytes' | 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'idleTimeoutMs' | 'shutdownGraceMs' | 'logger'>,
+  extends
+    Pick<
+      ScoringServerOptions,
+      | 'host'
+      | 'port'
+      | 'maxBodyBytes'
+      | 'requestTimeoutMs'
+      | 'headersTimeoutMs'
+      | 'keepAliveTimeoutMs'
+      | 'idleTimeoutMs'
+      | 'shutdownGraceMs'
+      | 'logger'
+    >,
     Pick<PythonPredictorOptions, 'python' | 'workers' | 'workerTimeoutMs' | 'startTimeoutMs' | 'maxQueue'> {
   /** Force a loader (sklearn, pyfunc, predict.py, onnx) instead of detecting it. */
   loader?: string;
@@ -26,7 +38,10 @@ export interface ServedModel {
 }
 
 /** Picks the predictor for a model: onnxruntime-node in-process, or a managed Python worker. */
-export function createPredictor(model: ModelInfo, options: Pick<PythonPredictorOptions, 'python' | 'workers' | 'workerTimeoutMs' | 'startTimeoutMs' | 'maxQueue' | 'logger'> = {}): Predictor {
+export function createPredictor(
+  model: ModelInfo,
+  options: Pick<PythonPredictorOptions, 'python' | 'workers' | 'workerTimeoutMs' | 'startTimeoutMs' | 'maxQueue' | 'logger'> = {},
+): Predictor {
   return model.runtime === 'onnx' ? new OnnxPredictor(model) : new PythonPredictor(model, options);
 }
 

@@ -60,25 +60,47 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
 
   const send = (res: ServerResponse, status: number, body: string, type = JSON_TYPE) => {
     if (res.headersSent) return;
-    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...(shuttingDown ? { connection: 'close' } : {}) });
+    res.writeHead(status, {
+      'content-type': type,
+      'content-length': Buffer.byteLength(body),
+      ...(shuttingDown ? { connection: 'close' } : {}),
+    });
     res.end(body);
   };
 
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void> | void> = {
-    'GET /ping': (_q, res) => (predictor.isReady() && !shuttingDown ? send(res, 200, '\n') : send(res, 503, new HttpError(503, 'the model is not ready').body())),
+    'GET /ping': (_q, res) =>
+      predictor.isReady() && !shuttingDown ? send(res, 200, '\n') : send(res, 503, new HttpError(503, 'the model is not ready').body()),
     'GET /health': (q, res) => routes['GET /ping'](q, res),
     'GET /version': (_q, res) =>
-      send(res, 200, JSON.stringify({ server: 'mlci', version: SERVER_VERSION, loader: info.loader, runtime: info.runtime, ...(model.mlflowVersion ? { mlflow_version: model.mlflowVersion } : {}), ...options.versionInfo })),
+      send(
+        res,
+        200,
+        JSON.stringify({
+          server: 'mlci',
+          version: SERVER_VERSION,
+          loader: info.loader,
+          runtime: info.runtime,
+          ...(model.mlflowVersion ? { mlflow_version: model.mlflowVersion } : {}),
+          ...options.versionInfo,
+        }),
+      ),
     'GET /metrics': (_q, res) => {
       const s = predictor.stats();
       const body = metrics.render({
         mlci_model_ready: { help: '1 while /ping answers 200.', value: predictor.isReady() ? 1 : 0 },
-        mlci_worker_restarts_total: { help: 'Python workers restarted after a crash or timeout (a counter, reported as a gauge of the running total).', value: s.restarts },
+        mlci_worker_restarts_total: {
+          help: 'Python workers restarted after a crash or timeout (a counter, reported as a gauge of the running total).',
+          value: s.restarts,
+        },
         mlci_queue_depth: { help: 'Requests waiting for a free worker.', value: s.queued },
         mlci_workers_busy: { help: 'Workers running a prediction.', value: s.busy },
         mlci_workers_ready: { help: 'Workers with the model loaded.', value: s.workers },
         mlci_in_flight_requests: { help: 'HTTP requests being handled.', value: inFlight },
-        process_resident_memory_bytes: { help: 'Resident memory of the server process (not its workers).', value: process.memoryUsage.rss() },
+        process_resident_memory_bytes: {
+          help: 'Resident memory of the server process (not its workers).',
+          value: process.memoryUsage.rss(),
+        },
       });
       send(res, 200, body, 'text/plain; version=0.0.4; charset=utf-8');
     },
@@ -99,7 +121,15 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
       } catch (error) {
         if (error instanceof PredictError) {
           metrics.error(error.reason);
-          throw new HttpError(STATUS[error.reason], error.message, error.reason === 'bad_input' ? 'BAD_REQUEST' : error.reason === 'timeout' || error.reason === 'busy' || error.reason === 'crash' || error.reason === 'unavailable' ? 'TEMPORARILY_UNAVAILABLE' : 'INTERNAL_ERROR');
+          throw new HttpError(
+            STATUS[error.reason],
+            error.message,
+            error.reason === 'bad_input'
+              ? 'BAD_REQUEST'
+              : error.reason === 'timeout' || error.reason === 'busy' || error.reason === 'crash' || error.reason === 'unavailable'
+                ? 'TEMPORARILY_UNAVAILABLE'
+                : 'INTERNAL_ERROR',
+          );
         }
         throw error;
       }
@@ -126,7 +156,17 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
     const handler = routes[key];
     if (!handler) {
       const known = Object.keys(routes).find((k) => k.endsWith(` ${path}`));
-      return send(res, known ? 405 : 404, new HttpError(known ? 405 : 404, known ? `${path} takes ${known.split(' ')[0]}` : `no route ${path}; the server answers POST /invocations, GET /ping, /health, /version, /metrics`, known ? 'BAD_REQUEST' : 'ENDPOINT_NOT_FOUND').body());
+      return send(
+        res,
+        known ? 405 : 404,
+        new HttpError(
+          known ? 405 : 404,
+          known
+            ? `${path} takes ${known.split(' ')[0]}`
+            : `no route ${path}; the server answers POST /invocations, GET /ping, /health, /version, /metrics`,
+          known ? 'BAD_REQUEST' : 'ENDPOINT_NOT_FOUND',
+        ).body(),
+      );
     }
     Promise.resolve()
       .then(() => handler(req, res))
@@ -161,7 +201,14 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
   };
 }
 
-const STATUS: Record<PredictError['reason'], number> = { bad_input: 400, model: 500, timeout: 504, crash: 503, busy: 503, unavailable: 503 };
+const STATUS: Record<PredictError['reason'], number> = {
+  bad_input: 400,
+  model: 500,
+  timeout: 504,
+  crash: 503,
+  busy: 503,
+  unavailable: 503,
+};
 
 /** Reads the body up to `limit` bytes: 413 from Content-Length alone when it says more, else once the count passes. */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {

@@ -15,7 +15,11 @@ export function parseSignature(field: unknown, file: string): Signature | null {
   if (specs.every((s) => s?.type === 'tensor')) {
     return {
       kind: 'tensors',
-      tensors: specs.map((s): TensorSpec => ({ ...(s.name ? { name: String(s.name) } : {}), dtype: String(s['tensor-spec']?.dtype ?? 'float64'), shape: (s['tensor-spec']?.shape ?? [-1]).map(Number) })),
+      tensors: specs.map((s): TensorSpec => ({
+        ...(s.name ? { name: String(s.name) } : {}),
+        dtype: String(s['tensor-spec']?.dtype ?? 'float64'),
+        shape: (s['tensor-spec']?.shape ?? [-1]).map(Number),
+      })),
     };
   }
   return {
@@ -44,15 +48,22 @@ export function enforceSignature(batch: Batch, signature: Signature | null): Bat
   const specs = signature.columns;
   if (batch.kind === 'tensor') {
     const rows = batch.data;
-    if (!rows.every(Array.isArray)) throw badRequest(`this model takes named columns (${names(specs)}); send dataframe_split, dataframe_records or a list of objects`);
+    if (!rows.every(Array.isArray))
+      throw badRequest(`this model takes named columns (${names(specs)}); send dataframe_split, dataframe_records or a list of objects`);
     const bad = (rows as unknown[][]).findIndex((r) => r.length !== specs.length);
-    if (bad >= 0) throw badRequest(`row ${bad} has ${(rows[bad] as unknown[]).length} values; the model's signature has ${specs.length} columns (${names(specs)})`);
+    if (bad >= 0)
+      throw badRequest(
+        `row ${bad} has ${(rows[bad] as unknown[]).length} values; the model's signature has ${specs.length} columns (${names(specs)})`,
+      );
     batch = { kind: 'table', columns: specs.map((s) => s.name), rows: rows as unknown[][] };
   }
   const index = new Map(batch.columns.map((c, i) => [c, i]));
   const kept = specs.filter((s) => index.has(s.name));
   const missing = specs.filter((s) => s.required && !index.has(s.name));
-  if (missing.length) throw badRequest(`missing column${missing.length > 1 ? 's' : ''} ${missing.map((s) => `'${s.name}'`).join(', ')} (the model's signature requires: ${names(specs.filter((s) => s.required))})`);
+  if (missing.length)
+    throw badRequest(
+      `missing column${missing.length > 1 ? 's' : ''} ${missing.map((s) => `'${s.name}'`).join(', ')} (the model's signature requires: ${names(specs.filter((s) => s.required))})`,
+    );
   const rows = batch.rows.map((row, r) =>
     kept.map((spec) => {
       const value = row[index.get(spec.name)!];
@@ -73,26 +84,34 @@ function checkValue(value: unknown, spec: ColumnSpec, row: number): void {
   const got = describe(value);
   if (NUMERIC.has(spec.type)) {
     if (typeof value !== 'number') throw badRequest(`${at}: expected ${spec.type}, got ${got}`);
-    if ((spec.type === 'long' || spec.type === 'integer') && !Number.isInteger(value)) throw badRequest(`${at}: expected ${spec.type} (a whole number), got ${got}`);
+    if ((spec.type === 'long' || spec.type === 'integer') && !Number.isInteger(value))
+      throw badRequest(`${at}: expected ${spec.type} (a whole number), got ${got}`);
     return;
   }
   if (spec.type === 'boolean' && typeof value !== 'boolean') throw badRequest(`${at}: expected boolean, got ${got}`);
-  if ((spec.type === 'string' || spec.type === 'binary') && typeof value !== 'string') throw badRequest(`${at}: expected ${spec.type}, got ${got}`);
-  if (spec.type === 'datetime' && (typeof value !== 'string' || Number.isNaN(Date.parse(value)))) throw badRequest(`${at}: expected a datetime (ISO 8601 text), got ${got}`);
+  if ((spec.type === 'string' || spec.type === 'binary') && typeof value !== 'string')
+    throw badRequest(`${at}: expected ${spec.type}, got ${got}`);
+  if (spec.type === 'datetime' && (typeof value !== 'string' || Number.isNaN(Date.parse(value))))
+    throw badRequest(`${at}: expected a datetime (ISO 8601 text), got ${got}`);
 }
 
 function checkTensor(data: unknown[], spec: TensorSpec | undefined): void {
   if (!spec) return;
   const shape = [data.length];
   for (let v: unknown = data[0]; Array.isArray(v); v = v[0]) shape.push(v.length);
-  if (shape.length !== spec.shape.length) throw badRequest(`input has shape [${shape.join(', ')}]; the model's signature expects ${spec.shape.length} dimensions [${spec.shape.join(', ')}]`);
+  if (shape.length !== spec.shape.length)
+    throw badRequest(
+      `input has shape [${shape.join(', ')}]; the model's signature expects ${spec.shape.length} dimensions [${spec.shape.join(', ')}]`,
+    );
   spec.shape.forEach((d, i) => {
-    if (d >= 0 && shape[i] !== d) throw badRequest(`input dimension ${i} is ${shape[i]}; the model's signature expects ${d} (shape [${spec.shape.join(', ')}])`);
+    if (d >= 0 && shape[i] !== d)
+      throw badRequest(`input dimension ${i} is ${shape[i]}; the model's signature expects ${d} (shape [${spec.shape.join(', ')}])`);
   });
   if (/^(float|int|uint)/.test(spec.dtype)) {
     const flat = (data as unknown[]).flat(spec.shape.length) as unknown[];
     const bad = flat.findIndex((v) => typeof v !== 'number');
-    if (bad >= 0) throw badRequest(`input element ${bad} (flattened) is ${describe(flat[bad])}; the model's signature expects ${spec.dtype}`);
+    if (bad >= 0)
+      throw badRequest(`input element ${bad} (flattened) is ${describe(flat[bad])}; the model's signature expects ${spec.dtype}`);
   }
 }
 

@@ -31,7 +31,12 @@ export function parseDriftConfig(doc: unknown, file = 'drift config', lineOf?: L
   };
   const unknown = (where: Array<string | number>, value: Record<string, unknown>, allowed: string[]) => {
     const extra = Object.keys(value).find((k) => !allowed.includes(k));
-    if (extra !== undefined) throw fail([...where, extra], `${[...where, extra].join('.')}: unknown drift setting "${extra}"`, `settings here: ${allowed.join(', ')}`);
+    if (extra !== undefined)
+      throw fail(
+        [...where, extra],
+        `${[...where, extra].join('.')}: unknown drift setting "${extra}"`,
+        `settings here: ${allowed.join(', ')}`,
+      );
   };
   if (doc === null || doc === undefined) return {};
   if (!isMapping(doc)) throw fail([], 'drift settings must be a mapping', `e.g. driftShare: 0.5 (keys: ${KEYS.join(', ')})`);
@@ -39,39 +44,65 @@ export function parseDriftConfig(doc: unknown, file = 'drift config', lineOf?: L
   unknown([], d, KEYS);
   const options: DriftOptions = {};
   const share = (path: string[], v: unknown) => {
-    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw fail(path, `${path.join('.')} must be a number from 0 to 1, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1))
+      throw fail(path, `${path.join('.')} must be a number from 0 to 1, got ${JSON.stringify(v)}`);
     return v;
   };
   if (d.driftShare !== undefined) options.driftShare = share(['driftShare'], d.driftShare);
   if (d.ignore !== undefined) {
-    if (!Array.isArray(d.ignore) || d.ignore.some((c: unknown) => typeof c !== 'string')) throw fail(['ignore'], 'ignore must be a list of column names', 'e.g. ignore: [id, timestamp]');
+    if (!Array.isArray(d.ignore) || d.ignore.some((c: unknown) => typeof c !== 'string'))
+      throw fail(['ignore'], 'ignore must be a list of column names', 'e.g. ignore: [id, timestamp]');
     options.ignore = d.ignore;
   }
   if (d.largeSampleRows !== undefined) {
-    if (!Number.isInteger(d.largeSampleRows) || d.largeSampleRows < 0) throw fail(['largeSampleRows'], `largeSampleRows must be a non-negative integer, got ${JSON.stringify(d.largeSampleRows)}`);
+    if (!Number.isInteger(d.largeSampleRows) || d.largeSampleRows < 0)
+      throw fail(['largeSampleRows'], `largeSampleRows must be a non-negative integer, got ${JSON.stringify(d.largeSampleRows)}`);
     options.largeSampleRows = d.largeSampleRows;
   }
   if (d.columns !== undefined) {
-    if (!isMapping(d.columns)) throw fail(['columns'], 'columns must be a mapping of column name to {test, threshold}', 'e.g. columns: { age: { test: psi, threshold: 0.2 } }');
+    if (!isMapping(d.columns))
+      throw fail(
+        ['columns'],
+        'columns must be a mapping of column name to {test, threshold}',
+        'e.g. columns: { age: { test: psi, threshold: 0.2 } }',
+      );
     options.perColumn = {};
     for (const [name, c] of Object.entries<unknown>(d.columns)) {
-      if (!isMapping(c)) throw fail(['columns', name], `columns.${name} must be a mapping with test and/or threshold`, 'e.g. { test: psi, threshold: 0.2 }');
+      if (!isMapping(c))
+        throw fail(['columns', name], `columns.${name} must be a mapping with test and/or threshold`, 'e.g. { test: psi, threshold: 0.2 }');
       unknown(['columns', name], c, COLUMN_KEYS);
-      if (c.test !== undefined && !TESTS.includes(c.test)) throw fail(['columns', name, 'test'], `columns.${name}.test must be one of ${TESTS.join(', ')}, got ${JSON.stringify(c.test)}`);
+      if (c.test !== undefined && !TESTS.includes(c.test))
+        throw fail(['columns', name, 'test'], `columns.${name}.test must be one of ${TESTS.join(', ')}, got ${JSON.stringify(c.test)}`);
       if (c.threshold !== undefined && (typeof c.threshold !== 'number' || !Number.isFinite(c.threshold) || c.threshold < 0)) {
-        throw fail(['columns', name, 'threshold'], `columns.${name}.threshold must be a non-negative number, got ${JSON.stringify(c.threshold)}`);
+        throw fail(
+          ['columns', name, 'threshold'],
+          `columns.${name}.threshold must be a non-negative number, got ${JSON.stringify(c.threshold)}`,
+        );
       }
       options.perColumn[name] = { test: c.test, threshold: c.threshold };
     }
   }
   if (d.target !== undefined) {
-    if (!isMapping(d.target) || typeof d.target.column !== 'string' || !d.target.column) throw fail(['target'], 'target.column must name a column', 'e.g. target: { column: label }');
+    if (!isMapping(d.target) || typeof d.target.column !== 'string' || !d.target.column)
+      throw fail(['target'], 'target.column must name a column', 'e.g. target: { column: label }');
     unknown(['target'], d.target, TARGET_KEYS);
     const range = d.target.range;
-    if (range !== undefined && !(Array.isArray(range) && range.length === 2 && range.every((x) => typeof x === 'number' && Number.isFinite(x)) && range[0] <= range[1])) {
+    if (
+      range !== undefined &&
+      !(
+        Array.isArray(range) &&
+        range.length === 2 &&
+        range.every((x) => typeof x === 'number' && Number.isFinite(x)) &&
+        range[0] <= range[1]
+      )
+    ) {
       throw fail(['target', 'range'], `target.range must be [low, high] with low <= high, got ${JSON.stringify(range)}`);
     }
-    options.target = { column: d.target.column, ...(d.target.minClassShare !== undefined ? { minClassShare: share(['target', 'minClassShare'], d.target.minClassShare) } : {}), ...(range ? { range: range as [number, number] } : {}) };
+    options.target = {
+      column: d.target.column,
+      ...(d.target.minClassShare !== undefined ? { minClassShare: share(['target', 'minClassShare'], d.target.minClassShare) } : {}),
+      ...(range ? { range: range as [number, number] } : {}),
+    };
   }
   return options;
 }

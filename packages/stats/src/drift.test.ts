@@ -21,8 +21,14 @@ function normals(n: number, mean: number, seed: number): number[] {
 
 describe('checkDrift', () => {
   it('flags a shifted numeric column on a small sample by KS, and not an unshifted one', async () => {
-    const ref = csv(['x', 'y'], normals(300, 0, 1).map((v, i) => [v.toFixed(4), normals(1, 0, i + 7)[0].toFixed(4)]));
-    const cur = csv(['x', 'y'], normals(300, 0.8, 2).map((v, i) => [v.toFixed(4), normals(1, 0, i + 1007)[0].toFixed(4)]));
+    const ref = csv(
+      ['x', 'y'],
+      normals(300, 0, 1).map((v, i) => [v.toFixed(4), normals(1, 0, i + 7)[0].toFixed(4)]),
+    );
+    const cur = csv(
+      ['x', 'y'],
+      normals(300, 0.8, 2).map((v, i) => [v.toFixed(4), normals(1, 0, i + 1007)[0].toFixed(4)]),
+    );
     const result = await checkDrift({ data: cur, reference: ref });
     const x = result.columns.find((c) => c.column === 'x')!;
     const y = result.columns.find((c) => c.column === 'y')!;
@@ -35,8 +41,14 @@ describe('checkDrift', () => {
   });
 
   it('does not flag a trivial shift on a large sample (normed Wasserstein decides), though KS p is tiny', async () => {
-    const ref = csv(['x'], normals(20000, 0, 3).map((v) => [v.toFixed(5)]));
-    const cur = csv(['x'], normals(20000, 0.05, 4).map((v) => [v.toFixed(5)]));
+    const ref = csv(
+      ['x'],
+      normals(20000, 0, 3).map((v) => [v.toFixed(5)]),
+    );
+    const cur = csv(
+      ['x'],
+      normals(20000, 0.05, 4).map((v) => [v.toFixed(5)]),
+    );
     const result = await checkDrift({ data: cur, reference: ref });
     const x = result.columns[0];
     expect(x.test).toBe('wasserstein');
@@ -56,8 +68,14 @@ describe('checkDrift', () => {
   });
 
   it('reports a constant column without a test or NaN, and an empty column as not comparable', async () => {
-    const ref = csv(['k', 'e', 'n'], Array.from({ length: 20 }, (_, i) => ['same', '', i]));
-    const cur = csv(['k', 'e', 'n'], Array.from({ length: 20 }, (_, i) => ['same', '', i === 3 ? 'NaN' : i === 4 ? 'inf' : i]));
+    const ref = csv(
+      ['k', 'e', 'n'],
+      Array.from({ length: 20 }, (_, i) => ['same', '', i]),
+    );
+    const cur = csv(
+      ['k', 'e', 'n'],
+      Array.from({ length: 20 }, (_, i) => ['same', '', i === 3 ? 'NaN' : i === 4 ? 'inf' : i]),
+    );
     const result = await checkDrift({ data: cur, reference: ref });
     const [k, e, n] = result.columns;
     expect(k.chiSquare).toBeUndefined();
@@ -82,8 +100,14 @@ describe('checkDrift', () => {
   });
 
   it('lets a column choose its test and threshold', async () => {
-    const ref = csv(['x'], normals(200, 0, 5).map((v) => [v]));
-    const cur = csv(['x'], normals(200, 0.3, 6).map((v) => [v]));
+    const ref = csv(
+      ['x'],
+      normals(200, 0, 5).map((v) => [v]),
+    );
+    const cur = csv(
+      ['x'],
+      normals(200, 0.3, 6).map((v) => [v]),
+    );
     const result = await checkDrift({ data: cur, reference: ref, options: { perColumn: { x: { test: 'psi', threshold: 0.9 } } } });
     expect(result.columns[0]).toMatchObject({ test: 'psi', threshold: 0.9, drifted: false });
   });
@@ -101,7 +125,12 @@ describe('summaries for a matrix of shards', () => {
     const merged = mergeSummaries([a, mergeSummaries([b, c])]);
     expect(merged.rows).toBe(3000);
     expect(merged.columns.c).toEqual(whole.columns.c);
-    const reference = await summarizeTable(csv(['x', 'c'], normals(2000, 0.1, 10).map((v) => [v.toFixed(6), v > 0 ? 'pos' : 'neg'])));
+    const reference = await summarizeTable(
+      csv(
+        ['x', 'c'],
+        normals(2000, 0.1, 10).map((v) => [v.toFixed(6), v > 0 ? 'pos' : 'neg']),
+      ),
+    );
     const fromMerged = compareSummaries(reference, merged).columns[0];
     const fromWhole = compareSummaries(reference, whole).columns[0];
     expect(fromMerged.ks).toEqual(fromWhole.ks);
@@ -111,8 +140,20 @@ describe('summaries for a matrix of shards', () => {
   it('switch to the sketch past the exact limit, with KS within the stated bound', async () => {
     const refValues = normals(30000, 0, 11);
     const curValues = normals(30000, 0.1, 12);
-    const ref = await summarizeTable(csv(['x'], refValues.map((v) => [v])), { exactLimit: 5000 });
-    const cur = await summarizeTable(csv(['x'], curValues.map((v) => [v])), { exactLimit: 5000 });
+    const ref = await summarizeTable(
+      csv(
+        ['x'],
+        refValues.map((v) => [v]),
+      ),
+      { exactLimit: 5000 },
+    );
+    const cur = await summarizeTable(
+      csv(
+        ['x'],
+        curValues.map((v) => [v]),
+      ),
+      { exactLimit: 5000 },
+    );
     expect(ref.columns.x.kind === 'numeric' && ref.columns.x.exact).toBe(null);
     const sketched = compareSummaries(ref, cur).columns[0];
     const exact = ks2Samp(Float64Array.from(refValues).sort(), Float64Array.from(curValues).sort());
@@ -137,8 +178,14 @@ describe('summaries for a matrix of shards', () => {
 
 describe('high-cardinality text columns', () => {
   it('are reported as not compared instead of testing a truncated table', async () => {
-    const ref = csv(['key'], Array.from({ length: 12_000 }, (_, i) => [`r${i}`]));
-    const cur = csv(['key'], Array.from({ length: 12_000 }, (_, i) => [`c${i}`]));
+    const ref = csv(
+      ['key'],
+      Array.from({ length: 12_000 }, (_, i) => [`r${i}`]),
+    );
+    const cur = csv(
+      ['key'],
+      Array.from({ length: 12_000 }, (_, i) => [`c${i}`]),
+    );
     const result = await checkDrift({ data: cur, reference: ref });
     expect(result.columns[0]).toMatchObject({ test: 'none', drifted: false });
     expect(result.columns[0].notes[0]).toContain('distinct values');
@@ -157,7 +204,10 @@ describe('non-finite values in a column of few values', () => {
 
 describe('a column of numbers with a stray text value', () => {
   it('is reported as mixing numbers and text, not as too varied', async () => {
-    const ref = csv(['v'], Array.from({ length: 50 }, (_, i) => [i]));
+    const ref = csv(
+      ['v'],
+      Array.from({ length: 50 }, (_, i) => [i]),
+    );
     const cur = csv(['v'], [...Array.from({ length: 50 }, (_, i) => [i]), ['oops']]);
     const result = await checkDrift({ data: cur, reference: ref });
     expect(result.columns[0].test).toBe('none');

@@ -3,7 +3,14 @@ import { chiSquareContingency, jensenShannon, psi, wasserstein1 } from './distan
 import { kolmogorovSf } from './kolmogorov';
 import { ks2Samp, ksStatistic } from './ks';
 import { summarizeAll } from './parallel';
-import { distributionOf, MAX_CATEGORIES, type ColumnSummary, type NumericSummary, type SummarizeOptions, type TableSummary } from './summary';
+import {
+  distributionOf,
+  MAX_CATEGORIES,
+  type ColumnSummary,
+  type NumericSummary,
+  type SummarizeOptions,
+  type TableSummary,
+} from './summary';
 
 export type DriftTest = 'ks' | 'chi_square' | 'wasserstein' | 'psi' | 'jensen_shannon';
 
@@ -45,7 +52,13 @@ export interface DriftOptions {
 }
 
 /** Default thresholds, by test. Why these: packages/stats/README.md. */
-export const DEFAULT_THRESHOLDS: Record<DriftTest, number> = { ks: 0.05, chi_square: 0.05, wasserstein: 0.1, psi: 0.1, jensen_shannon: 0.12 };
+export const DEFAULT_THRESHOLDS: Record<DriftTest, number> = {
+  ks: 0.05,
+  chi_square: 0.05,
+  wasserstein: 0.1,
+  psi: 0.1,
+  jensen_shannon: 0.12,
+};
 
 export interface ColumnDrift {
   column: string;
@@ -152,14 +165,23 @@ function numericDrift(column: string, ref: NumericSummary, cur: NumericSummary):
   // Reference deciles as bin edges (duplicates dropped: a column with few values gets fewer bins). A constant
   // reference has no deciles to speak of: below / equal to / above the constant are its three bins, so PSI and
   // Jensen–Shannon see a current value that differs from it.
-  const edges = ref.min === ref.max ? [nextDown(ref.min), ref.min] : [...new Set([1, 2, 3, 4, 5, 6, 7, 8, 9].map((k) => quantile(r.values, r.weights, k / 10)))].filter((e) => e < ref.max);
+  const edges =
+    ref.min === ref.max
+      ? [nextDown(ref.min), ref.min]
+      : [...new Set([1, 2, 3, 4, 5, 6, 7, 8, 9].map((k) => quantile(r.values, r.weights, k / 10)))].filter((e) => e < ref.max);
   const rc = binCounts(r.values, r.weights, edges);
   const cc = binCounts(c.values, c.weights, edges);
   const fmt = (x: number) => Number(x.toPrecision(3)).toString();
   const labels =
     ref.min === ref.max
       ? [`< ${fmt(ref.min)}`, `= ${fmt(ref.min)}`, `> ${fmt(ref.min)}`]
-      : rc.map((_, i) => (i === 0 ? `≤ ${fmt(edges[0] ?? ref.max)}` : i === edges.length ? `> ${fmt(edges[i - 1])}` : `${fmt(edges[i - 1])}–${fmt(edges[i])}`));
+      : rc.map((_, i) =>
+          i === 0
+            ? `≤ ${fmt(edges[0] ?? ref.max)}`
+            : i === edges.length
+              ? `> ${fmt(edges[i - 1])}`
+              : `${fmt(edges[i - 1])}–${fmt(edges[i])}`,
+        );
   const share = (counts: number[]) => {
     const t = counts.reduce((a, b) => a + b, 0);
     return counts.map((x) => round(t ? x / t : 0));
@@ -201,7 +223,10 @@ function categoricalDrift(column: string, ref: ColumnSummary, cur: ColumnSummary
   const notes: string[] = [];
   const chi = chiSquareContingency(r, c);
   if (!chi) notes.push('one category in both datasets: no chi-square test is defined, and nothing can have drifted');
-  else if (chi.lowExpected > 0) notes.push(`${chi.lowExpected} categor${chi.lowExpected === 1 ? 'y has' : 'ies have'} expected counts below 5: the chi-square p-value is unreliable there`);
+  else if (chi.lowExpected > 0)
+    notes.push(
+      `${chi.lowExpected} categor${chi.lowExpected === 1 ? 'y has' : 'ies have'} expected counts below 5: the chi-square p-value is unreliable there`,
+    );
   const newCategories = categories.filter((k) => !rc[k] && cc[k]);
   const vanishedCategories = categories.filter((k) => rc[k] && !cc[k]);
   const tr = r.reduce((a, b) => a + b, 0);
@@ -227,14 +252,22 @@ function chooseTest(kind: 'numeric' | 'categorical', referenceRows: number, opti
   return large ? 'jensen_shannon' : 'chi_square';
 }
 
-function decide(col: Omit<ColumnDrift, 'test' | 'threshold' | 'drifted'>, test: DriftTest, threshold: number): { drifted: boolean; applicable: boolean } {
+function decide(
+  col: Omit<ColumnDrift, 'test' | 'threshold' | 'drifted'>,
+  test: DriftTest,
+  threshold: number,
+): { drifted: boolean; applicable: boolean } {
   switch (test) {
     case 'ks':
       return col.ks ? { drifted: col.ks.pValue < threshold, applicable: true } : { drifted: false, applicable: false };
     case 'chi_square':
-      return col.chiSquare ? { drifted: col.chiSquare.pValue < threshold, applicable: true } : { drifted: false, applicable: Boolean(col.kind === 'categorical') };
+      return col.chiSquare
+        ? { drifted: col.chiSquare.pValue < threshold, applicable: true }
+        : { drifted: false, applicable: Boolean(col.kind === 'categorical') };
     case 'wasserstein':
-      return col.wasserstein !== undefined ? { drifted: col.wasserstein >= threshold, applicable: true } : { drifted: false, applicable: false };
+      return col.wasserstein !== undefined
+        ? { drifted: col.wasserstein >= threshold, applicable: true }
+        : { drifted: false, applicable: false };
     case 'psi':
       return { drifted: (col.psi ?? 0) >= threshold, applicable: col.psi !== null };
     case 'jensen_shannon':
@@ -243,9 +276,17 @@ function decide(col: Omit<ColumnDrift, 'test' | 'threshold' | 'drifted'>, test: 
 }
 
 function targetChecks(options: TargetOptions, ref: ColumnSummary | undefined, cur: ColumnSummary | undefined): TargetCheck[] {
-  if (!ref || !cur) return [{ check: 'newLabels', outcome: 'fail', message: `target column "${options.column}" is missing from the ${ref ? 'current' : 'reference'} data` }];
+  if (!ref || !cur)
+    return [
+      {
+        check: 'newLabels',
+        outcome: 'fail',
+        message: `target column "${options.column}" is missing from the ${ref ? 'current' : 'reference'} data`,
+      },
+    ];
   const checks: TargetCheck[] = [];
-  const isCategorical = ref.kind === 'categorical' || (ref.kind === 'numeric' && ref.distinct !== null && Object.keys(ref.distinct).length <= 20);
+  const isCategorical =
+    ref.kind === 'categorical' || (ref.kind === 'numeric' && ref.distinct !== null && Object.keys(ref.distinct).length <= 20);
   if (isCategorical) {
     const rc = countsOf(ref);
     const cc = countsOf(cur);
@@ -255,27 +296,49 @@ function targetChecks(options: TargetOptions, ref: ColumnSummary | undefined, cu
     const rare = labels.filter((l) => total > 0 && (cc[l] ?? 0) / total < minShare && rc[l]);
     checks.push(
       rare.length
-        ? { check: 'minClassShare', outcome: 'fail', message: `class${rare.length > 1 ? 'es' : ''} below ${(minShare * 100).toFixed(1)}% of rows: ${rare.map((l) => `"${l}" ${(((cc[l] ?? 0) / total) * 100).toFixed(1)}%`).join(', ')}` }
+        ? {
+            check: 'minClassShare',
+            outcome: 'fail',
+            message: `class${rare.length > 1 ? 'es' : ''} below ${(minShare * 100).toFixed(1)}% of rows: ${rare.map((l) => `"${l}" ${(((cc[l] ?? 0) / total) * 100).toFixed(1)}%`).join(', ')}`,
+          }
         : { check: 'minClassShare', outcome: 'pass', message: `every class holds at least ${(minShare * 100).toFixed(1)}% of rows` },
     );
     const added = labels.filter((l) => cc[l] && !rc[l]);
     const vanished = labels.filter((l) => rc[l] && !cc[l]);
-    checks.push(added.length ? { check: 'newLabels', outcome: 'fail', message: `labels not in the reference: ${added.map((l) => `"${l}"`).join(', ')}` } : { check: 'newLabels', outcome: 'pass', message: 'no new labels' });
-    if (vanished.length) checks.push({ check: 'vanishedLabels', outcome: 'warn', message: `labels missing from the current data: ${vanished.map((l) => `"${l}"`).join(', ')}` });
+    checks.push(
+      added.length
+        ? { check: 'newLabels', outcome: 'fail', message: `labels not in the reference: ${added.map((l) => `"${l}"`).join(', ')}` }
+        : { check: 'newLabels', outcome: 'pass', message: 'no new labels' },
+    );
+    if (vanished.length)
+      checks.push({
+        check: 'vanishedLabels',
+        outcome: 'warn',
+        message: `labels missing from the current data: ${vanished.map((l) => `"${l}"`).join(', ')}`,
+      });
   } else if (ref.kind === 'numeric' && cur.kind === 'numeric') {
     const [lo, hi] = options.range ?? [ref.min, ref.max];
     const outside = cur.min < lo || cur.max > hi;
     checks.push({
       check: 'range',
       outcome: outside ? (options.range ? 'fail' : 'warn') : 'pass',
-      message: outside ? `target spans [${cur.min}, ${cur.max}], outside [${lo}, ${hi}]${options.range ? '' : ' seen in the reference'}` : `target within [${lo}, ${hi}]`,
+      message: outside
+        ? `target spans [${cur.min}, ${cur.max}], outside [${lo}, ${hi}]${options.range ? '' : ' seen in the reference'}`
+        : `target within [${lo}, ${hi}]`,
     });
   }
   return checks;
 }
 
 /** A column reported without a test, and why; `drifted` when the reason is itself a change (values gone, type changed). */
-function notCompared(column: string, kind: ColumnDrift['kind'], ref: ColumnSummary, cur: ColumnSummary, note: string, drifted = false): ColumnDrift {
+function notCompared(
+  column: string,
+  kind: ColumnDrift['kind'],
+  ref: ColumnSummary,
+  cur: ColumnSummary,
+  note: string,
+  drifted = false,
+): ColumnDrift {
   return {
     column,
     kind,
@@ -295,7 +358,13 @@ function notCompared(column: string, kind: ColumnDrift['kind'], ref: ColumnSumma
 export const comparedColumns = (r: Pick<DriftResult, 'columns'>) => r.columns.filter((c) => c.test !== 'none' || c.drifted);
 
 const LIST_MAX = 12;
-const listColumns = (names: string[]) => (names.length ? names.slice(0, LIST_MAX).map((n) => JSON.stringify(n.length > 40 ? `${n.slice(0, 40)}…` : n)).join(', ') + (names.length > LIST_MAX ? ` and ${names.length - LIST_MAX} more` : '') : 'none');
+const listColumns = (names: string[]) =>
+  names.length
+    ? names
+        .slice(0, LIST_MAX)
+        .map((n) => JSON.stringify(n.length > 40 ? `${n.slice(0, 40)}…` : n))
+        .join(', ') + (names.length > LIST_MAX ? ` and ${names.length - LIST_MAX} more` : '')
+    : 'none';
 const nameOf = (s: TableSummary, fallback: string) => s.files?.[0] ?? fallback;
 
 /** Compares two summaries column by column. Two tables with no column in common are a bad pairing, refused (exit 2). */
@@ -315,7 +384,11 @@ export function compareSummaries(reference: TableSummary, current: TableSummary,
     });
   }
   const names = (options.columns ?? shared).filter((c) => !ignored.has(c));
-  if (!names.length) throw usageError(`every column the two tables share is ignored (${listColumns(shared)}): nothing left to compare`, 'remove columns from the drift settings\' ignore list');
+  if (!names.length)
+    throw usageError(
+      `every column the two tables share is ignored (${listColumns(shared)}): nothing left to compare`,
+      "remove columns from the drift settings' ignore list",
+    );
   for (const c of refNames) if (!inCur(c) && !options.columns) notes.push(`column "${c}" is only in the reference`);
   for (const c of curNames) if (!inRef(c)) notes.push(`column "${c}" is only in the current data`);
   const columns: ColumnDrift[] = [];
@@ -336,17 +409,43 @@ export function compareSummaries(reference: TableSummary, current: TableSummary,
       const kind = numeric ? 'numeric' : 'categorical';
       // A whole table without rows says nothing about one column; a column that lost (or gained) every value did change.
       const emptyTable = (refCount === 0 ? reference.rows : current.rows) === 0;
-      if (refCount === 0 && cur.count === 0) columns.push(notCompared(name, kind, ref, cur, 'no values in either dataset: nothing to compare'));
-      else if (emptyTable) columns.push(notCompared(name, kind, ref, cur, `no values in the ${refCount === 0 ? 'reference' : 'current data'}: nothing to compare`));
-      else if (cur.count === 0) columns.push(notCompared(name, kind, ref, cur, `all values missing in current (${missingText(cur)} of ${current.rows} rows)`, true));
-      else columns.push(notCompared(name, kind, ref, cur, `all values missing in the reference (${missingText(ref)} of ${reference.rows} rows) while the current data has ${cur.count}`, true));
+      if (refCount === 0 && cur.count === 0)
+        columns.push(notCompared(name, kind, ref, cur, 'no values in either dataset: nothing to compare'));
+      else if (emptyTable)
+        columns.push(
+          notCompared(name, kind, ref, cur, `no values in the ${refCount === 0 ? 'reference' : 'current data'}: nothing to compare`),
+        );
+      else if (cur.count === 0)
+        columns.push(
+          notCompared(name, kind, ref, cur, `all values missing in current (${missingText(cur)} of ${current.rows} rows)`, true),
+        );
+      else
+        columns.push(
+          notCompared(
+            name,
+            kind,
+            ref,
+            cur,
+            `all values missing in the reference (${missingText(ref)} of ${reference.rows} rows) while the current data has ${cur.count}`,
+            true,
+          ),
+        );
       continue;
     }
     // Numbers on one side and text on the other: the type changed, which no distance can measure.
     const refLost = ref.kind === 'numeric' && ref.distinct === null;
     const mixedSide = [ref, cur].some((x) => x.kind === 'categorical' && x.mixed);
     if (!numeric && (refLost || curMany) && !mixedSide) {
-      columns.push(notCompared(name, 'categorical', ref, cur, `type changed: ${ref.kind === 'numeric' ? 'numbers' : 'text'} in the reference, ${cur.kind === 'numeric' ? 'numbers' : 'text'} in the current data`, true));
+      columns.push(
+        notCompared(
+          name,
+          'categorical',
+          ref,
+          cur,
+          `type changed: ${ref.kind === 'numeric' ? 'numbers' : 'text'} in the reference, ${cur.kind === 'numeric' ? 'numbers' : 'text'} in the current data`,
+          true,
+        ),
+      );
       continue;
     }
     const tooVaried = [ref, cur].some((x) => x.kind === 'categorical' && x.unseen > 0);
@@ -365,7 +464,9 @@ export function compareSummaries(reference: TableSummary, current: TableSummary,
       );
       continue;
     }
-    const base: Omit<ColumnDrift, 'test' | 'threshold' | 'drifted'> = numeric ? numericDrift(name, ref as NumericSummary, cur as NumericSummary) : categoricalDrift(name, ref, cur);
+    const base: Omit<ColumnDrift, 'test' | 'threshold' | 'drifted'> = numeric
+      ? numericDrift(name, ref as NumericSummary, cur as NumericSummary)
+      : categoricalDrift(name, ref, cur);
     const override = options.perColumn?.[name];
     let test = override?.test ?? chooseTest(base.kind, refCount, options);
     let threshold = override?.threshold ?? DEFAULT_THRESHOLDS[test];
@@ -391,18 +492,39 @@ export function compareSummaries(reference: TableSummary, current: TableSummary,
     columns.push({ ...base, test, threshold, drifted });
   }
   if (!columns.length) {
-    throw usageError(`none of the columns asked for is in both tables (${listColumns(names)})`, `reference columns: ${listColumns(refNames)}; current columns: ${listColumns(curNames)}`);
+    throw usageError(
+      `none of the columns asked for is in both tables (${listColumns(names)})`,
+      `reference columns: ${listColumns(refNames)}; current columns: ${listColumns(curNames)}`,
+    );
   }
   const driftedColumns = columns.filter((c) => c.drifted).map((c) => c.column);
   const compared = comparedColumns({ columns }).length;
   if (!compared) notes.push('no column had values on both sides: nothing was compared');
   const driftShare = compared ? driftedColumns.length / compared : 0;
-  const target = options.target ? { column: options.target.column, checks: targetChecks(options.target, inRef(options.target.column) ? reference.columns[options.target.column] : undefined, inCur(options.target.column) ? current.columns[options.target.column] : undefined) } : undefined;
+  const target = options.target
+    ? {
+        column: options.target.column,
+        checks: targetChecks(
+          options.target,
+          inRef(options.target.column) ? reference.columns[options.target.column] : undefined,
+          inCur(options.target.column) ? current.columns[options.target.column] : undefined,
+        ),
+      }
+    : undefined;
   const shareLimit = options.driftShare ?? 0.5;
   // Nothing compared is not a pass: say so as a warning.
-  const columnsOutcome: Outcome = driftShare >= shareLimit && driftedColumns.length > 0 ? 'fail' : driftedColumns.length || !compared ? 'warn' : 'pass';
+  const columnsOutcome: Outcome =
+    driftShare >= shareLimit && driftedColumns.length > 0 ? 'fail' : driftedColumns.length || !compared ? 'warn' : 'pass';
   const outcome = worstOutcome([columnsOutcome, ...(target?.checks.map((c) => c.outcome) ?? [])]);
-  return { outcome, driftShare: round(driftShare), driftedColumns, rows: { reference: reference.rows, current: current.rows }, columns, ...(target ? { target } : {}), notes };
+  return {
+    outcome,
+    driftShare: round(driftShare),
+    driftedColumns,
+    rows: { reference: reference.rows, current: current.rows },
+    columns,
+    ...(target ? { target } : {}),
+    notes,
+  };
 }
 
 const missingText = (s: ColumnSummary) => {
@@ -411,7 +533,11 @@ const missingText = (s: ColumnSummary) => {
 };
 
 /** Drift of a dataset against a reference, each a data file or a summary written by `summarizeTable`. */
-export async function checkDrift(args: { data: string | TableSummary; reference: string | TableSummary; options?: DriftOptions }): Promise<DriftResult> {
+export async function checkDrift(args: {
+  data: string | TableSummary;
+  reference: string | TableSummary;
+  options?: DriftOptions;
+}): Promise<DriftResult> {
   const options = args.options ?? {};
   // Both files: summarised side by side (the second in a worker thread), so two cores read two files.
   const files = [args.reference, args.data].filter((x): x is string => typeof x === 'string');

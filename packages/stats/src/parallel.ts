@@ -16,14 +16,20 @@ function workerFile(): string | null {
 function inWorker(file: string, path: string, options: SummarizeOptions): Promise<TableSummary> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(file, { workerData: { path, options } });
-    worker.once('message', (message: { summary?: TableSummary; error?: { message: string; hint?: string; location?: { file?: string; line?: number }; kind?: string } }) => {
-      void worker.terminate();
-      if (message.summary) resolve(message.summary);
-      else {
-        const e = message.error!;
-        reject(new MlciError((e.kind as 'input') ?? 'internal', e.message, { hint: e.hint, ...e.location }));
-      }
-    });
+    worker.once(
+      'message',
+      (message: {
+        summary?: TableSummary;
+        error?: { message: string; hint?: string; location?: { file?: string; line?: number }; kind?: string };
+      }) => {
+        void worker.terminate();
+        if (message.summary) resolve(message.summary);
+        else {
+          const e = message.error!;
+          reject(new MlciError((e.kind as 'input') ?? 'internal', e.message, { hint: e.hint, ...e.location }));
+        }
+      },
+    );
     worker.once('error', reject);
   });
 }

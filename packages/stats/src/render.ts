@@ -34,7 +34,10 @@ export function decisiveFigure(c: ColumnDrift): string {
 export function histogramChart(c: ColumnDrift, escape: (s: string) => string = (s) => s): string[] {
   const max = Math.max(...c.histogram.reference, ...c.histogram.current, 0);
   const width = Math.max(...c.histogram.labels.map((l) => l.length), 4);
-  return c.histogram.labels.map((label, i) => `${escape(label.padEnd(width).slice(0, 24))} ref ${bar(c.histogram.reference[i], max, 12).padEnd(12)} ${pct(c.histogram.reference[i]).padStart(6)} │ now ${bar(c.histogram.current[i], max, 12).padEnd(12)} ${pct(c.histogram.current[i]).padStart(6)}`);
+  return c.histogram.labels.map(
+    (label, i) =>
+      `${escape(label.padEnd(width).slice(0, 24))} ref ${bar(c.histogram.reference[i], max, 12).padEnd(12)} ${pct(c.histogram.reference[i]).padStart(6)} │ now ${bar(c.histogram.current[i], max, 12).padEnd(12)} ${pct(c.histogram.current[i]).padStart(6)}`,
+  );
 }
 
 export function driftHeadline(r: DriftResult): string {
@@ -44,7 +47,10 @@ export function driftHeadline(r: DriftResult): string {
 
 export function driftText(r: DriftResult): string {
   const lines = [`${r.outcome.toUpperCase()} ${driftHeadline(r)}`, ''];
-  for (const c of r.columns) lines.push(`  ${c.drifted ? 'DRIFT' : 'ok   '} ${c.column.padEnd(20).slice(0, 20)} ${c.kind.padEnd(11)} ${decisiveFigure(c)}  PSI=${num(c.psi)} JS₂=${num(c.jensenShannon)}${c.reason ? `\n          ${c.reason}` : ''}`);
+  for (const c of r.columns)
+    lines.push(
+      `  ${c.drifted ? 'DRIFT' : 'ok   '} ${c.column.padEnd(20).slice(0, 20)} ${c.kind.padEnd(11)} ${decisiveFigure(c)}  PSI=${num(c.psi)} JS₂=${num(c.jensenShannon)}${c.reason ? `\n          ${c.reason}` : ''}`,
+    );
   for (const c of r.columns.filter((x) => x.drifted)) lines.push('', `  ${c.column}:`, ...histogramChart(c).map((l) => `    ${l}`));
   for (const t of r.target?.checks ?? []) lines.push(`  ${t.outcome.toUpperCase().padEnd(4)} target ${t.check}: ${t.message}`);
   for (const n of r.notes) lines.push(`  note: ${n}`);
@@ -58,14 +64,32 @@ export function driftMarkdown(r: DriftResult): string {
   parts.push(
     markdownTable(
       ['column', 'kind', 'drifted', 'decided by', 'KS p', 'χ² p', 'Wasserstein/σ', 'PSI', 'JS (base 2)'],
-      r.columns.map((c) => [escapeMarkdown(c.column), c.kind, c.drifted ? '**yes**' : 'no', escapeMarkdown(decisiveFigure(c) + (c.reason ? `: ${c.reason}` : '')), num(c.ks?.pValue), num(c.chiSquare?.pValue), num(c.wasserstein), num(c.psi), num(c.jensenShannon)]),
+      r.columns.map((c) => [
+        escapeMarkdown(c.column),
+        c.kind,
+        c.drifted ? '**yes**' : 'no',
+        escapeMarkdown(decisiveFigure(c) + (c.reason ? `: ${c.reason}` : '')),
+        num(c.ks?.pValue),
+        num(c.chiSquare?.pValue),
+        num(c.wasserstein),
+        num(c.psi),
+        num(c.jensenShannon),
+      ]),
     ),
   );
   for (const c of r.columns.filter((x) => x.drifted)) {
     // Inside <pre>, HTML escaping is what keeps the text inert; the bars are plain Unicode.
     const html = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/@/g, '@\u200b');
-    parts.push(`<details open><summary>${escapeMarkdown(c.column)}: reference vs current</summary>\n\n<pre>\n${histogramChart(c, html).join('\n')}\n</pre>\n\n</details>`);
+    parts.push(
+      `<details open><summary>${escapeMarkdown(c.column)}: reference vs current</summary>\n\n<pre>\n${histogramChart(c, html).join('\n')}\n</pre>\n\n</details>`,
+    );
   }
-  if (r.target) parts.push(markdownTable(['target check', 'outcome', 'detail'], r.target.checks.map((t) => [t.check, t.outcome, escapeMarkdown(t.message)])));
+  if (r.target)
+    parts.push(
+      markdownTable(
+        ['target check', 'outcome', 'detail'],
+        r.target.checks.map((t) => [t.check, t.outcome, escapeMarkdown(t.message)]),
+      ),
+    );
   return parts.join('\n\n') + '\n';
 }

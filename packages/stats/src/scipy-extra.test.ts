@@ -12,7 +12,8 @@ const unscale = (values: number[]) => values.map((v) => v / extra.scale);
 const sorted = (values: number[]) => Float64Array.from(unscale(values)).sort();
 
 /** Relative error, with differences below 1e-300 (both underflowed) counted as none. */
-const relativeError = (actual: number, expected: number) => (Math.abs(actual - expected) < 1e-300 ? 0 : Math.abs(actual - expected) / Math.abs(expected));
+const relativeError = (actual: number, expected: number) =>
+  Math.abs(actual - expected) < 1e-300 ? 0 : Math.abs(actual - expected) / Math.abs(expected);
 
 function close(actual: number, expected: number, rel: number, what = '') {
   expect(relativeError(actual, expected), `${what} ${actual} vs scipy ${expected}`).toBeLessThanOrEqual(rel);
@@ -53,10 +54,18 @@ describe('wasserstein_distance with weights (the sketch path)', () => {
   it.each(extra.wasserstein_weighted.map((c: any): [string, any] => [c.name, c]))('%s', (...args: any[]) => {
     const c = args[1];
     // Sort values with their weights together.
-    const pairs = (v: number[], w: number[] | null) => unscale(v).map((x, i) => [x, w ? w[i] : 1]).sort((p, q) => p[0] - q[0]);
+    const pairs = (v: number[], w: number[] | null) =>
+      unscale(v)
+        .map((x, i) => [x, w ? w[i] : 1])
+        .sort((p, q) => p[0] - q[0]);
     const a = pairs(c.a, c.wa);
     const b = pairs(c.b, c.wb);
-    const value = wasserstein1(Float64Array.from(a, (p) => p[0]), Float64Array.from(b, (p) => p[0]), Float64Array.from(a, (p) => p[1]), Float64Array.from(b, (p) => p[1]));
+    const value = wasserstein1(
+      Float64Array.from(a, (p) => p[0]),
+      Float64Array.from(b, (p) => p[0]),
+      Float64Array.from(a, (p) => p[1]),
+      Float64Array.from(b, (p) => p[1]),
+    );
     close(value, c.value, 1e-12);
   });
 });

@@ -51,7 +51,15 @@ function cut<T>(rows: T[], parts: number, random: () => number): T[][] {
 
 /** The parts of a numeric summary that must merge exactly (sums compared with rounding tolerance). */
 function exactParts(s: NumericSummary) {
-  return { count: s.count, missing: s.missing, nonFinite: s.nonFinite, min: s.min, max: s.max, distinct: s.distinct, exact: s.exact ? [...s.exact].sort((a, b) => a - b) : null };
+  return {
+    count: s.count,
+    missing: s.missing,
+    nonFinite: s.nonFinite,
+    min: s.min,
+    max: s.max,
+    distinct: s.distinct,
+    exact: s.exact ? [...s.exact].sort((a, b) => a - b) : null,
+  };
 }
 
 function expectSameExactParts(merged: TableSummary, whole: TableSummary) {
@@ -75,7 +83,7 @@ function maxCdfError(sketch: QuantileSketch, sortedValues: Float64Array): number
   let worst = 0;
   let j = 0;
   let below = 0;
-  for (let i = 0; i < sortedValues.length; ) {
+  for (let i = 0; i < sortedValues.length;) {
     const x = sortedValues[i];
     while (i < sortedValues.length && sortedValues[i] === x) i++;
     while (j < values.length && values[j] <= x) below += weights[j++];

@@ -59,7 +59,19 @@ const NON_FINITE = new Set(['NaN', 'nan', 'inf', '-inf', 'Infinity', '-Infinity'
 const FEW_DISTINCT = 20;
 
 class ColumnAccumulator {
-  numeric: NumericSummary | null = { kind: 'numeric', count: 0, missing: 0, nonFinite: 0, min: Infinity, max: -Infinity, sum: 0, sumSquares: 0, exact: [], sketch: null, distinct: null };
+  numeric: NumericSummary | null = {
+    kind: 'numeric',
+    count: 0,
+    missing: 0,
+    nonFinite: 0,
+    min: Infinity,
+    max: -Infinity,
+    sum: 0,
+    sumSquares: 0,
+    exact: [],
+    sketch: null,
+    distinct: null,
+  };
   private sketch: QuantileSketch | null = null;
   counts = new Map<string, number>();
   /** Values that went into `counts`; the rest are `unseen` (a numeric column stops counting past FEW_DISTINCT). */
@@ -137,11 +149,23 @@ class ColumnAccumulator {
 
   summary(): ColumnSummary {
     if (this.numeric && this.numeric.count > 0) {
-      return { ...this.numeric, distinct: this.counting ? Object.fromEntries(this.counts) : null, sketch: this.sketch ? this.sketch.toJSON() : null };
+      return {
+        ...this.numeric,
+        distinct: this.counting ? Object.fromEntries(this.counts) : null,
+        sketch: this.sketch ? this.sketch.toJSON() : null,
+      };
     }
     // Only NaN / ±Infinity cells: no usable value at all, the same as a column of empty cells.
-    if (this.numeric && this.numeric.nonFinite > 0) return { kind: 'categorical', count: 0, missing: this.missing, counts: {}, unseen: 0, nonFinite: this.numeric.nonFinite };
-    return { kind: 'categorical', count: this.present, missing: this.missing, counts: Object.fromEntries(this.counts), unseen: this.present - this.counted, ...(this.mixed ? { mixed: true } : {}) };
+    if (this.numeric && this.numeric.nonFinite > 0)
+      return { kind: 'categorical', count: 0, missing: this.missing, counts: {}, unseen: 0, nonFinite: this.numeric.nonFinite };
+    return {
+      kind: 'categorical',
+      count: this.present,
+      missing: this.missing,
+      counts: Object.fromEntries(this.counts),
+      unseen: this.present - this.counted,
+      ...(this.mixed ? { mixed: true } : {}),
+    };
   }
 }
 
@@ -157,7 +181,8 @@ export async function summarizeTable(path: string, options: SummarizeOptions = {
   const exactLimit = options.exactLimit ?? DEFAULT_EXACT_LIMIT;
   const table = await openTable(path, options);
   const wanted = options.columns ?? table.columns;
-  for (const c of wanted) if (!table.columns.includes(c)) throw inputError(`no column "${c}"`, { file: path, hint: `columns are: ${table.columns.join(', ')}` });
+  for (const c of wanted)
+    if (!table.columns.includes(c)) throw inputError(`no column "${c}"`, { file: path, hint: `columns are: ${table.columns.join(', ')}` });
   const accumulators = new Map(wanted.map((c) => [c, new ColumnAccumulator(exactLimit)]));
   let rows = 0;
   for await (const batch of table.batches()) {
@@ -169,7 +194,13 @@ export async function summarizeTable(path: string, options: SummarizeOptions = {
     });
     rows += batch.length;
   }
-  return { schema: 'mlci.table-summary/1', files: [path], rows, exactLimit, columns: Object.fromEntries([...accumulators].map(([name, acc]) => [name, acc.summary()])) };
+  return {
+    schema: 'mlci.table-summary/1',
+    files: [path],
+    rows,
+    exactLimit,
+    columns: Object.fromEntries([...accumulators].map(([name, acc]) => [name, acc.summary()])),
+  };
 }
 
 function mergeColumn(name: string, a: ColumnSummary, b: ColumnSummary, exactLimit: number): ColumnSummary {
@@ -182,9 +213,11 @@ function mergeColumn(name: string, a: ColumnSummary, b: ColumnSummary, exactLimi
     return { ...other, missing: other.missing + none.missing, ...(nonFinite ? { nonFinite } : {}) };
   }
   if (a.kind === 'categorical' || b.kind === 'categorical') {
-    const toCounts = (s: ColumnSummary): Record<string, number> => (s.kind === 'categorical' ? s.counts : s.distinct ?? {});
+    const toCounts = (s: ColumnSummary): Record<string, number> => (s.kind === 'categorical' ? s.counts : (s.distinct ?? {}));
     if ((a.kind === 'numeric' && !a.distinct) || (b.kind === 'numeric' && !b.distinct)) {
-      throw inputError(`column "${name}" is numeric in one shard and text in another`, { hint: 'check the shards were cut from the same dataset with the same columns' });
+      throw inputError(`column "${name}" is numeric in one shard and text in another`, {
+        hint: 'check the shards were cut from the same dataset with the same columns',
+      });
     }
     const counts: Record<string, number> = { ...toCounts(a) };
     let unseen = (a.kind === 'categorical' ? a.unseen : 0) + (b.kind === 'categorical' ? b.unseen : 0);
@@ -237,10 +270,20 @@ export function mergeSummaries(parts: TableSummary[]): TableSummary {
     for (const name of names) {
       const x = a.columns[name];
       const y = b.columns[name];
-      if (!x || !y) throw inputError(`column "${name}" is in ${x ? a.files.join(', ') : b.files.join(', ')} but not in ${x ? b.files.join(', ') : a.files.join(', ')}`, { hint: 'shards must have the same columns' });
+      if (!x || !y)
+        throw inputError(
+          `column "${name}" is in ${x ? a.files.join(', ') : b.files.join(', ')} but not in ${x ? b.files.join(', ') : a.files.join(', ')}`,
+          { hint: 'shards must have the same columns' },
+        );
       columns[name] = mergeColumn(name, x, y, Math.min(a.exactLimit, b.exactLimit));
     }
-    return { schema: 'mlci.table-summary/1', files: [...a.files, ...b.files], rows: a.rows + b.rows, exactLimit: Math.min(a.exactLimit, b.exactLimit), columns };
+    return {
+      schema: 'mlci.table-summary/1',
+      files: [...a.files, ...b.files],
+      rows: a.rows + b.rows,
+      exactLimit: Math.min(a.exactLimit, b.exactLimit),
+      columns,
+    };
   });
 }
 

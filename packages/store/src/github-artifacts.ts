@@ -39,7 +39,11 @@ export interface PublishRunOptions {
 export const canPublishArtifacts = (env: NodeJS.ProcessEnv = process.env) => Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL);
 
 /** Uploads a run with its artifact blobs as `mlci-run-<id>`; returns the artifact id and size. */
-export async function publishRun(record: RunRecord, store: Store, options: PublishRunOptions = {}): Promise<{ name: string; id: number | undefined; size: number | undefined }> {
+export async function publishRun(
+  record: RunRecord,
+  store: Store,
+  options: PublishRunOptions = {},
+): Promise<{ name: string; id: number | undefined; size: number | undefined }> {
   const staging = await mkdtemp(join(process.env.RUNNER_TEMP ?? tmpdir(), 'mlci-run-artifact-'));
   try {
     const files = [join(staging, 'run.json')];
@@ -56,7 +60,9 @@ export async function publishRun(record: RunRecord, store: Store, options: Publi
     }
     const client = options.client ?? (await artifactClient());
     const name = runArtifactName(record.id);
-    const response = await artifactCall(`upload artifact ${name}`, () => client.uploadArtifact(name, files, staging, { retentionDays: options.retentionDays }));
+    const response = await artifactCall(`upload artifact ${name}`, () =>
+      client.uploadArtifact(name, files, staging, { retentionDays: options.retentionDays }),
+    );
     (options.logger ?? silentLogger).info(`uploaded run ${record.id} as artifact ${name} (${record.artifacts.length} files)`);
     return { name, id: response.id, size: response.size };
   } finally {
@@ -83,27 +89,45 @@ export interface FetchRunOptions {
  */
 export async function fetchRun(store: Store, options: FetchRunOptions): Promise<RunRecord> {
   const client = options.client ?? (await artifactClient());
-  const findBy = { token: options.token, repositoryOwner: options.owner, repositoryName: options.repo, workflowRunId: options.workflowRunId };
+  const findBy = {
+    token: options.token,
+    repositoryOwner: options.owner,
+    repositoryName: options.repo,
+    workflowRunId: options.workflowRunId,
+  };
   let name = options.runId ? runArtifactName(options.runId) : undefined;
   if (!name) {
-    const { artifacts } = await artifactCall(`list the artifacts of workflow run ${options.workflowRunId}`, () => client.listArtifacts({ findBy }));
+    const { artifacts } = await artifactCall(`list the artifacts of workflow run ${options.workflowRunId}`, () =>
+      client.listArtifacts({ findBy }),
+    );
     const runs = artifacts.filter((a) => a.name.startsWith('mlci-run-'));
-    if (runs.length === 0) throw inputError(`workflow run ${options.workflowRunId} has no mlci-run-* artifact`, { hint: 'the run must be recorded by train-and-log in that workflow' });
+    if (runs.length === 0)
+      throw inputError(`workflow run ${options.workflowRunId} has no mlci-run-* artifact`, {
+        hint: 'the run must be recorded by train-and-log in that workflow',
+      });
     name = runs[runs.length - 1].name;
   }
-  const { artifact } = await artifactCall(`find artifact ${name} in workflow run ${options.workflowRunId}`, () => client.getArtifact(name!, { findBy }));
+  const { artifact } = await artifactCall(`find artifact ${name} in workflow run ${options.workflowRunId}`, () =>
+    client.getArtifact(name!, { findBy }),
+  );
   const dir = await mkdtemp(join(tmpdir(), 'mlci-run-download-'));
   try {
     await downloadArtifactFiles(client, artifact.id, name, dir, findBy);
     const record = decodeRunRecord(JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RunRecord);
     for (const sha of new Set(allArtifacts(record).map((a) => a.sha256))) {
       const stored = await store.putBlob({ path: join(dir, 'blobs', sha) });
-      if (stored.sha256 !== sha) throw inputError(`artifact ${name}: blob ${sha} does not match its hash (got ${stored.sha256})`, { hint: 'the artifact was modified after upload; do not trust it' });
+      if (stored.sha256 !== sha)
+        throw inputError(`artifact ${name}: blob ${sha} does not match its hash (got ${stored.sha256})`, {
+          hint: 'the artifact was modified after upload; do not trust it',
+        });
     }
     // A run already stored ended (fetched before) stays as it is: ended runs are immutable.
     const stored = await store.getRun(record.id).catch(() => null);
     if (!stored || stored.status === 'RUNNING') await store.putRun(record);
-    const checks = await readFile(join(dir, 'checks.json'), 'utf8').then((t) => JSON.parse(t) as Record<string, string>, () => null);
+    const checks = await readFile(join(dir, 'checks.json'), 'utf8').then(
+      (t) => JSON.parse(t) as Record<string, string>,
+      () => null,
+    );
     if (checks && store.annotateRun) {
       const tags = Object.fromEntries(Object.entries(checks).filter(([k, v]) => k.startsWith('mlci.') && typeof v === 'string'));
       if (Object.keys(tags).length) await store.annotateRun(record.id, tags);
@@ -133,9 +157,17 @@ export interface PublishDatasetsOptions {
  * live (unexpired) artifact of that name exists in any workflow run, nothing is uploaded, so an unchanged
  * dataset costs no upload however many runs use it. Returns what was uploaded and what was already there.
  */
-export async function publishDatasets(record: RunRecord, store: Store, options: PublishDatasetsOptions): Promise<{ uploaded: string[]; existing: string[] }> {
+export async function publishDatasets(
+  record: RunRecord,
+  store: Store,
+  options: PublishDatasetsOptions,
+): Promise<{ uploaded: string[]; existing: string[] }> {
   const { createGitHubClient } = await import('@mlci/core/github');
-  const github = createGitHubClient({ token: options.token, baseUrl: options.baseUrl ?? process.env.GITHUB_API_URL, logger: options.logger });
+  const github = createGitHubClient({
+    token: options.token,
+    baseUrl: options.baseUrl ?? process.env.GITHUB_API_URL,
+    logger: options.logger,
+  });
   const uploaded: string[] = [];
   const existing: string[] = [];
   for (const dataset of record.lineage.datasets.filter((d) => d.snapshot)) {
@@ -150,7 +182,9 @@ export async function publishDatasets(record: RunRecord, store: Store, options: 
       const file = join(staging, dataset.sha256);
       await store.restoreBlob(dataset.sha256, file);
       const client = options.client ?? (await artifactClient());
-      await artifactCall(`upload artifact ${name}`, () => client.uploadArtifact(name, [file], staging, { retentionDays: options.retentionDays }));
+      await artifactCall(`upload artifact ${name}`, () =>
+        client.uploadArtifact(name, [file], staging, { retentionDays: options.retentionDays }),
+      );
       uploaded.push(dataset.sha256);
     } finally {
       await rm(staging, { recursive: true, force: true });
@@ -180,13 +214,25 @@ export async function fetchDataset(store: Store, options: FetchDatasetOptions): 
   const name = datasetArtifactName(options.sha256);
   const { data } = await github.rest.actions.listArtifactsForRepo({ owner: options.owner, repo: options.repo, name, per_page: 10 });
   const live = data.artifacts.find((a) => !a.expired && a.workflow_run?.id);
-  if (!live) throw new DatasetNotStoredError(`no live artifact ${name} in ${options.owner}/${options.repo}`, 'it expired (artifacts are retention-limited) or was never uploaded: record data with `snapshot: true`');
+  if (!live)
+    throw new DatasetNotStoredError(
+      `no live artifact ${name} in ${options.owner}/${options.repo}`,
+      'it expired (artifacts are retention-limited) or was never uploaded: record data with `snapshot: true`',
+    );
   const client = options.client ?? (await artifactClient());
   const dir = await mkdtemp(join(tmpdir(), 'mlci-data-download-'));
   try {
-    await downloadArtifactFiles(client, live.id, name, dir, { token: options.token, repositoryOwner: options.owner, repositoryName: options.repo, workflowRunId: live.workflow_run!.id! });
+    await downloadArtifactFiles(client, live.id, name, dir, {
+      token: options.token,
+      repositoryOwner: options.owner,
+      repositoryName: options.repo,
+      workflowRunId: live.workflow_run!.id!,
+    });
     const stored = await store.putBlob({ path: join(dir, options.sha256) });
-    if (stored.sha256 !== options.sha256) throw inputError(`artifact ${name} holds bytes that hash to ${stored.sha256}`, { hint: 'the artifact was modified after upload; do not trust it' });
+    if (stored.sha256 !== options.sha256)
+      throw inputError(`artifact ${name} holds bytes that hash to ${stored.sha256}`, {
+        hint: 'the artifact was modified after upload; do not trust it',
+      });
     return { sha256: stored.sha256, size: stored.size };
   } finally {
     await rm(dir, { recursive: true, force: true });

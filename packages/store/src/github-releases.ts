@@ -24,12 +24,29 @@ export interface DatasetReleaseOptions {
   logger?: Logger;
 }
 
-interface Asset { id: number; name: string; size: number; digest?: string | null; state?: string }
-interface Release { id: number; tag_name: string; draft: boolean; upload_url: string; assets: Asset[] }
+interface Asset {
+  id: number;
+  name: string;
+  size: number;
+  digest?: string | null;
+  state?: string;
+}
+interface Release {
+  id: number;
+  tag_name: string;
+  draft: boolean;
+  upload_url: string;
+  assets: Asset[];
+}
 
 async function client(options: DatasetReleaseOptions) {
   const { createGitHubClient } = await import('@mlci/core/github');
-  return createGitHubClient({ token: options.token, baseUrl: options.baseUrl ?? process.env.GITHUB_API_URL, logger: options.logger, paceWrites: options.paceWrites });
+  return createGitHubClient({
+    token: options.token,
+    baseUrl: options.baseUrl ?? process.env.GITHUB_API_URL,
+    logger: options.logger,
+    paceWrites: options.paceWrites,
+  });
 }
 
 type Client = Awaited<ReturnType<typeof client>>;
@@ -37,7 +54,11 @@ type Client = Awaited<ReturnType<typeof client>>;
 /** The published release for a dataset hash, or null when there is none. */
 async function releaseFor(github: Client, options: DatasetReleaseOptions, sha256: string): Promise<Release | null> {
   try {
-    const { data } = await github.request('GET /repos/{owner}/{repo}/releases/tags/{tag}', { owner: options.owner, repo: options.repo, tag: datasetReleaseTag(sha256) });
+    const { data } = await github.request('GET /repos/{owner}/{repo}/releases/tags/{tag}', {
+      owner: options.owner,
+      repo: options.repo,
+      tag: datasetReleaseTag(sha256),
+    });
     return data as unknown as Release;
   } catch (error) {
     if (statusOf(error) === 404) return null;
@@ -48,7 +69,10 @@ async function releaseFor(github: Client, options: DatasetReleaseOptions, sha256
 /** The asset holding the dataset; a release of that tag without it is not ours (or a 12-hex prefix clash). */
 function assetIn(release: Release, sha256: string): Asset {
   const asset = release.assets.find((a) => a.name === sha256);
-  if (!asset) throw inputError(`release ${release.tag_name} has no asset ${sha256}`, { hint: 'the tag is used by something other than this dataset; delete that release or rename its tag' });
+  if (!asset)
+    throw inputError(`release ${release.tag_name} has no asset ${sha256}`, {
+      hint: 'the tag is used by something other than this dataset; delete that release or rename its tag',
+    });
   return asset;
 }
 
@@ -62,7 +86,11 @@ const releaseBody = (sha256: string, size: number) =>
  * release exists is skipped. Side effects: per new dataset one release (never marked latest), published by
  * publishRelease. Returns the hashes uploaded and those already stored.
  */
-export async function publishDatasetsToRelease(record: RunRecord, store: Store, options: DatasetReleaseOptions): Promise<{ uploaded: string[]; existing: string[] }> {
+export async function publishDatasetsToRelease(
+  record: RunRecord,
+  store: Store,
+  options: DatasetReleaseOptions,
+): Promise<{ uploaded: string[]; existing: string[] }> {
   const github = await client(options);
   const { publishRelease, ReleaseTagTakenError } = await import('@mlci/core/github');
   const logger = options.logger ?? silentLogger;
@@ -78,7 +106,16 @@ export async function publishDatasetsToRelease(record: RunRecord, store: Store, 
     const bytes = await store.getBlob(sha256);
     const tag = datasetReleaseTag(sha256);
     try {
-      await publishRelease({ client: github, owner: options.owner, repo: options.repo, tag, body: releaseBody(sha256, bytes.length), makeLatest: 'false', assets: [{ name: sha256, size: bytes.length, sha256, read: async () => bytes }], logger });
+      await publishRelease({
+        client: github,
+        owner: options.owner,
+        repo: options.repo,
+        tag,
+        body: releaseBody(sha256, bytes.length),
+        makeLatest: 'false',
+        assets: [{ name: sha256, size: bytes.length, sha256, read: async () => bytes }],
+        logger,
+      });
     } catch (error) {
       // Another job stored the same dataset first: it is stored.
       if (error instanceof ReleaseTagTakenError && (await releaseFor(github, options, sha256))) {
@@ -97,16 +134,35 @@ export async function publishDatasetsToRelease(record: RunRecord, store: Store, 
  * Brings a dataset stored by publishDatasetsToRelease into `store`, verified: bytes that do not hash to
  * `sha256` are refused and nothing is stored. Throws an input error when no release holds the hash.
  */
-export async function fetchDatasetFromRelease(store: Store, options: DatasetReleaseOptions & { sha256: string }): Promise<{ sha256: string; size: number }> {
+export async function fetchDatasetFromRelease(
+  store: Store,
+  options: DatasetReleaseOptions & { sha256: string },
+): Promise<{ sha256: string; size: number }> {
   const github = await client(options);
   const release = await releaseFor(github, options, options.sha256);
-  if (!release) throw new DatasetNotStoredError(`no release ${datasetReleaseTag(options.sha256)} in ${options.owner}/${options.repo}`, 'record the data with `snapshot: release` to keep it beyond artifact retention');
+  if (!release)
+    throw new DatasetNotStoredError(
+      `no release ${datasetReleaseTag(options.sha256)} in ${options.owner}/${options.repo}`,
+      'record the data with `snapshot: release` to keep it beyond artifact retention',
+    );
   const asset = assetIn(release, options.sha256);
-  const { data } = await github.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', { owner: options.owner, repo: options.repo, asset_id: asset.id, headers: { accept: 'application/octet-stream' } });
-  const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : typeof data === 'string' ? Buffer.from(data) : new Uint8Array(data as unknown as ArrayBuffer);
+  const { data } = await github.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', {
+    owner: options.owner,
+    repo: options.repo,
+    asset_id: asset.id,
+    headers: { accept: 'application/octet-stream' },
+  });
+  const bytes =
+    data instanceof ArrayBuffer
+      ? new Uint8Array(data)
+      : typeof data === 'string'
+        ? Buffer.from(data)
+        : new Uint8Array(data as unknown as ArrayBuffer);
   const got = createHash('sha256').update(bytes).digest('hex');
-  if (got !== options.sha256) throw inputError(`release asset ${release.tag_name}/${options.sha256} holds bytes that hash to ${got}`, { hint: 'the asset was modified after upload; do not trust it' });
+  if (got !== options.sha256)
+    throw inputError(`release asset ${release.tag_name}/${options.sha256} holds bytes that hash to ${got}`, {
+      hint: 'the asset was modified after upload; do not trust it',
+    });
   const stored = await store.putBlob({ bytes });
   return { sha256: stored.sha256, size: stored.size };
 }
-

@@ -10,7 +10,16 @@ import type { GitHubClient } from '@mlci/core/github';
 import { canPublishArtifacts, fetchRun, publishDatasets, publishRun } from './github-artifacts';
 import type { LocalStore } from './local';
 import type { RunRecord } from './run-record';
-import { runMatches, type BlobInfo, type BlobSource, type FindRunQuery, type FoundRun, type ListRunsOptions, type PublishedRun, type Store } from './store';
+import {
+  runMatches,
+  type BlobInfo,
+  type BlobSource,
+  type FindRunQuery,
+  type FoundRun,
+  type ListRunsOptions,
+  type PublishedRun,
+  type Store,
+} from './store';
 
 export interface GitHubStoreOptions {
   /** The job's workspace store, where everything read or written is kept. */
@@ -94,7 +103,12 @@ export class GitHubStore implements Store {
     const { name } = await publishRun(record, this.local, { logger, checks });
     let datasetsUploaded = 0;
     if (record.lineage.datasets.some((d) => d.snapshot) && this.options.token) {
-      const { uploaded } = await publishDatasets(record, this.local, { token: this.options.token, owner: this.options.owner, repo: this.options.repo, logger });
+      const { uploaded } = await publishDatasets(record, this.local, {
+        token: this.options.token,
+        owner: this.options.owner,
+        repo: this.options.repo,
+        logger,
+      });
       datasetsUploaded = uploaded.length;
     }
     return { artifact: name, datasetsUploaded };
@@ -123,7 +137,13 @@ export class GitHubStore implements Store {
       if (wr.id === thisRun || wr.event.startsWith('pull_request') || (query.commit && !wr.head_sha.startsWith(query.commit))) continue;
       const { data: listed } = await client.rest.actions.listWorkflowRunArtifacts({ owner, repo, run_id: wr.id, per_page: 100 });
       for (const artifact of listed.artifacts.filter((a) => a.name.startsWith('mlci-run-') && !a.expired)) {
-        const fetched = await fetchRun(this.local, { token, owner, repo, workflowRunId: wr.id, runId: artifact.name.slice('mlci-run-'.length) });
+        const fetched = await fetchRun(this.local, {
+          token,
+          owner,
+          repo,
+          workflowRunId: wr.id,
+          runId: artifact.name.slice('mlci-run-'.length),
+        });
         // The workflow run's commit and branch stand for the run's own when its checkout had no git metadata.
         const run = await this.local.getRun(fetched.id);
         if (runMatches(run, { ...query, commit: undefined, branch: undefined })) {
@@ -141,8 +161,17 @@ export class GitHubStore implements Store {
     const { data } = await client!.rest.actions.listArtifactsForRepo({ owner, repo, name, per_page: 5 });
     const live = data.artifacts.find((a) => !a.expired && a.workflow_run?.id);
     if (!live) return null;
-    if (!token) throw inputError(`run artifact ${name} exists but no token can read it`, { hint: 'give the step `github-token` with `actions: read`' });
-    const run = await fetchRun(this.local, { token, owner, repo, workflowRunId: live.workflow_run!.id!, runId: name.slice('mlci-run-'.length) });
+    if (!token)
+      throw inputError(`run artifact ${name} exists but no token can read it`, {
+        hint: 'give the step `github-token` with `actions: read`',
+      });
+    const run = await fetchRun(this.local, {
+      token,
+      owner,
+      repo,
+      workflowRunId: live.workflow_run!.id!,
+      runId: name.slice('mlci-run-'.length),
+    });
     return this.local.getRun(run.id);
   }
 }

@@ -24,9 +24,13 @@ describe('artifact zip extraction', () => {
   });
 
   it('refuses a symbolic link, a path out of the directory, an absolute path, encryption and unknown compression', async () => {
-    expect((await refusal(zip('run.json', Buffer.from('/etc/passwd'), { mode: 0o120777 }))).message).toBe('artifact mlci-run-x: entry "run.json" is a symbolic link');
+    expect((await refusal(zip('run.json', Buffer.from('/etc/passwd'), { mode: 0o120777 }))).message).toBe(
+      'artifact mlci-run-x: entry "run.json" is a symbolic link',
+    );
     expect((await refusal(zip('../escape', Buffer.from('x')))).message).toMatch(/entry "\.\.\/escape" is not a plain relative path/);
-    expect((await refusal(zip('/etc/cron.d/x', Buffer.from('x')))).message).toMatch(/entry "\/etc\/cron.d\/x" is not a plain relative path/);
+    expect((await refusal(zip('/etc/cron.d/x', Buffer.from('x')))).message).toMatch(
+      /entry "\/etc\/cron.d\/x" is not a plain relative path/,
+    );
     expect((await refusal(zip('a\\b', Buffer.from('x')))).message).toMatch(/not a plain relative path/);
     expect((await refusal(zip('secret', Buffer.from('x'), { flags: 1 }))).message).toMatch(/is encrypted/);
     const bzip = zip('b', Buffer.from('x'));

@@ -18,12 +18,21 @@ export async function artifactCall<T>(what: string, call: () => Promise<T>): Pro
     return await call();
   } catch (error) {
     if (error instanceof MlciError) throw error;
-    throw new MlciError('remote', `could not ${what}: ${(error as Error)?.message ?? String(error)}`, { hint: 'the artifact service failed or the token cannot read it (`actions: read`); rerun the job', cause: error });
+    throw new MlciError('remote', `could not ${what}: ${(error as Error)?.message ?? String(error)}`, {
+      hint: 'the artifact service failed or the token cannot read it (`actions: read`); rerun the job',
+      cause: error,
+    });
   }
 }
 
 /** Downloads artifact `id` (named `name` in errors) into `dir` as its files, refusing entries that are not plain files. */
-export async function downloadArtifactFiles(client: DefaultArtifactClient, id: number, name: string, dir: string, findBy: FindBy): Promise<void> {
+export async function downloadArtifactFiles(
+  client: DefaultArtifactClient,
+  id: number,
+  name: string,
+  dir: string,
+  findBy: FindBy,
+): Promise<void> {
   const raw = join(dir, '.download');
   await mkdir(raw, { recursive: true });
   try {
@@ -36,7 +45,15 @@ export async function downloadArtifactFiles(client: DefaultArtifactClient, id: n
   }
 }
 
-interface Entry { name: string; method: number; flags: number; compressed: number; size: number; offset: number; symlink: boolean }
+interface Entry {
+  name: string;
+  method: number;
+  flags: number;
+  compressed: number;
+  size: number;
+  offset: number;
+  symlink: boolean;
+}
 
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
@@ -44,9 +61,16 @@ const LOCAL = 0x04034b50;
 
 /** The central directory's entries (zip64 sizes and offsets read from their extra field). */
 export function zipEntries(zip: Buffer, artifact: string): Entry[] {
-  const bad = (why: string) => inputError(`artifact ${artifact} is not a readable zip: ${why}`, { hint: 'the artifact is damaged or was not written by mlci; do not trust it' });
+  const bad = (why: string) =>
+    inputError(`artifact ${artifact} is not a readable zip: ${why}`, {
+      hint: 'the artifact is damaged or was not written by mlci; do not trust it',
+    });
   let eocd = -1;
-  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 65_557); i--) if (zip.readUInt32LE(i) === EOCD) { eocd = i; break; }
+  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 65_557); i--)
+    if (zip.readUInt32LE(i) === EOCD) {
+      eocd = i;
+      break;
+    }
   if (eocd < 0) throw bad('no end of central directory');
   const count = zip.readUInt16LE(eocd + 10);
   let p = zip.readUInt32LE(eocd + 16);
@@ -90,7 +114,9 @@ function readZip64(extra: Buffer, entry: Entry): void {
 export async function extractZip(zip: Buffer, dir: string, artifact: string): Promise<string[]> {
   const entries = zipEntries(zip, artifact);
   const refuse = (entry: string, why: string) =>
-    inputError(`artifact ${artifact}: entry "${entry}" ${why}`, { hint: 'mlci artifacts hold plain files only; this one was not written by mlci or was altered: do not trust it' });
+    inputError(`artifact ${artifact}: entry "${entry}" ${why}`, {
+      hint: 'mlci artifacts hold plain files only; this one was not written by mlci or was altered: do not trust it',
+    });
   for (const e of entries) {
     const path = e.name.endsWith('/') ? e.name.slice(0, -1) : e.name;
     if (e.symlink) throw refuse(e.name, 'is a symbolic link');
@@ -100,7 +126,8 @@ export async function extractZip(zip: Buffer, dir: string, artifact: string): Pr
   }
   const written: string[] = [];
   for (const e of entries.filter((x) => !x.name.endsWith('/'))) {
-    if (e.offset + 30 > zip.length || zip.readUInt32LE(e.offset) !== LOCAL) throw refuse(e.name, 'has no local header where the directory says');
+    if (e.offset + 30 > zip.length || zip.readUInt32LE(e.offset) !== LOCAL)
+      throw refuse(e.name, 'has no local header where the directory says');
     const start = e.offset + 30 + zip.readUInt16LE(e.offset + 26) + zip.readUInt16LE(e.offset + 28);
     const data = zip.subarray(start, start + e.compressed);
     let bytes: Buffer;

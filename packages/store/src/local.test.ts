@@ -11,9 +11,24 @@ const fresh = async () => new LocalStore({ root: join(await mkdtemp(join(tmpdir(
 
 function run(id: string, startTime: number, over: Partial<RunRecord> = {}): RunRecord {
   return {
-    schema: 1, id, name: `run-${startTime}`, experiment: 'Default', status: 'FINISHED', startTime, endTime: startTime + 1, exitCode: 0,
-    command: ['true'], params: {}, metrics: {}, tags: {}, artifacts: [],
-    lineage: { git: { commit: null, branch: null, dirty: false }, datasets: [], environment: { node: 'v20', python: null, platform: 'linux-x64', lockFiles: [], pipFreeze: null } },
+    schema: 1,
+    id,
+    name: `run-${startTime}`,
+    experiment: 'Default',
+    status: 'FINISHED',
+    startTime,
+    endTime: startTime + 1,
+    exitCode: 0,
+    command: ['true'],
+    params: {},
+    metrics: {},
+    tags: {},
+    artifacts: [],
+    lineage: {
+      git: { commit: null, branch: null, dirty: false },
+      datasets: [],
+      environment: { node: 'v20', python: null, platform: 'linux-x64', lockFiles: [], pipFreeze: null },
+    },
     ...over,
   };
 }
@@ -83,7 +98,11 @@ describe('LocalStore run checks', () => {
     const before = await readFile(join(store.root, 'runs', id, 'run.json'), 'utf8');
     await store.annotateRun(id, { 'mlci.gate.overfit-gate': 'pass' });
     await store.annotateRun(id, { 'mlci.gate.compare-to-champion': 'fail' });
-    expect((await store.getRun(id)).tags).toEqual({ owner: 'me', 'mlci.gate.overfit-gate': 'pass', 'mlci.gate.compare-to-champion': 'fail' });
+    expect((await store.getRun(id)).tags).toEqual({
+      owner: 'me',
+      'mlci.gate.overfit-gate': 'pass',
+      'mlci.gate.compare-to-champion': 'fail',
+    });
     expect((await store.listRuns())[0].tags['mlci.gate.overfit-gate']).toBe('pass');
     expect(await readFile(join(store.root, 'runs', id, 'run.json'), 'utf8')).toBe(before);
     await expect(store.annotateRun(id, { owner: 'someone else' })).rejects.toThrow(/only mlci\.\* tags/);
@@ -99,7 +118,10 @@ describe('LocalStore run records from untrusted sources', () => {
     const blob = await store.putBlob({ bytes: 'pwned' });
     for (const path of unsafe) {
       const id = sha(path).slice(0, 32);
-      await expect(store.putRun(run(id, 1, { artifacts: [{ path, sha256: blob.sha256, size: 5 }] }))).rejects.toMatchObject({ kind: 'input', message: expect.stringContaining(`unsafe artifact path ${JSON.stringify(path)}`) });
+      await expect(store.putRun(run(id, 1, { artifacts: [{ path, sha256: blob.sha256, size: 5 }] }))).rejects.toMatchObject({
+        kind: 'input',
+        message: expect.stringContaining(`unsafe artifact path ${JSON.stringify(path)}`),
+      });
       await expect(store.getRun(id)).rejects.toThrow();
     }
     await store.putRun(run('a'.repeat(32), 1, { artifacts: [{ path: 'model/MLmodel', sha256: blob.sha256, size: 5 }] }));
@@ -111,6 +133,9 @@ describe('LocalStore run records from untrusted sources', () => {
     await store.putRun(run(id, 1, { artifacts: [{ path: 'model/MLmodel', sha256: sha('x'), size: 1 }] }));
     const file = join(store.root, 'runs', id, 'run.json');
     await writeFile(file, (await readFile(file, 'utf8')).replace('model/MLmodel', 'model/../../../outside.txt'));
-    await expect(store.getRun(id)).rejects.toMatchObject({ kind: 'input', message: expect.stringContaining('unsafe artifact path "model/../../../outside.txt"') });
+    await expect(store.getRun(id)).rejects.toMatchObject({
+      kind: 'input',
+      message: expect.stringContaining('unsafe artifact path "model/../../../outside.txt"'),
+    });
   });
 });

@@ -8,7 +8,16 @@ import { fileError, hashFile, inputError, MlciError, sha256Hex, writeFileAtomic,
 import { assertSha256 } from './hash';
 import { assertSafeArtifactPaths, decodeRunRecord, encodeRunRecord, type RunRecord } from './run-record';
 import { OWNER_TAG, ownerGone } from './owner';
-import { runMatches, type BlobInfo, type BlobSource, type FindRunQuery, type FoundRun, type ListRunsOptions, type PublishedRun, type Store } from './store';
+import {
+  runMatches,
+  type BlobInfo,
+  type BlobSource,
+  type FindRunQuery,
+  type FoundRun,
+  type ListRunsOptions,
+  type PublishedRun,
+  type Store,
+} from './store';
 
 export interface LocalStoreOptions {
   /**
@@ -124,7 +133,11 @@ export class LocalStore implements Store {
     const path = this.blobPath(sha256);
     if (!(await exists(path))) throw missingBlob(sha256);
     const present = await stat(destination).catch(() => null);
-    if (present?.isDirectory()) throw inputError('a directory is in the way of the restored file', { file: destination, hint: 'move it away, or restore into another directory' });
+    if (present?.isDirectory())
+      throw inputError('a directory is in the way of the restored file', {
+        file: destination,
+        hint: 'move it away, or restore into another directory',
+      });
     if (present) {
       const { sha256: actual } = await hashFile(destination).catch((error) => {
         throw fileError(destination, error);
@@ -137,7 +150,8 @@ export class LocalStore implements Store {
     }
     const dir = dirname(destination);
     const parent = await stat(dir).catch(() => null);
-    if (parent && !parent.isDirectory()) throw inputError('is a file, not a directory to restore into', { file: dir, hint: 'name a directory (it is created when missing)' });
+    if (parent && !parent.isDirectory())
+      throw inputError('is a file, not a directory to restore into', { file: dir, hint: 'name a directory (it is created when missing)' });
     let copied;
     try {
       copied = await copyHashing(createReadStream(path), dir, basename(destination));
@@ -151,7 +165,11 @@ export class LocalStore implements Store {
     try {
       // link() fails when a file appeared meanwhile, where rename() would replace it; rename where links are not supported.
       await link(copied.temp, destination).catch((error) => {
-        if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw inputError('already exists (it appeared during the restore); not overwritten', { file: destination, hint: 'move or delete that file first, or restore into another directory' });
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+          throw inputError('already exists (it appeared during the restore); not overwritten', {
+            file: destination,
+            hint: 'move or delete that file first, or restore into another directory',
+          });
         if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
         return rename(copied.temp, destination);
       });
@@ -168,7 +186,8 @@ export class LocalStore implements Store {
     assertSafeArtifactPaths(record, 'storing a run');
     if (record.status === 'RUNNING') {
       const previous = await this.readRun(path).catch(() => null);
-      if (previous && previous.status !== 'RUNNING') throw inputError(`run ${record.id} has ended (${previous.status}); runs are immutable once ended`);
+      if (previous && previous.status !== 'RUNNING')
+        throw inputError(`run ${record.id} has ended (${previous.status}); runs are immutable once ended`);
     } else {
       const previous = await this.readRun(path).catch(() => null);
       if (previous && previous.status !== 'RUNNING') throw inputError(`run ${record.id} already exists and has ended; runs are immutable`);
@@ -182,7 +201,10 @@ export class LocalStore implements Store {
     try {
       record = decodeRunRecord(JSON.parse(text) as RunRecord);
     } catch (error) {
-      throw inputError(`run record is not valid JSON: ${(error as Error).message}`, { file: path, hint: 'the file was edited or damaged; restore it or delete the run directory' });
+      throw inputError(`run record is not valid JSON: ${(error as Error).message}`, {
+        file: path,
+        hint: 'the file was edited or damaged; restore it or delete the run directory',
+      });
     }
     // A record edited on disk is refused too, before any caller joins its paths under a directory.
     assertSafeArtifactPaths(record, path);
@@ -196,7 +218,10 @@ export class LocalStore implements Store {
       return JSON.parse(await readFile(path, 'utf8')) as Record<string, string>;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw inputError(`run checks are not valid JSON: ${(error as Error).message}`, { file: path, hint: 'delete the file; the checks can be run again' });
+      throw inputError(`run checks are not valid JSON: ${(error as Error).message}`, {
+        file: path,
+        hint: 'delete the file; the checks can be run again',
+      });
     }
   }
 
@@ -223,14 +248,25 @@ export class LocalStore implements Store {
     if (RUN_ID.test(idOrName) && ids.includes(idOrName)) return this.readRun(this.runPath(idOrName));
     const byPrefix = idOrName.length >= 4 ? ids.filter((id) => id.startsWith(idOrName)) : [];
     if (byPrefix.length === 1) return this.readRun(this.runPath(byPrefix[0]));
-    if (byPrefix.length > 1) throw inputError(`run "${idOrName}" is ambiguous: ${byPrefix.length} run ids start with it`, { hint: `give more characters: ${byPrefix.slice(0, 5).join(', ')}` });
+    if (byPrefix.length > 1)
+      throw inputError(`run "${idOrName}" is ambiguous: ${byPrefix.length} run ids start with it`, {
+        hint: `give more characters: ${byPrefix.slice(0, 5).join(', ')}`,
+      });
     const runs = await this.listRuns();
     const byName = runs.filter((r) => r.name === idOrName);
     if (byName.length === 1) return byName[0];
-    if (byName.length > 1) throw inputError(`run name "${idOrName}" is used by ${byName.length} runs`, { hint: `name one by id: ${byName.slice(0, 5).map((r) => r.id).join(', ')}` });
+    if (byName.length > 1)
+      throw inputError(`run name "${idOrName}" is used by ${byName.length} runs`, {
+        hint: `name one by id: ${byName
+          .slice(0, 5)
+          .map((r) => r.id)
+          .join(', ')}`,
+      });
     const recent = runs.slice(0, 5).map((r) => `${r.id.slice(0, 8)} (${r.name})`);
     throw new RunNotFoundError(`no run "${idOrName}" in ${join(this.root, 'runs')}`, {
-      hint: recent.length ? `recent runs: ${recent.join(', ')}; \`mlci runs\` lists all` : 'no runs recorded yet: record one with `mlci train -- COMMAND`',
+      hint: recent.length
+        ? `recent runs: ${recent.join(', ')}; \`mlci runs\` lists all`
+        : 'no runs recorded yet: record one with `mlci train -- COMMAND`',
     });
   }
 
@@ -265,7 +301,12 @@ async function abandonIfOwnerGone(path: string, record: RunRecord): Promise<RunR
   const gone = ownerGone(record.tags?.[OWNER_TAG]);
   if (!gone) return record;
   const { [OWNER_TAG]: _, ...tags } = record.tags;
-  const abandoned: RunRecord = { ...record, status: 'FAILED', endTime: Date.now(), tags: { ...tags, 'mlci.error': `abandoned: ${gone} and never recorded the run's end (marked FAILED when found)` } };
+  const abandoned: RunRecord = {
+    ...record,
+    status: 'FAILED',
+    endTime: Date.now(),
+    tags: { ...tags, 'mlci.error': `abandoned: ${gone} and never recorded the run's end (marked FAILED when found)` },
+  };
   await writeJsonAtomic(path, encodeRunRecord(abandoned)).catch(() => {}); // a read-only store still reads it as FAILED
   return abandoned;
 }
@@ -280,7 +321,9 @@ async function exists(path: string): Promise<boolean> {
 }
 
 const missingBlob = (sha256: string) =>
-  inputError(`no blob ${sha256} in the store`, { hint: 'it was never stored here (store datasets with `mlci train --snapshot`), or the store directory was pruned' });
+  inputError(`no blob ${sha256} in the store`, {
+    hint: 'it was never stored here (store datasets with `mlci train --snapshot`), or the store directory was pruned',
+  });
 
 const tamperedBlob = (expected: string, actual: string, path: string) =>
   inputError(`blob ${expected} is corrupt or was tampered with: its bytes hash to ${actual}`, {

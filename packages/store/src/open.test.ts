@@ -11,8 +11,12 @@ describe('resolveBackend: which store and registry a place gets', () => {
     expect(resolveBackend('auto', 'registry', { env: job })).toBe('local');
     expect(resolveBackend('auto', 'registry', { env: { GITHUB_REPOSITORY: 'o/r', GITHUB_TOKEN: 't' } })).toBe('local'); // a laptop with a token set
     // The store also uploads with only the job's artifact service (no REST token).
-    expect(resolveBackend('auto', 'store', { env: { ...job, ACTIONS_RUNTIME_TOKEN: 'x', ACTIONS_RESULTS_URL: 'http://127.0.0.1:1/' } })).toBe('github');
-    expect(resolveBackend('auto', 'registry', { env: { ...job, ACTIONS_RUNTIME_TOKEN: 'x', ACTIONS_RESULTS_URL: 'http://127.0.0.1:1/' } })).toBe('local');
+    expect(
+      resolveBackend('auto', 'store', { env: { ...job, ACTIONS_RUNTIME_TOKEN: 'x', ACTIONS_RESULTS_URL: 'http://127.0.0.1:1/' } }),
+    ).toBe('github');
+    expect(
+      resolveBackend('auto', 'registry', { env: { ...job, ACTIONS_RUNTIME_TOKEN: 'x', ACTIONS_RESULTS_URL: 'http://127.0.0.1:1/' } }),
+    ).toBe('local');
   });
 
   it('an explicit choice wins, and github says what it is missing', () => {
@@ -33,7 +37,9 @@ describe('resolveBackend: which store and registry a place gets', () => {
   });
 
   it('reads the repository and token from settings before the environment, and refuses a malformed repository', () => {
-    expect(githubTarget({ env: { GITHUB_REPOSITORY: 'a/b', GITHUB_TOKEN: 'env', GITHUB_API_URL: 'http://127.0.0.1:9' }, token: 'given' })).toEqual({ owner: 'a', repo: 'b', token: 'given', baseUrl: 'http://127.0.0.1:9' });
+    expect(
+      githubTarget({ env: { GITHUB_REPOSITORY: 'a/b', GITHUB_TOKEN: 'env', GITHUB_API_URL: 'http://127.0.0.1:9' }, token: 'given' }),
+    ).toEqual({ owner: 'a', repo: 'b', token: 'given', baseUrl: 'http://127.0.0.1:9' });
     expect(githubTarget({ env: {} })).toBeNull();
     expect(() => githubTarget({ env: {}, repo: 'not a repo' })).toThrow(/OWNER\/NAME, got "not a repo"/);
   });

@@ -36,14 +36,16 @@ export interface BackendSettings {
 const REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 
 /** True inside a GitHub Actions job (GITHUB_ACTIONS=true) of a known repository. */
-export const inGitHubJob = (env: NodeJS.ProcessEnv = process.env) => env.GITHUB_ACTIONS === 'true' && REPO.test(env.GITHUB_REPOSITORY ?? '');
+export const inGitHubJob = (env: NodeJS.ProcessEnv = process.env) =>
+  env.GITHUB_ACTIONS === 'true' && REPO.test(env.GITHUB_REPOSITORY ?? '');
 
 /** The repository and token from settings, then the environment; null when no repository is known. */
 export function githubTarget(settings: BackendSettings = {}): GitHubTarget | null {
   const env = settings.env ?? process.env;
   const full = settings.repo || env.GITHUB_REPOSITORY || '';
   if (!full) return null;
-  if (!REPO.test(full)) throw usageError(`a GitHub repository must be OWNER/NAME, got "${full}"`, 'pass --repo OWNER/NAME or set GITHUB_REPOSITORY');
+  if (!REPO.test(full))
+    throw usageError(`a GitHub repository must be OWNER/NAME, got "${full}"`, 'pass --repo OWNER/NAME or set GITHUB_REPOSITORY');
   const [owner, repo] = full.split('/');
   return { owner, repo, token: settings.token || env.GITHUB_TOKEN || '', baseUrl: settings.baseUrl || env.GITHUB_API_URL || undefined };
 }
@@ -57,8 +59,16 @@ export function resolveBackend(choice: BackendChoice | undefined, what: 'store' 
   const target = githubTarget(settings);
   if (choice === 'local') return 'local';
   if (choice === 'github') {
-    if (!target) throw usageError(`the GitHub ${what} needs a repository`, 'set GITHUB_REPOSITORY=OWNER/NAME (in a job it is set for you) or pass --repo');
-    if (!target.token) throw usageError(`the GitHub ${what} needs a token`, 'set GITHUB_TOKEN (in a workflow: `github-token: ${{ github.token }}`, with the `permissions:` the step needs)');
+    if (!target)
+      throw usageError(
+        `the GitHub ${what} needs a repository`,
+        'set GITHUB_REPOSITORY=OWNER/NAME (in a job it is set for you) or pass --repo',
+      );
+    if (!target.token)
+      throw usageError(
+        `the GitHub ${what} needs a token`,
+        'set GITHUB_TOKEN (in a workflow: `github-token: ${{ github.token }}`, with the `permissions:` the step needs)',
+      );
     return 'github';
   }
   if (choice !== undefined && choice !== 'auto') throw usageError(`${what} must be auto, github or local, got "${String(choice)}"`);
@@ -70,7 +80,12 @@ export function resolveBackend(choice: BackendChoice | undefined, what: 'store' 
 export async function githubClientFor(target: GitHubTarget, settings: BackendSettings = {}): Promise<GitHubClient | undefined> {
   if (!target.token) return undefined;
   const { createGitHubClient } = await import('@mlci/core/github');
-  return createGitHubClient({ token: target.token, baseUrl: target.baseUrl, logger: settings.logger, paceWrites: pacingFromEnv(settings.env ?? process.env) });
+  return createGitHubClient({
+    token: target.token,
+    baseUrl: target.baseUrl,
+    logger: settings.logger,
+    paceWrites: pacingFromEnv(settings.env ?? process.env),
+  });
 }
 
 export interface OpenStoreOptions extends BackendSettings {

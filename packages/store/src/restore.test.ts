@@ -40,10 +40,20 @@ describe('LocalStore.restoreBlob', () => {
     const { dir, store, sha256 } = await fixture();
     const file = join(dir, 'plain.txt');
     await writeFile(file, 'x');
-    await expect(store.restoreBlob(sha256, join(file, 'train.csv'))).rejects.toMatchObject({ kind: 'input', location: { file }, message: expect.stringMatching(/is a file, not a directory/) });
+    await expect(store.restoreBlob(sha256, join(file, 'train.csv'))).rejects.toMatchObject({
+      kind: 'input',
+      location: { file },
+      message: expect.stringMatching(/is a file, not a directory/),
+    });
     await mkdir(join(dir, 'train.csv'));
-    await expect(store.restoreBlob(sha256, join(dir, 'train.csv'))).rejects.toMatchObject({ kind: 'input', message: expect.stringMatching(/directory is in the way/) });
+    await expect(store.restoreBlob(sha256, join(dir, 'train.csv'))).rejects.toMatchObject({
+      kind: 'input',
+      message: expect.stringMatching(/directory is in the way/),
+    });
     // a file deeper up the path (ENOTDIR from mkdir) is named as well
-    await expect(store.restoreBlob(sha256, join(file, 'sub', 'train.csv'))).rejects.toMatchObject({ kind: 'input', hint: expect.any(String) });
+    await expect(store.restoreBlob(sha256, join(file, 'sub', 'train.csv'))).rejects.toMatchObject({
+      kind: 'input',
+      hint: expect.any(String),
+    });
   });
 });

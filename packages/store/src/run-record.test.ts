@@ -16,11 +16,34 @@ const record = (): RunRecord => ({
   exitCode: 0,
   command: ['python3', 't.py'],
   params: {},
-  metrics: { loss: [{ step: 0, value: 1, timestamp: 1 }, { step: 1, value: NaN, timestamp: 2 }, { step: 2, value: Infinity, timestamp: 3 }] },
+  metrics: {
+    loss: [
+      { step: 0, value: 1, timestamp: 1 },
+      { step: 1, value: NaN, timestamp: 2 },
+      { step: 2, value: Infinity, timestamp: 3 },
+    ],
+  },
   tags: {},
   artifacts: [],
-  lineage: { git: { commit: null, branch: null, dirty: false }, datasets: [], environment: { node: 'v20', python: null, platform: 'linux-x64', lockFiles: [], pipFreeze: null } },
-  children: [{ id: 'd'.repeat(32), name: 'c', experiment: 'Default', status: 'FINISHED', startTime: 1, endTime: 2, params: {}, metrics: { acc: [{ step: 0, value: -Infinity, timestamp: 1 }] }, tags: { 'mlflow.parentRunId': 'c'.repeat(32) }, artifacts: [] }],
+  lineage: {
+    git: { commit: null, branch: null, dirty: false },
+    datasets: [],
+    environment: { node: 'v20', python: null, platform: 'linux-x64', lockFiles: [], pipFreeze: null },
+  },
+  children: [
+    {
+      id: 'd'.repeat(32),
+      name: 'c',
+      experiment: 'Default',
+      status: 'FINISHED',
+      startTime: 1,
+      endTime: 2,
+      params: {},
+      metrics: { acc: [{ step: 0, value: -Infinity, timestamp: 1 }] },
+      tags: { 'mlflow.parentRunId': 'c'.repeat(32) },
+      artifacts: [],
+    },
+  ],
 });
 
 describe('non-finite metric values in the run record', () => {

@@ -124,19 +124,28 @@ export interface ChildRun {
 }
 
 /** The artifacts of the record and of its child runs (their blobs travel with the record). */
-export const allArtifacts = (record: Pick<RunRecord, 'artifacts' | 'children'>): ArtifactRef[] => [...(record.artifacts ?? []), ...(record.children ?? []).flatMap((c) => c?.artifacts ?? [])];
+export const allArtifacts = (record: Pick<RunRecord, 'artifacts' | 'children'>): ArtifactRef[] => [
+  ...(record.artifacts ?? []),
+  ...(record.children ?? []).flatMap((c) => c?.artifacts ?? []),
+];
 
 const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
 
-function mapMetrics(metrics: Record<string, MetricPoint[]>, value: (v: any) => any): Record<string, MetricPoint[]> {
+function mapMetrics<V>(metrics: Record<string, MetricPoint[]>, value: (v: V) => unknown): Record<string, MetricPoint[]> {
   // fromEntries defines keys as own properties: a metric named `__proto__` stays a metric.
-  return Object.fromEntries(Object.entries(metrics ?? {}).map(([key, points]) => [key, (points ?? []).map((p) => ({ ...p, value: value(p.value) }))]));
+  return Object.fromEntries(
+    Object.entries(metrics ?? {}).map(([key, points]) => [
+      key,
+      (points ?? []).map((p) => ({ ...p, value: value(p.value as V) as number })),
+    ]),
+  );
 }
 
 /** The record as JSON can hold it: NaN and ±Infinity metric values become "NaN", "Infinity", "-Infinity". */
 export function encodeRunRecord<T extends Pick<RunRecord, 'metrics' | 'children'>>(record: T): T {
   const encode = (v: number) => (Number.isFinite(v) ? v : String(v));
-  const hasNonFinite = (m: Record<string, MetricPoint[]>) => Object.values(m ?? {}).some((ps) => ps?.some((p) => typeof p.value === 'number' && !Number.isFinite(p.value)));
+  const hasNonFinite = (m: Record<string, MetricPoint[]>) =>
+    Object.values(m ?? {}).some((ps) => ps?.some((p) => typeof p.value === 'number' && !Number.isFinite(p.value)));
   if (!hasNonFinite(record.metrics) && !(record.children ?? []).some((c) => hasNonFinite(c.metrics))) return record;
   return {
     ...record,
@@ -147,8 +156,10 @@ export function encodeRunRecord<T extends Pick<RunRecord, 'metrics' | 'children'
 
 /** The inverse of `encodeRunRecord`, for a record parsed from JSON (a null value, as older writers left it, is NaN). */
 export function decodeRunRecord<T extends Pick<RunRecord, 'metrics' | 'children'>>(record: T): T {
-  const decode = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && v in NON_FINITE ? NON_FINITE[v] : v === null ? NaN : v);
-  const needs = (m: Record<string, MetricPoint[]>) => Object.values(m ?? {}).some((ps) => Array.isArray(ps) && ps.some((p) => typeof p?.value !== 'number'));
+  const decode = (v: unknown) =>
+    typeof v === 'number' ? v : typeof v === 'string' && v in NON_FINITE ? NON_FINITE[v] : v === null ? NaN : v;
+  const needs = (m: Record<string, MetricPoint[]>) =>
+    Object.values(m ?? {}).some((ps) => Array.isArray(ps) && ps.some((p) => typeof p?.value !== 'number'));
   if (!needs(record.metrics) && !(record.children ?? []).some((c) => needs(c.metrics))) return record;
   return {
     ...record,
@@ -168,7 +179,10 @@ export function lastValues(record: Pick<RunRecord, 'metrics'>): Record<string, n
  * Refuses a record whose artifact paths could escape the directory they are restored into (`../`, absolute
  * paths, backslashes): such a record is never stored, imported or served. `where` names its source.
  */
-export function assertSafeArtifactPaths(record: Pick<RunRecord, 'id' | 'artifacts'> & Partial<Pick<RunRecord, 'children'>>, where: string): void {
+export function assertSafeArtifactPaths(
+  record: Pick<RunRecord, 'id' | 'artifacts'> & Partial<Pick<RunRecord, 'children'>>,
+  where: string,
+): void {
   const bad = allArtifacts(record).find((a) => !isSafeRelativePath(a?.path));
   if (bad) {
     throw inputError(`${where}: run ${record.id} names an unsafe artifact path ${JSON.stringify(String(bad.path).slice(0, 200))}`, {

@@ -15,8 +15,15 @@ import { splitWords } from './mlproject';
 describe('file capture', () => {
   it('reads JSON Lines, skips a cut-short last line silently and names other bad lines', () => {
     const c = new RunCollector();
-    const problems = parseMetricsJsonl('{"key":"loss","value":0.3,"step":1}\nnot json\n{"key":"acc","value":"x"}\n{"key":"loss","value":0.2,"step":2,"timestamp":7}\n{"key":"lo', c, 99);
-    expect(c.metrics.loss).toEqual([{ step: 1, value: 0.3, timestamp: 99 }, { step: 2, value: 0.2, timestamp: 7 }]);
+    const problems = parseMetricsJsonl(
+      '{"key":"loss","value":0.3,"step":1}\nnot json\n{"key":"acc","value":"x"}\n{"key":"loss","value":0.2,"step":2,"timestamp":7}\n{"key":"lo',
+      c,
+      99,
+    );
+    expect(c.metrics.loss).toEqual([
+      { step: 1, value: 0.3, timestamp: 99 },
+      { step: 2, value: 0.2, timestamp: 7 },
+    ]);
     expect(problems.map((p) => p.line)).toEqual([2, 3]);
     expect(parseMetricsJsonl('{"key":"lo\n', new RunCollector())).toEqual([{ line: 1, message: 'not valid JSON' }]);
   });
@@ -32,7 +39,10 @@ describe('file capture', () => {
   });
 
   it('returns the metric values it skips, with the key and why (string, null, list, NaN, empty mapping)', async () => {
-    const path = await file('metrics.json', '{"acc": 0.9, "ok": true, "s": "0.8", "n": null, "l": [1], "nan": NaN, "inf": Infinity, "v": {"e": {}, "f1": 0.5}}');
+    const path = await file(
+      'metrics.json',
+      '{"acc": 0.9, "ok": true, "s": "0.8", "n": null, "l": [1], "nan": NaN, "inf": Infinity, "v": {"e": {}, "f1": 0.5}}',
+    );
     const { metrics, skipped } = await readMetricsFile(path);
     expect({ ...metrics }).toEqual({ acc: 0.9, ok: 1, 'v.f1': 0.5 });
     expect(skipped.map((s) => s.key).sort()).toEqual(['inf', 'l', 'n', 'nan', 's', 'v.e']);
@@ -47,6 +57,8 @@ describe('file capture', () => {
     const params = await file('params.yaml', 'train:\n  lr: [0.1,\n  epochs: 3\n');
     const p = await readParamsFile(params).catch((e) => e);
     expect(p.describe()).toMatch(/params\.yaml(:\d+)?: params file is not valid YAML: .*\n  hint: /);
-    await expect(readMetricsFile(await file('metrics.json', '[1, 2]'))).rejects.toThrow(/must hold a mapping of names to numbers, not a list/);
+    await expect(readMetricsFile(await file('metrics.json', '[1, 2]'))).rejects.toThrow(
+      /must hold a mapping of names to numbers, not a list/,
+    );
   });
 });

@@ -13,14 +13,21 @@ export function flatten(value: unknown, prefix = '', out: Record<string, unknown
   return out;
 }
 
-const paramString = (v: unknown) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const paramString = (v: unknown) =>
+  typeof v === 'string' ? v : v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
 
 /** The YAML loader's error said of the file's role (keeping its line), with `hint` added to a generic one. */
 function refine(error: unknown, role: string, file: string, hint: string): unknown {
-  if (!(error instanceof MlciError)) return inputError(`${role} is not valid JSON or YAML: ${String((error as Error)?.message ?? error).split('\n')[0]}`, { file, hint });
+  if (!(error instanceof MlciError))
+    return inputError(`${role} is not valid JSON or YAML: ${String((error as Error)?.message ?? error).split('\n')[0]}`, { file, hint });
   const message = error.message.startsWith('not valid YAML') ? `${role} is ${error.message}` : `${role}: ${error.message}`;
   const generic = !error.hint || /indentation and quoting|is not YAML|plain YAML/.test(error.hint);
-  return new MlciError(error.kind, message, { ...error.location, file: error.location.file ?? file, hint: generic ? `${error.hint ? `${error.hint}; ` : ''}${hint}` : error.hint, cause: error });
+  return new MlciError(error.kind, message, {
+    ...error.location,
+    file: error.location.file ?? file,
+    hint: generic ? `${error.hint ? `${error.hint}; ` : ''}${hint}` : error.hint,
+    cause: error,
+  });
 }
 
 /** Reads a params file (YAML or JSON; YAML is a superset) into flat string params. */
@@ -33,7 +40,8 @@ export async function readParamsFile(path: string): Promise<Record<string, strin
     throw refine(error, 'params file', path, 'params are read as YAML (JSON is YAML too), e.g. `train: {lr: 0.1}`');
   }
   if (doc === null || doc === undefined) return {};
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw inputError('params file must hold a mapping of names to values', { file: path, hint: 'e.g. `train: {lr: 0.1}`' });
+  if (typeof doc !== 'object' || Array.isArray(doc))
+    throw inputError('params file must hold a mapping of names to values', { file: path, hint: 'e.g. `train: {lr: 0.1}`' });
   return Object.fromEntries(Object.entries(flatten(doc)).map(([k, v]) => [k, paramString(v)]));
 }
 
@@ -48,7 +56,8 @@ const NON_FINITE = new Set(['nan', 'infinity', '-infinity', 'inf', '-inf']);
 function whyNotANumber(v: unknown): string {
   if (v === null || v === undefined) return 'null, not a number';
   if (Array.isArray(v)) return 'a list, not a number';
-  if (typeof v === 'number' || (typeof v === 'string' && NON_FINITE.has(v.trim().toLowerCase()))) return `${String(v)}, not a finite number (JSON cannot hold it)`;
+  if (typeof v === 'number' || (typeof v === 'string' && NON_FINITE.has(v.trim().toLowerCase())))
+    return `${String(v)}, not a finite number (JSON cannot hold it)`;
   if (typeof v === 'string') return `a string (${JSON.stringify(v.slice(0, 40))}), not a number`;
   if (typeof v === 'object') return 'an empty mapping, not a number';
   return `a ${typeof v}, not a number`;
@@ -64,11 +73,19 @@ export async function readMetricsFile(path: string): Promise<{ metrics: Record<s
   try {
     doc = parseYaml(text, path);
   } catch (error) {
-    throw refine(error, 'metrics file', path, 'the training command wrote it: write it whole with json.dump (or yaml.safe_dump) before the command exits');
+    throw refine(
+      error,
+      'metrics file',
+      path,
+      'the training command wrote it: write it whole with json.dump (or yaml.safe_dump) before the command exits',
+    );
   }
   if (doc === null || doc === undefined) doc = {};
   if (typeof doc !== 'object' || Array.isArray(doc)) {
-    throw inputError(`metrics file must hold a mapping of names to numbers, not ${Array.isArray(doc) ? 'a list' : `a ${typeof doc}`}`, { file: path, hint: 'e.g. {"accuracy": 0.93, "val": {"loss": 0.2}}' });
+    throw inputError(`metrics file must hold a mapping of names to numbers, not ${Array.isArray(doc) ? 'a list' : `a ${typeof doc}`}`, {
+      file: path,
+      hint: 'e.g. {"accuracy": 0.93, "val": {"loss": 0.2}}',
+    });
   }
   const metrics: Record<string, number> = Object.create(null);
   const skipped: SkippedMetric[] = [];
@@ -123,7 +140,7 @@ export function parseMetricsJsonl(text: string, collector: RunCollector, fallbac
   lines.forEach((line, index) => {
     if (!line.trim()) return;
     const isLast = index === lines.length - 1;
-    let entry: any;
+    let entry: { value?: unknown; step?: unknown; [key: string]: unknown } | null;
     try {
       entry = JSON.parse(line);
     } catch {
@@ -135,8 +152,8 @@ export function parseMetricsJsonl(text: string, collector: RunCollector, fallbac
       problems.push({ line: index + 1, message: 'expected {"key": string, "value": number, "step"?: integer, "timestamp"?: ms}' });
       return;
     }
-    const step = Number.isInteger(entry.step) ? entry.step : 0;
-    const timestamp = Number.isFinite(entry.timestamp) ? entry.timestamp : fallbackTime;
+    const step = typeof entry.step === 'number' && Number.isInteger(entry.step) ? entry.step : 0;
+    const timestamp = typeof entry.timestamp === 'number' && Number.isFinite(entry.timestamp) ? entry.timestamp : fallbackTime;
     collector.logMetric(entry.key, value, step, timestamp);
   });
   return problems;

@@ -27,7 +27,10 @@ export async function dataGet(store: Store, ref: string, toDir: string): Promise
     name = ref;
   } else {
     const colon = ref.indexOf(':');
-    if (colon <= 0) throw inputError(`"${ref}" is neither RUN:PATH nor a SHA-256`, { hint: 'e.g. `mlci data get 1a2b3c4d:data/train.csv --to restored/`' });
+    if (colon <= 0)
+      throw inputError(`"${ref}" is neither RUN:PATH nor a SHA-256`, {
+        hint: 'e.g. `mlci data get 1a2b3c4d:data/train.csv --to restored/`',
+      });
     const run = await store.getRun(ref.slice(0, colon));
     const path = ref.slice(colon + 1).replace(/^\.\//, '');
     const dataset = run.lineage.datasets.find((d) => d.path === path);
@@ -35,10 +38,14 @@ export async function dataGet(store: Store, ref: string, toDir: string): Promise
     const found = dataset ?? artifact;
     if (!found) {
       const known = [...run.lineage.datasets.map((d) => d.path), ...run.artifacts.map((a) => a.path)];
-      throw inputError(`run ${run.id.slice(0, 8)} has no dataset or artifact "${path}"`, { hint: known.length ? `it has: ${known.join(', ')}` : 'it recorded no datasets or artifacts' });
+      throw inputError(`run ${run.id.slice(0, 8)} has no dataset or artifact "${path}"`, {
+        hint: known.length ? `it has: ${known.join(', ')}` : 'it recorded no datasets or artifacts',
+      });
     }
     if (dataset && !dataset.snapshot && !(await store.hasBlob(dataset.sha256))) {
-      throw inputError(`run ${run.id.slice(0, 8)} recorded "${path}" by hash only; its bytes were not stored`, { hint: 'record data with `mlci train --snapshot --data PATH` to be able to restore it' });
+      throw inputError(`run ${run.id.slice(0, 8)} recorded "${path}" by hash only; its bytes were not stored`, {
+        hint: 'record data with `mlci train --snapshot --data PATH` to be able to restore it',
+      });
     }
     sha256 = found.sha256;
     name = basename(path);

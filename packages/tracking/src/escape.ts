@@ -29,9 +29,11 @@ export interface Escape {
 }
 
 /** `set_tracking_uri(...)`, or MLFLOW_TRACKING_URI assigned through os.environ / putenv. */
-const POINTS_ELSEWHERE = /\bset_tracking_uri\s*\(|\bMLFLOW_TRACKING_URI\b["']\s*\]\s*=|(?:setdefault|putenv|update)\s*\(\s*(?:\{\s*)?["']MLFLOW_TRACKING_URI["']/;
+const POINTS_ELSEWHERE =
+  /\bset_tracking_uri\s*\(|\bMLFLOW_TRACKING_URI\b["']\s*\]\s*=|(?:setdefault|putenv|update)\s*\(\s*(?:\{\s*)?["']MLFLOW_TRACKING_URI["']/;
 /** The script handing mlci's own URI back to MLflow is not an escape. */
-const KEEPS_OURS = /set_tracking_uri\s*\(\s*os\.(?:environ\s*\[\s*["']MLFLOW_TRACKING_URI["']\s*\]|environ\.get\s*\(\s*["']MLFLOW_TRACKING_URI["']|getenv\s*\(\s*["']MLFLOW_TRACKING_URI["'])/;
+const KEEPS_OURS =
+  /set_tracking_uri\s*\(\s*os\.(?:environ\s*\[\s*["']MLFLOW_TRACKING_URI["']\s*\]|environ\.get\s*\(\s*["']MLFLOW_TRACKING_URI["']|getenv\s*\(\s*["']MLFLOW_TRACKING_URI["'])/;
 const MAX_SOURCE_BYTES = 4 * 1024 * 1024;
 
 async function sourceLines(check: EscapeCheck): Promise<string[]> {
@@ -43,7 +45,8 @@ async function sourceLines(check: EscapeCheck): Promise<string[]> {
     const text = await readFile(path, 'utf8').catch(() => '');
     text.split(/\r?\n/).forEach((line, i) => {
       const code = line.replace(/#.*$/, '');
-      if (POINTS_ELSEWHERE.test(code) && !KEEPS_OURS.test(code) && found.length < 5) found.push(`${basename(arg)}:${i + 1}: ${line.trim().slice(0, 160)}`);
+      if (POINTS_ELSEWHERE.test(code) && !KEEPS_OURS.test(code) && found.length < 5)
+        found.push(`${basename(arg)}:${i + 1}: ${line.trim().slice(0, 160)}`);
     });
   }
   return found;
@@ -63,7 +66,10 @@ async function storesWritten(check: EscapeCheck): Promise<string[]> {
       continue;
     }
     // Only a SQLite file that holds MLflow's tables: an application's own database is not an MLflow store.
-    const head = await readFile(path).then((b) => b.subarray(0, 1 << 20).toString('latin1'), () => '');
+    const head = await readFile(path).then(
+      (b) => b.subarray(0, 1 << 20).toString('latin1'),
+      () => '',
+    );
     if (head.startsWith('SQLite format 3') && /CREATE TABLE experiments|alembic_version/.test(head)) written.push(name);
   }
   return written;

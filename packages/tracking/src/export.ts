@@ -37,30 +37,45 @@ export interface ExportResult {
   children: Array<{ id: string; mlflowRunId: string; experimentId: string }>;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- MLflow's JSON answers, read by the fields each endpoint documents
 async function call(base: string, method: string, path: string, body?: unknown): Promise<any> {
   const url = new URL(`/api/2.0/mlflow/${path}`, base);
   if (method === 'GET' && body) for (const [k, v] of Object.entries(body)) url.searchParams.set(k, String(v));
   let response: Response;
   try {
-    response = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : JSON.stringify(body ?? {}, protoNumbers) });
+    response = await fetch(url, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: method === 'GET' ? undefined : JSON.stringify(body ?? {}, protoNumbers),
+    });
   } catch (error) {
-    throw new MlciError('remote', `cannot reach the MLflow server at ${base}: ${(error as Error).message}`, { hint: 'start it (`mlflow server --host 127.0.0.1 --port 5000`) or check --to' });
+    throw new MlciError('remote', `cannot reach the MLflow server at ${base}: ${(error as Error).message}`, {
+      hint: 'start it (`mlflow server --host 127.0.0.1 --port 5000`) or check --to',
+    });
   }
   const text = await response.text();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
   let json: any = {};
   try {
     json = text ? JSON.parse(text) : {};
   } catch {
     // A success that is not JSON is a proxy or login page, not MLflow: reading it as {} would fail later as a bug.
     if (response.ok) {
-      throw new MlciError('remote', `MLflow ${method} ${path} at ${base} answered ${response.status} with ${response.headers.get('content-type') ?? 'no content type'}, not JSON`, {
-        hint: 'check that --to points at the MLflow tracking server itself, not a proxy or login page',
-      });
+      throw new MlciError(
+        'remote',
+        `MLflow ${method} ${path} at ${base} answered ${response.status} with ${response.headers.get('content-type') ?? 'no content type'}, not JSON`,
+        {
+          hint: 'check that --to points at the MLflow tracking server itself, not a proxy or login page',
+        },
+      );
     }
   }
   if (!response.ok) {
-    const error = new MlciError('remote', `MLflow ${method} ${path} answered ${response.status}: ${json.error_code ?? ''} ${json.message ?? text.slice(0, 200)}`.trim());
-    (error as any).errorCode = json.error_code;
+    const error = new MlciError(
+      'remote',
+      `MLflow ${method} ${path} answered ${response.status}: ${json.error_code ?? ''} ${json.message ?? text.slice(0, 200)}`.trim(),
+    );
+    (error as MlciError & { errorCode?: string }).errorCode = json.error_code;
     throw error;
   }
   return json;
@@ -69,7 +84,8 @@ async function call(base: string, method: string, path: string, body?: unknown):
 /** NaN and ±Infinity as proto JSON writes them (MLflow's server parses the strings back into doubles). */
 const protoNumbers = (_key: string, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value);
 
-const chunks = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+const chunks = <T>(items: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 export async function exportRun(record: RunRecord, options: ExportOptions): Promise<ExportResult> {
   if (!/^https?:\/\/[^/]+\/?$/.test(options.to)) throw usageError(`--to must be an http(s)://host:port URL, got "${options.to}"`);
@@ -80,7 +96,14 @@ export async function exportRun(record: RunRecord, options: ExportOptions): Prom
     if (!experiments.has(name)) experiments.set(name, experimentFor(base, name));
     return experiments.get(name)!;
   };
-  const top = await exportOne(base, record, { ...record.tags, 'mlci.command': JSON.stringify(record.command) }, await experimentIdOf(options.experiment ?? record.experiment), options, logger);
+  const top = await exportOne(
+    base,
+    record,
+    { ...record.tags, 'mlci.command': JSON.stringify(record.command) },
+    await experimentIdOf(options.experiment ?? record.experiment),
+    options,
+    logger,
+  );
   // Parents are created before their children, so every parent id is known when a child is exported.
   const mapped = new Map<string, string>([[record.id, top.mlflowRunId]]);
   const children: ExportResult['children'] = [];
@@ -88,7 +111,9 @@ export async function exportRun(record: RunRecord, options: ExportOptions): Prom
     const parent = child.tags['mlflow.parentRunId'];
     const tags = { ...child.tags, ...(parent ? { 'mlflow.parentRunId': mapped.get(parent) ?? parent } : {}) };
     // A child in the record's experiment follows --experiment; one the script put elsewhere keeps its own.
-    const experimentId = await experimentIdOf(child.experiment === record.experiment ? (options.experiment ?? record.experiment) : child.experiment);
+    const experimentId = await experimentIdOf(
+      child.experiment === record.experiment ? (options.experiment ?? record.experiment) : child.experiment,
+    );
     const exported = await exportOne(base, child, tags, experimentId, options, logger);
     mapped.set(child.id, exported.mlflowRunId);
     children.push({ id: child.id, mlflowRunId: exported.mlflowRunId, experimentId });
@@ -100,15 +125,24 @@ async function experimentFor(base: string, name: string): Promise<string> {
   try {
     return (await call(base, 'GET', 'experiments/get-by-name', { experiment_name: name })).experiment.experiment_id;
   } catch (error) {
-    if ((error as any).errorCode !== 'RESOURCE_DOES_NOT_EXIST') throw error;
+    if ((error as { errorCode?: string }).errorCode !== 'RESOURCE_DOES_NOT_EXIST') throw error;
     return (await call(base, 'POST', 'experiments/create', { name })).experiment_id;
   }
 }
 
-type Exportable = Pick<RunRecord, 'id' | 'name' | 'status' | 'startTime' | 'endTime' | 'params' | 'metrics' | 'artifacts'> & { lineage?: RunRecord['lineage'] };
+type Exportable = Pick<RunRecord, 'id' | 'name' | 'status' | 'startTime' | 'endTime' | 'params' | 'metrics' | 'artifacts'> & {
+  lineage?: RunRecord['lineage'];
+};
 
 /** One run: created, its params, tags and metrics in MLflow-sized batches, its artifacts, then its status. */
-async function exportOne(base: string, record: Exportable | ChildRun, runTags: Record<string, string>, experimentId: string, options: ExportOptions, logger: Logger): Promise<Omit<ExportResult, 'children'>> {
+async function exportOne(
+  base: string,
+  record: Exportable | ChildRun,
+  runTags: Record<string, string>,
+  experimentId: string,
+  options: ExportOptions,
+  logger: Logger,
+): Promise<Omit<ExportResult, 'children'>> {
   const tags: Record<string, string> = {
     ...runTags,
     'mlflow.runName': record.name,
@@ -127,10 +161,14 @@ async function exportOne(base: string, record: Exportable | ChildRun, runTags: R
 
   const params = Object.entries(record.params).map(([key, value]) => ({ key, value }));
   const tagList = Object.entries(tags).map(([key, value]) => ({ key, value }));
-  const metrics = Object.entries(record.metrics).flatMap(([key, points]) => points.map((p) => ({ key, value: p.value, step: p.step, timestamp: p.timestamp })));
-  for (const batch of chunks(params, MLFLOW_BATCH_LIMITS.params)) await call(base, 'POST', 'runs/log-batch', { run_id: runId, params: batch });
+  const metrics = Object.entries(record.metrics).flatMap(([key, points]) =>
+    points.map((p) => ({ key, value: p.value, step: p.step, timestamp: p.timestamp })),
+  );
+  for (const batch of chunks(params, MLFLOW_BATCH_LIMITS.params))
+    await call(base, 'POST', 'runs/log-batch', { run_id: runId, params: batch });
   for (const batch of chunks(tagList, MLFLOW_BATCH_LIMITS.tags)) await call(base, 'POST', 'runs/log-batch', { run_id: runId, tags: batch });
-  for (const batch of chunks(metrics, MLFLOW_BATCH_LIMITS.metrics)) await call(base, 'POST', 'runs/log-batch', { run_id: runId, metrics: batch });
+  for (const batch of chunks(metrics, MLFLOW_BATCH_LIMITS.metrics))
+    await call(base, 'POST', 'runs/log-batch', { run_id: runId, metrics: batch });
 
   let artifacts = 0;
   if ((options.artifacts ?? true) && record.artifacts.length) {
@@ -142,7 +180,11 @@ async function exportOne(base: string, record: Exportable | ChildRun, runTags: R
         const bytes = await options.store.getBlob(artifact.sha256);
         const path = [...prefix.split('/'), ...artifact.path.split('/')].map(encodeURIComponent).join('/');
         const response = await fetch(`${base}/api/2.0/mlflow-artifacts/artifacts/${path}`, { method: 'PUT', body: bytes });
-        if (!response.ok) throw new MlciError('remote', `uploading artifact ${artifact.path} answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+        if (!response.ok)
+          throw new MlciError(
+            'remote',
+            `uploading artifact ${artifact.path} answered ${response.status}: ${(await response.text()).slice(0, 200)}`,
+          );
         artifacts++;
       }
     }

@@ -103,11 +103,15 @@ describe('overfit-gate assertions', () => {
     expect(() => parseAssertion(nested)).toThrow(/nested more than 64 levels/);
     expect(() => parseAssertion('not '.repeat(MAX_ASSERTION_DEPTH + 1) + 'a > 0')).toThrow(/nested more than/);
     expect(() => parseAssertion('-'.repeat(MAX_ASSERTION_DEPTH + 1) + 'a > 0')).toThrow(/nested more than/);
-    expect(evaluateAssertion('('.repeat(MAX_ASSERTION_DEPTH) + 'a' + ')'.repeat(MAX_ASSERTION_DEPTH) + ' > 0', { a: series([1]) }).passed).toBe(true);
+    expect(
+      evaluateAssertion('('.repeat(MAX_ASSERTION_DEPTH) + 'a' + ')'.repeat(MAX_ASSERTION_DEPTH) + ' > 0', { a: series([1]) }).passed,
+    ).toBe(true);
     // The longest chain under the length limit still evaluates (no recursion trouble at the limit).
     const longest = Array.from({ length: Math.floor(MAX_ASSERTION_LENGTH / 8) }, () => 'a>0').join(' and ');
     expect(longest.length).toBeLessThanOrEqual(MAX_ASSERTION_LENGTH);
     expect(evaluateAssertion(longest, { a: series([1]) }).passed).toBe(true);
-    expect(evaluateAssertion(Array.from({ length: MAX_ASSERTION_LENGTH / 2 - 4 }, () => 'a').join('+') + ' > 0', { a: series([1]) }).passed).toBe(true);
+    expect(
+      evaluateAssertion(Array.from({ length: MAX_ASSERTION_LENGTH / 2 - 4 }, () => 'a').join('+') + ' > 0', { a: series([1]) }).passed,
+    ).toBe(true);
   });
 });

@@ -47,7 +47,10 @@ function syntaxError(expression: string, pos: number, message: string) {
   const from = Math.max(0, pos - 60);
   const excerpt = expression.slice(from, from + 120);
   const lead = from > 0 ? '…' : '';
-  return usageError(`in assertion \`${shown(expression)}\`: ${message}\n    ${lead}${excerpt}\n    ${' '.repeat(pos - from + lead.length)}^`, 'see `mlci gate --help` for the assertion language');
+  return usageError(
+    `in assertion \`${shown(expression)}\`: ${message}\n    ${lead}${excerpt}\n    ${' '.repeat(pos - from + lead.length)}^`,
+    'see `mlci gate --help` for the assertion language',
+  );
 }
 
 // A name, then `/name` or `/number` parts glued to it without spaces: one token, read at evaluation as the
@@ -57,7 +60,10 @@ const NUMBER = /^(\d+\.?\d*|\.\d+)([eE]\d+)?$/;
 
 export function tokenize(expression: string): Token[] {
   if (expression.length > MAX_ASSERTION_LENGTH) {
-    throw usageError(`assertion is ${expression.length.toLocaleString('en-US')} characters long, above the limit of ${MAX_ASSERTION_LENGTH.toLocaleString('en-US')}: \`${shown(expression)}\``, 'split it into several assertions (each --assert, or each gates: entry, must hold)');
+    throw usageError(
+      `assertion is ${expression.length.toLocaleString('en-US')} characters long, above the limit of ${MAX_ASSERTION_LENGTH.toLocaleString('en-US')}: \`${shown(expression)}\``,
+      'split it into several assertions (each --assert, or each gates: entry, must hold)',
+    );
   }
   const tokens: Token[] = [];
   let i = 0;
@@ -117,7 +123,8 @@ export function parseAssertion(expression: string): Node {
   const last = () => tokens[at - 1].end;
   const expect = (text: string) => {
     const t = take();
-    if (t.text !== text) throw syntaxError(expression, t.pos, `expected "${text}"${t.kind === 'end' ? ' before the end' : `, found "${t.text}"`}`);
+    if (t.text !== text)
+      throw syntaxError(expression, t.pos, `expected "${text}"${t.kind === 'end' ? ' before the end' : `, found "${t.text}"`}`);
   };
   const nested = <T>(t: Token, body: () => T): T => {
     if (++depth > MAX_ASSERTION_DEPTH) throw syntaxError(expression, t.pos, `nested more than ${MAX_ASSERTION_DEPTH} levels deep`);
@@ -145,8 +152,10 @@ export function parseAssertion(expression: string): Node {
       });
     }
     if (t.kind === 'name') {
-      if (peek().text !== '(') return { type: 'metric', name: t.text, pos: t.pos, start: t.pos, end: t.end, ...(t.quoted ? { quoted: true } : {}) };
-      if (!VALUE_FUNCS.has(t.text) && !CURVE_FUNCS.has(t.text)) throw syntaxError(expression, t.pos, `unknown function "${t.text}" (functions: ${[...VALUE_FUNCS, ...CURVE_FUNCS].join(', ')})`);
+      if (peek().text !== '(')
+        return { type: 'metric', name: t.text, pos: t.pos, start: t.pos, end: t.end, ...(t.quoted ? { quoted: true } : {}) };
+      if (!VALUE_FUNCS.has(t.text) && !CURVE_FUNCS.has(t.text))
+        throw syntaxError(expression, t.pos, `unknown function "${t.text}" (functions: ${[...VALUE_FUNCS, ...CURVE_FUNCS].join(', ')})`);
       take();
       const metric = take();
       if (metric.kind !== 'name') throw syntaxError(expression, metric.pos, `${t.text}() takes a metric name first`);
@@ -154,7 +163,8 @@ export function parseAssertion(expression: string): Node {
       if (CURVE_FUNCS.has(t.text)) {
         expect(',');
         const count = take();
-        if (count.kind !== 'num' || !/^\d+$/.test(count.text) || Number(count.text) < 1) throw syntaxError(expression, count.pos, `${t.text}() takes a whole number of steps >= 1 second`);
+        if (count.kind !== 'num' || !/^\d+$/.test(count.text) || Number(count.text) < 1)
+          throw syntaxError(expression, count.pos, `${t.text}() takes a whole number of steps >= 1 second`);
         n = Number(count.text);
       }
       expect(')');
@@ -231,10 +241,15 @@ export function evaluateAssertion(expression: string, metrics: Record<string, Me
   const note = (text: string) => notes.includes(text) || notes.push(text);
   const source = (node: Node) => expression.slice(node.start, node.end).trim();
   const logged = (name: string) => Object.hasOwn(metrics, name) && Array.isArray(metrics[name]) && metrics[name].length > 0;
-  const known = () => Object.keys(metrics).filter((k) => Array.isArray(metrics[k]) && metrics[k].length).sort();
+  const known = () =>
+    Object.keys(metrics)
+      .filter((k) => Array.isArray(metrics[k]) && metrics[k].length)
+      .sort();
   const unknownMetric = (name: string, extra = '') =>
     inputError(`assertion \`${shown(expression)}\` uses metric "${name}", which the run did not log${extra}`, {
-      hint: (known().length ? `metrics in the run: ${known().join(', ')}` : 'the run logged no metrics at all') + (name.includes('/') ? '; a name with "/" is that metric when the run logged it, otherwise a division of its parts' : ''),
+      hint:
+        (known().length ? `metrics in the run: ${known().join(', ')}` : 'the run logged no metrics at all') +
+        (name.includes('/') ? '; a name with "/" is that metric when the run logged it, otherwise a division of its parts' : ''),
     });
   const history = (name: string): MetricPoint[] => {
     // Own keys only: a metric named like an Object member (`constructor`) is the run's, or absent.
@@ -244,11 +259,16 @@ export function evaluateAssertion(expression: string, metrics: Record<string, Me
   const number = (value: number, text: string): V => ({ value, text, kind: 'number' });
   const truth = (value: boolean | null, text: string): V => ({ value, text, kind: 'truth' });
   const num = (v: V, what: string): number => {
-    if (v.kind !== 'number') throw usageError(`in assertion \`${shown(expression)}\`: ${what} needs a number, got a true/false test (${v.text})`);
+    if (v.kind !== 'number')
+      throw usageError(`in assertion \`${shown(expression)}\`: ${what} needs a number, got a true/false test (${v.text})`);
     return v.value as number;
   };
   const bool = (v: V, what: string): boolean | null => {
-    if (v.kind !== 'truth') throw usageError(`in assertion \`${shown(expression)}\`: ${what} needs a comparison or a test, got the number ${v.text}`, 'compare it: e.g. `accuracy >= 0.9`');
+    if (v.kind !== 'truth')
+      throw usageError(
+        `in assertion \`${shown(expression)}\`: ${what} needs a comparison or a test, got the number ${v.text}`,
+        'compare it: e.g. `accuracy >= 0.9`',
+      );
     return v.value as boolean | null;
   };
   const lastValue = (name: string, label = name): V => {
@@ -262,13 +282,18 @@ export function evaluateAssertion(expression: string, metrics: Record<string, Me
   const division = (node: Extract<Node, { type: 'metric' }>): V => {
     const parts = node.name.split('/');
     const missing = parts.find((p) => !NUMBER.test(p) && !logged(p));
-    if (missing !== undefined) throw unknownMetric(node.name, ` (and as a division, "${missing}" is ${/^[\d.]/.test(missing) ? 'not a number' : 'not a metric of the run'} either)`);
+    if (missing !== undefined)
+      throw unknownMetric(
+        node.name,
+        ` (and as a division, "${missing}" is ${/^[\d.]/.test(missing) ? 'not a number' : 'not a metric of the run'} either)`,
+      );
     const operands = parts.map((p) => (NUMBER.test(p) ? number(Number(p), p) : lastValue(p)));
     let result = operands[0].value as number;
     for (const o of operands.slice(1)) {
       const before = result;
       result /= o.value as number;
-      if (Number.isNaN(result) && !Number.isNaN(before) && !Number.isNaN(o.value as number)) note(`${node.name} is NaN (${fmt(before)}/${fmt(o.value as number)})`);
+      if (Number.isNaN(result) && !Number.isNaN(before) && !Number.isNaN(o.value as number))
+        note(`${node.name} is NaN (${fmt(before)}/${fmt(o.value as number)})`);
     }
     return number(result, operands.map((o) => o.text).join(' / '));
   };
@@ -298,11 +323,15 @@ export function evaluateAssertion(expression: string, metrics: Record<string, Me
           return truth(ok, `${label}=${ok}`);
         }
         const v =
-          node.func === 'last' ? points[points.length - 1]
-          : node.func === 'first' ? points[0]
-          : node.func === 'min' ? points.reduce((a, b) => (a < b || Number.isNaN(a) ? a : b))
-          : node.func === 'max' ? points.reduce((a, b) => (a > b || Number.isNaN(a) ? a : b))
-          : points.reduce((a, b) => a + b, 0) / points.length;
+          node.func === 'last'
+            ? points[points.length - 1]
+            : node.func === 'first'
+              ? points[0]
+              : node.func === 'min'
+                ? points.reduce((a, b) => (a < b || Number.isNaN(a) ? a : b))
+                : node.func === 'max'
+                  ? points.reduce((a, b) => (a > b || Number.isNaN(a) ? a : b))
+                  : points.reduce((a, b) => a + b, 0) / points.length;
         values[label] = v;
         if (Number.isNaN(v)) note(`${label} is NaN (${node.metric} has a NaN value)`);
         return number(v, fmt(v));
@@ -338,10 +367,14 @@ export function evaluateAssertion(expression: string, metrics: Record<string, Me
         const b = num(r, `"${node.op}"`);
         const paren = (s: string) => `(${s})`;
         switch (node.op) {
-          case '+': return number(arithmetic(node, a, b, a + b, '+'), paren(text));
-          case '-': return number(arithmetic(node, a, b, a - b, '-'), paren(text));
-          case '*': return number(arithmetic(node, a, b, a * b, '*'), text);
-          case '/': return number(arithmetic(node, a, b, a / b, '/'), text);
+          case '+':
+            return number(arithmetic(node, a, b, a + b, '+'), paren(text));
+          case '-':
+            return number(arithmetic(node, a, b, a - b, '-'), paren(text));
+          case '*':
+            return number(arithmetic(node, a, b, a * b, '*'), text);
+          case '/':
+            return number(arithmetic(node, a, b, a / b, '/'), text);
         }
         // A comparison with NaN is neither true nor false.
         if (Number.isNaN(a) || Number.isNaN(b)) {
@@ -349,12 +382,18 @@ export function evaluateAssertion(expression: string, metrics: Record<string, Me
           return truth(null, text);
         }
         switch (node.op) {
-          case '<': return truth(a < b, text);
-          case '<=': return truth(a <= b, text);
-          case '>': return truth(a > b, text);
-          case '>=': return truth(a >= b, text);
-          case '==': return truth(a === b, text);
-          default: return truth(a !== b, text);
+          case '<':
+            return truth(a < b, text);
+          case '<=':
+            return truth(a <= b, text);
+          case '>':
+            return truth(a > b, text);
+          case '>=':
+            return truth(a >= b, text);
+          case '==':
+            return truth(a === b, text);
+          default:
+            return truth(a !== b, text);
         }
       }
     }
@@ -364,13 +403,20 @@ export function evaluateAssertion(expression: string, metrics: Record<string, Me
     result = evaluate(tree);
   } catch (error) {
     // The parser bounds nesting; this is the backstop should a chain still be too long for the stack.
-    if (error instanceof RangeError) throw usageError(`assertion \`${shown(expression)}\` is too complex to evaluate`, 'split it into several assertions');
+    if (error instanceof RangeError)
+      throw usageError(`assertion \`${shown(expression)}\` is too complex to evaluate`, 'split it into several assertions');
     throw error;
   }
   const decided = bool(result, 'an assertion');
   if (decided === null) note('the assertion is neither true nor false (NaN), so it fails');
   const outer = tree.type === 'binary' && (tree.op === 'and' || tree.op === 'or');
-  return { expression, passed: decided === true, values, evaluated: outer ? result.text.slice(1, -1) : result.text, ...(notes.length ? { notes } : {}) };
+  return {
+    expression,
+    passed: decided === true,
+    values,
+    evaluated: outer ? result.text.slice(1, -1) : result.text,
+    ...(notes.length ? { notes } : {}),
+  };
 }
 
 /** Checks every assertion against a run; outcome `fail` when any fails. Errors (syntax, unknown metric) throw. */

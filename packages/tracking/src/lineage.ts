@@ -9,7 +9,9 @@ import type { DatasetRef, EnvironmentLineage, GitLineage } from '@mlci/store';
 /** Runs a program (never a shell) and resolves its stdout, or null on failure or timeout. */
 export function tryRun(file: string, args: string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<string | null> {
   return new Promise((done) => {
-    execFile(file, args, { cwd: options.cwd, timeout: options.timeoutMs ?? 10_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => done(error ? null : stdout));
+    execFile(file, args, { cwd: options.cwd, timeout: options.timeoutMs ?? 10_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout) =>
+      done(error ? null : stdout),
+    );
   });
 }
 
@@ -56,7 +58,11 @@ export async function gitLineage(dir: string): Promise<GitLineage> {
  */
 export function jobGitLineage(env: NodeJS.ProcessEnv = process.env): { commit: string | null; branch: string | null } {
   if (env.GITHUB_ACTIONS !== 'true') return { commit: null, branch: null };
-  const branch = env.GITHUB_HEAD_REF || (env.GITHUB_REF_TYPE === 'branch' || env.GITHUB_REF?.startsWith('refs/heads/') ? env.GITHUB_REF_NAME || env.GITHUB_REF?.slice('refs/heads/'.length) : '');
+  const branch =
+    env.GITHUB_HEAD_REF ||
+    (env.GITHUB_REF_TYPE === 'branch' || env.GITHUB_REF?.startsWith('refs/heads/')
+      ? env.GITHUB_REF_NAME || env.GITHUB_REF?.slice('refs/heads/'.length)
+      : '');
   return { commit: env.GITHUB_SHA || null, branch: branch || null };
 }
 
@@ -99,7 +105,17 @@ export async function describeDataset(path: string, projectDir: string): Promise
   };
 }
 
-const LOCK_FILES = ['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'poetry.lock', 'uv.lock', 'Pipfile.lock', 'requirements.txt', 'conda-lock.yml', 'environment.yml'];
+const LOCK_FILES = [
+  'package-lock.json',
+  'yarn.lock',
+  'pnpm-lock.yaml',
+  'poetry.lock',
+  'uv.lock',
+  'Pipfile.lock',
+  'requirements.txt',
+  'conda-lock.yml',
+  'environment.yml',
+];
 
 export interface EnvironmentOptions {
   /**
@@ -119,7 +135,10 @@ export async function environmentLineage(projectDir: string, options: Environmen
     tryRun(python, ['--version'], { timeoutMs }),
     tryRun(python, ['-m', 'pip', 'freeze', '--disable-pip-version-check'], { timeoutMs }),
     Promise.all(
-      LOCK_FILES.filter((f) => existsSync(join(projectDir, f))).map(async (f) => ({ path: f, sha256: (await hashFile(join(projectDir, f))).sha256 })),
+      LOCK_FILES.filter((f) => existsSync(join(projectDir, f))).map(async (f) => ({
+        path: f,
+        sha256: (await hashFile(join(projectDir, f))).sha256,
+      })),
     ),
   ]);
   return {
@@ -127,6 +146,12 @@ export async function environmentLineage(projectDir: string, options: Environmen
     python: version ? version.trim().replace(/^Python\s+/, '') : null,
     platform: `${process.platform}-${process.arch}`,
     lockFiles,
-    pipFreeze: freeze === null ? null : freeze.split('\n').map((l) => l.trim()).filter(Boolean),
+    pipFreeze:
+      freeze === null
+        ? null
+        : freeze
+            .split('\n')
+            .map((l) => l.trim())
+            .filter(Boolean),
   };
 }

@@ -80,11 +80,19 @@ interface MlflowRun {
 }
 
 interface LoggedModel {
-  info: Record<string, unknown> & { model_id: string; experiment_id: string; name: string; artifact_uri: string; status: string; source_run_id?: string };
+  info: Record<string, unknown> & {
+    model_id: string;
+    experiment_id: string;
+    name: string;
+    artifact_uri: string;
+    status: string;
+    source_run_id?: string;
+  };
   data: { params: Array<{ key: string; value: string }>; metrics: unknown[] };
   tags: Record<string, string>;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- request bodies of MLflow's REST API, checked field by field by each route
 type Body = Record<string, any>;
 const kv = (record: Record<string, string>) => Object.entries(record).map(([key, value]) => ({ key, value }));
 const ARTIFACTS = '/api/2.0/mlflow-artifacts/artifacts';
@@ -168,7 +176,8 @@ function str(value: unknown, field: string): string {
 /** Rejects `..` and absolute paths in artifact paths, as MLflow's validate_path_is_safe does. */
 function safeArtifactPath(path: string): string {
   const clean = path.replace(/^\/+/, '');
-  if (clean.split('/').some((part) => part === '..') || clean.includes('\\') || clean.includes('\0')) throw invalid(`Invalid path: ${path}`);
+  if (clean.split('/').some((part) => part === '..') || clean.includes('\\') || clean.includes('\0'))
+    throw invalid(`Invalid path: ${path}`);
   return clean;
 }
 
@@ -238,7 +247,15 @@ class MlflowState {
 
   private addExperiment(id: string, name: string, tags: Array<{ key: string; value: string }> = []): Experiment {
     const now = Date.now();
-    const experiment: Experiment = { experiment_id: id, name, artifact_location: `mlflow-artifacts:/${id}`, lifecycle_stage: 'active', creation_time: now, last_update_time: now, tags };
+    const experiment: Experiment = {
+      experiment_id: id,
+      name,
+      artifact_location: `mlflow-artifacts:/${id}`,
+      lifecycle_stage: 'active',
+      creation_time: now,
+      last_update_time: now,
+      tags,
+    };
     this.experiments.set(id, experiment);
     return experiment;
   }
@@ -281,7 +298,8 @@ class MlflowState {
     try {
       if (path === '/health') return void res.end('OK');
       if (path === '/version') return void res.end('3.0.0');
-      if (path === ARTIFACTS || path.startsWith(ARTIFACTS + '/')) return await this.artifacts(req, res, method, path.slice(ARTIFACTS.length + 1), url);
+      if (path === ARTIFACTS || path.startsWith(ARTIFACTS + '/'))
+        return await this.artifacts(req, res, method, path.slice(ARTIFACTS.length + 1), url);
       const api = /^\/(?:ajax-)?api\/2\.0\/mlflow\/(.+)$/.exec(path);
       if (!api) throw new ApiError(404, 'ENDPOINT_NOT_FOUND', `No API endpoint for ${method} ${path}`);
       const body = method === 'GET' || method === 'DELETE' ? Object.fromEntries(url.searchParams) : await readJson(req);
@@ -306,7 +324,8 @@ class MlflowState {
         return { experiment: this.experiment(body.experiment_id) };
       case 'POST experiments/create': {
         const name = str(body.name, 'name');
-        if ([...this.experiments.values()].some((e) => e.name === name)) throw new ApiError(400, 'RESOURCE_ALREADY_EXISTS', `Experiment '${name}' already exists.`);
+        if ([...this.experiments.values()].some((e) => e.name === name))
+          throw new ApiError(400, 'RESOURCE_ALREADY_EXISTS', `Experiment '${name}' already exists.`);
         return { experiment_id: this.addExperiment(String(this.nextExperimentId++), name, body.tags ?? []).experiment_id };
       }
       case 'POST experiments/search': {
@@ -315,7 +334,10 @@ class MlflowState {
       }
       case 'POST experiments/set-experiment-tag': {
         const experiment = this.experiment(body.experiment_id);
-        experiment.tags = [...experiment.tags.filter((t) => t.key !== body.key), { key: str(body.key, 'key'), value: String(body.value ?? '') }];
+        experiment.tags = [
+          ...experiment.tags.filter((t) => t.key !== body.key),
+          { key: str(body.key, 'key'), value: String(body.value ?? '') },
+        ];
         return {};
       }
       case 'POST runs/create':
@@ -384,7 +406,10 @@ class MlflowState {
       }
       case 'GET artifacts/list': {
         const run = this.run(body);
-        return { root_uri: run.info.artifact_uri, files: this.list(`${run.info.experiment_id}/${run.info.run_id}/artifacts/${body.path ?? ''}`) };
+        return {
+          root_uri: run.info.artifact_uri,
+          files: this.list(`${run.info.experiment_id}/${run.info.run_id}/artifacts/${body.path ?? ''}`),
+        };
       }
       case 'POST logged-models':
         return { model: this.modelJson(this.createModel(body)) };
@@ -456,17 +481,37 @@ class MlflowState {
     const params: Body[] = body.params ?? [];
     const tags: Body[] = body.tags ?? [];
     const L = MLFLOW_BATCH_LIMITS;
-    if (metrics.length > L.metrics) throw invalid(`A batch logging request can contain at most ${L.metrics} metrics. Got ${metrics.length} metrics. Please split up metrics across multiple requests and try again.`);
-    if (params.length > L.params) throw invalid(`A batch logging request can contain at most ${L.params} params. Got ${params.length} params. Please split up params across multiple requests and try again.`);
-    if (tags.length > L.tags) throw invalid(`A batch logging request can contain at most ${L.tags} tags. Got ${tags.length} tags. Please split up tags across multiple requests and try again.`);
+    if (metrics.length > L.metrics)
+      throw invalid(
+        `A batch logging request can contain at most ${L.metrics} metrics. Got ${metrics.length} metrics. Please split up metrics across multiple requests and try again.`,
+      );
+    if (params.length > L.params)
+      throw invalid(
+        `A batch logging request can contain at most ${L.params} params. Got ${params.length} params. Please split up params across multiple requests and try again.`,
+      );
+    if (tags.length > L.tags)
+      throw invalid(
+        `A batch logging request can contain at most ${L.tags} tags. Got ${tags.length} tags. Please split up tags across multiple requests and try again.`,
+      );
     const total = metrics.length + params.length + tags.length;
-    if (total > L.total) throw invalid(`A batch logging request can contain at most ${L.total} total metrics, params and tags. Got ${total}. Please split up the request and try again.`);
+    if (total > L.total)
+      throw invalid(
+        `A batch logging request can contain at most ${L.total} total metrics, params and tags. Got ${total}. Please split up the request and try again.`,
+      );
     // Validate everything before applying anything, so a bad batch changes nothing.
-    const parsedMetrics = metrics.map((m) => ({ key: str(m.key, 'metrics.key'), value: num(m.value, 'metrics.value'), step: Number(m.step ?? 0), timestamp: num(m.timestamp, 'metrics.timestamp') }));
+    const parsedMetrics = metrics.map((m) => ({
+      key: str(m.key, 'metrics.key'),
+      value: num(m.value, 'metrics.value'),
+      step: Number(m.step ?? 0),
+      timestamp: num(m.timestamp, 'metrics.timestamp'),
+    }));
     const parsedParams = params.map((p) => ({ key: str(p.key, 'params.key'), value: String(p.value ?? '') }));
     for (const p of parsedParams) {
       const previous = run.collector.params[p.key];
-      if (previous !== undefined && previous !== p.value) throw invalid(`Changing param values is not allowed. Param with key='${p.key}' was already logged with value='${previous}' for run ID='${run.info.run_id}'. Attempted logging new value '${p.value}'.`);
+      if (previous !== undefined && previous !== p.value)
+        throw invalid(
+          `Changing param values is not allowed. Param with key='${p.key}' was already logged with value='${previous}' for run ID='${run.info.run_id}'. Attempted logging new value '${p.value}'.`,
+        );
     }
     for (const p of parsedParams) run.collector.logParam(p.key, p.value);
     for (const m of parsedMetrics) run.collector.logMetric(m.key, m.value, m.step, m.timestamp);
@@ -484,8 +529,10 @@ class MlflowState {
     const name = String(body.name || id);
     const sourceRun = body.source_run_id ? this.runs.get(String(body.source_run_id)) : undefined;
     // A model logged from a run lands in that run's artifacts under its name (as MLflow 2 laid it out).
-    const used = sourceRun && [...this.files.keys()].some((p) => p.startsWith(`${experimentId}/${sourceRun.info.run_id}/artifacts/${name}/`));
-    const location = sourceRun && !used ? `${experimentId}/${sourceRun.info.run_id}/artifacts/${name}` : `${experimentId}/models/${id}/artifacts`;
+    const used =
+      sourceRun && [...this.files.keys()].some((p) => p.startsWith(`${experimentId}/${sourceRun.info.run_id}/artifacts/${name}/`));
+    const location =
+      sourceRun && !used ? `${experimentId}/${sourceRun.info.run_id}/artifacts/${name}` : `${experimentId}/models/${id}/artifacts`;
     const now = Date.now();
     const model: LoggedModel = {
       info: {

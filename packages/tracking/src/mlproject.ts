@@ -83,14 +83,21 @@ function parseParamSpecs(raw: unknown, file: string, entry: string): Record<stri
   for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
     const spec = typeof value === 'string' ? { type: value } : (value as { type?: string; default?: unknown });
     const type = (spec?.type ?? 'string') === 'integer' ? 'int' : (spec?.type ?? 'string');
-    if (!['string', 'float', 'int', 'path', 'uri'].includes(type)) throw inputError(`entry point "${entry}": parameter "${name}" has unknown type "${type}"`, { file, hint: 'types: string, float, int, path, uri' });
-    specs[name] = { type: type as MlprojectParamType, default: spec && typeof spec === 'object' && 'default' in spec && spec.default !== null ? String(spec.default) : undefined };
+    if (!['string', 'float', 'int', 'path', 'uri'].includes(type))
+      throw inputError(`entry point "${entry}": parameter "${name}" has unknown type "${type}"`, {
+        file,
+        hint: 'types: string, float, int, path, uri',
+      });
+    specs[name] = {
+      type: type as MlprojectParamType,
+      default: spec && typeof spec === 'object' && 'default' in spec && spec.default !== null ? String(spec.default) : undefined,
+    };
   }
   return specs;
 }
 
 function checkValue(name: string, spec: ParamSpec, value: string, dir: string): string {
-  if (spec.type === 'float' && !Number.isFinite(Number(value)) ) throw usageError(`parameter "${name}" must be a float, got "${value}"`);
+  if (spec.type === 'float' && !Number.isFinite(Number(value))) throw usageError(`parameter "${name}" must be a float, got "${value}"`);
   if (spec.type === 'int' && !/^[+-]?\d+$/.test(value)) throw usageError(`parameter "${name}" must be an integer, got "${value}"`);
   // MLflow resolves relative paths against the project directory.
   if (spec.type === 'path' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !isAbsolute(value)) return resolve(dir, value);
@@ -101,6 +108,7 @@ export async function loadMlproject(options: MlprojectOptions = {}): Promise<Mlp
   const given = resolve(options.dir ?? '.');
   const file = given.endsWith('MLproject') ? given : join(given, 'MLproject');
   const dir = resolve(file, '..');
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the MLproject document is read field by field with checks below
   let doc: any;
   try {
     doc = parseYaml(await readFile(file, 'utf8'), file);
@@ -112,7 +120,10 @@ export async function loadMlproject(options: MlprojectOptions = {}): Promise<Mlp
   const entries = doc?.entry_points ?? {};
   const entry = entries[entryName];
   if (!entry || typeof entry.command !== 'string') {
-    throw usageError(`MLproject has no entry point "${entryName}" with a command`, `entry points: ${Object.keys(entries).join(', ') || '(none)'}`);
+    throw usageError(
+      `MLproject has no entry point "${entryName}" with a command`,
+      `entry points: ${Object.keys(entries).join(', ') || '(none)'}`,
+    );
   }
   const specs = parseParamSpecs(entry.parameters, file, entryName);
   const given_: Record<string, string> = {};
@@ -124,12 +135,17 @@ export async function loadMlproject(options: MlprojectOptions = {}): Promise<Mlp
   const values: Record<string, string> = {};
   for (const [name, spec] of Object.entries(specs)) {
     const value = given_[name] ?? spec.default;
-    if (value === undefined) throw usageError(`MLproject entry point "${entryName}" needs parameter "${name}" (${spec.type}), which has no default`, `pass it with -P ${name}=VALUE`);
+    if (value === undefined)
+      throw usageError(
+        `MLproject entry point "${entryName}" needs parameter "${name}" (${spec.type}), which has no default`,
+        `pass it with -P ${name}=VALUE`,
+      );
     values[name] = checkValue(name, spec, value, dir);
   }
   const words = splitWords(entry.command, file).map((word) =>
     word.replace(/\{([A-Za-z_][A-Za-z0-9_.-]*)\}/g, (whole, name: string) => {
-      if (!(name in values)) throw inputError(`the command of entry point "${entryName}" uses {${name}}, which is not a declared parameter`, { file });
+      if (!(name in values))
+        throw inputError(`the command of entry point "${entryName}" uses {${name}}, which is not a declared parameter`, { file });
       return values[name];
     }),
   );

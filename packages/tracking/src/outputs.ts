@@ -19,7 +19,7 @@ export async function storeOutputs(store: Store, path: string, collector: RunCol
   const files: string[] = [];
   if (info.isDirectory()) {
     for (const entry of await readdir(path, { recursive: true, withFileTypes: true })) {
-      if (entry.isFile()) files.push(join(entry.parentPath ?? (entry as any).path, entry.name));
+      if (entry.isFile()) files.push(join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name));
     }
   } else {
     files.push(path);

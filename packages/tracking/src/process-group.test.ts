@@ -6,7 +6,7 @@ import { groupAlive, spawnGroup } from './process-group';
 
 const posix = process.platform !== 'win32';
 const wait = async (test: () => boolean, ms: number) => {
-  for (const start = Date.now(); !test(); ) {
+  for (const start = Date.now(); !test();) {
     if (Date.now() - start > ms) return false;
     await new Promise((r) => setTimeout(r, 25));
   }

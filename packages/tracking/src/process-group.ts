@@ -110,7 +110,7 @@ export function spawnGroup(argv: string[], options: { cwd: string; env: NodeJS.P
   const end = async (graceMs = 3000) => {
     if (pgid && groupAlive(pgid)) {
       signal('SIGTERM');
-      for (const start = Date.now(); groupAlive(pgid) && Date.now() - start < graceMs; ) await sleep(50);
+      for (const start = Date.now(); groupAlive(pgid) && Date.now() - start < graceMs;) await sleep(50);
       if (groupAlive(pgid)) signal('SIGKILL');
     }
     const out = child.stdout;

@@ -22,5 +22,9 @@ export function storageError(error: unknown, doing: string, where?: string): unk
   const why = e?.code ? WHY[e.code] : undefined;
   if (!why) return error;
   const file = e!.path ?? (e as { dest?: string }).dest ?? where;
-  return inputError(`${doing}: ${why.what}`, { file, hint: why.hint(e!.path ? dirname(file!) : (file ?? 'the project directory')), cause: error });
+  return inputError(`${doing}: ${why.what}`, {
+    file,
+    hint: why.hint(e!.path ? dirname(file!) : (file ?? 'the project directory')),
+    cause: error,
+  });
 }

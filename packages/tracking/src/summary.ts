@@ -22,7 +22,9 @@ export function trainSummaryMarkdown(r: RunRecord): string {
     lines.push('| Metric | Last | Min | Max | Curve |', '| --- | ---: | ---: | ---: | --- |');
     for (const [k, points] of metrics) {
       const values = [...points].sort((a, b) => a.step - b.step).map((p) => p.value);
-      lines.push(`| ${escapeCell(k)} | ${fmt(values[values.length - 1])} | ${fmt(Math.min(...values))} | ${fmt(Math.max(...values))} | ${values.length > 1 ? sparkline(values, 30) : ''} |`);
+      lines.push(
+        `| ${escapeCell(k)} | ${fmt(values[values.length - 1])} | ${fmt(Math.min(...values))} | ${fmt(Math.max(...values))} | ${values.length > 1 ? sparkline(values, 30) : ''} |`,
+      );
     }
     lines.push('');
   }
@@ -50,6 +52,7 @@ export function gateSummaryMarkdown(result: GateResult): string {
     '| Result | Assertion | Evaluated |',
     '| --- | --- | --- |',
   ];
-  for (const a of result.assertions) lines.push(`| ${a.passed ? 'pass' : '**FAIL**'} | ${escapeCell(a.expression)} | ${escapeCell(a.evaluated)} |`);
+  for (const a of result.assertions)
+    lines.push(`| ${a.passed ? 'pass' : '**FAIL**'} | ${escapeCell(a.expression)} | ${escapeCell(a.evaluated)} |`);
   return lines.join('\n') + '\n';
 }

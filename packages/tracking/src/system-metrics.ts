@@ -34,19 +34,24 @@ function cpuTimes() {
 
 function nvidiaSmi(): Promise<Array<{ util: number; memMb: number }> | null> {
   return new Promise((done) => {
-    execFile('nvidia-smi', ['--query-gpu=utilization.gpu,memory.used', '--format=csv,noheader,nounits'], { timeout: 5000 }, (error, stdout) => {
-      if (error) return done(null);
-      done(
-        stdout
-          .trim()
-          .split('\n')
-          .filter(Boolean)
-          .map((line) => {
-            const [util, mem] = line.split(',').map((s) => Number(s.trim()));
-            return { util, memMb: mem };
-          }),
-      );
-    });
+    execFile(
+      'nvidia-smi',
+      ['--query-gpu=utilization.gpu,memory.used', '--format=csv,noheader,nounits'],
+      { timeout: 5000 },
+      (error, stdout) => {
+        if (error) return done(null);
+        done(
+          stdout
+            .trim()
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => {
+              const [util, mem] = line.split(',').map((s) => Number(s.trim()));
+              return { util, memMb: mem };
+            }),
+        );
+      },
+    );
   });
 }
 
@@ -60,10 +65,16 @@ export function startSystemSampler(collector: RunCollector, options: SystemSampl
     const now = Date.now();
     const current = cpuTimes();
     const total = current.total - previous.total;
-    if (total > 0) collector.logMetric('system/cpu_utilization_percentage', Math.round(1000 * (1 - (current.idle - previous.idle) / total)) / 10, step, now);
+    if (total > 0)
+      collector.logMetric(
+        'system/cpu_utilization_percentage',
+        Math.round(1000 * (1 - (current.idle - previous.idle) / total)) / 10,
+        step,
+        now,
+      );
     previous = current;
     const used = totalmem() - freemem();
-    collector.logMetric('system/system_memory_usage_megabytes', Math.round(used / 1024 / 1024 * 10) / 10, step, now);
+    collector.logMetric('system/system_memory_usage_megabytes', Math.round((used / 1024 / 1024) * 10) / 10, step, now);
     collector.logMetric('system/system_memory_usage_percentage', Math.round((used / totalmem()) * 1000) / 10, step, now);
     if (gpu) {
       const gpus = await nvidiaSmi();

@@ -16,7 +16,13 @@ async function setup() {
   return { dir, store };
 }
 const statuses = async (store: LocalStore) => (await store.listRuns()).map((r) => r.status);
-const base = (dir: string, store: LocalStore) => ({ command: ['true'], projectDir: dir, store, systemMetricsInterval: 0, artifacts: ['out.bin'] });
+const base = (dir: string, store: LocalStore) => ({
+  command: ['true'],
+  projectDir: dir,
+  store,
+  systemMetricsInterval: 0,
+  artifacts: ['out.bin'],
+});
 
 describe('train when the store fails', () => {
   it('a full disk while storing an artifact: RecordedRunError naming the store, the run FAILED with the reason', async () => {
@@ -27,7 +33,9 @@ describe('train when the store fails', () => {
     const error = await train(base(dir, store)).catch((e) => e);
     expect(error).toBeInstanceOf(RecordedRunError);
     expect(error.kind).toBe('input');
-    expect(error.describe()).toMatch(/\.mlci: storing artifact out\.bin: no space left on device \(run [0-9a-f]{32} recorded as FAILED\)\n  hint: free space/);
+    expect(error.describe()).toMatch(
+      /\.mlci: storing artifact out\.bin: no space left on device \(run [0-9a-f]{32} recorded as FAILED\)\n  hint: free space/,
+    );
     expect(error.result.record.status).toBe('FAILED');
     expect(await statuses(store)).toEqual(['FAILED']);
     expect((await store.listRuns())[0].tags['mlci.error']).toMatch(/storing artifact out\.bin: no space left/);
@@ -38,7 +46,8 @@ describe('train when the store fails', () => {
     const { dir, store } = await setup();
     const putRun = store.putRun.bind(store);
     store.putRun = async (record: RunRecord) => {
-      if (record.status !== 'RUNNING' && record.artifacts.length) throw Object.assign(enospc(), { path: join(dir, '.mlci', 'runs', record.id, '.run.json.tmp') });
+      if (record.status !== 'RUNNING' && record.artifacts.length)
+        throw Object.assign(enospc(), { path: join(dir, '.mlci', 'runs', record.id, '.run.json.tmp') });
       return putRun(record);
     };
     const error = await train(base(dir, store)).catch((e) => e);
@@ -76,7 +85,10 @@ describe('train when the store fails', () => {
   it('a store that cannot take the RUNNING record: refused before the command runs', async () => {
     const { dir, store } = await setup();
     store.putRun = async () => {
-      throw Object.assign(new Error('EROFS: read-only file system, open'), { code: 'EROFS', path: join(dir, '.mlci', 'runs', 'x', '.run.json.tmp') });
+      throw Object.assign(new Error('EROFS: read-only file system, open'), {
+        code: 'EROFS',
+        path: join(dir, '.mlci', 'runs', 'x', '.run.json.tmp'),
+      });
     };
     const marker = join(dir, 'ran');
     const error = await train({ ...base(dir, store), command: ['touch', marker] }).catch((e) => e);

@@ -8,7 +8,16 @@ import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { constants as osConstants } from 'node:os';
 import { inputError, MlciError, silentLogger, usageError, type Logger } from '@mlci/core';
-import { OWNER_TAG, ownerTag, projectStore, type EnvironmentLineage, type GitLineage, type RunRecord, type RunStatus, type Store } from '@mlci/store';
+import {
+  OWNER_TAG,
+  ownerTag,
+  projectStore,
+  type EnvironmentLineage,
+  type GitLineage,
+  type RunRecord,
+  type RunStatus,
+  type Store,
+} from '@mlci/store';
 import { RunCollector } from './collector';
 import { captureMetricsFile, parseMetricsJsonl, readParamsFile } from './capture-files';
 import { describeDataset, environmentLineage, findProjectDir, gitLineage } from './lineage';
@@ -108,33 +117,51 @@ const newRunId = () => randomUUID().replace(/-/g, '');
 
 function defaultName(command: string[], start: number): string {
   const program = command[0].split(/[\\/]/).pop() ?? command[0];
-  const script = command.slice(1).find((a) => /\.(py|r|jl|sh|js|ts)$/i.test(a))?.split(/[\\/]/).pop();
+  const script = command
+    .slice(1)
+    .find((a) => /\.(py|r|jl|sh|js|ts)$/i.test(a))
+    ?.split(/[\\/]/)
+    .pop();
   return `${script ?? program}-${new Date(start).toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
 }
 
 const inProject = (projectDir: string, file: string) => (isAbsolute(file) ? file : join(projectDir, file));
 const NO_GIT: GitLineage = { commit: null, branch: null, dirty: false };
-const noEnvironment = (): EnvironmentLineage => ({ node: process.version, python: null, platform: `${process.platform}-${process.arch}`, lockFiles: [], pipFreeze: null });
+const noEnvironment = (): EnvironmentLineage => ({
+  node: process.version,
+  python: null,
+  platform: `${process.platform}-${process.arch}`,
+  lockFiles: [],
+  pipFreeze: null,
+});
 
 /** Every input that can be checked before the command runs is checked here, so a bad one costs no training. */
 async function preflight(options: TrainOptions, projectDir: string, cwd: string): Promise<void> {
   const info = await stat(cwd).catch(() => null);
-  if (!info?.isDirectory()) throw inputError(`working directory ${cwd} ${info ? 'is not a directory' : 'does not exist'}`, { hint: 'the command runs in the project directory unless told otherwise; check the path' });
+  if (!info?.isDirectory())
+    throw inputError(`working directory ${cwd} ${info ? 'is not a directory' : 'does not exist'}`, {
+      hint: 'the command runs in the project directory unless told otherwise; check the path',
+    });
   for (const file of options.paramsFiles ?? ['params.yaml']) {
     const path = inProject(projectDir, file);
     if (!options.paramsFiles && !existsSync(path)) continue;
     if (!existsSync(path)) {
-      throw inputError('params file not found', { file, hint: `--params-file is read relative to the project directory (${projectDir}) and must exist before the command starts` });
+      throw inputError('params file not found', {
+        file,
+        hint: `--params-file is read relative to the project directory (${projectDir}) and must exist before the command starts`,
+      });
     }
     await readParamsFile(path);
   }
   for (const file of options.metricsFiles ?? []) {
-    if ((await stat(inProject(projectDir, file)).catch(() => null))?.isDirectory()) throw inputError('metrics file is a directory', { file, hint: '--metrics-file names the JSON or YAML file the command writes' });
+    if ((await stat(inProject(projectDir, file)).catch(() => null))?.isDirectory())
+      throw inputError('metrics file is a directory', { file, hint: '--metrics-file names the JSON or YAML file the command writes' });
   }
 }
 
 export async function train(options: TrainOptions): Promise<TrainResult> {
-  if (!options.command.length || !options.command[0]) throw usageError('no command to run', 'give it after `--`: mlci train -- python train.py');
+  if (!options.command.length || !options.command[0])
+    throw usageError('no command to run', 'give it after `--`: mlci train -- python train.py');
   const logger = options.logger ?? silentLogger;
   const projectDir = resolve(options.projectDir ?? (await findProjectDir()));
   const cwd = options.cwd ?? projectDir;
@@ -181,9 +208,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     lineage: { git: NO_GIT, datasets: datasets.map(({ absolutePath: _, ...d }) => d), environment: noEnvironment() },
   });
   // The owner tag lets a later reader on this machine mark the run abandoned if mlci dies without a word.
-  await store.putRun({ ...base('RUNNING', null, null), tags: { ...base('RUNNING', null, null).tags, [OWNER_TAG]: ownerTag() } }).catch((error) => {
-    throw storageError(error, `recording run ${id}`, storeDir);
-  });
+  await store
+    .putRun({ ...base('RUNNING', null, null), tags: { ...base('RUNNING', null, null).tags, [OWNER_TAG]: ownerTag() } })
+    .catch((error) => {
+      throw storageError(error, `recording run ${id}`, storeDir);
+    });
 
   const scratch = join(projectDir, '.mlci', 'tmp', id);
   let group: RunningGroup | null = null;
@@ -208,7 +237,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const metricsJsonl = join(scratch, 'metrics.jsonl');
     server = await MlflowServer.start({ store, runId: id, collector, runName, nameFixed: options.name !== undefined });
     serverState = server.state;
-    sampler = options.systemMetricsInterval === 0 ? null : startSystemSampler(collector, { intervalSeconds: options.systemMetricsInterval });
+    sampler =
+      options.systemMetricsInterval === 0 ? null : startSystemSampler(collector, { intervalSeconds: options.systemMetricsInterval });
 
     const env: Record<string, string | undefined> = {
       ...process.env,
@@ -271,7 +301,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       if (status === 'FINISHED') status = 'FAILED';
       collector.setTag('mlci.error', problems.map((p) => p.oneLine()).join('; '));
     }
-    const record: RunRecord = { ...base(status, endTime, exitCode), experiment: options.experiment ?? experimentOf() ?? 'Default', ...childrenOf(status, endTime) };
+    const record: RunRecord = {
+      ...base(status, endTime, exitCode),
+      experiment: options.experiment ?? experimentOf() ?? 'Default',
+      ...childrenOf(status, endTime),
+    };
     record.lineage.git = await git;
     record.lineage.environment = await environment;
     ended = true;
@@ -306,10 +340,19 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     await server?.close().catch(() => {});
     await sampler?.stop().catch(() => {});
     await rm(scratch, { recursive: true, force: true }).catch(() => {});
-    collector.setTag('mlci.error', reason instanceof MlciError ? reason.oneLine() : `internal error: ${(reason as Error)?.message ?? String(reason)}`);
+    collector.setTag(
+      'mlci.error',
+      reason instanceof MlciError ? reason.oneLine() : `internal error: ${(reason as Error)?.message ?? String(reason)}`,
+    );
     const failedAt = Date.now();
-    const record = { ...base('FAILED', failedAt, null), experiment: options.experiment ?? experimentOf() ?? 'Default', ...childrenOf('FAILED', failedAt) };
-    await recordEnd(store, record, storeDir).catch((e) => logger.error(e instanceof MlciError ? e.describe() : `run ${id} could not be recorded as FAILED: ${String(e)}`));
+    const record = {
+      ...base('FAILED', failedAt, null),
+      experiment: options.experiment ?? experimentOf() ?? 'Default',
+      ...childrenOf('FAILED', failedAt),
+    };
+    await recordEnd(store, record, storeDir).catch((e) =>
+      logger.error(e instanceof MlciError ? e.describe() : `run ${id} could not be recorded as FAILED: ${String(e)}`),
+    );
     throw reason;
   } finally {
     if (listen) for (const s of FORWARDED) process.off(s, forward);
@@ -348,10 +391,14 @@ async function recordEnd(store: Store, record: RunRecord, storeDir: string | und
       () => true,
       () => false,
     );
-    throw new MlciError(reason.kind, `${reason.message} (run ${record.id} ${kept ? 'recorded as FAILED without its metrics' : 'left RUNNING; a later mlci command on this machine marks it abandoned'})`, {
-      ...reason.location,
-      hint: reason.hint,
-    });
+    throw new MlciError(
+      reason.kind,
+      `${reason.message} (run ${record.id} ${kept ? 'recorded as FAILED without its metrics' : 'left RUNNING; a later mlci command on this machine marks it abandoned'})`,
+      {
+        ...reason.location,
+        hint: reason.hint,
+      },
+    );
   }
 }
 

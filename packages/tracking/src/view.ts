@@ -25,7 +25,8 @@ const minOf = (values: number[]) => (finite(values).length ? Math.min(...finite(
 const maxOf = (values: number[]) => (finite(values).length ? Math.max(...finite(values)) : NaN);
 const finiteOrDash = (n: number) => (Number.isNaN(n) ? '-' : fmt(n));
 const time = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19));
-const duration = (r: Pick<RunRecord, 'startTime' | 'endTime'>) => (r.endTime === null ? 'running' : `${((r.endTime - r.startTime) / 1000).toFixed(1)}s`);
+const duration = (r: Pick<RunRecord, 'startTime' | 'endTime'>) =>
+  r.endTime === null ? 'running' : `${((r.endTime - r.startTime) / 1000).toFixed(1)}s`;
 const byStep = (points: MetricPoint[]) => [...points].sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
 
 /**
@@ -86,7 +87,8 @@ export function formatRun(r: RunRecord): string {
   ];
   if (r.lineage.datasets.length) {
     lines.push('', 'datasets');
-    for (const d of r.lineage.datasets) lines.push(`  ${d.path}  sha256 ${d.sha256.slice(0, 12)}  dvc md5 ${d.dvcMd5 ?? '-'}${d.snapshot ? '  (snapshot)' : ''}`);
+    for (const d of r.lineage.datasets)
+      lines.push(`  ${d.path}  sha256 ${d.sha256.slice(0, 12)}  dvc md5 ${d.dvcMd5 ?? '-'}${d.snapshot ? '  (snapshot)' : ''}`);
   }
   const params = Object.entries(r.params);
   if (params.length) {
@@ -97,10 +99,16 @@ export function formatRun(r: RunRecord): string {
   const metrics = Object.entries(r.metrics).filter(([, p]) => p.length);
   if (metrics.length) {
     lines.push('', 'metrics                                  last        min        max   steps  curve');
-    for (const [k, points] of metrics.sort(([a], [b]) => Number(a.startsWith('system/')) - Number(b.startsWith('system/')) || (a < b ? -1 : 1))) {
+    for (const [k, points] of metrics.sort(
+      ([a], [b]) => Number(a.startsWith('system/')) - Number(b.startsWith('system/')) || (a < b ? -1 : 1),
+    )) {
       const values = byStep(points).map((p) => p.value);
-      const diverged = values.some((v) => !Number.isFinite(v)) ? `  (${values.filter((v) => !Number.isFinite(v)).length} non-finite: diverged)` : '';
-      lines.push(`  ${k.padEnd(36).slice(0, Math.max(36, k.length))} ${fmt(values[values.length - 1]).padStart(10)} ${finiteOrDash(minOf(values)).padStart(10)} ${finiteOrDash(maxOf(values)).padStart(10)} ${String(values.length).padStart(7)}  ${values.length > 1 ? sparkline(values) : ''}${diverged}`);
+      const diverged = values.some((v) => !Number.isFinite(v))
+        ? `  (${values.filter((v) => !Number.isFinite(v)).length} non-finite: diverged)`
+        : '';
+      lines.push(
+        `  ${k.padEnd(36).slice(0, Math.max(36, k.length))} ${fmt(values[values.length - 1]).padStart(10)} ${finiteOrDash(minOf(values)).padStart(10)} ${finiteOrDash(maxOf(values)).padStart(10)} ${String(values.length).padStart(7)}  ${values.length > 1 ? sparkline(values) : ''}${diverged}`,
+      );
     }
   }
   const tree = runTree(r).filter((t) => t.run);

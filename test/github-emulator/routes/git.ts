@@ -35,7 +35,11 @@ function isAncestor(state: EmulatorState, ancestor: string, of: string): boolean
 const objectExists = (state: EmulatorState, sha: string) => state.commits.has(sha) || state.tagObjects.has(sha);
 
 function protectedTag(state: EmulatorState, ref: string): boolean {
-  return ref.startsWith('refs/tags/') && usedTags(state).has(ref.slice('refs/tags/'.length)) && state.releases.some((r) => !r.draft && r.immutable && `refs/tags/${r.tag_name}` === ref);
+  return (
+    ref.startsWith('refs/tags/') &&
+    usedTags(state).has(ref.slice('refs/tags/'.length)) &&
+    state.releases.some((r) => !r.draft && r.immutable && `refs/tags/${r.tag_name}` === ref)
+  );
 }
 
 function resolveRef(state: EmulatorState, ref: string): string | undefined {
@@ -71,8 +75,10 @@ export const gitRoutes: Record<string, Handler> = {
     const { sha, force } = req.body as { sha: string; force?: boolean };
     if (!current) throw validationFailed([], 'Reference does not exist');
     if (!objectExists(ctx.state, sha)) throw validationFailed([], 'Object does not exist');
-    if (protectedTag(ctx.state, ref) && sha !== current) throw validationFailed([], 'Cannot update a tag that belongs to an immutable release');
-    if (!force && !isAncestor(ctx.state, peel(ctx.state, current), peel(ctx.state, sha))) throw validationFailed([], 'Update is not a fast forward');
+    if (protectedTag(ctx.state, ref) && sha !== current)
+      throw validationFailed([], 'Cannot update a tag that belongs to an immutable release');
+    if (!force && !isAncestor(ctx.state, peel(ctx.state, current), peel(ctx.state, sha)))
+      throw validationFailed([], 'Update is not a fast forward');
     ctx.state.refs.set(ref, sha);
     return ok(refJson(ctx, ref, sha));
   },
@@ -84,12 +90,25 @@ export const gitRoutes: Record<string, Handler> = {
     return { status: 204 };
   },
   'git/create-tag': (req, ctx) => {
-    const b = req.body as { tag: string; message: string; object: string; type: string; tagger?: { name: string; email: string; date?: string } };
+    const b = req.body as {
+      tag: string;
+      message: string;
+      object: string;
+      type: string;
+      tagger?: { name: string; email: string; date?: string };
+    };
     if (!objectExists(ctx.state, b.object)) throw validationFailed([], 'Object does not exist');
     const sha = createHash('sha1').update(`tag\0${b.tag}\0${b.object}\0${b.message}\0${ctx.state.nextId()}`).digest('hex');
     const tag = {
-      sha, tag: b.tag, message: b.message, object: { sha: b.object, type: b.type }, date: b.tagger?.date ?? now(),
-      tagger: { name: b.tagger?.name ?? 'github-actions[bot]', email: b.tagger?.email ?? '41898282+github-actions@users.noreply.github.com' },
+      sha,
+      tag: b.tag,
+      message: b.message,
+      object: { sha: b.object, type: b.type },
+      date: b.tagger?.date ?? now(),
+      tagger: {
+        name: b.tagger?.name ?? 'github-actions[bot]',
+        email: b.tagger?.email ?? '41898282+github-actions@users.noreply.github.com',
+      },
     };
     ctx.state.tagObjects.set(sha, tag);
     return ok(tagJson(ctx, tag), 201, { location: `${ctx.api}/repos/${ctx.state.owner}/${ctx.state.repo}/git/tags/${sha}` });
@@ -101,7 +120,8 @@ export const gitRoutes: Record<string, Handler> = {
   },
   'git/create-commit': (req, ctx) => {
     const b = req.body as { message: string; tree: string; parents?: string[] };
-    for (const p of b.parents ?? []) if (!ctx.state.commits.has(p)) throw validationFailed([], 'Parent SHA does not exist or is not a commit object');
+    for (const p of b.parents ?? [])
+      if (!ctx.state.commits.has(p)) throw validationFailed([], 'Parent SHA does not exist or is not a commit object');
     const c = ctx.state.commit(b.message, b.parents ?? []);
     return ok(gitCommitJson(ctx, { ...c, tree: b.tree }), 201);
   },

@@ -45,8 +45,16 @@ export const issueRoutes: Record<string, Handler> = {
     const t = now();
     const number = Math.max(0, ...ctx.state.issues.map((i) => i.number)) + 1;
     const issue: Issue = {
-      id: ctx.state.nextId(), number, title: String(b.title), body: b.body ?? null, state: 'open', user: req.token!.user,
-      labels: (b.labels ?? []).map((l: string | { name: string }) => (typeof l === 'string' ? l : l.name)), created_at: t, updated_at: t, closed_at: null,
+      id: ctx.state.nextId(),
+      number,
+      title: String(b.title),
+      body: b.body ?? null,
+      state: 'open',
+      user: req.token!.user,
+      labels: (b.labels ?? []).map((l: string | { name: string }) => (typeof l === 'string' ? l : l.name)),
+      created_at: t,
+      updated_at: t,
+      closed_at: null,
     };
     ctx.state.issues.push(issue);
     return ok(issueJson(ctx, issue), 201, { location: `${ctx.api}/repos/${ctx.state.owner}/${ctx.state.repo}/issues/${number}` });
@@ -72,19 +80,32 @@ export const issueRoutes: Record<string, Handler> = {
   },
   'issues/create-comment': (req, ctx) => {
     const issue = issueOf(ctx.state, intParam(req, 'issue_number'));
-    if (issue.locked) throw new HttpError(403, { message: 'Unable to create comment because issue is locked.', documentation_url: 'https://docs.github.com/articles/locking-conversations/', status: '403' });
+    if (issue.locked)
+      throw new HttpError(403, {
+        message: 'Unable to create comment because issue is locked.',
+        documentation_url: 'https://docs.github.com/articles/locking-conversations/',
+        status: '403',
+      });
     const body = String(req.body.body);
-    if (body.length > 65536) throw validationFailed([{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }]);
+    if (body.length > 65536)
+      throw validationFailed([
+        { resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' },
+      ]);
     const t = now();
     const comment = { id: ctx.state.nextId(), issueNumber: issue.number, body, user: req.token!.user, created_at: t, updated_at: t };
     ctx.state.comments.push(comment);
-    return ok(commentJson(ctx, comment), 201, { location: `${ctx.api}/repos/${ctx.state.owner}/${ctx.state.repo}/issues/comments/${comment.id}` });
+    return ok(commentJson(ctx, comment), 201, {
+      location: `${ctx.api}/repos/${ctx.state.owner}/${ctx.state.repo}/issues/comments/${comment.id}`,
+    });
   },
   'issues/get-comment': (req, ctx) => ok(commentJson(ctx, commentOf(ctx.state, intParam(req, 'comment_id')))),
   'issues/update-comment': (req, ctx) => {
     const comment = commentOf(ctx.state, intParam(req, 'comment_id'));
     const body = String(req.body.body);
-    if (body.length > 65536) throw validationFailed([{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }]);
+    if (body.length > 65536)
+      throw validationFailed([
+        { resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' },
+      ]);
     comment.body = body;
     comment.updated_at = now();
     return ok(commentJson(ctx, comment));

@@ -63,8 +63,17 @@ export const releaseRoutes: Record<string, Handler> = {
     checkTagName(b.tag_name);
     const t = now();
     const release: Release = {
-      id: ctx.state.nextId(), tag_name: b.tag_name, target_commitish: b.target_commitish ?? ctx.state.defaultBranch, name: b.name ?? null, body: b.body ?? null,
-      draft: true, prerelease: Boolean(b.prerelease), immutable: false, author: req.token!.user, created_at: t, published_at: null,
+      id: ctx.state.nextId(),
+      tag_name: b.tag_name,
+      target_commitish: b.target_commitish ?? ctx.state.defaultBranch,
+      name: b.name ?? null,
+      body: b.body ?? null,
+      draft: true,
+      prerelease: Boolean(b.prerelease),
+      immutable: false,
+      author: req.token!.user,
+      created_at: t,
+      published_at: null,
     };
     if (!b.draft) publish(ctx, release);
     ctx.state.releases.push(release);
@@ -81,17 +90,30 @@ export const releaseRoutes: Record<string, Handler> = {
     return ok(releaseJson(ctx, release));
   },
   'repos/get-latest-release': (_req, ctx) => {
-    const release = ctx.state.releases.filter((r) => !r.draft && !r.prerelease).sort((a, b) => (b.published_at ?? '').localeCompare(a.published_at ?? '') || b.id - a.id)[0];
+    const release = ctx.state.releases
+      .filter((r) => !r.draft && !r.prerelease)
+      .sort((a, b) => (b.published_at ?? '').localeCompare(a.published_at ?? '') || b.id - a.id)[0];
     if (!release) throw notFound();
     return ok(releaseJson(ctx, release));
   },
   'repos/update-release': (req, ctx) => {
     const release = releaseOf(ctx.state, intParam(req, 'release_id'));
     const b = req.body ?? {};
-    if (!release.draft && release.immutable && (b.tag_name !== undefined && b.tag_name !== release.tag_name || b.target_commitish !== undefined && b.target_commitish !== release.target_commitish || b.draft === true)) {
-      throw validationFailed([{ resource: 'Release', code: 'custom', field: 'tag_name', message: 'Cannot modify the tag of an immutable release' }]);
+    if (
+      !release.draft &&
+      release.immutable &&
+      ((b.tag_name !== undefined && b.tag_name !== release.tag_name) ||
+        (b.target_commitish !== undefined && b.target_commitish !== release.target_commitish) ||
+        b.draft === true)
+    ) {
+      throw validationFailed([
+        { resource: 'Release', code: 'custom', field: 'tag_name', message: 'Cannot modify the tag of an immutable release' },
+      ]);
     }
-    if (b.tag_name !== undefined) { checkTagName(b.tag_name); release.tag_name = b.tag_name; }
+    if (b.tag_name !== undefined) {
+      checkTagName(b.tag_name);
+      release.tag_name = b.tag_name;
+    }
     if (b.target_commitish !== undefined) release.target_commitish = b.target_commitish;
     if (b.name !== undefined) release.name = b.name;
     if (b.body !== undefined) release.body = b.body;
@@ -107,25 +129,41 @@ export const releaseRoutes: Record<string, Handler> = {
   },
   'repos/list-release-assets': (req, ctx) => {
     const release = releaseOf(ctx.state, intParam(req, 'release_id'));
-    return listAnswer(req, ctx, ctx.state.assets.filter((a) => a.releaseId === release.id), (a) => assetJson(ctx, a));
+    return listAnswer(
+      req,
+      ctx,
+      ctx.state.assets.filter((a) => a.releaseId === release.id),
+      (a) => assetJson(ctx, a),
+    );
   },
   'repos/upload-release-asset': (req, ctx) => {
     const release = releaseOf(ctx.state, intParam(req, 'release_id'));
     const name = req.query.name!;
     if (!release.draft && release.immutable) {
-      throw validationFailed([{ resource: 'ReleaseAsset', code: 'custom', field: 'name', message: 'Cannot upload assets to an immutable release.' }]);
+      throw validationFailed([
+        { resource: 'ReleaseAsset', code: 'custom', field: 'name', message: 'Cannot upload assets to an immutable release.' },
+      ]);
     }
     if (ctx.state.assets.some((a) => a.releaseId === release.id && a.name === name)) {
       throw validationFailed([{ resource: 'ReleaseAsset', code: 'already_exists', field: 'name' }]);
     }
-    if (!req.headers['content-type']) throw new HttpError(400, { message: 'Bad Content-Type header value: \'\'', documentation_url: DOCS });
+    if (!req.headers['content-type']) throw new HttpError(400, { message: "Bad Content-Type header value: ''", documentation_url: DOCS });
     const id = ctx.state.nextId();
     const blob = `asset-${id}`;
     ctx.state.blobs.set(blob, req.raw);
     const t = now();
     const asset = {
-      id, releaseId: release.id, name, label: req.query.label ?? '', content_type: String(req.headers['content-type']), blob, size: req.raw.length,
-      digest: `sha256:${createHash('sha256').update(req.raw).digest('hex')}`, uploader: req.token!.user, created_at: t, updated_at: t,
+      id,
+      releaseId: release.id,
+      name,
+      label: req.query.label ?? '',
+      content_type: String(req.headers['content-type']),
+      blob,
+      size: req.raw.length,
+      digest: `sha256:${createHash('sha256').update(req.raw).digest('hex')}`,
+      uploader: req.token!.user,
+      created_at: t,
+      updated_at: t,
     };
     ctx.state.assets.push(asset);
     return ok(assetJson(ctx, asset), 201);

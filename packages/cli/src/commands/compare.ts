@@ -31,7 +31,8 @@ async function readRunFile(file: string): Promise<RunLike> {
     throw inputError('not a run record (invalid JSON)', { file });
   }
   const r = run as RunLike;
-  if (!r || typeof r.id !== 'string' || !r.metrics || typeof r.metrics !== 'object') throw inputError('not a run record: expected `id` and `metrics`', { file, hint: 'write one with `mlci show RUN --json`' });
+  if (!r || typeof r.id !== 'string' || !r.metrics || typeof r.metrics !== 'object')
+    throw inputError('not a run record: expected `id` and `metrics`', { file, hint: 'write one with `mlci show RUN --json`' });
   return { ...r, name: typeof r.name === 'string' ? r.name : r.id };
 }
 
@@ -78,30 +79,51 @@ Exit 0 when no declared (gated) metric regressed, 1 when one did or went missing
       json: { type: 'boolean' },
     });
     if (values['candidate-file'] && positionals.length) throw usageError('give either RUN or --candidate-file, not both');
-    if (!values['candidate-file'] && !positionals.length) throw usageError('name the run to compare', 'e.g. `mlci compare latest --baseline main`');
+    if (!values['candidate-file'] && !positionals.length)
+      throw usageError('name the run to compare', 'e.g. `mlci compare latest --baseline main`');
     if (values.baseline && values['baseline-file']) throw usageError('give either --baseline or --baseline-file, not both');
 
     // Refused before any work: learning it after the comparison ran (and a store was opened) wastes the run.
-    if (values.markdown && (await stat(values.markdown).catch(() => null))?.isDirectory()) throw fileError(values.markdown, Object.assign(new Error('EISDIR'), { code: 'EISDIR' }), 'write');
+    if (values.markdown && (await stat(values.markdown).catch(() => null))?.isDirectory())
+      throw fileError(values.markdown, Object.assign(new Error('EISDIR'), { code: 'EISDIR' }), 'write');
 
-    const metrics: Record<string, MetricSpec> = values.thresholds ? parseThresholds(await readText(values.thresholds), values.thresholds) : {};
+    const metrics: Record<string, MetricSpec> = values.thresholds
+      ? parseThresholds(await readText(values.thresholds), values.thresholds)
+      : {};
     for (const raw of values.metric ?? []) {
       const [key, spec] = parseMetricFlag(raw);
       metrics[key] = { ...metrics[key], ...spec };
     }
     const registryBackend = values.registry ?? 'auto';
-    if (registryBackend !== 'local' && registryBackend !== 'github' && registryBackend !== 'auto') throw usageError(`--registry must be auto, github or local, got "${registryBackend}"`);
+    if (registryBackend !== 'local' && registryBackend !== 'github' && registryBackend !== 'auto')
+      throw usageError(`--registry must be auto, github or local, got "${registryBackend}"`);
     const needsStore = positionals.length > 0 || (values.baseline !== undefined && !values['baseline-file']);
     // github: GITHUB_REPOSITORY / GITHUB_TOKEN / GITHUB_API_URL; main's runs then come from workflow artifacts too.
-    const { store, registry } = await openBackends({ projectDir: needsStore ? await findProjectDir() : process.cwd(), store: registryBackend, registry: registryBackend });
+    const { store, registry } = await openBackends({
+      projectDir: needsStore ? await findProjectDir() : process.cwd(),
+      store: registryBackend,
+      registry: registryBackend,
+    });
     const candidates = values['candidate-file'] ? [await readRunFile(values['candidate-file'])] : positionals;
     const baseline = values['baseline-file'] ? await readRunFile(values['baseline-file']) : (values.baseline ?? null);
     const predictions = {
       ...(values.predictions ? { candidate: parsePredictions(await readText(values.predictions), values.predictions) } : {}),
-      ...(values['baseline-predictions'] ? { baseline: parsePredictions(await readText(values['baseline-predictions']), values['baseline-predictions']) } : {}),
+      ...(values['baseline-predictions']
+        ? { baseline: parsePredictions(await readText(values['baseline-predictions']), values['baseline-predictions']) }
+        : {}),
     };
     const champion = (model: string) => getChampion(registry, model);
-    const result = await compareJob({ store, candidates, baseline, model: values.model, champion, metrics, primary: values.primary, predictions, strictBaseline: true });
+    const result = await compareJob({
+      store,
+      candidates,
+      baseline,
+      model: values.model,
+      champion,
+      metrics,
+      primary: values.primary,
+      predictions,
+      strictBaseline: true,
+    });
 
     if (values.markdown) await writeOutputFile(values.markdown, renderReport([toStored(compareSection(result))]).body);
     if (values.json) printJson(result);

@@ -16,10 +16,14 @@ entry is refused). Datasets are restorable when the run was recorded with \`mlci
              \`snapshot: release\` keeps (GITHUB_REPOSITORY, GITHUB_TOKEN with actions/contents: read, GITHUB_API_URL)
 `,
   async run(args) {
-    const { values, positionals } = parseFlags('data', args, { to: { type: 'string' }, json: { type: 'boolean' }, github: { type: 'boolean' } });
+    const { values, positionals } = parseFlags('data', args, {
+      to: { type: 'string' },
+      json: { type: 'boolean' },
+      github: { type: 'boolean' },
+    });
     if (positionals[0] !== 'get' || positionals.length !== 2) throw usageError('usage: mlci data get RUN:PATH|SHA256 --to DIR');
     if (!values.to) throw usageError('--to DIR is required');
-    const store = (await openStore({ projectDir: await findProjectDir() }));
+    const store = await openStore({ projectDir: await findProjectDir() });
     const ref = positionals[1];
     if (values.github) {
       const sha256 = isSha256(ref) ? ref : await datasetHash(store, ref);
@@ -33,7 +37,10 @@ entry is refused). Datasets are restorable when the run was recorded with \`mlci
         await fetchDataset(store, { token, owner, repo, sha256 }).catch(async (error) => {
           if (!(error instanceof DatasetNotStoredError)) throw error;
           await fetchDatasetFromRelease(store, { token, owner, repo, sha256 }).catch((second) => {
-            if (second instanceof DatasetNotStoredError) throw inputError(`${error.message}, and ${second.message}`, { hint: 'record the data with `snapshot: release` to keep it beyond artifact retention' });
+            if (second instanceof DatasetNotStoredError)
+              throw inputError(`${error.message}, and ${second.message}`, {
+                hint: 'record the data with `snapshot: release` to keep it beyond artifact retention',
+              });
             throw second;
           });
         });

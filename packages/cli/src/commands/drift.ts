@@ -13,18 +13,42 @@ async function dataOrSummary(path: string): Promise<string | TableSummary> {
   } catch (error) {
     throw inputError(`not valid JSON: ${(error as Error).message}`, { file: path });
   }
-  if (doc?.schema !== 'mlci.table-summary/1') throw inputError('not a summary written by `mlci drift summarize`', { file: path, hint: 'pass a data file (.csv, .jsonl, .parquet) or a summary' });
+  if (doc?.schema !== 'mlci.table-summary/1')
+    throw inputError('not a summary written by `mlci drift summarize`', {
+      file: path,
+      hint: 'pass a data file (.csv, .jsonl, .parquet) or a summary',
+    });
   // A summary can be edited or truncated: the fields drift reads are checked, so a damaged one is named, not a crash.
   const columns = doc.columns as unknown;
   const shapeOk =
-    typeof doc.rows === 'number' && typeof columns === 'object' && columns !== null && !Array.isArray(columns) &&
-    Object.values(columns).every((c) => typeof c === 'object' && c !== null && (c.kind === 'numeric' || c.kind === 'categorical') && typeof c.count === 'number' && typeof c.missing === 'number');
-  if (!shapeOk) throw inputError('summary is damaged (rows, or a column\'s kind, count or missing, is not what `mlci drift summarize` writes)', { file: path, hint: 'summarize the shard again' });
+    typeof doc.rows === 'number' &&
+    typeof columns === 'object' &&
+    columns !== null &&
+    !Array.isArray(columns) &&
+    Object.values(columns).every(
+      (c) =>
+        typeof c === 'object' &&
+        c !== null &&
+        (c.kind === 'numeric' || c.kind === 'categorical') &&
+        typeof c.count === 'number' &&
+        typeof c.missing === 'number',
+    );
+  if (!shapeOk)
+    throw inputError("summary is damaged (rows, or a column's kind, count or missing, is not what `mlci drift summarize` writes)", {
+      file: path,
+      hint: 'summarize the shard again',
+    });
   return doc;
 }
 
 async function summarize(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('drift summarize', args, { out: { type: 'string' }, 'exact-limit': { type: 'string' }, delimiter: { type: 'string' }, format: { type: 'string' }, columns: { type: 'string' } });
+  const { values, positionals } = parseFlags('drift summarize', args, {
+    out: { type: 'string' },
+    'exact-limit': { type: 'string' },
+    delimiter: { type: 'string' },
+    format: { type: 'string' },
+    columns: { type: 'string' },
+  });
   if (positionals.length !== 1 || !values.out) throw usageError('usage: mlci drift summarize DATA --out FILE');
   const summary = await summarizeTable(positionals[0], {
     exactLimit: numberFlag('exact-limit', values['exact-limit'], 200_000, { min: 0 }),
@@ -84,7 +108,11 @@ Exit codes: 0 pass or warn, 1 drift, 2 bad input.`,
       format: { type: 'string' },
     });
     if (positionals.length !== 1) throw usageError('give exactly one data file', 'mlci drift DATA --reference REF');
-    if (!values.reference) throw usageError('--reference FILE is required', 'the data the current data should look like (e.g. the training data of the champion)');
+    if (!values.reference)
+      throw usageError(
+        '--reference FILE is required',
+        'the data the current data should look like (e.g. the training data of the champion)',
+      );
     const options = await loadDriftConfig(values.config);
     if (values.columns) options.columns = values.columns.split(',').map((c) => c.trim());
     if (values.target) options.target = { ...options.target, column: values.target };
@@ -92,8 +120,12 @@ Exit codes: 0 pass or warn, 1 drift, 2 bad input.`,
     // A reference can also be data a run recorded: RUN:PATH or its SHA-256, restored verified from the store.
     const { materializeDataRef, findProjectDir } = await import('@mlci/tracking');
     const { openStore } = await import('@mlci/store');
-    const stored = await materializeDataRef((await openStore({ projectDir: await findProjectDir() })), values.reference);
-    const result = await checkDrift({ data: await dataOrSummary(positionals[0]), reference: await dataOrSummary(stored ?? values.reference), options });
+    const stored = await materializeDataRef(await openStore({ projectDir: await findProjectDir() }), values.reference);
+    const result = await checkDrift({
+      data: await dataOrSummary(positionals[0]),
+      reference: await dataOrSummary(stored ?? values.reference),
+      options,
+    });
     if (values.json) printJson(result);
     else process.stdout.write(driftText(result) + '\n');
     return result.outcome === 'fail' ? EXIT.fail : EXIT.pass;

@@ -17,16 +17,25 @@ async function checkMlflowEndpoint(base: string): Promise<void> {
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
   } catch (error) {
-    const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${PROBE_TIMEOUT_MS / 1000} s` : ((error as Error & { cause?: Error }).cause?.message ?? (error as Error).message);
-    throw new MlciError('remote', `cannot reach the MLflow server at ${base}: ${reason}`, { hint: 'start it (`mlflow server --host 127.0.0.1 --port 5000`) or check --to' });
+    const reason =
+      (error as Error).name === 'TimeoutError'
+        ? `no answer within ${PROBE_TIMEOUT_MS / 1000} s`
+        : ((error as Error & { cause?: Error }).cause?.message ?? (error as Error).message);
+    throw new MlciError('remote', `cannot reach the MLflow server at ${base}: ${reason}`, {
+      hint: 'start it (`mlflow server --host 127.0.0.1 --port 5000`) or check --to',
+    });
   }
   const type = response.headers.get('content-type') ?? '(no content-type)';
   await response.body?.cancel().catch(() => {});
   if (/\bjson\b/i.test(type)) return;
   const endpoint = `GET ${response.redirected ? `${response.url} (redirected from ${url.pathname})` : `${url.origin}${url.pathname}`}`;
-  throw new MlciError('remote', `${endpoint} answered ${response.status} with ${type}, not MLflow's JSON: --to does not point at an MLflow tracking server`, {
-    hint: 'give the tracking server\'s own address (`mlflow server` prints it); a proxy, login or error page answered instead',
-  });
+  throw new MlciError(
+    'remote',
+    `${endpoint} answered ${response.status} with ${type}, not MLflow's JSON: --to does not point at an MLflow tracking server`,
+    {
+      hint: "give the tracking server's own address (`mlflow server` prints it); a proxy, login or error page answered instead",
+    },
+  );
 }
 
 export const command: Command = {
@@ -40,16 +49,30 @@ read-only question first: an answer that is not MLflow's JSON (a proxy's login p
 before anything is written.
 `,
   async run(args) {
-    const { values, positionals } = parseFlags('export', args, { to: { type: 'string' }, experiment: { type: 'string' }, 'no-artifacts': { type: 'boolean' }, json: { type: 'boolean' } });
+    const { values, positionals } = parseFlags('export', args, {
+      to: { type: 'string' },
+      experiment: { type: 'string' },
+      'no-artifacts': { type: 'boolean' },
+      json: { type: 'boolean' },
+    });
     if (positionals.length !== 1) throw usageError('mlci export takes one RUN');
     if (!values.to) throw usageError('--to is required', 'e.g. --to http://127.0.0.1:5000');
-    const store = (await openStore({ projectDir: await findProjectDir() }));
+    const store = await openStore({ projectDir: await findProjectDir() });
     const run = await store.getRun(positionals[0]);
     // A malformed --to is exportRun's to refuse (with its usage message); only a well-formed URL is probed.
     if (/^https?:\/\/[^/]+\/?$/.test(values.to)) await checkMlflowEndpoint(values.to.replace(/\/$/, ''));
-    const result = await exportRun(run, { to: values.to, store, experiment: values.experiment, artifacts: !values['no-artifacts'], logger: stderrLogger });
+    const result = await exportRun(run, {
+      to: values.to,
+      store,
+      experiment: values.experiment,
+      artifacts: !values['no-artifacts'],
+      logger: stderrLogger,
+    });
     if (values.json) printJson(result);
-    else stderrLogger.info(`exported run ${run.id} as MLflow run ${result.mlflowRunId} (experiment ${result.experimentId}): ${result.params} params, ${result.metricValues} metric values, ${result.artifacts} artifacts`);
+    else
+      stderrLogger.info(
+        `exported run ${run.id} as MLflow run ${result.mlflowRunId} (experiment ${result.experimentId}): ${result.params} params, ${result.metricValues} metric values, ${result.artifacts} artifacts`,
+      );
     return 0;
   },
 };

@@ -26,7 +26,11 @@ follow three-valued logic (unknown or true is true). An assertion is at most ${M
 nests at most ${MAX_ASSERTION_DEPTH} levels; split longer ones into several --assert.
 `,
   async run(args) {
-    const { values, positionals } = parseFlags('gate', args, { assert: { type: 'string', multiple: true }, record: { type: 'string' }, json: { type: 'boolean' } });
+    const { values, positionals } = parseFlags('gate', args, {
+      assert: { type: 'string', multiple: true },
+      record: { type: 'string' },
+      json: { type: 'boolean' },
+    });
     if (!values.assert?.length) throw usageError('give at least one --assert EXPR');
     let run: RunRecord;
     if (values.record) {
@@ -38,7 +42,10 @@ nests at most ${MAX_ASSERTION_DEPTH} levels; split longer ones into several --as
       try {
         parsed = JSON.parse(text);
       } catch (error) {
-        throw inputError(`not a run record (invalid JSON: ${(error as Error).message})`, { file: values.record, hint: 'pass a run.json that mlci wrote (`mlci show RUN --json`)' });
+        throw inputError(`not a run record (invalid JSON: ${(error as Error).message})`, {
+          file: values.record,
+          hint: 'pass a run.json that mlci wrote (`mlci show RUN --json`)',
+        });
       }
       run = checkRecord(parsed, values.record);
     } else {
@@ -52,7 +59,9 @@ nests at most ${MAX_ASSERTION_DEPTH} levels; split longer ones into several --as
         process.stdout.write(`${a.passed ? colour.green('pass') : colour.red('FAIL')}  ${a.expression}\n      ${a.evaluated}\n`);
         for (const n of a.notes ?? []) process.stdout.write(`      note: ${n}\n`);
       }
-      process.stdout.write(`${result.outcome === 'pass' ? 'all assertions hold' : `${result.assertions.filter((a) => !a.passed).length} of ${result.assertions.length} assertions failed`} for run ${run.id.slice(0, 8)} (${run.name})\n`);
+      process.stdout.write(
+        `${result.outcome === 'pass' ? 'all assertions hold' : `${result.assertions.filter((a) => !a.passed).length} of ${result.assertions.length} assertions failed`} for run ${run.id.slice(0, 8)} (${run.name})\n`,
+      );
     }
     return result.outcome === 'pass' ? 0 : 1;
   },
@@ -64,19 +73,31 @@ nests at most ${MAX_ASSERTION_DEPTH} levels; split longer ones into several --as
  */
 function checkRecord(value: unknown, file: string): RunRecord {
   const hint = 'metrics are {"NAME": [{"step": 0, "value": 0.9, "timestamp": 1700000000000}, ...]}, as mlci writes run.json';
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw inputError('not a run record (expected a JSON object)', { file, hint });
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw inputError('not a run record (expected a JSON object)', { file, hint });
   const record = value as Record<string, unknown>;
-  if (typeof record.metrics !== 'object' || record.metrics === null || Array.isArray(record.metrics)) throw inputError('not a run record: "metrics" is missing or not an object', { file, hint });
+  if (typeof record.metrics !== 'object' || record.metrics === null || Array.isArray(record.metrics))
+    throw inputError('not a run record: "metrics" is missing or not an object', { file, hint });
   for (const [key, points] of Object.entries(record.metrics as Record<string, unknown>)) {
     if (!Array.isArray(points)) throw inputError(`metric "${key}" is not a list of points`, { file, hint });
     points.forEach((p, i) => {
       const point = p as Record<string, unknown> | null;
       const v = point?.value;
       if (typeof point !== 'object' || point === null) throw inputError(`metric "${key}" point ${i} is not an object`, { file, hint });
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw inputError(`metric "${key}" point ${i}: value is ${typeof v === 'string' ? `the string ${JSON.stringify(v.slice(0, 40))}` : JSON.stringify(v) ?? 'missing'}, not a number`, { file, hint });
-      if (point.step !== undefined && typeof point.step !== 'number') throw inputError(`metric "${key}" point ${i}: step is not a number`, { file, hint });
-      if (point.timestamp !== undefined && typeof point.timestamp !== 'number') throw inputError(`metric "${key}" point ${i}: timestamp is not a number`, { file, hint });
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        throw inputError(
+          `metric "${key}" point ${i}: value is ${typeof v === 'string' ? `the string ${JSON.stringify(v.slice(0, 40))}` : (JSON.stringify(v) ?? 'missing')}, not a number`,
+          { file, hint },
+        );
+      if (point.step !== undefined && typeof point.step !== 'number')
+        throw inputError(`metric "${key}" point ${i}: step is not a number`, { file, hint });
+      if (point.timestamp !== undefined && typeof point.timestamp !== 'number')
+        throw inputError(`metric "${key}" point ${i}: timestamp is not a number`, { file, hint });
     });
   }
-  return { ...(record as unknown as RunRecord), id: typeof record.id === 'string' ? record.id : 'record', name: typeof record.name === 'string' ? record.name : file };
+  return {
+    ...(record as unknown as RunRecord),
+    id: typeof record.id === 'string' ? record.id : 'record',
+    name: typeof record.name === 'string' ? record.name : file,
+  };
 }

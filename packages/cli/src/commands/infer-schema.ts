@@ -26,8 +26,10 @@ DATA may be \`-\` (stdin) or a pipe such as <(zcat data.csv.gz), with --format.
       'max-record-length': { type: 'string' },
       'max-field-length': { type: 'string' },
     });
-    if (positionals.length !== 1) throw usageError('give exactly one data file (or - for stdin)', 'mlci infer-schema DATA [--out schema.json]');
-    const limit = (name: 'max-record-length' | 'max-field-length') => (values[name] === undefined ? undefined : numberFlag(name, values[name], 0, { min: 1, max: 2 ** 29 }));
+    if (positionals.length !== 1)
+      throw usageError('give exactly one data file (or - for stdin)', 'mlci infer-schema DATA [--out schema.json]');
+    const limit = (name: 'max-record-length' | 'max-field-length') =>
+      values[name] === undefined ? undefined : numberFlag(name, values[name], 0, { min: 1, max: 2 ** 29 });
     const schema = await inferSchema(positionals[0], {
       sampleRows: numberFlag('sample-rows', values['sample-rows'], 10_000, { min: 1 }),
       delimiter: values.delimiter,

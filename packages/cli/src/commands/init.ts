@@ -16,9 +16,14 @@ data file cannot be read, none.
   --force     replace an existing mlci.yml
   --json      print what was written as JSON`,
   async run(args) {
-    const { values, positionals } = parseFlags('init', args, { dir: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' } });
+    const { values, positionals } = parseFlags('init', args, {
+      dir: { type: 'string' },
+      force: { type: 'boolean' },
+      json: { type: 'boolean' },
+    });
     if (positionals.length) throw usageError(`unexpected argument "${positionals[0]}"`);
-    if (values.dir === '') throw usageError('--dir needs a directory', 'mlci init --dir path/to/repository (default: the current directory)');
+    if (values.dir === '')
+      throw usageError('--dir needs a directory', 'mlci init --dir path/to/repository (default: the current directory)');
     const result = await initProject({ dir: values.dir ?? process.cwd(), force: values.force });
     if (values.json) printJson(result);
     else {

@@ -63,12 +63,14 @@ type Values = ReturnType<typeof parseFlags<typeof flags>>['values'];
 
 async function open(values: Values): Promise<Backends> {
   const backend = values.github ? 'github' : (values.backend ?? 'auto');
-  if (backend !== 'local' && backend !== 'github' && backend !== 'auto') throw usageError(`--backend must be auto, local or github, got "${backend}"`);
+  if (backend !== 'local' && backend !== 'github' && backend !== 'auto')
+    throw usageError(`--backend must be auto, local or github, got "${backend}"`);
   return openBackends({ store: backend, registry: backend, projectDir: values.project, repo: values.repo, logger: stderrLogger });
 }
 
 function one(positionals: string[], what: string, sub: string): string {
-  if (positionals.length !== 1) throw usageError(`mlci models ${sub} takes one ${what}, got ${positionals.length}`, 'run `mlci models --help`');
+  if (positionals.length !== 1)
+    throw usageError(`mlci models ${sub} takes one ${what}, got ${positionals.length}`, 'run `mlci models --help`');
   return positionals[0];
 }
 
@@ -82,7 +84,8 @@ export const command: Command = {
     switch (sub) {
       case 'promote': {
         const name = one(positionals, 'model NAME', sub);
-        if (!values.run) throw usageError('mlci models promote needs --run RUN', 'name the run by id, id prefix or name (`mlci runs` lists them)');
+        if (!values.run)
+          throw usageError('mlci models promote needs --run RUN', 'name the run by id, id prefix or name (`mlci runs` lists them)');
         if (values.version && values.bump) throw usageError('give --version or --bump, not both');
         if (values['no-alias'] && values.alias) throw usageError('give --alias or --no-alias, not both');
         const { registry, store } = await open(values);
@@ -101,7 +104,14 @@ export const command: Command = {
             modelPath: values['model-path'],
             logger: stderrLogger,
           });
-          out(result, `${colour.green('registered')} ${result.tag}${result.reused ? ' (already registered)' : ''}` + (result.alias ? `; ${name}@${result.alias} -> v${result.version}${result.previous ? ` (was v${result.previous})` : ''}` : '') + `\n  ${result.url}`);
+          out(
+            result,
+            `${colour.green('registered')} ${result.tag}${result.reused ? ' (already registered)' : ''}` +
+              (result.alias
+                ? `; ${name}@${result.alias} -> v${result.version}${result.previous ? ` (was v${result.previous})` : ''}`
+                : '') +
+              `\n  ${result.url}`,
+          );
           return EXIT.pass;
         } catch (error) {
           if (!(error instanceof GatesFailedError)) throw error;
@@ -123,7 +133,10 @@ export const command: Command = {
         const lines = models.length ? [] : [`no registered models in ${registry.location}`];
         for (const m of models) {
           lines.push(colour.bold(m.name));
-          for (const v of [...m.versions].reverse()) lines.push(`  v${v.version.padEnd(10)} run ${v.runId.slice(0, 8)}  ${v.promotedAt}${v.aliases.length ? `  ${colour.green(v.aliases.join(', '))}` : ''}`);
+          for (const v of [...m.versions].reverse())
+            lines.push(
+              `  v${v.version.padEnd(10)} run ${v.runId.slice(0, 8)}  ${v.promotedAt}${v.aliases.length ? `  ${colour.green(v.aliases.join(', '))}` : ''}`,
+            );
         }
         out(models, lines.join('\n'));
         return EXIT.pass;
@@ -158,11 +171,17 @@ export const command: Command = {
         if (!trackingUri) throw usageError('mlci models export needs --tracking-uri URI (or MLFLOW_TRACKING_URI)');
         const { registry } = await open(values);
         const result = await exportToMlflow({ registry, ref, trackingUri, mlflowName: values['mlflow-name'] });
-        out(result, `exported ${result.name} v${result.version} to MLflow as ${result.mlflowName} version ${result.mlflowVersion}${result.existed ? ' (already there)' : ''}${result.aliases.length ? `; aliases ${result.aliases.join(', ')}` : ''}`);
+        out(
+          result,
+          `exported ${result.name} v${result.version} to MLflow as ${result.mlflowName} version ${result.mlflowVersion}${result.existed ? ' (already there)' : ''}${result.aliases.length ? `; aliases ${result.aliases.join(', ')}` : ''}`,
+        );
         return EXIT.pass;
       }
       default:
-        throw usageError(sub ? `unknown subcommand "models ${sub}"` : 'mlci models needs a subcommand', 'one of: promote, rollback, list, show, download, export (see `mlci models --help`)');
+        throw usageError(
+          sub ? `unknown subcommand "models ${sub}"` : 'mlci models needs a subcommand',
+          'one of: promote, rollback, list, show, download, export (see `mlci models --help`)',
+        );
     }
   },
 };

@@ -4,7 +4,14 @@ import { printJson, type Command } from '../command';
 
 const ALL: StageName[] = ['validate', 'drift', 'train', 'gate', 'compare', 'promote'];
 
-const mark = (s: StageResult) => (s.outcome === 'pass' ? colour.green('✔') : s.outcome === 'warn' ? colour.yellow('!') : s.outcome === 'skipped' ? colour.dim('-') : colour.red('✘'));
+const mark = (s: StageResult) =>
+  s.outcome === 'pass'
+    ? colour.green('✔')
+    : s.outcome === 'warn'
+      ? colour.yellow('!')
+      : s.outcome === 'skipped'
+        ? colour.dim('-')
+        : colour.red('✘');
 
 export const command: Command = {
   summary: 'run the pipeline mlci.yml declares: validate, drift, train, gate, compare, promote',
@@ -56,7 +63,10 @@ Exit codes: 0 ready, 1 a check failed, 2 bad configuration or input (the stage s
           err.write(`${step} ${stage} …\n`);
           // A heartbeat for long stages (training), so a silent command does not look hung.
           const started = Date.now();
-          timer = setInterval(() => err.write(colour.dim(`${step} ${stage} still running (${Math.round((Date.now() - started) / 1000)} s)\n`)), 15_000);
+          timer = setInterval(
+            () => err.write(colour.dim(`${step} ${stage} still running (${Math.round((Date.now() - started) / 1000)} s)\n`)),
+            15_000,
+          );
           timer.unref();
         } else {
           clearInterval(timer);
@@ -66,7 +76,12 @@ Exit codes: 0 ready, 1 a check failed, 2 bad configuration or input (the stage s
     });
     if (values.json) printJson(result);
     else {
-      const line = result.outcome === 'fail' ? colour.red(`✘ ${result.verdict}`) : result.outcome === 'warn' ? colour.yellow(`! ${result.verdict}`) : colour.green(`✔ ${result.verdict}`);
+      const line =
+        result.outcome === 'fail'
+          ? colour.red(`✘ ${result.verdict}`)
+          : result.outcome === 'warn'
+            ? colour.yellow(`! ${result.verdict}`)
+            : colour.green(`✔ ${result.verdict}`);
       process.stdout.write(`\nmlci: ${line}\n`);
     }
     // A stage that could not run (bad input, GitHub refusing) exits as that error would; a failed check exits 1.

@@ -14,7 +14,12 @@ Lists the runs recorded under .mlci/ in the project directory (the git root), ne
   --json              print the run records as a JSON array on stdout
 `,
   async run(args) {
-    const { values } = parseFlags('runs', args, { experiment: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } }, false);
+    const { values } = parseFlags(
+      'runs',
+      args,
+      { experiment: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+      false,
+    );
     const limit = values.limit === undefined ? undefined : numberFlag('limit', values.limit, 0, { min: 1 });
     const runs = await (await openStore({ projectDir: await findProjectDir() })).listRuns({ experiment: values.experiment, limit });
     if (values.json) printJson(runs.map(encodeRunRecord));

@@ -58,7 +58,11 @@ export const command: Command = {
   usage,
   async run(args) {
     const { values, positionals } = parseFlags('serve', args, flags);
-    if (positionals.length !== 1) throw usageError(`mlci serve takes one model (a directory, NAME@ALIAS or a run id), got ${positionals.length}`, 'run `mlci serve --help`');
+    if (positionals.length !== 1)
+      throw usageError(
+        `mlci serve takes one model (a directory, NAME@ALIAS or a run id), got ${positionals.length}`,
+        'run `mlci serve --help`',
+      );
     const projectDir = values.project ?? process.cwd();
     const served = await serveModel(positionals[0], {
       host: values.host ?? '127.0.0.1',
@@ -77,10 +81,21 @@ export const command: Command = {
       resolvers: projectResolvers(projectDir),
     });
     const { server, info, model } = served;
-    const ready = { url: server.url, port: server.port, host: server.host, loader: info.loader, runtime: info.runtime, model: model.dir, ref: served.resolved.ref, version: served.resolved.version ?? null };
+    const ready = {
+      url: server.url,
+      port: server.port,
+      host: server.host,
+      loader: info.loader,
+      runtime: info.runtime,
+      model: model.dir,
+      ref: served.resolved.ref,
+      version: served.resolved.version ?? null,
+    };
     if (values.json) printJson(ready);
     // The logger sanitizes what it prints (the ref is user text); the colour is added around it.
-    process.stderr.write(`${colour.green('serving')} ${sanitizeText(`${served.resolved.ref} (${info.loader}, ${info.runtime}) at ${server.url}/invocations`)}\n`);
+    process.stderr.write(
+      `${colour.green('serving')} ${sanitizeText(`${served.resolved.ref} (${info.loader}, ${info.runtime}) at ${server.url}/invocations`)}\n`,
+    );
 
     // Node as PID 1 in a container gets no default signal handling: stop gracefully ourselves.
     await new Promise<void>((resolve) => {

@@ -26,7 +26,10 @@ A child run (a nested or later run the script opened) is found by its id or id p
       // `latest` is README's word for the newest run, unless a run is named so (then the name won above).
       if (ref === 'latest' && runs.length) run = runs[0];
       else {
-        const child = ref.length >= 4 ? runs.flatMap((r) => (r.children ?? []).filter((c) => c.id.startsWith(ref)).map((c) => childAsRecord(r, c))) : [];
+        const child =
+          ref.length >= 4
+            ? runs.flatMap((r) => (r.children ?? []).filter((c) => c.id.startsWith(ref)).map((c) => childAsRecord(r, c)))
+            : [];
         if (child.length !== 1) throw error;
         run = child[0];
       }

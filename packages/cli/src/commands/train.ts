@@ -69,7 +69,11 @@ export const command: Command = {
       params = project.params;
       tags = { 'mlflow.project.entryPoint': project.entryPoint, 'mlci.mlproject': project.file };
     } else {
-      if (positionals.length) throw usageError(`unexpected argument "${positionals[0]}" before \`--\``, 'put the command after `--`: mlci train -- python train.py');
+      if (positionals.length)
+        throw usageError(
+          `unexpected argument "${positionals[0]}" before \`--\``,
+          'put the command after `--`: mlci train -- python train.py',
+        );
       if (values['entry-point'] || values.param) throw usageError('-e and -P go with --mlproject');
       if (!argv.length) throw usageError('no command to run', 'put the command after `--`: mlci train -- python train.py');
     }
@@ -98,7 +102,10 @@ export const command: Command = {
     }
     const { record, exitCode } = result;
     if (values.json) printJson(encodeRunRecord(record));
-    else stderrLogger.info(`run ${record.id} ${record.status} (${record.tags['mlci.signal'] ?? `exit ${record.exitCode}`}): ${Object.keys(record.metrics).filter((k) => !k.startsWith('system/')).length} metrics, ${Object.keys(record.params).length} params, ${record.artifacts.length} artifacts`);
+    else
+      stderrLogger.info(
+        `run ${record.id} ${record.status} (${record.tags['mlci.signal'] ?? `exit ${record.exitCode}`}): ${Object.keys(record.metrics).filter((k) => !k.startsWith('system/')).length} metrics, ${Object.keys(record.params).length} params, ${record.artifacts.length} artifacts`,
+      );
     return exitCode;
   },
 };

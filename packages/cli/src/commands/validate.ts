@@ -42,7 +42,8 @@ Exit codes: 0 valid, 1 violations, 2 unusable input (missing file, bad schema, m
       const { loadJsonFile } = await import('./json-file');
       rowSchema = (await loadJsonFile(values['row-schema'], 'row schema')) as Record<string, unknown>;
     }
-    const limit = (name: 'max-record-length' | 'max-field-length') => (values[name] === undefined ? undefined : numberFlag(name, values[name], 0, { min: 1, max: 2 ** 29 }));
+    const limit = (name: 'max-record-length' | 'max-field-length') =>
+      values[name] === undefined ? undefined : numberFlag(name, values[name], 0, { min: 1, max: 2 ** 29 });
     const result = await validateTable(positionals[0], values.schema, {
       sampleSize: numberFlag('sample', values.sample, 100, { min: 0, max: 100_000 }),
       delimiter: values.delimiter,

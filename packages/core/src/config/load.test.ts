@@ -69,7 +69,10 @@ model:
 
   it('refuses a YAML bomb and tags under the one YAML policy, naming the file', async () => {
     let bomb = 'version: 1\na: &a [x, x, x, x, x, x, x, x, x]\n';
-    for (let i = 1; i < 10; i++) bomb += `${'abcdefghij'[i]}: &${'abcdefghij'[i]} [${Array(9).fill(`*${'abcdefghij'[i - 1]}`).join(', ')}]\n`;
+    for (let i = 1; i < 10; i++)
+      bomb += `${'abcdefghij'[i]}: &${'abcdefghij'[i]} [${Array(9)
+        .fill(`*${'abcdefghij'[i - 1]}`)
+        .join(', ')}]\n`;
     const file = write(bomb);
     const error = await errorOf(file);
     expect(error.message).toMatch(/aliases expand beyond the limit/);

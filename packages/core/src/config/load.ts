@@ -70,7 +70,10 @@ export function splitCommand(command: string): string[] {
       inWord = true;
     }
   }
-  if (quote) throw new MlciError('input', `unterminated ${quote} quote in command: ${command}`, { hint: 'close the quote, or write the command as a YAML list' });
+  if (quote)
+    throw new MlciError('input', `unterminated ${quote} quote in command: ${command}`, {
+      hint: 'close the quote, or write the command as a YAML list',
+    });
   if (inWord) words.push(current);
   return words;
 }
@@ -88,7 +91,10 @@ export async function loadConfig(file: string): Promise<MlciConfig> {
     // An unknown key is usually a typo of the one reported missing: name the typo, it is the fix.
     const errors = (validateConfig.errors ?? []) as ErrorObject[];
     const error = errors.find((e) => e.keyword === 'additionalProperties') ?? errors[0];
-    const pathParts = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const pathParts = error.instancePath
+      .split('/')
+      .slice(1)
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
     let node: unknown = pathParts.length ? doc.getIn(pathParts, true) : doc.contents;
     if (error.keyword === 'additionalProperties' && isMap(node)) {
       // Point at the unknown key itself, not at the mapping that holds it.
@@ -97,9 +103,13 @@ export async function loadConfig(file: string): Promise<MlciConfig> {
     }
     const line = isNode(node) && node.range ? lineCounter.linePos(node.range[0]).line : undefined;
     const where = pathParts.length ? pathParts.join('.') : 'the top level';
-    const detail = error.keyword === 'additionalProperties' ? `unknown property "${(error.params as { additionalProperty: string }).additionalProperty}"` : error.message;
+    const detail =
+      error.keyword === 'additionalProperties'
+        ? `unknown property "${(error.params as { additionalProperty: string }).additionalProperty}"`
+        : error.message;
     // A value of the wrong shape: the property's own description says what it takes.
-    const described = error.keyword !== 'additionalProperties' ? (error.parentSchema as { description?: string } | undefined)?.description : undefined;
+    const described =
+      error.keyword !== 'additionalProperties' ? (error.parentSchema as { description?: string } | undefined)?.description : undefined;
     throw inputError(`${where}: ${detail}`, { file, line, hint: described ?? 'see docs/mlci-yml.md for what each property takes' });
   }
   const root = dirname(path);
@@ -121,9 +131,19 @@ export async function loadConfig(file: string): Promise<MlciConfig> {
       }
     : undefined;
   const config: MlciConfig = {
-    version: 1, project: data.project, datasets, train, metrics: data.metrics ?? {}, gates: data.gates ?? [], model: data.model,
-    store: data.store ?? 'auto', registry: data.registry ?? 'auto', onFail: data['on-fail'] ?? 'stop', defaultBranch: data.default_branch,
-    file: path, root,
+    version: 1,
+    project: data.project,
+    datasets,
+    train,
+    metrics: data.metrics ?? {},
+    gates: data.gates ?? [],
+    model: data.model,
+    store: data.store ?? 'auto',
+    registry: data.registry ?? 'auto',
+    onFail: data['on-fail'] ?? 'stop',
+    defaultBranch: data.default_branch,
+    file: path,
+    root,
   };
   sources.set(config, parsed);
   return config;

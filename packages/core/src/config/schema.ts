@@ -12,17 +12,24 @@ export const MLCI_CONFIG_SCHEMA = {
     project: { type: 'string', minLength: 1, description: 'A name for the project, shown in reports.' },
     store: {
       enum: ['auto', 'github', 'local'],
-      description: 'Where runs and datasets are kept. auto (default): GitHub (runs as mlci-run-<id> artifacts, datasets as mlci-data-<sha256>) inside a GitHub Actions job, the local .mlci/ elsewhere.',
+      description:
+        'Where runs and datasets are kept. auto (default): GitHub (runs as mlci-run-<id> artifacts, datasets as mlci-data-<sha256>) inside a GitHub Actions job, the local .mlci/ elsewhere.',
     },
     registry: {
       enum: ['auto', 'github', 'local'],
-      description: 'Where model versions and aliases are kept. auto (default): GitHub releases and tags inside a job with a token, the local .mlci/registry elsewhere.',
+      description:
+        'Where model versions and aliases are kept. auto (default): GitHub releases and tags inside a job with a token, the local .mlci/registry elsewhere.',
     },
     'on-fail': {
       enum: ['stop', 'continue'],
-      description: 'What a failed data validation does to the stages after it. stop (default): training, gates, comparison and promotion do not run; continue: they run anyway (the report still fails).',
+      description:
+        'What a failed data validation does to the stages after it. stop (default): training, gates, comparison and promotion do not run; continue: they run anyway (the report still fails).',
     },
-    default_branch: { type: 'string', minLength: 1, description: 'The branch whose runs are "main" in comparisons. Default: the repository\'s default branch in a job, else main.' },
+    default_branch: {
+      type: 'string',
+      minLength: 1,
+      description: 'The branch whose runs are "main" in comparisons. Default: the repository\'s default branch in a job, else main.',
+    },
     datasets: {
       type: 'object',
       description: 'Datasets by name. Each is validated against its schema and checked for drift against its reference.',
@@ -31,7 +38,11 @@ export const MLCI_CONFIG_SCHEMA = {
         additionalProperties: false,
         required: ['path'],
         properties: {
-          path: { type: 'string', minLength: 1, description: 'CSV, TSV, JSONL or Parquet file, relative to mlci.yml. A DVC-tracked file is named by its data path.' },
+          path: {
+            type: 'string',
+            minLength: 1,
+            description: 'CSV, TSV, JSONL or Parquet file, relative to mlci.yml. A DVC-tracked file is named by its data path.',
+          },
           schema: { type: 'string', description: 'Frictionless Table Schema (JSON) the data must satisfy.' },
           reference: { type: 'string', description: 'Reference dataset for drift checks (e.g. the data the champion was trained on).' },
           target: { type: 'string', description: 'Target column: class balance, label set and range checks.' },
@@ -56,7 +67,11 @@ export const MLCI_CONFIG_SCHEMA = {
             { type: 'string', minLength: 1 },
           ],
         },
-        data: { type: 'array', items: { type: 'string' }, description: 'Input dataset names or paths recorded in lineage (default: every dataset).' },
+        data: {
+          type: 'array',
+          items: { type: 'string' },
+          description: 'Input dataset names or paths recorded in lineage (default: every dataset).',
+        },
         params: { type: 'string', description: 'DVC-style params file (default params.yaml when present).' },
         metrics: { type: 'string', description: 'DVC-style metrics file (default metrics.json when present).' },
         name: { type: 'string', description: 'Run name.' },
@@ -69,7 +84,10 @@ export const MLCI_CONFIG_SCHEMA = {
         type: 'object',
         additionalProperties: false,
         properties: {
-          direction: { enum: ['higher', 'lower'], description: 'Which way is better; defaults by name (loss/error lower, accuracy/f1/auc higher).' },
+          direction: {
+            enum: ['higher', 'lower'],
+            description: 'Which way is better; defaults by name (loss/error lower, accuracy/f1/auc higher).',
+          },
           threshold: { type: 'number', description: 'Absolute bound the candidate must meet (MLflow MetricThreshold.threshold).' },
           min_absolute_change: { type: 'number', minimum: 0, description: 'Smallest improvement over the baseline that counts (MLflow).' },
           min_relative_change: { type: 'number', minimum: 0, description: 'Smallest relative improvement that counts (MLflow).' },
@@ -88,10 +106,22 @@ export const MLCI_CONFIG_SCHEMA = {
       required: ['name'],
       properties: {
         // The registry's rule (@mlci/registry names.ts): names become git tags, release asset names and URLs.
-        name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$', description: 'Registered model name: letters, digits, "-" and "_" (up to 100), starting with a letter or digit, e.g. iris-classifier (GTO-style tags: name@v1.2.3).' },
-        artifact: { type: 'string', description: 'Run artifact path of the model directory (default "model", where mlflow.*.log_model puts it).' },
+        name: {
+          type: 'string',
+          pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$',
+          description:
+            'Registered model name: letters, digits, "-" and "_" (up to 100), starting with a letter or digit, e.g. iris-classifier (GTO-style tags: name@v1.2.3).',
+        },
+        artifact: {
+          type: 'string',
+          description: 'Run artifact path of the model directory (default "model", where mlflow.*.log_model puts it).',
+        },
         alias: { type: 'string', description: 'Alias a promotion moves (default champion).' },
-        promote: { enum: ['improved', 'always'], description: 'improved (default): promote only when there is no champion yet or a metric improved on it; always: whenever every stage passed.' },
+        promote: {
+          enum: ['improved', 'always'],
+          description:
+            'improved (default): promote only when there is no champion yet or a metric improved on it; always: whenever every stage passed.',
+        },
       },
     },
   },

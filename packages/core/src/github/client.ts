@@ -45,7 +45,9 @@ const ThrottledOctokit = Octokit.plugin(retry, throttling);
 export type GitHubClient = InstanceType<typeof ThrottledOctokit>;
 
 /** A Bottleneck group stand-in that runs jobs at once (no pacing). */
-const unpaced = { key: () => ({ schedule: (_options: unknown, job: (...a: unknown[]) => unknown, ...args: unknown[]) => Promise.resolve(job(...args)) }) };
+const unpaced = {
+  key: () => ({ schedule: (_options: unknown, job: (...a: unknown[]) => unknown, ...args: unknown[]) => Promise.resolve(job(...args)) }),
+};
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE']);
 
@@ -53,20 +55,28 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
   const logger = options.logger ?? silentLogger;
   const retries = Math.min(10, Math.max(0, Math.floor(options.retries ?? 3)));
   const maxWait = options.maxWaitSeconds ?? 60;
-  const onLimit = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-    if (retryCount >= retries || retryAfter > maxWait) {
-      logger.warn(`GitHub ${kind} on ${request.method} ${request.url}: giving up (retry-after ${retryAfter}s, attempt ${retryCount + 1})`);
-      return false;
-    }
-    logger.warn(`GitHub ${kind} on ${request.method} ${request.url}: waiting ${retryAfter}s before retry ${retryCount + 1}/${retries}`);
-    return true;
-  };
+  const onLimit =
+    (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+      if (retryCount >= retries || retryAfter > maxWait) {
+        logger.warn(
+          `GitHub ${kind} on ${request.method} ${request.url}: giving up (retry-after ${retryAfter}s, attempt ${retryCount + 1})`,
+        );
+        return false;
+      }
+      logger.warn(`GitHub ${kind} on ${request.method} ${request.url}: waiting ${retryAfter}s before retry ${retryCount + 1}/${retries}`);
+      return true;
+    };
   const octokit = new ThrottledOctokit({
     auth: options.token || undefined,
     baseUrl: (options.baseUrl || process.env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
     userAgent: options.userAgent ?? 'mlci',
     // Failed requests are logged by octokit as errors; the caller decides what a failure means (a 404 is often "none yet").
-    log: { debug: (m: string) => logger.debug(m), info: (m: string) => logger.debug(m), warn: (m: string) => logger.warn(m), error: (m: string) => logger.debug(m) },
+    log: {
+      debug: (m: string) => logger.debug(m),
+      info: (m: string) => logger.debug(m),
+      warn: (m: string) => logger.warn(m),
+      error: (m: string) => logger.debug(m),
+    },
     retry: { retries, retryAfterBaseValue: options.retryBaseMs ?? 1000, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
     throttle: {
       onRateLimit: onLimit('rate limit'),
@@ -78,7 +88,8 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
   // have been applied, so it gets no 5xx retries (rate-limit retries come from the throttling plugin).
   octokit.hook.before('request', (request) => {
     // Replace, never mutate: `request.request` may be the client's shared defaults object.
-    if (!IDEMPOTENT.has(String(request.method).toUpperCase())) request.request = { ...request.request, retries: 0 } as typeof request.request;
+    if (!IDEMPOTENT.has(String(request.method).toUpperCase()))
+      request.request = { ...request.request, retries: 0 } as typeof request.request;
   });
   // Registered after the plugins, so it wraps them: it sees the failure that is left once retries are spent.
   octokit.hook.error('request', (error) => {

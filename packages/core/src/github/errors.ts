@@ -65,9 +65,12 @@ export function validationProblems(error: unknown): ValidationProblem[] {
 /** GitHub's message and each of its errors: `Validation Failed: Release.target_commitish invalid`. */
 function messageOf(e: RequestErrorLike): string {
   const data = e.response?.data as { message?: unknown } | undefined;
-  const message = typeof data?.message === 'string' && data.message ? data.message : e.message.replace(/ - https:\/\/docs\.github\.com\S*$/, '');
+  const message =
+    typeof data?.message === 'string' && data.message ? data.message : e.message.replace(/ - https:\/\/docs\.github\.com\S*$/, '');
   const parts = validationProblems(e)
-    .map((x) => x.message ?? [x.resource && x.field ? `${x.resource}.${x.field}` : (x.resource ?? x.field), x.code].filter(Boolean).join(' '))
+    .map(
+      (x) => x.message ?? [x.resource && x.field ? `${x.resource}.${x.field}` : (x.resource ?? x.field), x.code].filter(Boolean).join(' '),
+    )
     .filter(Boolean);
   return parts.length ? `${message}: ${parts.join('; ')}` : message;
 }
@@ -78,16 +81,18 @@ function hintFor(status: number, gh: string, headers: Record<string, string | un
     const after = headers['retry-after'];
     return `GitHub is rate limiting this token${after ? ` (retry after ${after}s)` : ''}; rerun the job later or spread the work over fewer API calls`;
   }
-  if (status === 401) return 'the token is missing, expired or wrong: pass `github-token: ${{ secrets.GITHUB_TOKEN }}` (or set GITHUB_TOKEN)';
+  if (status === 401)
+    return 'the token is missing, expired or wrong: pass `github-token: ${{ secrets.GITHUB_TOKEN }}` (or set GITHUB_TOKEN)';
   if (status === 403 && /not accessible by integration|must have .*access|permission/i.test(gh)) {
     return permission
       ? `the workflow's token lacks a permission: add \`${permission}\` under \`permissions:\` in the workflow (or the job). On pull requests from forks the token is read-only whatever the workflow says.`
       : "the workflow's token lacks a permission for this call: grant it under `permissions:` in the workflow";
   }
-  if (status === 404) return 'check the repository (GITHUB_REPOSITORY) and that the token can see it; GitHub answers 404 when a token has no access';
+  if (status === 404)
+    return 'check the repository (GITHUB_REPOSITORY) and that the token can see it; GitHub answers 404 when a token has no access';
   if (status === 422) return 'GitHub refused the request as invalid; the message names the field';
   if (status >= 500) return 'GitHub failed or could not be reached; mlci already retried what was safe to retry, so rerun the job';
-  return 'see GitHub\'s message; rerun the job if it was transient';
+  return "see GitHub's message; rerun the job if it was transient";
 }
 
 /** A failed GitHub request: kind remote (exit 3), with the status, request id and GitHub's own message. */
@@ -104,12 +109,22 @@ export class GitHubRemoteError extends MlciError {
   readonly operation: string | undefined;
 
   constructor(
-    fields: { status: number; requestId?: string; method: string; url: string; githubMessage: string; response: GitHubRemoteError['response'] },
+    fields: {
+      status: number;
+      requestId?: string;
+      method: string;
+      url: string;
+      githubMessage: string;
+      response: GitHubRemoteError['response'];
+    },
     options: { operation?: string; hint: string; cause?: unknown },
   ) {
     const id = fields.requestId ? `, request id ${fields.requestId}` : '';
     const what = options.operation ? `could not ${options.operation}` : `GitHub ${fields.method} ${pathOf(fields.url)} failed`;
-    super('remote', `${what}: GitHub answered HTTP ${fields.status}: ${fields.githubMessage}${id}`, { hint: options.hint, cause: options.cause });
+    super('remote', `${what}: GitHub answered HTTP ${fields.status}: ${fields.githubMessage}${id}`, {
+      hint: options.hint,
+      cause: options.cause,
+    });
     this.name = 'GitHubRemoteError';
     this.status = fields.status;
     this.requestId = fields.requestId;
@@ -122,7 +137,12 @@ export class GitHubRemoteError extends MlciError {
 
   /** The same failure said as the operation that failed, with the permission it needs when that is known better. */
   during(context: GitHubErrorContext): GitHubRemoteError {
-    const hint = hintFor(this.status, this.githubMessage, this.response.headers, context.permission ?? permissionFor(this.method, this.url));
+    const hint = hintFor(
+      this.status,
+      this.githubMessage,
+      this.response.headers,
+      context.permission ?? permissionFor(this.method, this.url),
+    );
     return new GitHubRemoteError(this, { operation: context.operation, hint, cause: this.cause });
   }
 }
@@ -143,7 +163,17 @@ export function toRemoteError(error: unknown): unknown {
   const headers = error.response?.headers ?? {};
   const gh = messageOf(error);
   const hint = hintFor(error.status, gh, headers, permissionFor(method, url));
-  return new GitHubRemoteError({ status: error.status, requestId: headers['x-github-request-id'], method, url, githubMessage: gh, response: { data: error.response?.data, headers } }, { hint, cause: error });
+  return new GitHubRemoteError(
+    {
+      status: error.status,
+      requestId: headers['x-github-request-id'],
+      method,
+      url,
+      githubMessage: gh,
+      response: { data: error.response?.data, headers },
+    },
+    { hint, cause: error },
+  );
 }
 
 /**

@@ -70,23 +70,40 @@ export async function publishRelease(options: PublishReleaseOptions): Promise<Pu
     for (const asset of options.assets) {
       const bytes = await asset.read();
       await client
-        .request({ method: 'POST', url: draft.upload_url, name: asset.name, data: Buffer.from(bytes), headers: { 'content-type': 'application/octet-stream', 'content-length': bytes.length } } as never)
+        .request({
+          method: 'POST',
+          url: draft.upload_url,
+          name: asset.name,
+          data: Buffer.from(bytes),
+          headers: { 'content-type': 'application/octet-stream', 'content-length': bytes.length },
+        } as never)
         .catch((error: unknown) => {
           throw describeGitHubError(error, { operation: `upload ${asset.name} to ${tag}` });
         });
     }
     await verifyUploaded(client, r, draft.id, tag, options.assets);
-    const { data } = await client.request('PATCH /repos/{owner}/{repo}/releases/{release_id}', { ...r, release_id: draft.id, draft: false, ...(options.makeLatest ? { make_latest: options.makeLatest } : {}) });
+    const { data } = await client.request('PATCH /repos/{owner}/{repo}/releases/{release_id}', {
+      ...r,
+      release_id: draft.id,
+      draft: false,
+      ...(options.makeLatest ? { make_latest: options.makeLatest } : {}),
+    });
     return data as unknown as PublishedRelease;
   } catch (error) {
     // Read the draft back before touching it: a publish GitHub applied while its answer was lost made it ours.
-    const mine = await client.request('GET /repos/{owner}/{repo}/releases/{release_id}', { ...r, release_id: draft.id }).then((x) => x.data as unknown as PublishedRelease, () => undefined);
+    const mine = await client.request('GET /repos/{owner}/{repo}/releases/{release_id}', { ...r, release_id: draft.id }).then(
+      (x) => x.data as unknown as PublishedRelease,
+      () => undefined,
+    );
     if (mine && !mine.draft && mine.tag_name === tag) return mine;
-    if (mine?.draft) await client.request('DELETE /repos/{owner}/{repo}/releases/{release_id}', { ...r, release_id: draft.id }).catch(() => undefined);
-    if (statusOf(error) === 422 && validationProblems(error).some((e) => e.code === 'already_exists' && e.field === 'tag_name')) throw new ReleaseTagTakenError(tag);
+    if (mine?.draft)
+      await client.request('DELETE /repos/{owner}/{repo}/releases/{release_id}', { ...r, release_id: draft.id }).catch(() => undefined);
+    if (statusOf(error) === 422 && validationProblems(error).some((e) => e.code === 'already_exists' && e.field === 'tag_name'))
+      throw new ReleaseTagTakenError(tag);
     // Said as the step that failed (an upload names its asset), else as the publish.
     const said = error instanceof GitHubRemoteError && !error.operation ? error.during({ operation: `publish ${tag}` }) : error;
-    if (said instanceof MlciError) throw new MlciError(said.kind, `${said.message}; the draft was deleted, nothing was published`, { hint: said.hint, cause: said });
+    if (said instanceof MlciError)
+      throw new MlciError(said.kind, `${said.message}; the draft was deleted, nothing was published`, { hint: said.hint, cause: said });
     throw said;
   }
 }
@@ -105,7 +122,13 @@ async function deleteLeftoverDrafts(options: PublishReleaseOptions): Promise<voi
 }
 
 /** Every asset is on the draft with its size (and digest where GitHub reports one), and nothing else. */
-async function verifyUploaded(client: GitHubClient, r: { owner: string; repo: string }, releaseId: number, tag: string, assets: ReleaseAsset[]): Promise<void> {
+async function verifyUploaded(
+  client: GitHubClient,
+  r: { owner: string; repo: string },
+  releaseId: number,
+  tag: string,
+  assets: ReleaseAsset[],
+): Promise<void> {
   const { data } = await client.request('GET /repos/{owner}/{repo}/releases/{release_id}', { ...r, release_id: releaseId });
   const release = data as unknown as PublishedRelease;
   const byName = new Map(release.assets.map((a) => [a.name, a]));
@@ -115,9 +138,13 @@ async function verifyUploaded(client: GitHubClient, r: { owner: string; repo: st
     if (!got) problems.push(`${want.name} is missing`);
     else if (got.size !== want.size) problems.push(`${want.name} has ${got.size} bytes, expected ${want.size}`);
     else if (got.state && got.state !== 'uploaded') problems.push(`${want.name} is ${got.state}`);
-    else if (got.digest && got.digest !== `sha256:${want.sha256}`) problems.push(`${want.name} has digest ${got.digest}, expected sha256:${want.sha256}`);
+    else if (got.digest && got.digest !== `sha256:${want.sha256}`)
+      problems.push(`${want.name} has digest ${got.digest}, expected sha256:${want.sha256}`);
   }
   const extra = release.assets.filter((a) => !assets.some((w) => w.name === a.name)).map((a) => a.name);
   if (extra.length) problems.push(`unexpected assets: ${extra.join(', ')}`);
-  if (problems.length) throw new MlciError('remote', `the uploaded assets of ${tag} do not match: ${problems.join('; ')}`, { hint: 'an upload was cut short or altered; run again' });
+  if (problems.length)
+    throw new MlciError('remote', `the uploaded assets of ${tag} do not match: ${problems.join('; ')}`, {
+      hint: 'an upload was cut short or altered; run again',
+    });
 }

@@ -42,10 +42,24 @@ export interface BuildServeImageOptions {
 
 export interface BuildServeImageResult {
   /** source: what the reference named; registry: the backend a NAME@ALIAS / NAME@vX.Y.Z came from. */
-  model: { ref: string; dir: string; loader: string; version: string | null; source: ResolvedModel['source']; registry: ResolvedModel['registry'] | null };
+  model: {
+    ref: string;
+    dir: string;
+    loader: string;
+    version: string | null;
+    source: ResolvedModel['source'];
+    registry: ResolvedModel['registry'] | null;
+  };
   context: { dir: string; files: string[]; requirements: string[] };
   /** Whether the image was built and run. When false, `reason` says why, and the smoke test ran the server from the context. */
-  container: { exercised: boolean; builder: string | null; imageId: string | null; reason: string | null; stopSeconds: number | null; stopExitCode: number | null };
+  container: {
+    exercised: boolean;
+    builder: string | null;
+    imageId: string | null;
+    reason: string | null;
+    stopSeconds: number | null;
+    stopExitCode: number | null;
+  };
   tags: string[];
   smoke: { target: 'container' | 'server-from-context'; predictions: unknown[]; load: Omit<LoadTestResult, 'firstBody'> };
   push: { pushed: boolean; digest: string | null; sbom: boolean; provenance: boolean; reason: string | null };
@@ -66,28 +80,58 @@ export async function buildServeImage(options: BuildServeImageOptions): Promise<
     // A registry download sits in .../version/model: name the image after the registered model instead.
     const title = resolved.source === 'registry' ? resolved.ref.split('@')[0] : basename(resolved.dir);
     const image = (options.image ?? `mlci-serve/${tagOf(title).toLowerCase()}`).toLowerCase();
-    const tags = [...new Set([`${image}:${version ? tagOf(version) : 'latest'}`, ...(commit ? [`${image}:sha-${commit.slice(0, 12)}`] : [])])];
+    const tags = [
+      ...new Set([`${image}:${version ? tagOf(version) : 'latest'}`, ...(commit ? [`${image}:sha-${commit.slice(0, 12)}`] : [])]),
+    ];
     const labels: Record<string, string> = {
       'org.opencontainers.image.title': title,
       ...(version ? { 'org.opencontainers.image.version': version } : {}),
       ...(commit ? { 'org.opencontainers.image.revision': commit } : {}),
-      ...(env.GITHUB_REPOSITORY ? { 'org.opencontainers.image.source': `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}` } : {}),
+      ...(env.GITHUB_REPOSITORY
+        ? { 'org.opencontainers.image.source': `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}` }
+        : {}),
     };
 
     const ctx = await group('Build context', async () => {
-      const c = await buildImageContext({ modelDir: resolved.dir, outDir: options.contextDir, serverDist: options.serverDist, dockerfile: { labels } });
+      const c = await buildImageContext({
+        modelDir: resolved.dir,
+        outDir: options.contextDir,
+        serverDist: options.serverDist,
+        dockerfile: { labels },
+      });
       logger.info(c.dockerfile);
       return c;
     });
     const example = ctx.model.inputExample;
-    if (!example) throw new MlciError('input', 'the model has no input example to smoke-test the image with', { file: resolved.dir, hint: 'save the model with input_example=... (mlflow.<flavor>.save_model / log_model), or add input_example.json' });
+    if (!example)
+      throw new MlciError('input', 'the model has no input example to smoke-test the image with', {
+        file: resolved.dir,
+        hint: 'save the model with input_example=... (mlflow.<flavor>.save_model / log_model), or add input_example.json',
+      });
     const body = JSON.stringify(example);
 
-    const { builder, tried } = options.builder === 'none' ? { builder: null, tried: ['builder: none (asked)'] } : await detectBuilder(env, options.builder === 'docker' || options.builder === 'podman' ? options.builder : 'auto');
+    const { builder, tried } =
+      options.builder === 'none'
+        ? { builder: null, tried: ['builder: none (asked)'] }
+        : await detectBuilder(env, options.builder === 'docker' || options.builder === 'podman' ? options.builder : 'auto');
     const result: BuildServeImageResult = {
-      model: { ref: resolved.ref, dir: resolved.dir, loader: ctx.model.loader, version, source: resolved.source, registry: resolved.registry ?? null },
+      model: {
+        ref: resolved.ref,
+        dir: resolved.dir,
+        loader: ctx.model.loader,
+        version,
+        source: resolved.source,
+        registry: resolved.registry ?? null,
+      },
       context: { dir: ctx.dir, files: await listContext(ctx.dir), requirements: ctx.requirements },
-      container: { exercised: false, builder: builder ? `${builder.tool} ${builder.version}` : null, imageId: null, reason: null, stopSeconds: null, stopExitCode: null },
+      container: {
+        exercised: false,
+        builder: builder ? `${builder.tool} ${builder.version}` : null,
+        imageId: null,
+        reason: null,
+        stopSeconds: null,
+        stopExitCode: null,
+      },
       tags,
       smoke: { target: builder ? 'container' : 'server-from-context', predictions: [], load: undefined as never },
       push: { pushed: false, digest: null, sbom: false, provenance: false, reason: null },
@@ -106,16 +150,37 @@ export async function buildServeImage(options: BuildServeImageOptions): Promise<
     try {
       await group('Smoke test /invocations', async () => {
         await waitReady(target.url, options.readyTimeoutMs ?? 120_000, target.logs);
-        const first = await fetch(`${target.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(120_000) }).catch((error) => {
-          throw new MlciError('input', `the smoke test's first request to ${target.url}/invocations failed: ${(error as Error).message}`, { hint: 'the server answered /ping but not a prediction within 120 s: check the container log' });
+        const first = await fetch(`${target.url}/invocations`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+          signal: AbortSignal.timeout(120_000),
+        }).catch((error) => {
+          throw new MlciError('input', `the smoke test's first request to ${target.url}/invocations failed: ${(error as Error).message}`, {
+            hint: 'the server answered /ping but not a prediction within 120 s: check the container log',
+          });
         });
         const text = await first.text();
-        if (first.status !== 200) throw new MlciError('input', `the smoke test got ${first.status} for the model's input example: ${text.slice(0, 500)}`, { hint: 'the image serves, but not this model with its own example: check the signature and requirements' });
+        if (first.status !== 200)
+          throw new MlciError('input', `the smoke test got ${first.status} for the model's input example: ${text.slice(0, 500)}`, {
+            hint: 'the image serves, but not this model with its own example: check the signature and requirements',
+          });
         result.smoke.predictions = (JSON.parse(text) as { predictions: unknown[] }).predictions;
-        const { firstBody: _f, ...load } = await loadTest({ url: target.url, body, requests: options.smokeRequests ?? 100, concurrency: options.smokeConcurrency ?? 4 });
+        const { firstBody: _f, ...load } = await loadTest({
+          url: target.url,
+          body,
+          requests: options.smokeRequests ?? 100,
+          concurrency: options.smokeConcurrency ?? 4,
+        });
         result.smoke.load = load;
-        if (load.errors) throw new MlciError('input', `the smoke test had ${load.errors} failed requests of ${load.requests} (${JSON.stringify(load.statuses)})`);
-        logger.info(`smoke: ${load.ok}/${load.requests} ok, p50 ${load.latencyMs.p50} ms, p95 ${load.latencyMs.p95} ms, p99 ${load.latencyMs.p99} ms, ${load.throughput} req/s`);
+        if (load.errors)
+          throw new MlciError(
+            'input',
+            `the smoke test had ${load.errors} failed requests of ${load.requests} (${JSON.stringify(load.statuses)})`,
+          );
+        logger.info(
+          `smoke: ${load.ok}/${load.requests} ok, p50 ${load.latencyMs.p50} ms, p95 ${load.latencyMs.p95} ms, p99 ${load.latencyMs.p99} ms, ${load.throughput} req/s`,
+        );
       });
     } finally {
       const stopped = await target.stop();
@@ -149,7 +214,10 @@ async function startContainer(builder: Builder, image: string, env: NodeJS.Proce
 
 /** No builder: run the context's own bundle on its own model dir, as the image's ENTRYPOINT would. */
 async function startFromContext(dir: string, env: NodeJS.ProcessEnv): Promise<Target> {
-  const child = spawn(process.execPath, [join(dir, 'app/cli.js'), 'serve', join(dir, 'model'), '--port', '0', '--json'], { env: { ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(dir, 'app/cli.js'), 'serve', join(dir, 'model'), '--port', '0', '--json'], {
+    env: { ...env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stderr.on('data', (d) => (err += d));
@@ -163,7 +231,9 @@ async function startFromContext(dir: string, env: NodeJS.ProcessEnv): Promise<Ta
         /* not complete yet */
       }
     });
-    void exited.then((code) => reject(new MlciError('input', `the server in the context exited ${code} before it was ready:\n${err.slice(-2000)}`)));
+    void exited.then((code) =>
+      reject(new MlciError('input', `the server in the context exited ${code} before it was ready:\n${err.slice(-2000)}`)),
+    );
   });
   return {
     url,
@@ -181,7 +251,10 @@ async function waitReady(url: string, timeoutMs: number, logs: () => Promise<str
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     // Each probe bounded: a published port can accept and then never answer (e.g. a container still starting).
-    const ok = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(5_000) }).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 200));
   }

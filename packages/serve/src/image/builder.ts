@@ -16,12 +16,25 @@ export interface ExecResult {
 }
 
 /** Runs a program with arguments (never through a shell). */
-export function run(cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {}): Promise<ExecResult> {
+export function run(
+  cmd: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {},
+): Promise<ExecResult> {
   return new Promise((resolve) => {
-    const child = execFile(cmd, args, { env: options.env ?? process.env, timeout: options.timeoutMs ?? 600_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof (error as NodeJS.ErrnoException).code === 'number' ? Number((error as NodeJS.ErrnoException).code) : 127) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) || (error && !stderr ? error.message : '') });
-    });
+    const child = execFile(
+      cmd,
+      args,
+      { env: options.env ?? process.env, timeout: options.timeoutMs ?? 600_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error
+          ? typeof (error as NodeJS.ErrnoException).code === 'number'
+            ? Number((error as NodeJS.ErrnoException).code)
+            : 127
+          : 0;
+        resolve({ code, stdout: String(stdout), stderr: String(stderr) || (error && !stderr ? error.message : '') });
+      },
+    );
     if (options.input !== undefined) child.stdin?.end(options.input);
   });
 }
@@ -30,7 +43,10 @@ export function run(cmd: string, args: string[], options: { env?: NodeJS.Process
  * Finds a container engine that can build AND run here: docker (its daemon must answer), then podman.
  * Returns the builder, or null with the reason each candidate failed (for the "container step not exercised" note).
  */
-export async function detectBuilder(env: NodeJS.ProcessEnv = process.env, prefer: 'auto' | 'docker' | 'podman' = 'auto'): Promise<{ builder: Builder | null; tried: string[] }> {
+export async function detectBuilder(
+  env: NodeJS.ProcessEnv = process.env,
+  prefer: 'auto' | 'docker' | 'podman' = 'auto',
+): Promise<{ builder: Builder | null; tried: string[] }> {
   const tried: string[] = [];
   for (const tool of prefer === 'auto' ? (['docker', 'podman'] as const) : [prefer]) {
     const v = await run(tool, ['version', '--format', '{{.Server.Version}}'], { env, timeoutMs: 15_000 });
@@ -43,10 +59,23 @@ export async function detectBuilder(env: NodeJS.ProcessEnv = process.env, prefer
   return { builder: null, tried };
 }
 
-const fail = (what: string, r: ExecResult) => new MlciError('remote', `${what} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().split('\n').slice(-6).join('\n  ')}`);
+const fail = (what: string, r: ExecResult) =>
+  new MlciError('remote', `${what} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().split('\n').slice(-6).join('\n  ')}`);
 
-export async function buildImage(b: Builder, context: string, tags: string[], buildArgs: Record<string, string>, env: NodeJS.ProcessEnv, logger?: Logger): Promise<string> {
-  const args = ['build', ...tags.flatMap((t) => ['-t', t]), ...Object.entries(buildArgs).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]), context];
+export async function buildImage(
+  b: Builder,
+  context: string,
+  tags: string[],
+  buildArgs: Record<string, string>,
+  env: NodeJS.ProcessEnv,
+  logger?: Logger,
+): Promise<string> {
+  const args = [
+    'build',
+    ...tags.flatMap((t) => ['-t', t]),
+    ...Object.entries(buildArgs).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]),
+    context,
+  ];
   if (b.tool === 'docker' && b.buildx) args.splice(1, 0, '--load'); // buildx: keep the image in the local store to run it
   logger?.info(`${b.tool} ${args.join(' ')}`);
   const r = await run(b.tool, b.tool === 'docker' && b.buildx ? ['buildx', ...args] : args, { env });
@@ -100,10 +129,28 @@ export interface PushResult {
  * Pushes the tags. With buildx the image is rebuilt from cache with `--push --sbom=true --provenance=mode=max`
  * (the attestations are made at build time); without it, `push` and no attestations.
  */
-export async function pushImage(b: Builder, context: string, tags: string[], buildArgs: Record<string, string>, env: NodeJS.ProcessEnv, logger?: Logger): Promise<PushResult> {
+export async function pushImage(
+  b: Builder,
+  context: string,
+  tags: string[],
+  buildArgs: Record<string, string>,
+  env: NodeJS.ProcessEnv,
+  logger?: Logger,
+): Promise<PushResult> {
   if (b.tool === 'docker' && b.buildx) {
     const meta = `${context}.metadata.json`;
-    const args = ['buildx', 'build', '--push', '--sbom=true', '--provenance=mode=max', '--metadata-file', meta, ...tags.flatMap((t) => ['-t', t]), ...Object.entries(buildArgs).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]), context];
+    const args = [
+      'buildx',
+      'build',
+      '--push',
+      '--sbom=true',
+      '--provenance=mode=max',
+      '--metadata-file',
+      meta,
+      ...tags.flatMap((t) => ['-t', t]),
+      ...Object.entries(buildArgs).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]),
+      context,
+    ];
     logger?.info(`docker ${args.join(' ')}`);
     const r = await run('docker', args, { env });
     if (r.code !== 0) throw fail('docker buildx build --push', r);
@@ -122,5 +169,10 @@ export async function pushImage(b: Builder, context: string, tags: string[], bui
 
 /** A Docker tag from free text: [A-Za-z0-9_.-], at most 128 characters, not starting with . or -. */
 export function tagOf(text: string): string {
-  return text.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[.-]+/, '').slice(0, 128) || 'latest';
+  return (
+    text
+      .replace(/[^A-Za-z0-9_.-]+/g, '-')
+      .replace(/^[.-]+/, '')
+      .slice(0, 128) || 'latest'
+  );
 }

@@ -34,18 +34,27 @@ export interface ImageContext {
 export async function buildImageContext(options: ImageContextOptions): Promise<ImageContext> {
   const model = await inspectModelDir(options.modelDir);
   const dist = resolve(options.serverDist);
-  if (!(await stat(join(dist, 'cli.js')).catch(() => null))) throw inputError(`no bundled server (cli.js) in ${dist}`, { hint: 'build mlci first: node scripts/build.mjs' });
+  if (!(await stat(join(dist, 'cli.js')).catch(() => null)))
+    throw inputError(`no bundled server (cli.js) in ${dist}`, { hint: 'build mlci first: node scripts/build.mjs' });
   const dir = resolve(options.outDir);
   await rm(dir, { recursive: true, force: true });
   await mkdir(join(dir, 'app'), { recursive: true });
   await cp(join(dist, 'cli.js'), join(dir, 'app/cli.js'));
-  for (const sub of ['chunks', 'workers']) if (await stat(join(dist, sub)).catch(() => null)) await cp(join(dist, sub), join(dir, 'app', sub), { recursive: true });
+  for (const sub of ['chunks', 'workers'])
+    if (await stat(join(dist, sub)).catch(() => null)) await cp(join(dist, sub), join(dir, 'app', sub), { recursive: true });
   // The bundle is ESM in .js files: say so beside it, as the repository's package.json does.
-  await writeFileAtomic(join(dir, 'app/package.json'), JSON.stringify({ name: 'mlci-serve-image', private: true, type: 'module' }, null, 2) + '\n');
+  await writeFileAtomic(
+    join(dir, 'app/package.json'),
+    JSON.stringify({ name: 'mlci-serve-image', private: true, type: 'module' }, null, 2) + '\n',
+  );
   await cp(model.dir, join(dir, 'model'), { recursive: true, filter: (p) => !/(^|\/)(__pycache__|\.git)(\/|$)/.test(p) });
 
   let requirements = model.runtime === 'python' ? model.requirements : [];
-  if (model.loader === 'sklearn') requirements = [...requirements.filter((r) => !/^mlflow([-_a-z]*)?\b/i.test(r)), ...(requirements.some((r) => /^pyyaml\b/i.test(r)) ? [] : ['pyyaml'])];
+  if (model.loader === 'sklearn')
+    requirements = [
+      ...requirements.filter((r) => !/^mlflow([-_a-z]*)?\b/i.test(r)),
+      ...(requirements.some((r) => /^pyyaml\b/i.test(r)) ? [] : ['pyyaml']),
+    ];
   if (requirements.length) await writeFileAtomic(join(dir, 'requirements.txt'), requirements.join('\n') + '\n');
   const dockerfile = renderDockerfile({ runtime: model.runtime, hasRequirements: requirements.length > 0, ...options.dockerfile });
   await writeFileAtomic(join(dir, 'Dockerfile'), dockerfile);

@@ -59,7 +59,10 @@ export function renderDockerfile(options: DockerfileOptions): string {
         `ENV PATH=${VENV}/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
       );
   } else {
-    lines.push('FROM ${NODE_IMAGE}', `RUN mkdir -p /app && cd /app && ONNXRUNTIME_NODE_INSTALL=skip npm install --omit=dev --no-audit --no-fund onnxruntime-node@${ONNXRUNTIME_NODE_VERSION} && npm cache clean --force`);
+    lines.push(
+      'FROM ${NODE_IMAGE}',
+      `RUN mkdir -p /app && cd /app && ONNXRUNTIME_NODE_INSTALL=skip npm install --omit=dev --no-audit --no-fund onnxruntime-node@${ONNXRUNTIME_NODE_VERSION} && npm cache clean --force`,
+    );
   }
   for (const [k, v] of Object.entries(options.labels ?? {})) lines.push(`LABEL ${k}=${quote(v)}`);
   lines.push(
