@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as l}from"./chunk-C74FYDGI.js";import{s as w,t as j,v as I}from"./chunk-INDPNV53.js";import"./chunk-CPJIBZ3I.js";import"./chunk-PHC57V4K.js";import{b as c}from"./chunk-VRBDI5YA.js";import{i as g,j as y}from"./chunk-BOZJRADQ.js";import{b as a,k as m}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var L=`
+import{a as l}from"./chunk-C74FYDGI.js";import{s as w,t as j,v as I}from"./chunk-C3RTNOYN.js";import"./chunk-QJ2WTA5R.js";import"./chunk-F3D6UPPF.js";import{b as c}from"./chunk-7CE4OW5D.js";import{i as g,j as y}from"./chunk-BOZJRADQ.js";import{b as a,k as m}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var L=`
 usage: mlci train [flags] -- COMMAND [ARGS...]
        mlci train --mlproject [DIR] [-e ENTRY] [-P key=value]... [flags]
 

@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as g}from"./chunk-C74FYDGI.js";import{B as $,j as h,w as y,x as R}from"./chunk-INDPNV53.js";import{m as w}from"./chunk-CPJIBZ3I.js";import"./chunk-PHC57V4K.js";import"./chunk-VRBDI5YA.js";import{i as f}from"./chunk-BOZJRADQ.js";import{b as u,c as o,g as p,j as d}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";import{readFile as v}from"node:fs/promises";var _={summary:"check a run's metrics against overfitting assertions",usage:`
+import{a as g}from"./chunk-C74FYDGI.js";import{B as $,j as h,w as y,x as R}from"./chunk-C3RTNOYN.js";import{m as w}from"./chunk-QJ2WTA5R.js";import"./chunk-F3D6UPPF.js";import"./chunk-7CE4OW5D.js";import{i as f}from"./chunk-BOZJRADQ.js";import{b as u,c as o,g as p,j as d}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";import{readFile as v}from"node:fs/promises";var _={summary:"check a run's metrics against overfitting assertions",usage:`
 usage: mlci gate RUN|--record FILE --assert EXPR [--assert EXPR]... [--json]
 
 Exit 0 when every assertion holds, 1 when one fails, 2 on a syntax error or an unknown metric.
