@@ -111,7 +111,9 @@ export function parseYamlDocument(text: string, file: string, options: YamlOptio
   });
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: YAML_MAX_ALIAS_COUNT });
+    // Maps first, then objects whose every key is an own property: `__proto__: 3` in a params or metrics file is
+    // a key like any other, where plain assignment would set (or silently drop) the object's prototype.
+    value = ownKeys(doc.toJS({ maxAliasCount: YAML_MAX_ALIAS_COUNT, mapAsMap: true }));
   } catch (error) {
     const bomb = /alias count/i.test((error as Error).message);
     throw inputError(
@@ -129,6 +131,16 @@ export function parseYamlDocument(text: string, file: string, options: YamlOptio
     return isNode(node) && node.range ? lineAt(node.range[0]) : undefined;
   };
   return { value, doc, lineCounter, lineOf };
+}
+
+/** Maps (from `mapAsMap`) as plain objects built with defineProperty, lists element by element. */
+function ownKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(ownKeys);
+  if (!(value instanceof Map)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of value)
+    Object.defineProperty(out, String(key), { value: ownKeys(item), enumerable: true, writable: true, configurable: true });
+  return out;
 }
 
 /** Parses YAML (or JSON) text under the policy and returns its value. */

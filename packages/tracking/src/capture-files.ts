@@ -3,8 +3,11 @@ import { stat } from 'node:fs/promises';
 import { inputError, MlciError, parseYaml, readTextFile } from '@mlci/core';
 import type { RunCollector } from './collector';
 
-/** Flattens nested objects into dotted keys (`train.lr`), as DVC shows params and metrics. Arrays stay whole. */
-export function flatten(value: unknown, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
+/**
+ * Flattens nested objects into dotted keys (`train.lr`), as DVC shows params and metrics. Arrays stay whole.
+ * The result has no prototype, so a key named `__proto__` is stored, not swallowed by the assignment.
+ */
+export function flatten(value: unknown, prefix = '', out: Record<string, unknown> = Object.create(null)): Record<string, unknown> {
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
   } else if (prefix) {
