@@ -9,20 +9,14 @@ import { getChampion } from '@mlci/registry';
 import { compareJob, parseThresholds, sectionsFromResults, type RunLike } from '@mlci/report';
 import type { ActionContext } from './context';
 import { publishJobReport } from './report';
+import { parseRunFile } from './run-file';
 
 async function readRunFile(file: string): Promise<RunLike> {
   const text = await readFile(file, 'utf8').catch((error) => {
     throw fileError(file, error);
   });
-  let run: RunLike;
-  try {
-    run = JSON.parse(text);
-  } catch {
-    throw inputError('not a run record (invalid JSON)', { file });
-  }
-  if (!run || typeof run.id !== 'string' || typeof run.metrics !== 'object')
-    throw inputError('not a run record: expected `id` and `metrics`', { file, hint: 'give the train-and-log result file or a run id' });
-  return { ...run, name: typeof run.name === 'string' ? run.name : run.id };
+  // NaN/±inf come back as numbers from train.json's "NaN"/"Infinity" strings, as from a stored run.
+  return parseRunFile(text, file, 'give the train-and-log result file or a run id');
 }
 
 /**

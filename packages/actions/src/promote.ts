@@ -1,17 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { escapeMarkdown } from '@mlci/core';
-import { parseBump, promoteFromWorkflow, readGateFiles } from '@mlci/registry';
+import { parseBump, promoteFromWorkflow, readGateFiles, readWorkflowEvent } from '@mlci/registry';
 import type { ActionContext } from './context';
 
 /** promote-model: register the run as a version (a release, or .mlci/registry) and move the alias. */
 export async function promoteAction(ctx: ActionContext): Promise<void> {
   const { input, env } = ctx;
+  // Read first: a garbage payload is refused naming the file before any backend is opened.
+  const payload = await readWorkflowEvent(env.GITHUB_EVENT_PATH);
   // The run to promote may come from another workflow run's artifact: the store follows the registry.
   const { registry, store } = await ctx.backends(
     input.choice('backend', ['auto', 'github', 'local'], 'auto'),
     input.string('project') || '.',
   );
-  const payload = env.GITHUB_EVENT_PATH ? JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) : {};
   const result = await promoteFromWorkflow({
     registry,
     store,

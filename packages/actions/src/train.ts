@@ -1,11 +1,11 @@
 /** train-and-log and overfit-gate: inputs in, the tracking library, outputs and summary out. */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { fileError, inputError, usageError } from '@mlci/core';
-import { openStore, type RunRecord, type Store } from '@mlci/store';
-import { findProjectDir, gateRun, gateSummaryMarkdown, splitWords, train, trainSummaryMarkdown } from '@mlci/tracking';
+import { fileError, inputError, MlciError, parseYaml, usageError } from '@mlci/core';
+import { encodeRunRecord, openStore, type RunRecord, type Store } from '@mlci/store';
+import { encodeGateResult, findProjectDir, gateRun, gateSummaryMarkdown, splitWords, train, trainSummaryMarkdown } from '@mlci/tracking';
 import type { ActionContext } from './context';
+import { parseRunFile } from './run-file';
 
 /**
  * Input `command`: a YAML list (`[python, train.py]` or a `- item` block) taken as argv, or a string split
@@ -17,9 +17,13 @@ export function parseCommandInput(raw: string): string[] {
   if (text.startsWith('[') || text.startsWith('- ')) {
     let list: unknown;
     try {
-      list = parseYaml(text);
+      // The one YAML policy (core tags only, bounded aliases and nesting), as for every YAML mlci reads.
+      list = parseYaml(text, 'input "command"');
     } catch (error) {
-      throw usageError(`input "command" looks like a YAML list but does not parse: ${(error as Error).message.split('\n')[0]}`);
+      throw usageError(
+        `input "command" looks like a YAML list but does not parse: ${(error as Error).message.split('\n')[0]}`,
+        error instanceof MlciError && error.hint ? error.hint : 'e.g. `command: [python, train.py]`',
+      );
     }
     if (!Array.isArray(list) || !list.length || list.some((w) => typeof w === 'object' && w !== null))
       throw usageError('input "command" must be a list of words');
@@ -90,7 +94,8 @@ export async function trainAction(ctx: ActionContext): Promise<void> {
     }),
   );
   await publish(ctx, record, store, snapshot);
-  const resultFile = await ctx.writeResult('train', record);
+  // NaN and ±inf as "NaN"/"Infinity" strings, as run.json has them (JSON.stringify would write null).
+  const resultFile = await ctx.writeResult('train', encodeRunRecord(record));
   ctx.output('run-id', record.id);
   ctx.output('status', record.status);
   ctx.output('exit-code', exitCode);
@@ -114,11 +119,7 @@ async function gatedRun(ctx: ActionContext, store: Store): Promise<RunRecord> {
       throw inputError('no train-and-log result in this job', { file, hint: 'run train-and-log earlier in the job, or give input `run`' });
     throw fileError(file, error);
   });
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw inputError('not a run record (invalid JSON)', { file });
-  }
+  return parseRunFile(text, file, 'train-and-log writes it; or give input `run`');
 }
 
 export async function overfitGateAction(ctx: ActionContext): Promise<void> {
@@ -131,7 +132,7 @@ export async function overfitGateAction(ctx: ActionContext): Promise<void> {
   await store
     .annotateRun?.(run.id, { 'mlci.gate.overfit-gate': result.outcome })
     .catch((error) => ctx.warning(`gate result not recorded on run ${run.id}: ${(error as Error).message}`));
-  const resultFile = await ctx.writeResult('gate', result);
+  const resultFile = await ctx.writeResult('gate', encodeGateResult(result));
   ctx.output('outcome', result.outcome);
   ctx.output('result-file', resultFile);
   await ctx.summary(gateSummaryMarkdown(result));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_ASSERTION_DEPTH, MAX_ASSERTION_LENGTH, evaluateAssertion, gateRun, parseAssertion } from './gate';
+import { MAX_ASSERTION_DEPTH, MAX_ASSERTION_LENGTH, encodeGateResult, evaluateAssertion, gateRun, parseAssertion } from './gate';
 
 const series = (values: number[]) => values.map((value, step) => ({ step, value, timestamp: 1000 + step }));
 const metrics = {
@@ -113,5 +113,22 @@ describe('overfit-gate assertions', () => {
     expect(
       evaluateAssertion(Array.from({ length: MAX_ASSERTION_LENGTH / 2 - 4 }, () => 'a').join('+') + ' > 0', { a: series([1]) }).passed,
     ).toBe(true);
+  });
+});
+
+describe('encodeGateResult', () => {
+  it('writes NaN and ±inf among the values used as strings, in lists too, and leaves the result itself alone', () => {
+    const run = { id: 'r', name: 'n', metrics: { loss: series([1, NaN]), acc: series([Infinity]), up: series([1, -Infinity, 2]) } };
+    const result = gateRun(run, ['loss < 1', 'acc > 0', 'rising(up, 2)', 'last(acc) - 1 > 0']);
+    const encoded = encodeGateResult(result);
+    expect(encoded.assertions.map((a) => a.values)).toEqual([
+      { loss: 'NaN' },
+      { acc: 'Infinity' },
+      { 'rising(up, 2)': [1, '-Infinity', 2] },
+      { 'last(acc)': 'Infinity' },
+    ]);
+    expect(JSON.parse(JSON.stringify(encoded)).assertions[0].values.loss).toBe('NaN');
+    expect(encoded.assertions.map((a) => a.passed)).toEqual(result.assertions.map((a) => a.passed));
+    expect(result.assertions[0].values.loss).toBeNaN();
   });
 });

@@ -419,6 +419,25 @@ export function evaluateAssertion(expression: string, metrics: Record<string, Me
   };
 }
 
+/**
+ * The result as JSON can hold it: NaN and ±Infinity among the values used become "NaN", "Infinity",
+ * "-Infinity", as in run.json (`encodeRunRecord`), where JSON.stringify would write null.
+ */
+export function encodeGateResult(result: GateResult): GateResult {
+  const encode = (v: number) => (Number.isFinite(v) ? v : String(v));
+  return {
+    ...result,
+    assertions: result.assertions.map((a) => ({
+      ...a,
+      // fromEntries defines own properties: a value named `__proto__` stays a value.
+      values: Object.fromEntries(Object.entries(a.values).map(([k, v]) => [k, Array.isArray(v) ? v.map(encode) : encode(v)])) as Record<
+        string,
+        number | number[]
+      >,
+    })),
+  };
+}
+
 /** Checks every assertion against a run; outcome `fail` when any fails. Errors (syntax, unknown metric) throw. */
 export function gateRun(run: Pick<RunRecord, 'id' | 'name' | 'metrics'>, assertions: string[]): GateResult {
   const list = assertions.map((a) => a.trim()).filter(Boolean);

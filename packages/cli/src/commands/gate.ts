@@ -1,6 +1,6 @@
 import { colour, fileError, inputError, parseFlags, usageError } from '@mlci/core';
-import { openStore, type RunRecord } from '@mlci/store';
-import { MAX_ASSERTION_DEPTH, MAX_ASSERTION_LENGTH, findProjectDir, gateRun } from '@mlci/tracking';
+import { decodeRunRecord, openStore, type RunRecord } from '@mlci/store';
+import { MAX_ASSERTION_DEPTH, MAX_ASSERTION_LENGTH, encodeGateResult, findProjectDir, gateRun } from '@mlci/tracking';
 import { readFile } from 'node:fs/promises';
 import { printJson, type Command } from '../command';
 
@@ -53,7 +53,8 @@ nests at most ${MAX_ASSERTION_DEPTH} levels; split longer ones into several --as
       run = await (await openStore({ projectDir: await findProjectDir() })).getRun(positionals[0]);
     }
     const result = gateRun(run, values.assert);
-    if (values.json) printJson(result);
+    // NaN and ±inf values as "NaN"/"Infinity" strings, as run.json has them (JSON.stringify would write null).
+    if (values.json) printJson(encodeGateResult(result));
     else {
       for (const a of result.assertions) {
         process.stdout.write(`${a.passed ? colour.green('pass') : colour.red('FAIL')}  ${a.expression}\n      ${a.evaluated}\n`);
@@ -81,10 +82,19 @@ function checkRecord(value: unknown, file: string): RunRecord {
   for (const [key, points] of Object.entries(record.metrics as Record<string, unknown>)) {
     if (!Array.isArray(points)) throw inputError(`metric "${key}" is not a list of points`, { file, hint });
     points.forEach((p, i) => {
-      const point = p as Record<string, unknown> | null;
-      const v = point?.value;
-      if (typeof point !== 'object' || point === null) throw inputError(`metric "${key}" point ${i} is not an object`, { file, hint });
-      if (typeof v !== 'number' || !Number.isFinite(v))
+      if (typeof p !== 'object' || p === null || Array.isArray(p))
+        throw inputError(`metric "${key}" point ${i} is not an object`, { file, hint });
+    });
+  }
+  // "NaN"/"Infinity"/"-Infinity" (and null, from older writers) are the non-finite values mlci writes: numbers
+  // again here, so a gate on a diverged metric fails as on a stored run. Any other string is refused below.
+  // Only the metrics are decoded: the gate reads nothing else, and a file's `children` can hold anything.
+  const { metrics } = decodeRunRecord({ metrics: record.metrics as RunRecord['metrics'] });
+  for (const [key, points] of Object.entries(metrics as Record<string, unknown[]>)) {
+    points.forEach((p, i) => {
+      const point = p as Record<string, unknown>;
+      const v = point.value;
+      if (typeof v !== 'number')
         throw inputError(
           `metric "${key}" point ${i}: value is ${typeof v === 'string' ? `the string ${JSON.stringify(v.slice(0, 40))}` : (JSON.stringify(v) ?? 'missing')}, not a number`,
           { file, hint },
@@ -97,6 +107,7 @@ function checkRecord(value: unknown, file: string): RunRecord {
   }
   return {
     ...(record as unknown as RunRecord),
+    metrics,
     id: typeof record.id === 'string' ? record.id : 'record',
     name: typeof record.name === 'string' ? record.name : file,
   };

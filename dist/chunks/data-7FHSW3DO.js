@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as w}from"./chunk-C74FYDGI.js";import{I,j as b}from"./chunk-RSWNCMZA.js";import{b as y,m as H}from"./chunk-T3YVCBMH.js";import"./chunk-F3D6UPPF.js";import"./chunk-Y6LSCVYH.js";import{i as g}from"./chunk-MDTHXPDW.js";import{b as i,c as f,k as m}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var B={summary:"restore the exact bytes of a dataset or artifact a run used",usage:`
+import{a as w}from"./chunk-C74FYDGI.js";import{J as I,j as b}from"./chunk-JFJDXZR2.js";import{b as y,m as H}from"./chunk-T3YVCBMH.js";import"./chunk-F3D6UPPF.js";import"./chunk-Y6LSCVYH.js";import{i as g}from"./chunk-MDTHXPDW.js";import{b as i,c as f,k as m}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var B={summary:"restore the exact bytes of a dataset or artifact a run used",usage:`
 usage: mlci data get RUN:PATH|SHA256 --to DIR [--github] [--json]
 
 Writes the file into DIR under its own name, verified against its SHA-256 (a tampered or corrupt store
