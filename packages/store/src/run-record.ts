@@ -136,7 +136,8 @@ function mapMetrics<V>(metrics: Record<string, MetricPoint[]>, value: (v: V) => 
   return Object.fromEntries(
     Object.entries(metrics ?? {}).map(([key, points]) => [
       key,
-      (points ?? []).map((p) => ({ ...p, value: value(p.value as V) as number })),
+      // A point that is not an object is left as it is, for the reader's own check to name.
+      (Array.isArray(points) ? points : []).map((p) => (p && typeof p === 'object' ? { ...p, value: value(p.value as V) as number } : p)),
     ]),
   );
 }

@@ -236,7 +236,7 @@ type V = { value: Value; text: string; kind: 'number' | 'truth' };
 /** Evaluates one parsed assertion over a run's metric histories. */
 export function evaluateAssertion(expression: string, metrics: Record<string, MetricPoint[]>): AssertionResult {
   const tree = parseAssertion(expression);
-  const values: Record<string, number | number[]> = {};
+  const values: Record<string, number | number[]> = Object.create(null); // a metric may be named __proto__
   const notes: string[] = [];
   const note = (text: string) => notes.includes(text) || notes.push(text);
   const source = (node: Node) => expression.slice(node.start, node.end).trim();

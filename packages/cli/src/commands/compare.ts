@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { fileError, inputError, parseFlags, usageError, writeOutputFile } from '@mlci/core';
+import { decodeRunRecord } from '@mlci/store';
 import { getChampion, openBackends } from '@mlci/registry';
 import { findProjectDir } from '@mlci/tracking';
 import {
@@ -33,7 +34,16 @@ async function readRunFile(file: string): Promise<RunLike> {
   const r = run as RunLike;
   if (!r || typeof r.id !== 'string' || !r.metrics || typeof r.metrics !== 'object')
     throw inputError('not a run record: expected `id` and `metrics`', { file, hint: 'write one with `mlci show RUN --json`' });
-  return { ...r, name: typeof r.name === 'string' ? r.name : r.id };
+  for (const [key, points] of Object.entries(r.metrics)) {
+    if (!Array.isArray(points) || points.some((p) => !p || typeof p !== 'object'))
+      throw inputError(`not a run record: metric "${key.slice(0, 80)}" is not a list of points`, {
+        file,
+        hint: 'write one with `mlci show RUN --json`',
+      });
+  }
+  // "NaN"/"Infinity" (how run records write a diverged metric) become numbers again.
+  const decoded = decodeRunRecord(r as RunLike & { children?: [] });
+  return { ...decoded, name: typeof r.name === 'string' ? r.name : r.id };
 }
 
 export const command: Command = {

@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as g}from"./chunk-C74FYDGI.js";import{a as y,b as v}from"./chunk-K2IGDZKU.js";import{i as h,j as t}from"./chunk-MDTHXPDW.js";import{b as u,d as p,h as c,j as f,k as i}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var N=`
+import{a as g}from"./chunk-C74FYDGI.js";import{a as y,b as v}from"./chunk-S54SVQQF.js";import{i as h,j as t}from"./chunk-MDTHXPDW.js";import{b as u,d as p,h as c,j as f,k as i}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var N=`
 mlci serve: serve a model over HTTP with MLflow's scoring protocol
 
 usage:

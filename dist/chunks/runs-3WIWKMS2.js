@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as s}from"./chunk-C74FYDGI.js";import{H as p,j as o}from"./chunk-JFJDXZR2.js";import{m as a}from"./chunk-T3YVCBMH.js";import"./chunk-F3D6UPPF.js";import{b as m}from"./chunk-Y6LSCVYH.js";import{i as n,j as i}from"./chunk-MDTHXPDW.js";import{i as r}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var g={summary:"list recorded runs, newest first",usage:`
+import{a as s}from"./chunk-C74FYDGI.js";import{H as p,j as o}from"./chunk-VLX5QNQN.js";import{m as a}from"./chunk-RRZGZVML.js";import"./chunk-F3D6UPPF.js";import{b as m}from"./chunk-VZMSQ4LR.js";import{i as n,j as i}from"./chunk-MDTHXPDW.js";import{i as r}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var g={summary:"list recorded runs, newest first",usage:`
 usage: mlci runs [--experiment NAME] [--limit N] [--json]
 
 Lists the runs recorded under .mlci/ in the project directory (the git root), newest first.

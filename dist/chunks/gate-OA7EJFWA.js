@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as h}from"./chunk-C74FYDGI.js";import{B as v,C as b,j as w,w as $,x as k}from"./chunk-JFJDXZR2.js";import{m as R}from"./chunk-T3YVCBMH.js";import"./chunk-F3D6UPPF.js";import{c as y}from"./chunk-Y6LSCVYH.js";import{i as g}from"./chunk-MDTHXPDW.js";import{b as u,c as a,g as f,j as p}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";import{readFile as j}from"node:fs/promises";var x={summary:"check a run's metrics against overfitting assertions",usage:`
+import{a as h}from"./chunk-C74FYDGI.js";import{B as v,C as b,j as w,w as $,x as k}from"./chunk-VLX5QNQN.js";import{m as R}from"./chunk-RRZGZVML.js";import"./chunk-F3D6UPPF.js";import{c as y}from"./chunk-VZMSQ4LR.js";import{i as g}from"./chunk-MDTHXPDW.js";import{b as u,c as a,g as f,j as p}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";import{readFile as j}from"node:fs/promises";var x={summary:"check a run's metrics against overfitting assertions",usage:`
 usage: mlci gate RUN|--record FILE --assert EXPR [--assert EXPR]... [--json]
 
 Exit 0 when every assertion holds, 1 when one fails, 2 on a syntax error or an unknown metric.

@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as l}from"./chunk-C74FYDGI.js";import{s as w,t as j,v as I}from"./chunk-JFJDXZR2.js";import"./chunk-T3YVCBMH.js";import"./chunk-F3D6UPPF.js";import{b as c}from"./chunk-Y6LSCVYH.js";import{i as g,j as y}from"./chunk-MDTHXPDW.js";import{b as a,k as m}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var L=`
+import{a as l}from"./chunk-C74FYDGI.js";import{s as w,t as j,v as I}from"./chunk-VLX5QNQN.js";import"./chunk-RRZGZVML.js";import"./chunk-F3D6UPPF.js";import{b as c}from"./chunk-VZMSQ4LR.js";import{i as g,j as y}from"./chunk-MDTHXPDW.js";import{b as a,k as m}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var L=`
 usage: mlci train [flags] -- COMMAND [ARGS...]
        mlci train --mlproject [DIR] [-e ENTRY] [-P key=value]... [flags]
 

@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as m}from"./chunk-C74FYDGI.js";import{G as R,I as g,j as h}from"./chunk-JFJDXZR2.js";import{f,m as w}from"./chunk-T3YVCBMH.js";import"./chunk-F3D6UPPF.js";import{b as p}from"./chunk-Y6LSCVYH.js";import{i as d}from"./chunk-MDTHXPDW.js";import{b as c,i as l}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var b={summary:"show one run: params, metric curves, child runs, artifacts, lineage",usage:`
+import{a as m}from"./chunk-C74FYDGI.js";import{G as R,I as g,j as h}from"./chunk-VLX5QNQN.js";import{f,m as w}from"./chunk-RRZGZVML.js";import"./chunk-F3D6UPPF.js";import{b as p}from"./chunk-VZMSQ4LR.js";import{i as d}from"./chunk-MDTHXPDW.js";import{b as c,i as l}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var b={summary:"show one run: params, metric curves, child runs, artifacts, lineage",usage:`
 usage: mlci show RUN [--json]
 
 RUN is a run id, a unique id prefix (4+ characters), a unique run name, or \`latest\` (the newest run).
