@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Most of a test's time is spent waiting on a child (Python, mlflow server, docker, act), not on a core:
+    // three files at a time on a 2-core runner, where vitest's default would be one (cores - 1).
+    maxWorkers: 3,
   },
 });
