@@ -1,63 +1,20 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalRegistry, exportToMlflow, promote } from '@mlci/registry';
 import { freshProject, recordRun } from './fixtures';
 import { jsonOf, runCli } from '../harness/cli';
+import { freePort, startMlflowServer } from '../tracking/fixtures';
 
-async function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
-
-let server: ChildProcess;
+let mlflow: { uri: string; stop(): void };
 let uri = '';
 
 beforeAll(async () => {
   const { dir } = await freshProject();
-  const port = await freePort();
-  uri = `http://127.0.0.1:${port}`;
-  // Its own process group, so the uvicorn worker it starts is stopped with it.
-  server = spawn(
-    'mlflow',
-    [
-      'server',
-      '--backend-store-uri',
-      `sqlite:///${join(dir, 'mlflow.db')}`,
-      '--default-artifact-root',
-      join(dir, 'artifacts'),
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--workers',
-      '1',
-    ],
-    { detached: true, stdio: 'ignore' },
-  );
-  // A generous ceiling: on a loaded 2-core machine mlflow's Python start-up alone has taken 60 s.
-  const deadline = Date.now() + 240_000;
-  while (Date.now() < deadline) {
-    if (
-      await fetch(`${uri}/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error('mlflow server did not start in 240 s');
+  mlflow = await startMlflowServer(dir, { artifacts: 'default-root' });
+  uri = mlflow.uri;
 }, 300_000);
 
-afterAll(() => {
-  if (server?.pid) process.kill(-server.pid, 'SIGTERM');
-});
+afterAll(() => mlflow?.stop());
 
 /** Reads the MLflow registry back with MLflow's own Python client. */
 function readBack(name: string): { champion: { version: string; source: string; tags: Record<string, string> }; versions: string[] } {

@@ -37,8 +37,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts `mlflow server` (sqlite backend, artifacts served over HTTP) on loopback; resolves once healthy. */
-export async function startMlflowServer(dir: string): Promise<{ uri: string; stop(): void }> {
+/**
+ * Starts `mlflow server` (sqlite backend) on loopback; resolves once healthy. Artifacts are served over HTTP
+ * (`--artifacts-destination`) unless `artifacts: 'default-root'` asks for a plain artifact root instead.
+ */
+export async function startMlflowServer(
+  dir: string,
+  options: { artifacts?: 'destination' | 'default-root' } = {},
+): Promise<{ uri: string; stop(): void }> {
   const port = await freePort();
   const uri = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(
@@ -47,7 +53,7 @@ export async function startMlflowServer(dir: string): Promise<{ uri: string; sto
       'server',
       '--backend-store-uri',
       `sqlite:///${join(dir, 'mlflow.db')}`,
-      '--artifacts-destination',
+      options.artifacts === 'default-root' ? '--default-artifact-root' : '--artifacts-destination',
       join(dir, 'artifacts'),
       '--host',
       '127.0.0.1',
