@@ -10,7 +10,7 @@
  *
  * The same story's push, PR and tag steps also run under nektos/act in journey-act.test.ts.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../github-emulator/index';
@@ -75,8 +75,11 @@ beforeAll(async () => {
 }, 900_000);
 afterAll(async () => {
   // MLCI_JOURNEY_OUT=DIR keeps what each PR was told (the bodies quoted in release notes and issue notes).
-  if (process.env.MLCI_JOURNEY_OUT)
-    for (const c of gh?.state.comments ?? []) writeFileSync(join(process.env.MLCI_JOURNEY_OUT, `pr-${c.issueNumber}.md`), c.body);
+  const out = process.env.MLCI_JOURNEY_OUT;
+  if (out) {
+    mkdirSync(out, { recursive: true });
+    for (const c of gh?.state.comments ?? []) writeFileSync(join(out, `pr-${c.issueNumber}.md`), c.body);
+  }
   await gh?.stop();
   await engine?.stop();
   removeWorkflowDirs();
