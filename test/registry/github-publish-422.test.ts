@@ -26,7 +26,7 @@ const tagRefs = () => [...gh.state.refs.keys()].filter((k) => k.startsWith('refs
 const creates = () => gh.requests.filter((r) => r.method === 'POST' && r.operationId === 'repos/create-release').length;
 
 describe('publishing a version: a 422 is not always "already exists"', () => {
-  it("a commit GitHub does not know (422 invalid target_commitish): GitHub's error, the draft deleted, no retry; after the push the rerun takes the same version", async () => {
+  it("a commit GitHub does not know (422 when its version tag is made): GitHub's error, no draft, no retry; after the push the rerun takes the same version", async () => {
     const { store } = await freshProject();
     const registry = registryOn(gh);
     const unknown = 'ab'.repeat(20); // trained at a commit that was never pushed
@@ -34,14 +34,16 @@ describe('publishing a version: a 422 is not always "already exists"', () => {
     const error = await promote({ registry, store, name: 'iris', run: run.id }).catch((e) => e);
     expect(error).not.toBeInstanceOf(VersionExistsError);
     expect(error.message).not.toMatch(/already exists/);
+    // The version tag (annotated, GTO's shape) is made before the release: GitHub refuses its object.
     expect(error.message).toMatch(
-      /could not publish iris@v0\.1\.0: GitHub answered HTTP 422: Validation Failed: Release\.target_commitish invalid/,
+      /could not publish iris@v0\.1\.0 on octo-org\/octo-repo: GitHub answered HTTP 422: Object does not exist/,
     );
-    expect(error.message).toMatch(/the draft was deleted, nothing was published; no alias moved/);
+    expect(error.message).toMatch(/nothing was published, no alias moved/);
     expect(error.hint).toMatch(/does not know the commit.*abababababab.*push it/);
     expect(error.kind).toBe('remote');
-    // One draft made and deleted; no second version number was tried.
-    expect(creates()).toBe(1);
+    // No draft made; no second version number was tried.
+    expect(creates()).toBe(0);
+    expect(gh.requests.filter((r) => r.operationId === 'git/create-tag').map((r) => r.status)).toEqual([422]);
     expect(gh.state.releases).toEqual([]);
     expect(gh.state.assets).toEqual([]);
     expect(tagRefs()).toEqual([]);

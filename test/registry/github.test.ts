@@ -51,7 +51,10 @@ describe('GitHub registry (releases + GTO tags) on the emulator', () => {
         .map((x) => x.name)
         .sort(),
     ).toEqual(['SHA256SUMS', 'card.json', 'card.md', 'model.MLmodel', 'model.code.helper.py', 'model.model.pkl']);
-    expect(gh.state.refs.get('refs/tags/iris@v0.1.0')).toBe(commitA);
+    // The version tag is annotated in GTO's shape (GTO ignores lightweight tags), on the run's commit.
+    const versionObject = gh.state.tagObjects.get(gh.state.refs.get('refs/tags/iris@v0.1.0')!);
+    expect(versionObject).toMatchObject({ tag: 'iris@v0.1.0', object: { sha: commitA, type: 'commit' } });
+    expect(versionObject!.message).toBe('Registering artifact iris version v0.1.0');
     const champion = await getChampion(registry, 'iris');
     expect(champion).toMatchObject({ version: '0.1.0', runId: a.id, metrics: { accuracy: 0.8 } });
 
@@ -63,7 +66,7 @@ describe('GitHub registry (releases + GTO tags) on the emulator', () => {
     expect(tagObject, 'iris#champion#2 is an annotated tag').toBeDefined();
     expect(tagObject!.object).toEqual({ sha: commitB, type: 'commit' });
     expect(tagObject!.tag).toBe('iris#champion#2');
-    expect(tagObject!.message).toMatch(/^Assigning champion to iris v0.2.0/);
+    expect(tagObject!.message).toMatch(/^Assigning stage champion to artifact iris version v0.2.0\n\n\{"schema":1,/);
 
     const back = await rollback({ registry, name: 'iris' });
     expect(back).toMatchObject({ version: '0.1.0', previous: '0.2.0' });
@@ -86,7 +89,8 @@ describe('GitHub registry (releases + GTO tags) on the emulator', () => {
     const runs = await Promise.all(
       ['x', 'y'].map((c) => recordRun(store, { content: `race-${c}`, accuracy: 0.5, commit: newCommit(gh, `train ${c}`) })),
     );
-    // Hold both at the alias ref creation until both got there, so GitHub's create-ref (422 when it exists) decides.
+    // Hold both at their publish until both got there, so both move the alias from the same state and GitHub's
+    // create-ref (422 when it exists) decides. (The ref creates before are the versions' own tags.)
     let arrived = 0;
     let bothThere!: () => void;
     const gate = new Promise<void>((r) => (bothThere = r));
@@ -94,9 +98,9 @@ describe('GitHub registry (releases + GTO tags) on the emulator', () => {
       if (++arrived === 2) bothThere();
       await Promise.race([gate, new Promise((r) => setTimeout(r, 5000))]);
     };
-    const createRef = { method: 'POST', path: '/repos/octo-org/octo-repo/git/refs' };
-    gh.faults.beforeNext(createRef, hold);
-    gh.faults.beforeNext(createRef, hold);
+    const publish = { method: 'PATCH', path: /\/releases\/\d+$/ };
+    gh.faults.beforeNext(publish, hold);
+    gh.faults.beforeNext(publish, hold);
     const results = await Promise.allSettled(runs.map((r) => promote({ registry, store, name: 'iris', run: r.id })));
     expect(arrived).toBe(2);
     const won = results.filter((r) => r.status === 'fulfilled');
@@ -117,13 +121,15 @@ describe('GitHub registry (releases + GTO tags) on the emulator', () => {
       gh.state.releases.filter((r) => r.draft),
       'the draft that lost v0.1.0 was deleted',
     ).toEqual([]);
-    // The create-ref GitHub refused was the loser's (422), not a malformed request.
-    expect(
+    // The alias create-ref GitHub refused was the loser's (422), not a malformed request; so was the version
+    // tag both first wanted (v0.1.0), after which the loser took v0.2.0.
+    const refCreates = (part: string) =>
       gh.requests
-        .filter((r) => r.method === 'POST' && r.operationId === 'git/create-ref')
+        .filter((r) => r.operationId === 'git/create-ref' && String((r.body as { ref?: string })?.ref).includes(part))
         .map((r) => r.status)
-        .sort(),
-    ).toEqual([201, 422]);
+        .sort();
+    expect(refCreates('#champion#')).toEqual([201, 422]);
+    expect(refCreates('@v')).toEqual([201, 201, 422]);
   });
 
   it('partial upload: a failing asset deletes the draft, moves no alias, and the rerun publishes the same version', async () => {
@@ -134,7 +140,7 @@ describe('GitHub registry (releases + GTO tags) on the emulator', () => {
     failNth(gh, { method: 'POST', path: UPLOADS }, 4, { status: 500 });
     const error = await promote({ registry, store, name: 'iris', run: run.id }).catch((e) => e);
     expect(error.message).toMatch(
-      /could not upload card.json to iris@v0.1.0: GitHub answered HTTP 500.*the draft was deleted, nothing was published; no alias moved/,
+      /could not upload card.json to iris@v0.1.0: GitHub answered HTTP 500.*the draft was deleted, nothing was published; its tag was deleted; no alias moved/,
     );
     expect(error.kind).toBe('remote');
     expect(gh.state.releases).toEqual([]);
@@ -241,9 +247,10 @@ describe('GitHub registry (releases + GTO tags) on the emulator', () => {
     const { store } = await freshProject();
     const registry = registryFor();
     const run = await recordRun(store, { content: 'ambiguous', accuracy: 0.5, commit: newCommit(gh, 'ambiguous') });
-    gh.faults.add({ method: 'POST', path: '/repos/octo-org/octo-repo/git/refs', status: 502, afterApply: true });
+    // The second ref create is the alias's (the first is the version's tag).
+    failNth(gh, { method: 'POST', path: '/repos/octo-org/octo-repo/git/refs' }, 2, { status: 502, afterApply: true });
     expect(await promote({ registry, store, name: 'iris', run: run.id })).toMatchObject({ version: '0.1.0', alias: 'champion' });
-    expect(gh.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/git/refs')).map((r) => r.status)).toEqual([502]);
+    expect(gh.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/git/refs')).map((r) => r.status)).toEqual([201, 502]);
     expect((await getChampion(registry, 'iris'))?.runId).toBe(run.id);
   });
 
@@ -251,12 +258,13 @@ describe('GitHub registry (releases + GTO tags) on the emulator', () => {
     const { store } = await freshProject();
     const registry = registryFor();
     const run = await recordRun(store, { content: 'retried', accuracy: 0.5, commit: newCommit(gh, 'retried') });
-    gh.faults.add({ method: 'POST', path: '/repos/octo-org/octo-repo/git/refs', drop: true });
+    failNth(gh, { method: 'POST', path: '/repos/octo-org/octo-repo/git/refs' }, 2, { drop: true });
     expect(await promote({ registry, store, name: 'iris', run: run.id })).toMatchObject({ version: '0.1.0', alias: 'champion' });
-    expect(gh.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/git/refs')).map((r) => r.status)).toEqual([0, 201]);
+    expect(gh.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/git/refs')).map((r) => r.status)).toEqual([201, 0, 201]);
     // Twice failing is an error that says so, and nothing points at an incomplete version.
     const other = await recordRun(store, { content: 'retried-2', accuracy: 0.6, commit: newCommit(gh, 'retried 2') });
-    gh.faults.add({ method: 'POST', path: '/repos/octo-org/octo-repo/git/refs', status: 503, times: 2 });
+    const createRef = { method: 'POST', path: '/repos/octo-org/octo-repo/git/refs' };
+    gh.faults.beforeNext(createRef, () => void gh.faults.add({ ...createRef, status: 503, times: 2 })); // after the version's tag
     await expect(promote({ registry, store, name: 'iris', run: other.id })).rejects.toThrow(
       /could not create iris#champion#2 on octo-org\/octo-repo: GitHub answered HTTP 503/,
     );

@@ -12,8 +12,9 @@ import {
   type PublishedRelease,
 } from '@mlci/core/github';
 import { AliasConflictError, VersionExistsError } from './errors';
+import { assignmentMessage, gtoModelState, parseGtoTag, registrationMessage, type GitTagInfo, type GtoModelState } from './gto';
 import { parseAliasEvent } from './history';
-import { aliasTag, assertAlias, assertModelName, compareVersions, parseAliasTag, parseVersionTag, versionTag } from './names';
+import { aliasTag, assertAlias, assertModelName, compareVersions, parseVersionTag, versionTag } from './names';
 import type { AliasEvent, ModelCard, PublishOptions, RegistryBackend, VersionRecord } from './types';
 
 export interface GitHubRegistryOptions {
@@ -40,6 +41,13 @@ interface Ref {
   object: { sha: string; type: string };
 }
 
+interface TagObject {
+  sha: string;
+  message: string;
+  object: { sha: string; type: string };
+  tagger?: { name?: string; email?: string; date?: string };
+}
+
 /** What to do about a commit GitHub refused as the release's target. */
 function publishHint(error: unknown, commit: string | null | undefined): string | undefined {
   if (!validationProblems(error).some((e) => e.field === 'target_commitish')) return undefined;
@@ -47,13 +55,16 @@ function publishHint(error: unknown, commit: string | null | undefined): string 
 }
 
 /**
- * The registry on a GitHub repository:
- * - a version is a release tagged `name@vX.Y.Z` (GTO) whose assets are the model files, card.json, card.md and
- *   SHA256SUMS, published by @mlci/core/github's publishRelease (draft, upload, verify, publish; a failed
- *   attempt leaves no draft, so a rerun promotes the same version number);
- * - an alias assignment is an annotated GTO tag `name#alias#N` on the version's commit whose message carries the
- *   AliasEvent as JSON. Creating a ref is atomic on GitHub (422 when it exists), so "create #N+1" is the
- *   compare-and-swap: of two promotions that both read #N, exactly one creates #N+1.
+ * The registry on a GitHub repository, shared with GTO (gto.ts):
+ * - a version is a release tagged `name@vX.Y.Z` whose assets are the model files, card.json, card.md and
+ *   SHA256SUMS. The tag is created first as an annotated tag with GTO's registration message, then the release
+ *   is published on it by @mlci/core/github's publishRelease (draft, upload, verify, publish); a failed attempt
+ *   deletes the tag it created and leaves no draft, so a rerun promotes the same version number;
+ * - an alias assignment is an annotated GTO tag `name#alias#N` on the version's commit: GTO's assignment
+ *   message, then the AliasEvent as JSON. Creating a ref is atomic on GitHub (422 when it exists), so
+ *   "create #N+1" is the compare-and-swap: of two promotions that both read #N, exactly one creates #N+1;
+ * - GTO's own tags (`gto register`, `gto assign`, `!` and `@deprecated`, no JSON) are history too: a version
+ *   registered by a tag alone is listed (source 'gto', no files), a stage is an alias, GTO's rules decide holders.
  */
 export class GitHubRegistry implements RegistryBackend {
   readonly kind = 'github' as const;
@@ -62,6 +73,8 @@ export class GitHubRegistry implements RegistryBackend {
   private readonly owner: string;
   private readonly repo: string;
   private readonly cards = new Map<number, { card: ModelCard; cardSha256: string }>();
+  /** Tag objects by sha: git objects never change, so one read each. */
+  private readonly tagObjects = new Map<string, TagObject>();
 
   constructor(options: GitHubRegistryOptions) {
     this.owner = options.owner;
@@ -114,31 +127,97 @@ export class GitHubRegistry implements RegistryBackend {
     return (await this.matchingRefs(`tags/${tag}`)).find((r) => r.ref === `refs/tags/${tag}`) ?? null;
   }
 
+  private async tagObject(sha: string, what: string): Promise<TagObject> {
+    let object = this.tagObjects.get(sha);
+    if (!object) {
+      object = await this.call<TagObject>(
+        `read tag ${what}`,
+        () =>
+          this.octokit.request('GET /repos/{owner}/{repo}/git/tags/{tag_sha}', { ...this.r, tag_sha: sha }) as Promise<{ data: TagObject }>,
+      );
+      this.tagObjects.set(sha, object);
+    }
+    return object;
+  }
+
   /** The commit a tag ref names: annotated tags (possibly nested) are peeled. */
   private async commitOf(ref: Ref): Promise<string> {
     let object = ref.object;
-    for (let depth = 0; object.type === 'tag' && depth < 10; depth++) {
-      const sha = object.sha;
-      object = (
-        await this.call<{ object: { sha: string; type: string } }>(
-          `read tag ${ref.ref}`,
-          () =>
-            this.octokit.request('GET /repos/{owner}/{repo}/git/tags/{tag_sha}', { ...this.r, tag_sha: sha }) as Promise<{
-              data: { object: { sha: string; type: string } };
-            }>,
-        )
-      ).object;
-    }
+    for (let depth = 0; object.type === 'tag' && depth < 10; depth++) object = (await this.tagObject(object.sha, ref.ref)).object;
     return object.sha;
   }
 
+  /** A tag as gto.ts reads it: annotated or not, the commit, and (annotated) the tagger, date and message. */
+  private async tagInfo(ref: Ref): Promise<GitTagInfo> {
+    const name = ref.ref.slice('refs/tags/'.length);
+    if (ref.object.type !== 'tag') return { name, annotated: false, commit: ref.object.sha };
+    const object = await this.tagObject(ref.object.sha, name);
+    return {
+      name,
+      annotated: true,
+      commit: await this.commitOf(ref),
+      date: object.tagger?.date,
+      tagger: object.tagger?.name,
+      message: object.message,
+    };
+  }
+
+  /** Every GTO tag of the repository (or of one model), by model name. */
+  private async gtoTags(name?: string): Promise<Map<string, GitTagInfo[]>> {
+    const out = new Map<string, GitTagInfo[]>();
+    // `tags/iris` also matches iris2's tags: each is parsed and kept under its own model.
+    for (const ref of await this.matchingRefs(name ? `tags/${name}` : 'tags/')) {
+      const parsed = parseGtoTag(ref.ref.slice('refs/tags/'.length));
+      if (!parsed || (name && parsed.name !== name)) continue;
+      const list = out.get(parsed.name) ?? [];
+      list.push(await this.tagInfo(ref));
+      out.set(parsed.name, list);
+    }
+    return out;
+  }
+
+  /** The model's releases (with their cards) and its tags read together by GTO's rules. */
+  private async modelState(
+    name: string,
+    releases?: Release[],
+    tags?: GitTagInfo[],
+  ): Promise<{ state: GtoModelState; records: VersionRecord[] }> {
+    const all = releases ?? (await this.releases());
+    const own = tags ?? (await this.gtoTags(name)).get(name) ?? [];
+    const commitOfTag = new Map(own.map((t) => [t.name, t.commit]));
+    const records: VersionRecord[] = [];
+    for (const release of all) {
+      const parsed = parseVersionTag(release.tag_name);
+      if (!parsed || parsed.name !== name || release.draft) continue;
+      records.push(await this.toRecord(release, parsed.version));
+    }
+    const known = records.map((r) => ({
+      version: r.version,
+      commit: commitOfTag.get(r.tag) ?? r.card.commit,
+      runId: r.card.runId,
+      cardSha256: r.cardSha256,
+    }));
+    const state = gtoModelState(name, own, known, parseAliasEvent);
+    return { state, records };
+  }
+
   async listModels(): Promise<string[]> {
-    const names = new Set<string>();
-    for (const release of await this.releases()) {
+    const releases = await this.releases();
+    const tags = await this.gtoTags();
+    const names = new Set<string>(tags.keys());
+    for (const release of releases) {
       const parsed = parseVersionTag(release.tag_name);
       if (parsed && !release.draft) names.add(parsed.name);
     }
-    return [...names].sort();
+    const out: string[] = [];
+    // As `gto show`: a deprecated model is left out; so is one whose every version was deregistered.
+    for (const name of [...names].sort()) {
+      const { state, records } = await this.modelState(name, releases, tags.get(name) ?? []);
+      if (state.deprecated) continue;
+      if (records.some((r) => state.versions.get(r.version)?.active !== false) || [...state.versions.values()].some((v) => v.active))
+        out.push(name);
+    }
+    return out;
   }
 
   async takenVersions(name: string): Promise<string[]> {
@@ -148,22 +227,56 @@ export class GitHubRegistry implements RegistryBackend {
       const parsed = parseVersionTag(release.tag_name);
       if (parsed?.name === name && !release.draft) taken.add(parsed.version);
     }
+    // Every version tag, GTO's deregistered ones (`NAME@vX.Y.Z!`) included: a number is never reused.
     for (const ref of await this.matchingRefs(`tags/${name}@v`)) {
-      const parsed = parseVersionTag(ref.ref.slice('refs/tags/'.length));
-      if (parsed?.name === name) taken.add(parsed.version);
+      const parsed = parseGtoTag(ref.ref.slice('refs/tags/'.length));
+      if (parsed?.name === name && parsed.version) taken.add(parsed.version);
     }
     return [...taken];
   }
 
   async listVersions(name: string): Promise<VersionRecord[]> {
     assertModelName(name);
-    const out: VersionRecord[] = [];
-    for (const release of await this.releases()) {
-      const parsed = parseVersionTag(release.tag_name);
-      if (!parsed || parsed.name !== name || release.draft) continue;
-      out.push(await this.toRecord(release, parsed.version));
+    const { state, records } = await this.modelState(name);
+    const out = records.filter((r) => state.versions.get(r.version)?.active !== false);
+    for (const v of state.versions.values()) {
+      if (!v.active || out.some((r) => r.version === v.version) || records.some((r) => r.version === v.version)) continue;
+      out.push(this.gtoRecord(name, v.version, v.tag, v.commit, v.by, v.at));
     }
     return out.sort((a, b) => compareVersions(a.version, b.version));
+  }
+
+  /** A version GTO registered with a tag alone: the card says what the tag does, and lists no files. */
+  private gtoRecord(name: string, version: string, tag: string, commit: string, by: string | null, at: string | null): VersionRecord {
+    const card: ModelCard = {
+      schema: 1,
+      name,
+      version,
+      tag,
+      runId: '',
+      runName: '',
+      experiment: '',
+      commit,
+      branch: null,
+      metrics: {},
+      params: {},
+      datasets: [],
+      environment: { node: '', python: null, platform: '', lockFiles: [] },
+      promotedBy: by ?? '',
+      promotedAt: at ?? '',
+      gates: [],
+      files: [],
+    };
+    return {
+      name,
+      version,
+      tag,
+      card,
+      cardSha256: '',
+      assets: [],
+      url: `https://github.com/${this.owner}/${this.repo}/tree/${encodeURIComponent(tag)}`,
+      source: 'gto',
+    };
   }
 
   private async toRecord(release: Release, version: string): Promise<VersionRecord> {
@@ -217,6 +330,8 @@ export class GitHubRegistry implements RegistryBackend {
     const clash = (await this.releases()).find((r) => r.tag_name === tag && !r.draft);
     const existingTag = await this.tagRef(tag);
     if (clash) throw new VersionExistsError(tag, this.location);
+    let created: string | null = null;
+    let commit = options.commit;
     if (existingTag) {
       if (!options.adoptTag) throw new VersionExistsError(tag, this.location);
       // A pushed tag is often annotated (`git tag -a`, GTO): compare the commit it names, not the tag object.
@@ -225,6 +340,11 @@ export class GitHubRegistry implements RegistryBackend {
         throw inputError(`tag ${tag} points at ${tagged.slice(0, 12)}, not at the run's commit ${String(options.commit).slice(0, 12)}`, {
           hint: 'promote the run trained at the tagged commit',
         });
+    } else {
+      // GTO reads annotated tags only: the version tag is made here, in GTO's shape, and the release published on
+      // it (GitHub ignores target_commitish for an existing tag). The ref create is atomic: 422 = taken.
+      commit ??= await this.defaultHead();
+      created = await this.createTag(tag, commit, registrationMessage(options.name, options.version), `publish ${tag}`);
     }
     let published: Release;
     try {
@@ -233,16 +353,81 @@ export class GitHubRegistry implements RegistryBackend {
         ...this.r,
         tag,
         body: options.body,
-        target: options.commit ?? undefined,
+        target: commit ?? undefined,
         assets: options.assets,
       });
     } catch (error) {
+      if (created) await this.dropTag(tag, created);
       if (error instanceof ReleaseTagTakenError) throw new VersionExistsError(tag, this.location);
       const hint = publishHint(error instanceof MlciError ? error.cause : error, options.commit);
       const e = this.remote(`publish ${tag}`, error);
-      throw new MlciError(e.kind, `${e.message}; no alias moved`, { hint: hint ?? e.hint, cause: error });
+      throw new MlciError(e.kind, `${e.message}${created ? '; its tag was deleted' : ''}; no alias moved`, {
+        hint: hint ?? e.hint,
+        cause: error,
+      });
     }
     return this.toRecord(published, parseVersionTag(tag)!.version);
+  }
+
+  /** The default branch's head: where a version of a run recorded outside git is tagged. */
+  private async defaultHead(): Promise<string> {
+    const repo = await this.call<{ default_branch: string }>(
+      'read the repository',
+      () => this.octokit.request('GET /repos/{owner}/{repo}', this.r) as Promise<{ data: { default_branch: string } }>,
+    );
+    const ref = await this.call<Ref>(
+      `read branch ${repo.default_branch}`,
+      () =>
+        this.octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...this.r, ref: `heads/${repo.default_branch}` }) as Promise<{
+          data: Ref;
+        }>,
+    );
+    return ref.object.sha;
+  }
+
+  /**
+   * Creates the annotated tag `tag` on `commit` (tag object, then the ref). The ref create is the atomic step:
+   * 422 means another promotion took the name (VersionExistsError); a 5xx or a dropped connection is resolved by
+   * reading the ref back. Returns the tag object's sha.
+   */
+  private async createTag(tag: string, commit: string, message: string, what: string): Promise<string> {
+    let object: { sha: string };
+    try {
+      object = (
+        await this.octokit.request('POST /repos/{owner}/{repo}/git/tags', { ...this.r, tag, message, object: commit, type: 'commit' })
+      ).data as { sha: string };
+    } catch (error) {
+      const e = this.remote(what, error);
+      throw new MlciError(e.kind, `${e.message}; nothing was published, no alias moved`, {
+        hint:
+          statusOf(error) === 422
+            ? `GitHub does not know the commit the version is tagged at (${commit.slice(0, 12)}): push it, then promote again`
+            : e.hint,
+        cause: error,
+      });
+    }
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.octokit.request('POST /repos/{owner}/{repo}/git/refs', { ...this.r, ref: `refs/tags/${tag}`, sha: object.sha });
+        return object.sha;
+      } catch (error) {
+        const code = statusOf(error);
+        if (code === 422) throw new VersionExistsError(tag, this.location);
+        if (code !== undefined && code < 500) throw this.remote(what, error);
+        const landed = await this.tagRef(tag).catch(() => undefined);
+        if (landed?.object.sha === object.sha) return object.sha;
+        if (landed) throw new VersionExistsError(tag, this.location);
+        if (landed === undefined || attempt >= 1) throw this.remote(what, error);
+      }
+    }
+  }
+
+  /** Deletes the version tag this attempt created, if it is still ours (never another writer's, never a published one). */
+  private async dropTag(tag: string, objectSha: string): Promise<void> {
+    const ref = await this.tagRef(tag).catch(() => null);
+    if (ref?.object.sha !== objectSha) return;
+    if ((await this.releases().catch(() => [])).some((r) => r.tag_name === tag && !r.draft)) return;
+    await this.octokit.request('DELETE /repos/{owner}/{repo}/git/refs/{ref}', { ...this.r, ref: `tags/${tag}` }).catch(() => undefined);
   }
 
   async readAsset(name: string, version: string, asset: string): Promise<Uint8Array> {
@@ -257,47 +442,14 @@ export class GitHubRegistry implements RegistryBackend {
   }
 
   async listAliases(name: string): Promise<string[]> {
-    const aliases = new Set<string>();
-    for (const ref of await this.matchingRefs(`tags/${assertModelName(name)}#`)) {
-      const parsed = parseAliasTag(ref.ref.slice('refs/tags/'.length));
-      if (parsed?.name === name) aliases.add(parsed.alias);
-    }
-    return [...aliases].sort();
+    const { state } = await this.modelState(assertModelName(name));
+    return [...state.aliases.keys()].sort();
   }
 
   async aliasHistory(name: string, alias: string): Promise<AliasEvent[]> {
     assertAlias(alias);
-    const events: AliasEvent[] = [];
-    for (const ref of await this.matchingRefs(`tags/${assertModelName(name)}#${alias}#`)) {
-      const tag = ref.ref.slice('refs/tags/'.length);
-      const parsed = parseAliasTag(tag);
-      if (!parsed || parsed.name !== name || parsed.alias !== alias) continue;
-      if (ref.object.type !== 'tag')
-        throw inputError(`${tag} is a lightweight tag, so it carries no assignment record`, {
-          hint: 'alias tags are written by mlci as annotated tags; delete this one or re-run the promotion',
-        });
-      const object = await this.call<{ message: string }>(
-        `read tag ${tag}`,
-        () =>
-          this.octokit.request('GET /repos/{owner}/{repo}/git/tags/{tag_sha}', { ...this.r, tag_sha: ref.object.sha }) as Promise<{
-            data: { message: string };
-          }>,
-      );
-      const json = object.message.slice(object.message.indexOf('{'));
-      let value: unknown;
-      try {
-        value = JSON.parse(json);
-      } catch {
-        throw inputError(`${tag}'s message holds no assignment record`, { file: tag });
-      }
-      const event = parseAliasEvent(value, tag);
-      if (event.seq !== parsed.seq || event.name !== name || event.alias !== alias)
-        throw inputError(`${tag}'s record names ${event.name}#${event.alias}#${event.seq}`, {
-          hint: 'the tag was copied or edited by hand',
-        });
-      events.push(event);
-    }
-    return events.sort((a, b) => a.seq - b.seq);
+    const { state } = await this.modelState(assertModelName(name));
+    return state.aliases.get(alias) ?? [];
   }
 
   async appendAliasEvent(event: AliasEvent): Promise<void> {
@@ -309,7 +461,8 @@ export class GitHubRegistry implements RegistryBackend {
       });
     // Alias tags point at the commit the version was built from, whether its tag is lightweight or annotated.
     const commit = await this.commitOf(versionRef);
-    const message = `${event.action === 'rollback' ? 'Rolling back' : 'Assigning'} ${event.alias} to ${event.name} v${event.version} (mlci)\n\n${JSON.stringify(event)}\n`;
+    // GTO's own first line (a rollback is, for GTO, an assignment of the earlier version), then mlci's record.
+    const message = `${assignmentMessage(event.name, event.alias, event.version)}\n\n${JSON.stringify(event)}\n`;
     const object = await this.call<{ sha: string }>(
       `create tag object ${tag}`,
       () =>

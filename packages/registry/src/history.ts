@@ -1,8 +1,17 @@
 import { inputError } from '@mlci/core';
 import type { AliasEvent } from './types';
 
-/** The newest event of an alias (its current holder), or null when it was never assigned. */
-export const currentEvent = (history: AliasEvent[]): AliasEvent | null => (history.length ? history[history.length - 1] : null);
+/**
+ * The newest event of an alias when it names the current holder; null when the alias was never assigned or
+ * nobody holds it now (its newest event is an `unassign` read from GTO's tags).
+ */
+export function currentEvent(history: AliasEvent[]): AliasEvent | null {
+  const last = history.length ? history[history.length - 1] : null;
+  return last && last.action !== 'unassign' ? last : null;
+}
+
+/** The highest N an alias's tags carry (0 for none): the next assignment is `name#alias#(N+1)`. */
+export const newestSeq = (history: AliasEvent[]): number => history.reduce((n, e) => Math.max(n, e.seq), 0);
 
 /** Versions of `name` that hold an alias now, by alias. */
 export function holders(histories: Map<string, AliasEvent[]>): Map<string, AliasEvent> {
@@ -14,12 +23,18 @@ export function holders(histories: Map<string, AliasEvent[]>): Map<string, Alias
   return out;
 }
 
-/** The event a promotion appends after `current`. */
+/**
+ * The event a promotion appends: after `current` (an mlci history, numbered without gaps), or after the whole
+ * `history` (any history, GTO's too: seq one past the highest N, basis the newest event, previous its holder).
+ */
 export function promotionEvent(
-  current: AliasEvent | null,
+  current: AliasEvent | null | AliasEvent[],
   fields: Pick<AliasEvent, 'name' | 'alias' | 'version' | 'runId' | 'cardSha256' | 'by'> & { at?: Date },
 ): AliasEvent {
-  const seq = (current?.seq ?? 0) + 1;
+  const history = Array.isArray(current) ? current : null;
+  const holder = history ? currentEvent(history) : (current as AliasEvent | null);
+  const seq = (history ? newestSeq(history) : (holder?.seq ?? 0)) + 1;
+  const basis = history ? (history[history.length - 1]?.seq ?? 0) : seq - 1;
   return {
     schema: 1,
     name: fields.name,
@@ -27,8 +42,8 @@ export function promotionEvent(
     seq,
     action: 'promote',
     version: fields.version,
-    previous: current?.version ?? null,
-    basis: seq - 1,
+    previous: holder?.version ?? null,
+    basis,
     runId: fields.runId,
     cardSha256: fields.cardSha256,
     by: fields.by,
@@ -42,12 +57,21 @@ export function promotionEvent(
  */
 export function rollbackEvent(history: AliasEvent[], by: string, at = new Date()): AliasEvent {
   const current = currentEvent(history);
+  const last = history[history.length - 1];
+  if (!current && last)
+    throw inputError(
+      `${last.name}@${last.alias} has no holder now (${last.name}#${last.alias}#${last.seq} left it unassigned), so there is nothing to roll back`,
+      {
+        hint: `assign the version you want: \`mlci models promote ${last.name} --run RUN --alias ${last.alias}\` or \`gto assign\``,
+      },
+    );
   if (!current)
     throw inputError(`alias has never been assigned, so there is nothing to roll back`, {
       hint: 'promote a version first: `mlci models promote NAME --run RUN`',
     });
-  const restored = history.find((e) => e.seq === current.basis);
-  if (!restored) {
+  // The state after event `basis`: with GTO's tags several events can share an N, and the last of them holds.
+  const restored = history.findLast((e) => e.seq === current.basis);
+  if (!restored || restored.action === 'unassign') {
     throw inputError(`${current.name}@${current.alias} has no earlier holder to roll back to (v${current.version} was its first)`, {
       hint: 'promote the version you want instead: `mlci models promote NAME --run RUN`',
     });
@@ -56,7 +80,7 @@ export function rollbackEvent(history: AliasEvent[], by: string, at = new Date()
     schema: 1,
     name: current.name,
     alias: current.alias,
-    seq: current.seq + 1,
+    seq: newestSeq(history) + 1,
     action: 'rollback',
     version: restored.version,
     previous: current.version,

@@ -81,8 +81,10 @@ export function modelFilesOf(run: RunRecord, modelPath = 'model/'): Array<{ path
   return files;
 }
 
-/** Asserts a listed version holds every file its card names, plus card.json, card.md and SHA256SUMS. */
+/** Asserts a listed version holds every file its card names, plus card.json, card.md and SHA256SUMS (a GTO-registered version holds none). */
 export function assertComplete(record: VersionRecord): void {
+  // A version GTO registered (a tag, no release) has its files in git at its commit, none stored by mlci.
+  if (record.source === 'gto') return;
   const have = new Set(record.assets.map((a) => a.name));
   const want = [...record.card.files.map((f) => f.asset), 'card.json', 'card.md', 'SHA256SUMS'];
   const missing = want.filter((n) => !have.has(n));
@@ -133,7 +135,8 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
 
   // The CAS base: the holder we decide against. Read before any upload, so a promotion that starts after ours
   // read the alias and finishes first makes ours lose rather than silently overwrite it.
-  const before = alias ? currentEvent(await registry.aliasHistory(name, alias)) : null;
+  const history = alias ? await registry.aliasHistory(name, alias) : [];
+  const before = currentEvent(history);
   const by = options.promotedBy ?? defaultActor();
 
   const existing = (await registry.listVersions(name)).find(
@@ -167,7 +170,7 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
 
   let event: AliasEvent | null = null;
   if (alias && before?.version !== record.version) {
-    event = promotionEvent(before, { name, alias, version: record.version, runId: run.id, cardSha256: record.cardSha256, by });
+    event = promotionEvent(history, { name, alias, version: record.version, runId: run.id, cardSha256: record.cardSha256, by });
     await moveAlias(registry, event, `${record.tag} is registered, but ${alias} does not point to it`);
     log.info(`${name}@${alias}: ${before ? `v${before.version} -> ` : ''}v${record.version}`);
   } else if (alias) log.info(`${name}@${alias} already points to v${record.version}`);
@@ -271,10 +274,11 @@ export async function assignAlias(options: AssignOptions): Promise<PromoteResult
   const name = assertModelName(options.name);
   const alias = assertAlias(options.alias ?? 'champion');
   const record = await resolveVersion(options.registry, name, formatVersion(parseVersion(options.version)));
-  const before = currentEvent(await options.registry.aliasHistory(name, alias));
+  const history = await options.registry.aliasHistory(name, alias);
+  const before = currentEvent(history);
   let event: AliasEvent | null = null;
   if (before?.version !== record.version) {
-    event = promotionEvent(before, {
+    event = promotionEvent(history, {
       name,
       alias,
       version: record.version,

@@ -71,12 +71,31 @@ export interface ShownVersion {
   card: ModelCard;
   url: string;
   backend: 'local' | 'github';
+  /** 'gto': registered by a GTO tag alone (`gto register`): no files, the card made from the tag. */
+  source: 'mlci' | 'gto';
 }
 
 /** What `mlci models show NAME@ALIAS|NAME@vX.Y.Z --json` prints. */
 export async function showVersion(registry: RegistryBackend, ref: string): Promise<ShownVersion> {
   const { record } = await resolveRef(registry, ref);
   const holders = await aliasHolders(registry, record.name);
+  if (record.source === 'gto') {
+    // Registered by a GTO tag alone: no files stored, the card says what the tag says.
+    return {
+      name: record.name,
+      version: record.version,
+      tag: record.tag,
+      runId: record.card.runId,
+      commit: record.card.commit,
+      aliases: aliasesOf(holders, record.version),
+      assets: [],
+      metrics: record.card.metrics,
+      card: record.card,
+      url: record.url,
+      backend: registry.kind,
+      source: 'gto',
+    };
+  }
   const sums = parseSha256Sums(Buffer.from(await registry.readAsset(record.name, record.version, 'SHA256SUMS')).toString('utf8'));
   const sizes = new Map(record.assets.map((a) => [a.name, a.size]));
   const assets = [
@@ -94,23 +113,36 @@ export async function showVersion(registry: RegistryBackend, ref: string): Promi
     tag: record.tag,
     runId: record.card.runId,
     commit: record.card.commit,
-    aliases: [...holders]
-      .filter(([, e]) => e.version === record.version)
-      .map(([a]) => a)
-      .sort(),
+    aliases: aliasesOf(holders, record.version),
     assets,
     metrics: record.card.metrics,
     card: record.card,
     url: record.url,
     backend: registry.kind,
+    source: 'mlci',
   };
 }
+
+const aliasesOf = (holders: Map<string, AliasEvent>, version: string) =>
+  [...holders]
+    .filter(([, e]) => e.version === version)
+    .map(([a]) => a)
+    .sort();
 
 export interface ListedModel {
   name: string;
   /** Alias -> version it points to now. */
   aliases: Record<string, string>;
-  versions: Array<{ version: string; tag: string; runId: string; promotedAt: string; aliases: string[]; metrics: Record<string, number> }>;
+  versions: Array<{
+    version: string;
+    tag: string;
+    runId: string;
+    promotedAt: string;
+    aliases: string[];
+    metrics: Record<string, number>;
+    /** 'gto': registered by a GTO tag alone (no run, no files). */
+    source: 'mlci' | 'gto';
+  }>;
 }
 
 /** What `mlci models list [NAME] --json` prints: models with their versions (ascending) and aliases. */
@@ -129,6 +161,7 @@ export async function listModels(registry: RegistryBackend, name?: string): Prom
         .filter((a) => aliases[a] === v.version)
         .sort(),
       metrics: v.card.metrics,
+      source: v.source ?? 'mlci',
     }));
     if (name && !versions.length)
       throw inputError(`no versions of model "${n}" in ${registry.location}`, { hint: '`mlci models list` shows every model' });
@@ -170,6 +203,10 @@ export interface DownloadResult {
  */
 export async function downloadVersion(registry: RegistryBackend, ref: string, to: string): Promise<DownloadResult> {
   const { record, via } = await resolveRef(registry, ref);
+  if (record.source === 'gto')
+    throw inputError(`${record.tag} was registered by GTO (a git tag, no release): mlci stored no files for it`, {
+      hint: `its files are in git at commit ${String(record.card.commit).slice(0, 12)} (\`git checkout ${record.tag}\`); promote a run to register a version mlci can download`,
+    });
   assertComplete(record);
   const target = resolve(to);
   const read = (asset: string) => registry.readAsset(record.name, record.version, asset).then((b) => Buffer.from(b));

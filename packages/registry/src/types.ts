@@ -66,6 +66,12 @@ export interface VersionRecord {
   assets: Array<{ name: string; size: number }>;
   /** Release page (GitHub) or the version directory (local). */
   url: string;
+  /**
+   * 'gto': registered by a GTO tag alone (`gto register`), with no release or files mlci stored: its card is
+   * made from the tag (name, version, tag, commit, tagger, date) and lists no files, so it can be shown, listed,
+   * aliased and rolled back to, but not downloaded. @default 'mlci'
+   */
+  source?: 'mlci' | 'gto';
 }
 
 /**
@@ -77,10 +83,17 @@ export interface AliasEvent {
   schema: 1;
   name: string;
   alias: string;
-  /** 1, 2, 3, … without gaps. */
+  /**
+   * The N of the tag `name#alias#N`: 1, 2, 3, … as mlci writes them; with GTO's tags it can skip (GTO counts
+   * every tag of the model) or repeat (an event a `!` tag, deregistration or deprecation made keeps the N before).
+   */
   seq: number;
-  action: 'promote' | 'rollback';
-  /** The version holding the alias after this event. */
+  /**
+   * promote | rollback: `version` holds the alias after it. unassign (read from GTO's `NAME#ALIAS!#N`, a
+   * deregistration or a deprecation; mlci never writes one): nobody holds it after it, `version` lost it.
+   */
+  action: 'promote' | 'rollback' | 'unassign';
+  /** The version holding the alias after this event (for `unassign`: the one that stopped holding it). */
   version: string;
   /** The version that held it before (null for the first assignment): the "previous holder". */
   previous: string | null;

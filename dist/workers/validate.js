@@ -1,0 +1,2 @@
+import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
+import{B as a,C as o}from"../chunks/chunk-LSELD3YE.js";import"../chunks/chunk-MDTHXPDW.js";import"../chunks/chunk-SF7SS2Q5.js";import"../chunks/chunk-3LHRBKTG.js";import{parentPort as p,workerData as s}from"node:worker_threads";var e=s,r;try{r={partial:await a(e.source,e.part,e.spec,e.read)}}catch(t){r=o(t)}var l="partial"in r?Object.values(r.partial.sets).map(t=>t.table.buffer):[];p.postMessage(r,l);
