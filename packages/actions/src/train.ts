@@ -3,7 +3,16 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileError, inputError, MlciError, parseYaml, usageError } from '@mlci/core';
 import { encodeRunRecord, openStore, type RunRecord, type Store } from '@mlci/store';
-import { encodeGateResult, findProjectDir, gateRun, gateSummaryMarkdown, splitWords, train, trainSummaryMarkdown } from '@mlci/tracking';
+import {
+  encodeGateResult,
+  findProjectDir,
+  gateRun,
+  gateSummaryMarkdown,
+  parseRunSelector,
+  splitWords,
+  train,
+  trainSummaryMarkdown,
+} from '@mlci/tracking';
 import type { ActionContext } from './context';
 import { parseRunFile } from './run-file';
 
@@ -87,6 +96,7 @@ export async function trainAction(ctx: ActionContext): Promise<void> {
       snapshot: snapshot !== 'false',
       name: input.optional('name'),
       experiment: input.optional('experiment'),
+      selectRun: parseRunSelector(input.optional('select-run'), 'select-run'),
       paramsFiles: list('params-file'),
       metricsFiles: list('metrics-file'),
       systemMetricsInterval: input.number('system-metrics-interval', 10),

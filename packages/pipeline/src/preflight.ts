@@ -10,7 +10,7 @@ import { MlciError, inputError } from '@mlci/core';
 import { configLine, type MlciConfig } from '@mlci/core/config';
 import { assertAlias, assertModelName } from '@mlci/registry';
 import { parseDriftConfig } from '@mlci/stats';
-import { parseAssertion } from '@mlci/tracking';
+import { parseAssertion, parseRunSelector } from '@mlci/tracking';
 import type { StageName } from './types';
 
 type Path = Array<string | number>;
@@ -38,6 +38,7 @@ export async function preflight(config: MlciConfig, file: string, stages?: Stage
   };
 
   config.gates.forEach((gate, i) => check(['gates', i], () => parseAssertion(gate.trim())));
+  if (config.train) check(['train', 'select-run'], () => parseRunSelector(config.train!['select-run'], 'select-run'));
   if (config.model) {
     check(['model', 'name'], () => assertModelName(config.model!.name));
     if (config.model.alias !== undefined) check(['model', 'alias'], () => assertAlias(config.model!.alias!));

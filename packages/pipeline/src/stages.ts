@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { worstOutcome, type Outcome } from '@mlci/core';
 import { validateTable, validationHeadline, type ValidationResult } from '@mlci/data';
 import { checkDrift, driftHeadline, parseDriftConfig, type DriftResult } from '@mlci/stats';
-import { gateRun, train } from '@mlci/tracking';
+import { gateRun, parseRunSelector, train } from '@mlci/tracking';
 import { getChampion, promote, type PromoteResult } from '@mlci/registry';
 import { compareJob, type ComparisonResult, type MetricSpec } from '@mlci/report';
 import type { PipelineContext, StageName, StageResult } from './types';
@@ -62,6 +62,7 @@ const trainStage: Stage = {
       projectDir: ctx.config.root,
       store: ctx.store,
       name: t.name,
+      selectRun: parseRunSelector(t['select-run'], 'mlci.yml train.select-run'),
       data: Object.values(ctx.config.datasets).map((d) => relative(ctx.config.root, d.path)),
       paramsFiles: t.params ? [relative(ctx.config.root, t.params)] : undefined,
       metricsFiles: t.metrics ? [relative(ctx.config.root, t.metrics)] : undefined,

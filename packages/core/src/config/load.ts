@@ -27,7 +27,7 @@ export interface MlciConfig {
   version: 1;
   project?: string;
   datasets: Record<string, DatasetConfig>;
-  train?: { command: string[]; data?: string[]; params?: string; metrics?: string; name?: string };
+  train?: { command: string[]; data?: string[]; params?: string; metrics?: string; name?: string; 'select-run'?: string };
   metrics: Record<string, MetricConfig>;
   gates: string[];
   model?: { name: string; artifact?: string; alias?: string; promote?: 'improved' | 'always' };

@@ -75,6 +75,11 @@ export const MLCI_CONFIG_SCHEMA = {
         params: { type: 'string', description: 'DVC-style params file (default params.yaml when present).' },
         metrics: { type: 'string', description: 'DVC-style metrics file (default metrics.json when present).' },
         name: { type: 'string', description: 'Run name.' },
+        'select-run': {
+          type: 'string',
+          description:
+            'Which of the runs the script opens is the one gates, comparisons and promotion use: first (default, the first top-level run), name=RUN_NAME or tag:KEY=VALUE.',
+        },
       },
     },
     metrics: {
