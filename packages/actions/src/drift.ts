@@ -1,5 +1,5 @@
 import { usageError } from '@mlci/core';
-import { checkDrift, driftMarkdown, loadDriftConfig, type DriftResult } from '@mlci/stats';
+import { checkDrift, driftMarkdown, loadDriftConfig, parseMissingShare, type DriftResult } from '@mlci/stats';
 import type { ActionContext } from './context';
 import { dispatchWorkflow, syncDriftIssue } from './monitor';
 
@@ -17,6 +17,8 @@ export async function driftAction(ctx: ActionContext): Promise<void> {
   if (columns.length) options.columns = columns;
   const target = input.string('target');
   if (target) options.target = { ...options.target, column: target };
+  const missingShare = input.string('missing-share').trim();
+  if (missingShare) options.missingShare = parseMissingShare(missingShare, 'input "missing-share"');
   const result = await checkDrift({ data, reference, options });
   await ctx.summary(driftMarkdown(result));
   const file = await ctx.writeResult('drift', result);

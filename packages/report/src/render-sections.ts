@@ -5,6 +5,7 @@
  */
 import type { Outcome } from '@mlci/core';
 import type { ComparisonResult, MetricComparison } from './compare';
+import { defaultDirection } from './compare-spec';
 import { details, md, mdCode, mermaidLabel, metricValue, num, percent, signed } from './escape';
 
 /** A rendered section of the PR report. `body` is Markdown already made safe. */
@@ -283,6 +284,14 @@ export function driftChart(column: unknown): string {
   ].join('\n');
 }
 
+/** A column's empty shares "ref → now" (a surge marked), or – when neither side has empty cells. */
+function emptyShares(check: unknown): string {
+  const m = obj(check);
+  const [ref, cur] = [n(m.reference), n(m.current)];
+  if (ref === null || cur === null || (ref === 0 && cur === 0)) return '–';
+  return `${(ref * 100).toFixed(1)}% → ${(cur * 100).toFixed(1)}%${m.surged === true ? ' (surge)' : ''}`;
+}
+
 /** distribution-check's result (drift.json). */
 export function driftSection(result: unknown): ReportSection {
   const r = obj(result);
@@ -302,9 +311,11 @@ export function driftSection(result: unknown): ReportSection {
       .slice(0, 30)
       .map(
         (c) =>
-          `| ${md(c.column, 60)} | ${md(c.kind, 12)} | ${md(c.test, 16)}${typeof c.reason === 'string' ? `: ${md(c.reason, 160)}` : ''} | ${num(n(c.psi))} | ${num(n(c.jensenShannon))} |`,
+          `| ${md(c.column, 60)} | ${md(c.kind, 12)} | ${md(c.test, 16)}${typeof c.reason === 'string' ? `: ${md(c.reason, 160)}` : ''} | ${num(n(c.psi))} | ${num(n(c.jensenShannon))} | ${emptyShares(c.missingShare)} |`,
       );
-    parts.push(`| drifted column | kind | decided by | PSI | JS (base 2) |\n| --- | --- | --- | ---: | ---: |\n${rows.join('\n')}`);
+    parts.push(
+      `| drifted column | kind | decided by | PSI | JS (base 2) | empty (ref → now) |\n| --- | --- | --- | ---: | ---: | --- |\n${rows.join('\n')}`,
+    );
     const charts = drifted.slice(0, 5).map(driftChart).filter(Boolean);
     if (charts.length) parts.push(details('Distributions of the drifted columns', charts.join('\n\n')));
   }
@@ -354,6 +365,8 @@ export function trainSection(result: unknown): ReportSection {
         .join(', ');
       return `| ${md(c.name ?? '', 60)} | ${parent ? md(names.get(String(parent)) ?? String(parent).slice(0, 8), 60) : '(top level)'} | ${md(String(c.status ?? '').toLowerCase(), 12)} | ${last || '–'} |`;
     };
+    const best = bestChildRun(children);
+    if (best) parts.push(`Best child run: ${md(best.name, 60)} (${best.why}).`);
     parts.push(
       details(
         `${children.length} child runs (nested or later runs of the script; gates and comparisons use the run above)`,
@@ -417,4 +430,34 @@ export function sectionFor(id: string, result: unknown): ReportSection {
     default:
       return genericSection(id, result);
   }
+}
+
+/**
+ * The child run a reviewer looks for first: with a grid search (sklearn autolog), the one ranked 1 by
+ * `rank_test_score`; otherwise the best on the first metric all children share whose name says which way is
+ * better (`val_loss` lower, `accuracy` higher). None when the children share no such metric.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- child runs of a step's result JSON, as in trainSection
+export function bestChildRun(children: Array<Record<string, any>>): { name: string; why: string } | undefined {
+  const last = (c: Record<string, any>, key: string): number | null => {
+    const points = c?.metrics?.[key];
+    const value = Array.isArray(points) ? Number(points.at(-1)?.value) : NaN;
+    return Number.isFinite(value) ? value : null;
+  };
+  const shared = (key: string) => children.length > 1 && children.every((c) => last(c, key) !== null);
+  const pick = (key: string, better: (a: number, b: number) => boolean) =>
+    children.reduce((a, b) => (better(last(b, key)!, last(a, key)!) ? b : a));
+  if (shared('rank_test_score')) {
+    const top = pick('rank_test_score', (a, b) => a < b);
+    const score = last(top, 'mean_test_score');
+    return { name: String(top.name ?? ''), why: `rank_test_score 1${score !== null ? `, mean_test_score ${metricValue(score)}` : ''}` };
+  }
+  const keys = [...new Set(children.flatMap((c) => Object.keys(c?.metrics ?? {})))].filter((k) => !k.startsWith('system/'));
+  for (const key of keys) {
+    const direction = defaultDirection(key);
+    if (direction === 'neutral' || !shared(key)) continue;
+    const top = pick(key, direction === 'lower' ? (a, b) => a < b : (a, b) => a > b);
+    return { name: String(top.name ?? ''), why: `${direction === 'lower' ? 'lowest' : 'highest'} ${key}: ${metricValue(last(top, key)!)}` };
+  }
+  return undefined;
 }

@@ -1,9 +1,9 @@
-import { inputError, readYamlFile } from '@mlci/core';
+import { inputError, readYamlFile, usageError } from '@mlci/core';
 import type { DriftOptions, DriftTest } from './drift';
 
 const TESTS: DriftTest[] = ['ks', 'chi_square', 'wasserstein', 'psi', 'jensen_shannon'];
-const KEYS = ['driftShare', 'ignore', 'largeSampleRows', 'columns', 'target'];
-const COLUMN_KEYS = ['test', 'threshold'];
+const KEYS = ['driftShare', 'ignore', 'largeSampleRows', 'missingShare', 'columns', 'target'];
+const COLUMN_KEYS = ['test', 'threshold', 'missingShare'];
 const TARGET_KEYS = ['column', 'minClassShare', 'range'];
 
 /** Where a key of the settings is, for errors: `at(['columns', 'age', 'test'])` → a line in the file. */
@@ -17,7 +17,8 @@ const isMapping = (v: unknown): v is Record<string, any> => typeof v === 'object
  *   driftShare: 0.5
  *   ignore: [id]
  *   largeSampleRows: 1000
- *   columns: { age: { test: psi, threshold: 0.2 } }
+ *   missingShare: 0.05        (or false: no missing-value check)
+ *   columns: { age: { test: psi, threshold: 0.2, missingShare: 0.2 } }
  *   target: { column: label, minClassShare: 0.05, range: [0, 1] }
  * Every error names the key, and the line when `lineOf` can place it. Unknown keys are refused: a typo
  * (`driftshare`) must not silently fall back to the default.
@@ -49,6 +50,16 @@ export function parseDriftConfig(doc: unknown, file = 'drift config', lineOf?: L
     return v;
   };
   if (d.driftShare !== undefined) options.driftShare = share(['driftShare'], d.driftShare);
+  const missingShare = (path: string[], v: unknown) => {
+    if (v === false) return false;
+    if (typeof v !== 'number' || !(v > 0 && v <= 1))
+      throw fail(
+        path,
+        `${path.join('.')} must be a number above 0 and at most 1 (an increase of the empty share: 0.05 = 5 points), or false, got ${JSON.stringify(v)}`,
+      );
+    return v;
+  };
+  if (d.missingShare !== undefined) options.missingShare = missingShare(['missingShare'], d.missingShare);
   if (d.ignore !== undefined) {
     if (!Array.isArray(d.ignore) || d.ignore.some((c: unknown) => typeof c !== 'string'))
       throw fail(['ignore'], 'ignore must be a list of column names', 'e.g. ignore: [id, timestamp]');
@@ -79,7 +90,11 @@ export function parseDriftConfig(doc: unknown, file = 'drift config', lineOf?: L
           `columns.${name}.threshold must be a non-negative number, got ${JSON.stringify(c.threshold)}`,
         );
       }
-      options.perColumn[name] = { test: c.test, threshold: c.threshold };
+      options.perColumn[name] = {
+        test: c.test,
+        threshold: c.threshold,
+        ...(c.missingShare !== undefined ? { missingShare: missingShare(['columns', name, 'missingShare'], c.missingShare) } : {}),
+      };
     }
   }
   if (d.target !== undefined) {
@@ -112,4 +127,20 @@ export async function loadDriftConfig(file?: string): Promise<DriftOptions> {
   if (!file) return {};
   const parsed = await readYamlFile(file);
   return parseDriftConfig(parsed.value, file, parsed.lineOf);
+}
+
+/**
+ * The missing-share threshold as a flag or action input gives it: a number above 0 and at most 1 (0.05 = 5
+ * points), or off / false / none for no check. `what` names the flag or input in the error.
+ */
+export function parseMissingShare(raw: string, what: string): number | false {
+  const text = raw.trim().toLowerCase();
+  if (['off', 'false', 'none', 'no'].includes(text)) return false;
+  const value = Number(text.endsWith('%') ? text.slice(0, -1) : text) / (text.endsWith('%') ? 100 : 1);
+  if (!text || !(value > 0 && value <= 1))
+    throw usageError(
+      `${what} must be a share above 0 and at most 1 (0.05 = an increase of 5 points in the empty share), or off, got "${raw}"`,
+      `e.g. ${what.startsWith('--') ? `${what} 0.1` : `${what}: 0.1`}`,
+    );
+  return value;
 }

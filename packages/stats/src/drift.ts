@@ -1,5 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inputError, usageError, worstOutcome, type Outcome } from '@mlci/core';
 import { chiSquareContingency, jensenShannon, psi, wasserstein1 } from './distances';
+import { normalCdf } from './erf';
 import { kolmogorovSf } from './kolmogorov';
 import { ks2Samp, ksStatistic } from './ks';
 import { summarizeAll } from './parallel';
@@ -11,6 +15,7 @@ import {
   type SummarizeOptions,
   type TableSummary,
 } from './summary';
+import { releaseReadBuffers } from './values';
 
 export type DriftTest = 'ks' | 'chi_square' | 'wasserstein' | 'psi' | 'jensen_shannon';
 
@@ -19,6 +24,8 @@ export interface ColumnDriftOptions {
   test?: DriftTest;
   /** p-value below which (ks, chi_square) or distance at or above which (the others) the column drifted. */
   threshold?: number;
+  /** This column's missing-share threshold (see DriftOptions.missingShare). */
+  missingShare?: number | false;
 }
 
 export interface TargetOptions {
@@ -46,6 +53,13 @@ export interface DriftOptions {
   largeSampleRows?: number;
   /** The dataset fails when at least this share of columns drifted. 0 to 1. @default 0.5 */
   driftShare?: number;
+  /**
+   * A column drifted when its share of empty cells grew by at least this much (current − reference, 0 to 1;
+   * 0.05 = 5 percentage points), whatever its values did. The one-sided two-proportion z-test is reported
+   * beside it, but does not decide (at a million rows any change is significant). false: no missing check.
+   * @default 0.05
+   */
+  missingShare?: number | false;
   target?: TargetOptions;
   /** Passed to the readers (delimiter, format) and summaries (exactLimit). */
   read?: SummarizeOptions;
@@ -67,7 +81,7 @@ export interface ColumnDrift {
   test: DriftTest | 'none';
   threshold: number | null;
   drifted: boolean;
-  ks?: { statistic: number; pValue: number; method: 'exact' | 'asymptotic' | 'sketch' };
+  ks?: KsFigure;
   chiSquare?: { statistic: number; pValue: number; dof: number; lowExpected: number };
   /** Wasserstein-1 divided by the reference's population standard deviation (floor 0.001), as Evidently. */
   wasserstein?: number;
@@ -75,6 +89,8 @@ export interface ColumnDrift {
   /** Jensen–Shannon distance, base 2 (0 to 1). */
   jensenShannon: number | null;
   missing: { reference: number; current: number };
+  /** Empty cells as shares of the column's cells, on each side, and the check on their increase. */
+  missingShare?: MissingShareCheck;
   nonFinite?: { reference: number; current: number };
   newCategories?: string[];
   vanishedCategories?: string[];
@@ -85,6 +101,86 @@ export interface ColumnDrift {
   /** Why the column was decided the way it was when the usual test could not decide it (also the first note). */
   reason?: string;
   notes: string[];
+}
+
+export interface KsFigure {
+  statistic: number;
+  pValue: number;
+  /** 'exact' and 'asymptotic' as scipy.stats.ks_2samp(method='auto') on every value; 'sketch' from quantile sketches. */
+  method: 'exact' | 'asymptotic' | 'sketch';
+  /**
+   * Sketch only: the exact statistic lies in [statistic − ε, statistic + ε] (ε = both sketches' rank bound),
+   * so the exact p-value lies in pValueInterval = [p(D + ε), p(D − ε)]. The point estimate is not centred (a
+   * maximum over noisy CDFs is biased upward), so KS decides only when the whole interval is on one side.
+   */
+  statisticInterval?: [number, number];
+  pValueInterval?: [number, number];
+  /** Sketch only: the p-value interval straddles the threshold, so KS cannot decide; the column is not drifted. */
+  inconclusive?: boolean;
+}
+
+export interface MissingShareCheck {
+  reference: number;
+  current: number;
+  /** current − reference. */
+  increase: number;
+  /**
+   * Pooled two-proportion z statistic of the increase, (p₂ − p₁) / √(p(1 − p)(1/n₁ + 1/n₂)), and its one-sided
+   * p-value 1 − Φ(z); absent when no cell is empty on either side (or every cell is), where it is undefined.
+   */
+  z?: number;
+  pValue?: number;
+  /** The increase at or above which the column drifted; null when the check is off. */
+  threshold: number | null;
+  surged: boolean;
+}
+
+/** Default missing-share threshold: an increase of 5 percentage points. */
+export const DEFAULT_MISSING_SHARE = 0.05;
+
+/** All cells of a column: values, empty cells and NaN / ±Infinity. */
+const cellsOf = (s: ColumnSummary) => s.count + s.missing + (s.nonFinite ?? 0);
+
+/** The missing-share check of one column (exported for tests and reports). */
+export function missingShareCheck(
+  reference: { missing: number; cells: number },
+  current: { missing: number; cells: number },
+  threshold: number | false = DEFAULT_MISSING_SHARE,
+): MissingShareCheck {
+  const p1 = reference.cells ? reference.missing / reference.cells : 0;
+  const p2 = current.cells ? current.missing / current.cells : 0;
+  const pooled = reference.cells + current.cells ? (reference.missing + current.missing) / (reference.cells + current.cells) : 0;
+  const se = reference.cells && current.cells ? Math.sqrt(pooled * (1 - pooled) * (1 / reference.cells + 1 / current.cells)) : 0;
+  const z = se > 0 ? (p2 - p1) / se : null;
+  const increase = p2 - p1;
+  return {
+    reference: round(p1),
+    current: round(p2),
+    increase: round(increase),
+    ...(z === null ? {} : { z: round(z), pValue: normalCdf(-z) }),
+    threshold: threshold === false ? null : threshold,
+    // A hair below the threshold in floating point (0.25 − 0.2) still counts as reaching it.
+    surged: threshold !== false && current.cells > 0 && increase >= threshold - 1e-12,
+  };
+}
+
+const pct1 = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/** Records the missing-share check on a column; a surge drifts it, with the reason when nothing else did. */
+function applyMissingShare(col: ColumnDrift, ref: ColumnSummary, cur: ColumnSummary, threshold: number | false): void {
+  const check = missingShareCheck({ missing: ref.missing, cells: cellsOf(ref) }, { missing: cur.missing, cells: cellsOf(cur) }, threshold);
+  col.missingShare = check;
+  if (!check.surged) return;
+  const text = `empty share rose from ${pct1(check.reference)} to ${pct1(check.current)} (+${(check.increase * 100).toFixed(1)} points, ≥ +${(
+    check.threshold! * 100
+  ).toFixed(
+    1,
+  )} drifts${check.z !== undefined ? `; z = ${Number(check.z.toPrecision(3))}, one-sided p = ${Number(check.pValue!.toPrecision(3))}` : ''})`;
+  col.notes.push(text);
+  if (!col.drifted) {
+    col.drifted = true;
+    col.reason = col.reason ? `${col.reason}; ${text}` : text;
+  }
 }
 
 export interface TargetCheck {
@@ -108,7 +204,9 @@ const round = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(12)) : x
 
 /** Quantile of a sorted weighted sample: the smallest value whose cumulative weight reaches q. */
 function quantile(values: Float64Array, weights: Float64Array | null, q: number): number {
-  const total = weights ? weights.reduce((a, b) => a + b, 0) : values.length;
+  // Unweighted: the first index whose count i + 1 reaches q·n, directly.
+  if (!weights) return values[Math.min(values.length - 1, Math.max(0, Math.ceil(q * values.length) - 1))];
+  const total = weights.reduce((a, b) => a + b, 0);
   let cumulative = 0;
   for (let i = 0; i < values.length; i++) {
     cumulative += weights ? weights[i] : 1;
@@ -148,16 +246,29 @@ function weightedKs(a: Float64Array, wa: Float64Array | null, b: Float64Array, w
 }
 
 function numericDrift(column: string, ref: NumericSummary, cur: NumericSummary): Omit<ColumnDrift, 'test' | 'threshold' | 'drifted'> {
-  const r = distributionOf(ref);
-  const c = distributionOf(cur);
+  const r = distributionOf(ref, 0);
+  const c = distributionOf(cur, 1);
   const notes: string[] = [];
   let ks: ColumnDrift['ks'];
   if (!r.weights && !c.weights) ks = ks2Samp(r.values, c.values);
   else {
     const d = weightedKs(r.values, r.weights, c.values, c.weights);
     const [m, n] = ref.count >= cur.count ? [ref.count, cur.count] : [cur.count, ref.count];
-    ks = { statistic: d, pValue: kolmogorovSf(Math.round((m * n) / (m + n)), d), method: 'sketch' };
-    notes.push(`KS from quantile sketches: the statistic is within ±${(r.rankError + c.rankError).toFixed(4)} of the exact one`);
+    const en = Math.round((m * n) / (m + n));
+    const epsilon = r.rankError + c.rankError;
+    const low = Math.max(0, d - epsilon);
+    const high = Math.min(1, d + epsilon);
+    const p = (x: number) => Math.min(1, Math.max(0, kolmogorovSf(en, x)));
+    ks = {
+      statistic: d,
+      pValue: p(d),
+      method: 'sketch',
+      statisticInterval: [round(low), round(high)],
+      pValueInterval: [p(high), p(low)],
+    };
+    notes.push(
+      `KS from quantile sketches: the exact statistic is within ±${epsilon.toFixed(4)} of ${Number(d.toPrecision(4))}, so p is in [${Number(ks.pValueInterval![0].toPrecision(3))}, ${Number(ks.pValueInterval![1].toPrecision(3))}]; KS decides only when that interval is on one side of the threshold (summarise shards with a larger --exact-limit for exact KS)`,
+    );
   }
   const mean = ref.sum / ref.count;
   const std = Math.sqrt(Math.max(0, ref.sumSquares / ref.count - mean * mean));
@@ -259,7 +370,13 @@ function decide(
 ): { drifted: boolean; applicable: boolean } {
   switch (test) {
     case 'ks':
-      return col.ks ? { drifted: col.ks.pValue < threshold, applicable: true } : { drifted: false, applicable: false };
+      if (!col.ks) return { drifted: false, applicable: false };
+      if (col.ks.pValueInterval) {
+        const [low, high] = col.ks.pValueInterval;
+        col.ks.inconclusive = low < threshold && high >= threshold;
+        return { drifted: high < threshold, applicable: true };
+      }
+      return { drifted: col.ks.pValue < threshold, applicable: true };
     case 'chi_square':
       return col.chiSquare
         ? { drifted: col.chiSquare.pValue < threshold, applicable: true }
@@ -489,7 +606,15 @@ export function compareSummaries(reference: TableSummary, current: TableSummary,
       threshold = DEFAULT_THRESHOLDS.jensen_shannon;
       ({ drifted } = decide(base, test, threshold));
     }
+    if (test === 'ks' && base.ks?.inconclusive)
+      base.notes.push(
+        `KS inconclusive: the p-value interval from the sketches straddles ${threshold}, so the column is not counted as drifted`,
+      );
     columns.push({ ...base, test, threshold, drifted });
+  }
+  for (const col of columns) {
+    const setting = options.perColumn?.[col.column]?.missingShare ?? options.missingShare ?? DEFAULT_MISSING_SHARE;
+    applyMissingShare(col, reference.columns[col.column], current.columns[col.column], setting);
   }
   if (!columns.length) {
     throw usageError(
@@ -539,11 +664,19 @@ export async function checkDrift(args: {
   options?: DriftOptions;
 }): Promise<DriftResult> {
   const options = args.options ?? {};
-  // Both files: summarised side by side (the second in a worker thread), so two cores read two files.
+  // Both files: summarised side by side (the second in a worker thread), so two cores read two files. Every
+  // numeric value is kept (exact KS, Wasserstein and deciles at any size); past the memory budget they wait,
+  // sorted, in spool files of this directory, removed when the comparison is done.
   const files = [args.reference, args.data].filter((x): x is string => typeof x === 'string');
-  const summaries = await summarizeAll(files, options.read);
-  const take = (x: string | TableSummary) => (typeof x === 'string' ? summaries.shift()! : x);
-  const reference = take(args.reference);
-  const current = take(args.data);
-  return compareSummaries(reference, current, options);
+  const spoolDir = files.length ? await mkdtemp(join(tmpdir(), 'mlci-drift-values-')) : undefined;
+  try {
+    const summaries = await summarizeAll(files, { keepValues: true, spoolDir, ...options.read });
+    const take = (x: string | TableSummary) => (typeof x === 'string' ? summaries.shift()! : x);
+    const reference = take(args.reference);
+    const current = take(args.data);
+    return compareSummaries(reference, current, options);
+  } finally {
+    releaseReadBuffers();
+    if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
+  }
 }

@@ -12,11 +12,20 @@ export function bar(share: number, max: number, width = 20): string {
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const num = (x: number | null | undefined) => (x === null || x === undefined ? '–' : Number(x.toPrecision(3)).toString());
 
+/** Empty shares "ref → now" when either side has empty cells (a surge marked), else ''. */
+export function missingFigure(c: ColumnDrift): string {
+  const m = c.missingShare;
+  if (!m || (m.reference === 0 && m.current === 0)) return '';
+  return `${pct(m.reference)} → ${pct(m.current)}${m.surged ? ' (surge)' : ''}`;
+}
+
 /** The decisive figure as "name value (threshold)". */
 export function decisiveFigure(c: ColumnDrift): string {
   switch (c.test) {
     case 'ks':
-      return `KS p=${num(c.ks?.pValue)} (< ${c.threshold} drifts)`;
+      return c.ks?.pValueInterval
+        ? `KS p in [${num(c.ks.pValueInterval[0])}, ${num(c.ks.pValueInterval[1])}] from sketches (< ${c.threshold} drifts${c.ks.inconclusive ? '; inconclusive' : ''})`
+        : `KS p=${num(c.ks?.pValue)} (< ${c.threshold} drifts)`;
     case 'chi_square':
       return `χ² p=${num(c.chiSquare?.pValue)} (< ${c.threshold} drifts)`;
     case 'wasserstein':
@@ -49,7 +58,7 @@ export function driftText(r: DriftResult): string {
   const lines = [`${r.outcome.toUpperCase()} ${driftHeadline(r)}`, ''];
   for (const c of r.columns)
     lines.push(
-      `  ${c.drifted ? 'DRIFT' : 'ok   '} ${c.column.padEnd(20).slice(0, 20)} ${c.kind.padEnd(11)} ${decisiveFigure(c)}  PSI=${num(c.psi)} JS₂=${num(c.jensenShannon)}${c.reason ? `\n          ${c.reason}` : ''}`,
+      `  ${c.drifted ? 'DRIFT' : 'ok   '} ${c.column.padEnd(20).slice(0, 20)} ${c.kind.padEnd(11)} ${decisiveFigure(c)}  PSI=${num(c.psi)} JS₂=${num(c.jensenShannon)}${missingFigure(c) ? `  empty ${missingFigure(c)}` : ''}${c.reason ? `\n          ${c.reason}` : ''}`,
     );
   for (const c of r.columns.filter((x) => x.drifted)) lines.push('', `  ${c.column}:`, ...histogramChart(c).map((l) => `    ${l}`));
   for (const t of r.target?.checks ?? []) lines.push(`  ${t.outcome.toUpperCase().padEnd(4)} target ${t.check}: ${t.message}`);
@@ -63,7 +72,7 @@ export function driftMarkdown(r: DriftResult): string {
   const parts = [`### ${icon} Distribution check: ${escapeMarkdown(driftHeadline(r))}`];
   parts.push(
     markdownTable(
-      ['column', 'kind', 'drifted', 'decided by', 'KS p', 'χ² p', 'Wasserstein/σ', 'PSI', 'JS (base 2)'],
+      ['column', 'kind', 'drifted', 'decided by', 'KS p', 'χ² p', 'Wasserstein/σ', 'PSI', 'JS (base 2)', 'empty (ref → now)'],
       r.columns.map((c) => [
         escapeMarkdown(c.column),
         c.kind,
@@ -74,6 +83,7 @@ export function driftMarkdown(r: DriftResult): string {
         num(c.wasserstein),
         num(c.psi),
         num(c.jensenShannon),
+        missingFigure(c) || '–',
       ]),
     ),
   );

@@ -1,6 +1,7 @@
 import { inputError } from '@mlci/core';
 import { detachString, openTable, type OpenTableOptions } from '@mlci/data';
 import { QuantileSketch, type SketchState } from './sketch';
+import { sortedValues, ValueSpool, type SortedColumn, type ValueStore } from './values';
 
 /** Numeric columns keep their exact values up to this many (exact KS as scipy), then switch to the sketch. */
 export const DEFAULT_EXACT_LIMIT = 200_000;
@@ -26,6 +27,11 @@ export interface NumericSummary {
   sketch: SketchState | null;
   /** Counts of the first few distinct values: tells a numeric label (0/1) from a measurement. */
   distinct: Record<string, number> | null;
+  /**
+   * In-process only (`keepValues`): every finite value, sorted, whatever the count (then `exact` and
+   * `sketch` are null). Never in a JSON summary.
+   */
+  sorted?: SortedColumn;
 }
 
 export interface CategoricalSummary {
@@ -53,6 +59,25 @@ export interface TableSummary {
 }
 
 const NUMBER = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+
+/**
+ * A CSV cell as a number, or undefined when it is not one in NUMBER's sense. `+raw` is the fast path for
+ * plain decimals; what Number() reads beyond NUMBER (surrounding blanks, 0x/0b/0o prefixes, "Infinity") is
+ * left to the regular expression.
+ */
+function numberOf(raw: string): number | undefined {
+  const value = +raw;
+  const first = raw.charCodeAt(0);
+  const last = raw.charCodeAt(raw.length - 1);
+  if (
+    value === value &&
+    last >= 48 &&
+    last <= 57 &&
+    ((first >= 49 && first <= 57) || first === 45 || first === 43 || first === 46 || (first === 48 && !(raw.charCodeAt(1) > 57)))
+  )
+    return value;
+  return NUMBER.test(raw) ? Number(raw) : undefined;
+}
 const NON_FINITE = new Set(['NaN', 'nan', 'inf', '-inf', 'Infinity', '-Infinity', 'INF', '-INF']);
 
 /** A numeric column with at most this many distinct values keeps their counts (a label, a flag, a rating). */
@@ -82,17 +107,39 @@ class ColumnAccumulator {
   present = 0;
   /** Numbers came first, then text. */
   private mixed = false;
+  /**
+   * Set at the first value past MAX_CATEGORIES distinct ones: the column cannot be compared as categories any
+   * more, so no value is looked up from then on (they are all `unseen`).
+   */
+  private overflowed = false;
+  /** Every finite value, when the summary keeps them (`keepValues`): no exact list, no sketch. */
+  private store: ValueStore | null;
 
-  constructor(private readonly exactLimit: number) {}
+  constructor(
+    private readonly exactLimit: number,
+    spool: ValueSpool | null,
+  ) {
+    this.store = spool ? spool.store() : null;
+    if (this.store) this.numeric!.exact = null;
+  }
 
   private count(raw: unknown): void {
+    if (this.overflowed) return;
     const key = typeof raw === 'string' ? raw : typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
     const seen = this.counts.get(key);
     if (seen !== undefined) this.counts.set(key, seen + 1);
     // A new key outlives its batch: copy it, or a slice of a CSV chunk would pin the whole 1 MiB chunk.
     else if (this.counts.size < MAX_CATEGORIES) this.counts.set(detachString(key), 1);
-    else return;
+    else {
+      this.overflowed = true;
+      return;
+    }
     this.counted++;
+  }
+
+  /** A batch's values of this column. */
+  addAll(values: unknown[], length: number): void {
+    for (let i = 0; i < length; i++) this.add(values[i]);
   }
 
   add(raw: unknown): void {
@@ -107,15 +154,16 @@ class ColumnAccumulator {
       this.count(raw);
       return;
     }
-    let value: number;
+    let value: number | undefined;
     if (typeof raw === 'number') value = raw;
-    else if (typeof raw === 'string' && NUMBER.test(raw)) value = Number(raw);
-    else if (typeof raw === 'string' && NON_FINITE.has(raw)) value = NaN;
-    else {
+    else if (typeof raw === 'string') value = numberOf(raw) ?? (NON_FINITE.has(raw) ? NaN : undefined);
+    if (value === undefined) {
       // A non-numeric value: from here on the column is categorical.
       this.mixed = n.count + n.nonFinite > 0;
       this.numeric = null;
       this.sketch = null;
+      this.store?.abandon();
+      this.store = null;
       this.count(raw);
       return;
     }
@@ -137,7 +185,8 @@ class ColumnAccumulator {
     if (value > n.max) n.max = value;
     n.sum += value;
     n.sumSquares += value * value;
-    if (n.exact) {
+    if (this.store) this.store.push(value);
+    else if (n.exact) {
       n.exact.push(value);
       if (n.exact.length > this.exactLimit) {
         this.sketch = new QuantileSketch();
@@ -153,6 +202,7 @@ class ColumnAccumulator {
         ...this.numeric,
         distinct: this.counting ? Object.fromEntries(this.counts) : null,
         sketch: this.sketch ? this.sketch.toJSON() : null,
+        ...(this.store ? { sorted: this.store.finish() } : {}),
       };
     }
     // Only NaN / ±Infinity cells: no usable value at all, the same as a column of empty cells.
@@ -174,7 +224,24 @@ export interface SummarizeOptions extends OpenTableOptions {
   columns?: string[];
   /** Exact values kept per numeric column before the sketch takes over (memory: 8 bytes each). @default 200,000 */
   exactLimit?: number;
+  /**
+   * Keep every finite value of each numeric column, sorted (`NumericSummary.sorted`), instead of `exact` up to
+   * exactLimit and then a sketch: exact KS at any size. In-process only (drift of two data files).
+   * @default false
+   */
+  keepValues?: boolean;
+  /**
+   * Where kept values go once the table holds more than `memoryBudget` bytes of them (a directory the caller
+   * creates and removes). None: they all stay in memory.
+   */
+  spoolDir?: string;
+  /** Bytes of kept values a table holds in memory before it spills to `spoolDir`. @default 64 MiB */
+  memoryBudget?: number;
 }
+
+/** Kept values a table holds in memory before spilling to disk. */
+export const DEFAULT_MEMORY_BUDGET = 64 * 1024 * 1024;
+let spoolNames = 0;
 
 /** Reads a dataset once, streaming, into a TableSummary. Memory is bounded by exactLimit × columns. */
 export async function summarizeTable(path: string, options: SummarizeOptions = {}): Promise<TableSummary> {
@@ -183,24 +250,47 @@ export async function summarizeTable(path: string, options: SummarizeOptions = {
   const wanted = options.columns ?? table.columns;
   for (const c of wanted)
     if (!table.columns.includes(c)) throw inputError(`no column "${c}"`, { file: path, hint: `columns are: ${table.columns.join(', ')}` });
-  const accumulators = new Map(wanted.map((c) => [c, new ColumnAccumulator(exactLimit)]));
+  const spool = options.keepValues
+    ? new ValueSpool(options.spoolDir, options.memoryBudget ?? DEFAULT_MEMORY_BUDGET, `t${process.pid}-${spoolNames++}-${Date.now()}`)
+    : null;
+  const accumulators = new Map(wanted.map((c) => [c, new ColumnAccumulator(exactLimit, spool)]));
   let rows = 0;
-  for await (const batch of table.batches()) {
-    batch.columns.forEach((name, c) => {
-      const acc = accumulators.get(name);
-      if (!acc) return;
-      const values = batch.values[c];
-      for (let i = 0; i < batch.length; i++) acc.add(values[i]);
-    });
-    rows += batch.length;
+  // Columns of a batch, resolved once per header (JSONL may add columns in later batches).
+  let header: string[] | null = null;
+  let slots: Array<ColumnAccumulator | undefined> = [];
+  let columns: Record<string, ColumnSummary>;
+  try {
+    for await (const batch of table.batches()) {
+      if (batch.columns !== header) {
+        header = batch.columns;
+        slots = header.map((name) => accumulators.get(name));
+      }
+      for (let c = 0; c < slots.length; c++) slots[c]?.addAll(batch.values[c], batch.length);
+      rows += batch.length;
+    }
+    columns = Object.fromEntries([...accumulators].map(([name, acc]) => [name, acc.summary()]));
+  } finally {
+    spool?.close();
+    spool?.release();
   }
   return {
     schema: 'mlci.table-summary/1',
     files: [path],
     rows,
     exactLimit,
-    columns: Object.fromEntries([...accumulators].map(([name, acc]) => [name, acc.summary()])),
+    columns,
   };
+}
+
+/**
+ * One column's summary from values already in memory (numbers, strings as a CSV holds them, null for empty):
+ * the same accumulator summarizeTable runs per column.
+ */
+export function summarizeValues(values: unknown[], options: Pick<SummarizeOptions, 'exactLimit' | 'keepValues'> = {}): ColumnSummary {
+  const spool = options.keepValues ? new ValueSpool(undefined, Infinity, 'values') : null;
+  const acc = new ColumnAccumulator(options.exactLimit ?? DEFAULT_EXACT_LIMIT, spool);
+  acc.addAll(values, values.length);
+  return acc.summary();
 }
 
 function mergeColumn(name: string, a: ColumnSummary, b: ColumnSummary, exactLimit: number): ColumnSummary {
@@ -246,16 +336,19 @@ function mergeColumn(name: string, a: ColumnSummary, b: ColumnSummary, exactLimi
     for (const [k, v] of Object.entries(b.distinct)) d[k] = (d[k] ?? 0) + v;
     merged.distinct = Object.keys(d).length <= 20 ? d : null;
   }
-  if (a.exact && b.exact && a.exact.length + b.exact.length <= exactLimit) merged.exact = [...a.exact, ...b.exact];
+  const exactOf = (s: NumericSummary) => s.exact ?? (s.sorted ? Array.from(sortedValues(s.sorted, 0)) : null);
+  const ea = exactOf(a);
+  const eb = exactOf(b);
+  if (ea && eb && ea.length + eb.length <= exactLimit) merged.exact = [...ea, ...eb];
   else {
-    const sketchOf = (s: NumericSummary) => {
+    const sketchOf = (s: NumericSummary, exact: number[] | null) => {
       if (s.sketch) return new QuantileSketch(undefined, s.sketch);
       const sk = new QuantileSketch();
-      for (const v of s.exact ?? []) sk.add(v);
+      for (const v of exact ?? []) sk.add(v);
       return sk;
     };
-    const sketch = sketchOf(a);
-    sketch.merge(sketchOf(b));
+    const sketch = sketchOf(a, ea);
+    sketch.merge(sketchOf(b, eb));
     merged.sketch = sketch.toJSON();
   }
   return merged;
@@ -287,8 +380,15 @@ export function mergeSummaries(parts: TableSummary[]): TableSummary {
   });
 }
 
-/** A numeric summary's values as a sorted weighted distribution (weights 1 when exact). */
-export function distributionOf(s: NumericSummary): { values: Float64Array; weights: Float64Array | null; rankError: number } {
+/**
+ * A numeric summary's values as a sorted weighted distribution (weights 1 when exact). Kept values read from a
+ * spool file land in comparison buffer `slot` (0 or 1), reused by the next call with that slot.
+ */
+export function distributionOf(
+  s: NumericSummary,
+  slot: 0 | 1 = 0,
+): { values: Float64Array; weights: Float64Array | null; rankError: number } {
+  if (s.sorted) return { values: sortedValues(s.sorted, slot), weights: null, rankError: 0 };
   if (s.exact) return { values: Float64Array.from(s.exact).sort(), weights: null, rankError: 0 };
   const sketch = new QuantileSketch(undefined, s.sketch!);
   const { values, weights } = sketch.weighted();

@@ -1,5 +1,5 @@
 import { EXIT, inputError, numberFlag, parseFlags, stderrLogger, usageError, writeJsonAtomic, readTextFile } from '@mlci/core';
-import { checkDrift, driftText, loadDriftConfig, mergeSummaries, summarizeTable, type TableSummary } from '@mlci/stats';
+import { checkDrift, driftText, loadDriftConfig, mergeSummaries, parseMissingShare, summarizeTable, type TableSummary } from '@mlci/stats';
 import type { TableFormat } from '@mlci/data';
 import { printJson, type Command } from '../command';
 
@@ -93,6 +93,7 @@ p < 0.05 while the reference has at most 1000 rows, normed Wasserstein >= 0.1 / 
 
   --config FILE   YAML: driftShare, largeSampleRows, columns: {NAME: {test, threshold}}, target: {column, minClassShare}
   --target COL    class balance, label set and range checks on this column
+  --missing-share X  a column drifts when its empty share grows by X or more (default 0.05 = 5 points; off: no check)
 
 Exit codes: 0 pass or warn, 1 drift, 2 bad input.`,
   async run(args) {
@@ -106,6 +107,7 @@ Exit codes: 0 pass or warn, 1 drift, 2 bad input.`,
       config: { type: 'string' },
       delimiter: { type: 'string' },
       format: { type: 'string' },
+      'missing-share': { type: 'string' },
     });
     if (positionals.length !== 1) throw usageError('give exactly one data file', 'mlci drift DATA --reference REF');
     if (!values.reference)
@@ -116,6 +118,7 @@ Exit codes: 0 pass or warn, 1 drift, 2 bad input.`,
     const options = await loadDriftConfig(values.config);
     if (values.columns) options.columns = values.columns.split(',').map((c) => c.trim());
     if (values.target) options.target = { ...options.target, column: values.target };
+    if (values['missing-share'] !== undefined) options.missingShare = parseMissingShare(values['missing-share'], '--missing-share');
     options.read = { delimiter: values.delimiter, format: values.format as TableFormat | undefined, columns: options.columns };
     // A reference can also be data a run recorded: RUN:PATH or its SHA-256, restored verified from the store.
     const { materializeDataRef, findProjectDir } = await import('@mlci/tracking');

@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as l}from"./chunk-C74FYDGI.js";import{B as E,C as M,E as I,H as R,v as j}from"./chunk-WJYATPII.js";import"./chunk-LDYDTMT6.js";import"./chunk-F3D6UPPF.js";import{b as c}from"./chunk-S2OTNJYI.js";import{i as v,j as w}from"./chunk-MDTHXPDW.js";import{b as a,k as o}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var A=`
+import{a as l}from"./chunk-C74FYDGI.js";import{B as E,C as M,E as I,H as R,v as j}from"./chunk-USZFCNFI.js";import"./chunk-LDYDTMT6.js";import"./chunk-F3D6UPPF.js";import{b as c}from"./chunk-S2OTNJYI.js";import{i as v,j as w}from"./chunk-MDTHXPDW.js";import{b as a,k as o}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var A=`
 usage: mlci train [flags] -- COMMAND [ARGS...]
        mlci train --mlproject [DIR] [-e ENTRY] [-P key=value]... [--env-manager M] [flags]
 
