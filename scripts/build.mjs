@@ -17,6 +17,7 @@ export function entryPoints() {
   }
   // Worker-thread entries, located at run time relative to the chunk that starts them.
   entries['workers/summarize'] = join(root, 'packages/stats/src/summarize-worker.ts');
+  entries['workers/validate'] = join(root, 'packages/data/src/validate-worker.ts');
   return entries;
 }
 

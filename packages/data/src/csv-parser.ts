@@ -32,6 +32,16 @@ export class CsvRecordParser {
     this.delimiter = delimiter.charCodeAt(0);
   }
 
+  /** The physical line the next record starts on (1 + the line ends consumed so far). */
+  get nextLine(): number {
+    return this.line;
+  }
+
+  /** The incomplete record carried for the next chunk ('' when the text so far ended on a record boundary). */
+  get carried(): string {
+    return this.pending.join('');
+  }
+
   /** Parses every complete record in the carried tail plus `text`; with `final`, the tail too. */
   push(text: string, final: boolean): void {
     let s = text;

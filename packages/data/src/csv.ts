@@ -1,8 +1,11 @@
+import { createReadStream } from 'node:fs';
 import { inputError } from '@mlci/core';
 import { CsvRecordParser } from './csv-parser';
 import { quoteForDisplay } from './display';
 import type { Limits } from './limits';
+import { utf8Chunks } from './decode';
 import type { TextInput } from './source';
+import { lineAtOffset } from './utf8';
 import type { RecordBatch, Table } from './table';
 
 function checkHeader(file: string, header: string[]): void {
@@ -95,7 +98,14 @@ async function readHeader(input: TextInput, delimiter: string, limits: Limits): 
   return header;
 }
 
-export async function openCsv(path: string, input: TextInput, delimiter: string, batchSize: number, limits: Limits): Promise<Table> {
+export async function openCsv(
+  path: string,
+  input: TextInput,
+  delimiter: string,
+  batchSize: number,
+  limits: Limits,
+  regular = false,
+): Promise<Table> {
   let columns: string[];
   try {
     columns = await readHeader(input, delimiter, limits);
@@ -111,39 +121,122 @@ export async function openCsv(path: string, input: TextInput, delimiter: string,
     format: 'csv',
     columns,
     close: () => input.close(),
-    async *batches() {
-      const builder = new BatchBuilder(columns, batchSize);
-      let seenHeader = false;
-      const parser = new CsvRecordParser(
-        file,
-        delimiter,
-        (fields, line) => {
-          if (!seenHeader) {
-            seenHeader = true;
-            return;
-          }
-          if (fields.length !== columns.length) {
-            throw inputError(
-              `row has ${fields.length.toLocaleString('en-US')} field${fields.length === 1 ? '' : 's'}, the header has ${columns.length.toLocaleString('en-US')}`,
-              {
-                file,
-                line,
-                hint: hint ?? 'every row needs one field per header column; quote fields that contain the delimiter or a newline',
-              },
-            );
-          }
-          builder.add(fields, line);
-        },
-        limits,
-      );
-      for await (const text of input.text()) {
-        parser.push(text, false);
-        yield* builder.batches;
-        builder.batches = [];
-      }
-      parser.push('', true);
-      builder.flush();
-      yield* builder.batches;
-    },
+    batches: () => csvBatches(input.text(), { file, columns, delimiter, batchSize, limits, hint, skipHeader: true, final: true }),
+    ...(regular ? { parts: { kind: 'csv' as const, path, delimiter, batchSize, limits } } : {}),
   };
+}
+
+interface CsvBatchOptions {
+  file: string;
+  columns: string[];
+  delimiter: string;
+  batchSize: number;
+  limits: Limits;
+  hint: string | undefined;
+  /** The text starts with the header record (skip it). */
+  skipHeader: boolean;
+  /** The text ends the file: its tail is a record. Otherwise the tail must end on a record boundary (see `stats`). */
+  final: boolean;
+  /** Filled at the end: line ends consumed, and the incomplete record left at the end of a non-final text. */
+  stats?: { lines: number; carry: string };
+}
+
+/** Record batches of CSV text chunks; rows and lines count from 1 at the start of the text. */
+async function* csvBatches(text: AsyncIterable<string>, o: CsvBatchOptions): AsyncGenerator<RecordBatch> {
+  const { file, columns, hint } = o;
+  const builder = new BatchBuilder(columns, o.batchSize);
+  let seenHeader = !o.skipHeader;
+  const parser = new CsvRecordParser(
+    file,
+    o.delimiter,
+    (fields, line) => {
+      if (!seenHeader) {
+        seenHeader = true;
+        return;
+      }
+      if (fields.length !== columns.length) {
+        throw inputError(
+          `row has ${fields.length.toLocaleString('en-US')} field${fields.length === 1 ? '' : 's'}, the header has ${columns.length.toLocaleString('en-US')}`,
+          {
+            file,
+            line,
+            hint: hint ?? 'every row needs one field per header column; quote fields that contain the delimiter or a newline',
+          },
+        );
+      }
+      builder.add(fields, line);
+    },
+    o.limits,
+  );
+  for await (const chunk of text) {
+    parser.push(chunk, false);
+    yield* builder.batches;
+    builder.batches = [];
+  }
+  if (o.final) parser.push('', true);
+  builder.flush();
+  yield* builder.batches;
+  if (o.stats) {
+    o.stats.lines = parser.nextLine - 1;
+    o.stats.carry = o.final ? '' : parser.carried;
+  }
+}
+
+/** A byte range of a CSV file that starts on a record boundary (or at 0, with the header). */
+export interface CsvRange {
+  start: number;
+  end: number;
+  /** The range ends the file. */
+  final: boolean;
+}
+
+/** What reading a range found: line ends consumed and the bytes of an incomplete last record (0 when aligned). */
+export interface CsvRangeStats {
+  lines: number;
+  carryBytes: number;
+}
+
+/** Marks an error whose line is the file's (not counted from the start of a range): invalid UTF-8. */
+export const ABSOLUTE_LINE = Symbol('absolute line');
+
+/**
+ * Batches of the records that start in `range` of a CSV file: rows and lines count from 1 at the range's start
+ * (the caller adds the lines and rows of the ranges before). A non-final range that ends inside a record (a
+ * quoted field with a line break across the split) leaves that record's bytes in `stats.carryBytes`: the next
+ * range must then be read again from `range.end - carryBytes`.
+ */
+export async function* csvRangeBatches(
+  path: string,
+  columns: string[],
+  delimiter: string,
+  batchSize: number,
+  limits: Limits,
+  range: CsvRange,
+  stats: CsvRangeStats,
+): AsyncGenerator<RecordBatch> {
+  const bytes: AsyncIterable<Uint8Array> =
+    range.end > range.start
+      ? createReadStream(path, { start: range.start, end: range.end - 1, highWaterMark: 1 << 20 })
+      : (async function* () {})();
+  async function* text(): AsyncGenerator<string> {
+    try {
+      yield* utf8Chunks(bytes, path, (offset) => lineAtOffset(path, offset), range.start);
+    } catch (error) {
+      throw Object.assign(error as Error, { [ABSOLUTE_LINE]: true });
+    }
+  }
+  const inner = { lines: 0, carry: '' };
+  yield* csvBatches(text(), {
+    file: path,
+    columns,
+    delimiter,
+    batchSize,
+    limits,
+    hint: delimiterHint(columns, delimiter),
+    skipHeader: range.start === 0,
+    final: range.final,
+    stats: inner,
+  });
+  stats.lines = inner.lines;
+  stats.carryBytes = Buffer.byteLength(inner.carry);
 }

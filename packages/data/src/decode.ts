@@ -12,10 +12,12 @@ export async function* utf8Chunks(
   bytes: AsyncIterable<Uint8Array>,
   name: string,
   lineAt: (offset: number) => Promise<number | undefined>,
+  /** Where `bytes` start in the file (a byte range of it): offsets in messages are the file's; no BOM is looked for past 0. */
+  baseOffset = 0,
 ): AsyncGenerator<string> {
   let carry: Buffer | null = null;
-  let offset = 0; // input offset of the first byte of `bytes`
-  let atStart = true;
+  let offset = baseOffset; // input offset of the first byte of `bytes`
+  let atStart = baseOffset === 0;
   for await (const chunk of bytes) {
     const all: Buffer = carry ? Buffer.concat([carry, chunk]) : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
     const cut = completeLength(all);

@@ -56,7 +56,7 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
   const info = await inspectInput(path);
   switch (format) {
     case 'csv':
-      return openCsv(path, new TextInput(path, info), delimiter, batchSize, limits);
+      return openCsv(path, new TextInput(path, info), delimiter, batchSize, limits, info.regular);
     case 'jsonl':
       return openJsonl(path, new TextInput(path, info), batchSize, limits);
     case 'parquet':

@@ -2,7 +2,7 @@
  * The reader interface every format implements: a table is its header plus record batches, column-major,
  * so validation and drift touch each column as one array and nothing allocates an object per row.
  */
-import type { ReadLimits } from './limits';
+import type { Limits, ReadLimits } from './limits';
 
 export type TableFormat = 'csv' | 'jsonl' | 'parquet';
 
@@ -13,7 +13,8 @@ export interface RecordBatch {
    * `values[c][i]` is column `c` of record `i`. CSV gives raw strings exactly as in the file after
    * unquoting ('' for an empty field); JSONL and Parquet give native JS values (null when absent; Parquet
    * INT64 as number, timestamps as ISO strings). CSV strings may share memory with the 1 MiB chunk they
-   * were read from: pass any value kept beyond the batch through `detachString`.
+   * were read from: pass any value kept beyond the batch through `detachString`. Index a column, do not call
+   * array methods on it: a Parquet column of numbers may be a typed-array view (Float64Array, Int32Array …).
    */
   values: unknown[][];
   /** 1-based data-record number of record 0 of this batch. */
@@ -66,4 +67,19 @@ export interface Table {
   batches(): AsyncIterable<RecordBatch>;
   /** Stops reading an input whose records will not be read (a refusal after the header); idempotent. */
   close(): Promise<void>;
+  /** How to read the table in parts (worker threads): a regular CSV file or a Parquet file; absent for a stream. */
+  parts?: PartSource;
 }
+
+/** What reading a part of a table needs: plain data (a worker thread gets it), plus main-thread handles. */
+export type PartSource =
+  | { kind: 'csv'; path: string; delimiter: string; batchSize: number; limits: Limits }
+  | {
+      kind: 'parquet';
+      path: string;
+      batchSize: number;
+      /** Rows per row group. */
+      groups: number[];
+      /** The open file (this thread only: not sent to a worker). */
+      parquet?: unknown;
+    };

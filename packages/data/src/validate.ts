@@ -1,41 +1,30 @@
-import AjvModule, { type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import { inputError, worstOutcome, type Outcome } from '@mlci/core';
-import { castFor, display, INVALID, type Cast } from './cast';
 import { delimiterHint } from './csv';
-import { detachString } from './detach';
 import { DISPLAY_LENGTH, listForDisplay, quoteForDisplay, truncateForDisplay } from './display';
-import { HashSet64 } from './hash-set';
 import { openTable } from './open';
-import { readTableSchema, type SchemaField, type TableSchema } from './schema';
+import { readTableSchema, type TableSchema } from './schema';
 import { lintTableSchema } from './schema-lint';
 import { inputName } from './source';
 import type { OpenTableOptions, Table, TableFormat } from './table';
+import { mergeParts, type MergedValidation, type PartPlace } from './validate-merge';
+import { planParts, readRows, threadCount, validateParts, type PartRange } from './validate-parallel';
+import {
+  checkedFields,
+  compositeKeyOf,
+  compositeKeyText,
+  keptValue,
+  quoteValue,
+  typedFor,
+  validatePart,
+  type PartialValidation,
+  type PartSpec,
+  type Violation,
+} from './validate-part';
+
+export type { Violation } from './validate-part';
 
 /** Column names listed in a result; a header of a million columns is counted, not listed. */
 const MAX_COLUMNS_LISTED = 10_000;
-import { compileWholeValuePattern, re2RegExp, type WholeValuePattern } from './pattern';
-
-// ajv and ajv-formats are CommonJS: their default export arrives wrapped under ESM interop.
-const Ajv = ((AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule) as typeof AjvModule;
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
-  addFormatsModule) as typeof addFormatsModule;
-
-export interface Violation {
-  /** 1-based data record. */
-  row: number;
-  /** 1-based physical line where the record starts. */
-  line: number;
-  /** Field name; a composite primary key is its fields joined by ",". */
-  field: string;
-  /** The constraint that failed: type, finite, required, unique, minimum, maximum, enum, pattern, minLength, maxLength, primaryKey, or jsonSchema:<keyword>. */
-  constraint: string;
-  /** The value as read (strings as in the file). */
-  value: unknown;
-  message: string;
-  /** True when the field passed overall under its `mostly` tolerance: reported, not failing. */
-  tolerated?: boolean;
-}
 
 export interface FieldSummary {
   name: string;
@@ -89,216 +78,16 @@ export interface ValidateOptions extends OpenTableOptions {
   rowSchema?: Record<string, unknown>;
   /** The file `rowSchema` was read from, named when it does not compile. */
   rowSchemaFile?: string;
-}
-
-interface CompiledField {
-  field: SchemaField;
-  column: number;
-  cast: Cast;
-  required: boolean;
-  /** Hashes of the values seen, for `unique` (see HashSet64 for memory and exactness). */
-  unique: HashSet64 | null;
-  minimum: unknown;
-  maximum: unknown;
-  exclusiveMinimum: unknown;
-  exclusiveMaximum: unknown;
-  enumValues: Set<unknown> | null;
-  pattern: WholeValuePattern | null;
-  minLength?: number;
-  maxLength?: number;
-  finiteOnly: boolean;
-  present: number;
-  missing: number;
-  failedRows: number;
-  lastFailedRow: number;
-}
-
-const cast1 = (cast: Cast, v: unknown) => (v === undefined ? undefined : cast(v));
-
-function compileField(field: SchemaField, column: number, schema: TableSchema, file: string): CompiledField {
-  const c = field.constraints ?? {};
-  const cast = castFor(field);
-  const bound = (name: string, raw: unknown) => {
-    if (raw === undefined) return undefined;
-    const value = cast(raw);
-    if (value === INVALID)
-      throw inputError(
-        `not a valid Table Schema: field ${quoteForDisplay(field.name)} ${name} ${truncateForDisplay(JSON.stringify(raw))} is not a ${field.type ?? 'string'}`,
-        { file, hint: `write the ${name} as a value of the field's type` },
-      );
-    return value;
-  };
-  const anyC = c as Record<string, unknown>;
-  return {
-    field,
-    column,
-    cast,
-    required: Boolean(c.required) || schema.primaryKey.includes(field.name),
-    unique: c.unique || (schema.primaryKey.length === 1 && schema.primaryKey[0] === field.name) ? new HashSet64() : null,
-    minimum: bound('minimum', c.minimum),
-    maximum: bound('maximum', c.maximum),
-    exclusiveMinimum: bound('exclusiveMinimum', anyC.exclusiveMinimum),
-    exclusiveMaximum: bound('exclusiveMaximum', anyC.exclusiveMaximum),
-    enumValues: c.enum ? new Set(c.enum.map((v) => (typeof v === 'string' ? cast1(cast, v) : v))) : null,
-    // Table Schema patterns match the whole value (XML Schema semantics), in linear time (pattern.ts).
-    pattern: c.pattern !== undefined ? compileWholeValuePattern(c.pattern) : null,
-    minLength: c.minLength,
-    maxLength: c.maxLength,
-    finiteOnly: field.type === 'number',
-    present: 0,
-    missing: 0,
-    failedRows: 0,
-    lastFailedRow: 0,
-  };
-}
-
-const quote = (v: unknown) => (typeof v === 'string' ? quoteForDisplay(v, 80) : truncateForDisplay(String(v), 80));
-
-/** The message for a failed field constraint: built only for violations that go into the sample. */
-function describeViolation(f: CompiledField, constraint: string, raw: unknown): string {
-  const type = f.field.type;
-  const v = quote(raw);
-  switch (constraint) {
-    case 'type':
-      return `${v} is not a${type === 'integer' ? 'n' : ''} ${type ?? 'string'}`;
-    case 'finite':
-      return `${v} is not a finite number`;
-    case 'minimum':
-      return `${v} is below the minimum ${display(type, f.minimum)}`;
-    case 'maximum':
-      return `${v} is above the maximum ${display(type, f.maximum)}`;
-    case 'exclusiveMinimum':
-      return `${v} is not above ${display(type, f.exclusiveMinimum)}`;
-    case 'exclusiveMaximum':
-      return `${v} is not below ${display(type, f.exclusiveMaximum)}`;
-    case 'enum':
-      return `${v} is not one of the allowed values`;
-    case 'pattern':
-      return `${v} does not match the pattern ${truncateForDisplay(String(f.field.constraints?.pattern))}`;
-    case 'minLength':
-      return `${v} is shorter than ${f.minLength} characters`;
-    case 'maxLength':
-      return `${v} is longer than ${f.maxLength} characters`;
-    case 'unique':
-      return `${v} appears more than once`;
-    default:
-      return `${v} fails ${constraint}`;
-  }
-}
-
-/** Characters of a violating value kept in the result (its message quotes fewer). */
-const VALUE_LENGTH = 1000;
-
-/**
- * Exact totals plus the first `sampleSize` violations in file order. Checks run column by column within a
- * batch, so a batch's violations wait in `pending` and are sorted by row when the batch ends.
- */
-class ViolationLog {
-  readonly sample: Violation[] = [];
-  private pending: Violation[] = [];
-  total = 0;
-  readonly byField: Record<string, Record<string, number>> = {};
-  constructor(private readonly sampleSize: number) {}
-
-  /** `message` is the text, or the compiled field to describe the violation from if it is kept. */
-  add(row: number, line: number, field: string, constraint: string, value: unknown, message: string | CompiledField): void {
-    this.total++;
-    const counts = (this.byField[field] ??= {});
-    counts[constraint] = (counts[constraint] ?? 0) + 1;
-    if (this.sample.length < this.sampleSize) {
-      // Kept values must survive JSON: a non-finite number (Parquet NaN) is written as its name, not as null.
-      // A kept string is cut to a display length: a sample of 100 megabyte cells must not become the report.
-      const kept =
-        typeof value === 'string'
-          ? detachString(truncateForDisplay(value, VALUE_LENGTH))
-          : typeof value === 'number' && !Number.isFinite(value)
-            ? String(value)
-            : value;
-      this.pending.push({
-        row,
-        line,
-        field,
-        constraint,
-        value: kept,
-        message: typeof message === 'string' ? message : describeViolation(message, constraint, value),
-      });
-    }
-  }
-
-  endBatch(): void {
-    if (this.pending.length === 0) return;
-    this.pending.sort((a, b) => a.row - b.row);
-    for (const v of this.pending) {
-      if (this.sample.length >= this.sampleSize) break;
-      this.sample.push(v);
-    }
-    this.pending = [];
-  }
-}
-
-/**
- * Checks one value against its field's type and constraints; returns whether it passed.
- * Separate from the loop so the loop stays small enough for V8 to optimise.
- */
-function checkValue(f: CompiledField, raw: unknown, row: number, line: number, log: ViolationLog): unknown {
-  const name = f.field.name;
-  const value = f.cast(raw);
-  if (value === INVALID) {
-    log.add(row, line, name, 'type', raw, f);
-    return INVALID;
-  }
-  // No closures or arrays per value: this runs once per cell, millions of times.
-  const before = log.total;
-  if (f.finiteOnly && !Number.isFinite(value as number)) log.add(row, line, name, 'finite', raw, f);
-  if (f.minimum !== undefined && (value as number) < (f.minimum as number)) log.add(row, line, name, 'minimum', raw, f);
-  if (f.maximum !== undefined && (value as number) > (f.maximum as number)) log.add(row, line, name, 'maximum', raw, f);
-  if (f.exclusiveMinimum !== undefined && (value as number) <= (f.exclusiveMinimum as number))
-    log.add(row, line, name, 'exclusiveMinimum', raw, f);
-  if (f.exclusiveMaximum !== undefined && (value as number) >= (f.exclusiveMaximum as number))
-    log.add(row, line, name, 'exclusiveMaximum', raw, f);
-  if (f.enumValues !== null && !f.enumValues.has(value)) log.add(row, line, name, 'enum', raw, f);
-  if (f.pattern !== null || f.minLength !== undefined || f.maxLength !== undefined) {
-    const text = typeof raw === 'string' ? raw : String(raw);
-    if (f.pattern !== null && !f.pattern.test(text)) log.add(row, line, name, 'pattern', raw, f);
-    // Code points lie between ceil(length / 2) and length: count them only when the bounds cannot decide.
-    const length =
-      (f.minLength === undefined || text.length >= 2 * f.minLength) && (f.maxLength === undefined || text.length <= f.maxLength)
-        ? text.length
-        : codePoints(text);
-    if (f.minLength !== undefined && length < f.minLength) log.add(row, line, name, 'minLength', raw, f);
-    if (f.maxLength !== undefined && length > f.maxLength) log.add(row, line, name, 'maxLength', raw, f);
-  }
-  if (f.unique !== null) {
-    if (!f.unique.add(value)) log.add(row, line, name, 'unique', raw, f);
-  }
-  return log.total === before ? value : INVALID;
-}
-
-/** Length in Unicode code points (what Table Schema's minLength/maxLength count), without allocating. */
-function codePoints(text: string): number {
-  let n = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0xdc00 && c <= 0xdfff && i > 0) {
-      const prev = text.charCodeAt(i - 1);
-      if (prev >= 0xd800 && prev <= 0xdbff) n--;
-    }
-  }
-  return n;
-}
-
-function compileRowSchema(schema: Record<string, unknown>, file: string, what: string): ValidateFunction {
-  try {
-    // Row schemas come from the repository too: their patterns run on RE2, never on a backtracking engine.
-    const ajv = new Ajv({ allErrors: true, strict: false, code: { regExp: re2RegExp as never } });
-    addFormats(ajv);
-    return ajv.compile(schema);
-  } catch (error) {
-    throw inputError(`${what} does not compile: ${truncateForDisplay((error as Error).message, 500)}`, {
-      file,
-      hint: 'check it against https://json-schema.org',
-    });
-  }
+  /**
+   * Threads to validate a large regular file on (CSV cut into byte ranges, Parquet between row groups).
+   * @default MLCI_THREADS, else the cores (at most 4); 1 reads the file whole on this thread
+   */
+  threads?: number;
+  /**
+   * Parts to cut the file into, whatever its size (tests: the cutting and merging without threads).
+   * @default one per thread, each at least 8 MiB (CSV) or 100,000 rows (Parquet)
+   */
+  parts?: number;
 }
 
 /** Validates a data file against a Table Schema (a file path or a parsed schema), streaming. */
@@ -320,27 +109,26 @@ export async function validateTable(
     maxFieldLength: options.maxFieldLength ?? schema.mlci.maxFieldLength,
   });
   try {
-    return await check(data, table, schema, schemaFile, warnings, options, started);
+    const tableChecks = headerChecks(data, table, schema, warnings, options);
+    const spec: PartSpec = {
+      schema,
+      schemaFile,
+      columns: table.columns,
+      sampleSize: options.sampleSize ?? 100,
+      ...(options.rowSchema ? { rowSchema: options.rowSchema, rowSchemaFile: options.rowSchemaFile } : {}),
+    };
+    const merged = await validateWhole(table, spec, options);
+    return finishValidation(merged, { file: inputName(data), format: table.format, columns: table.columns, schema, tableChecks, started });
   } finally {
     await table.close();
   }
 }
 
-async function check(
-  data: string,
-  table: Table,
-  schema: TableSchema,
-  schemaFile: string,
-  warnings: string[],
-  options: ValidateOptions,
-  started: number,
-): Promise<ValidationResult> {
-  const sampleSize = options.sampleSize ?? 100;
-  const log = new ViolationLog(sampleSize);
+/** The schema's columns against the header: missing columns fail, extra ones warn; a wrong delimiter is refused. */
+function headerChecks(data: string, table: Table, schema: TableSchema, warnings: string[], options: ValidateOptions): TableCheckResult[] {
   const tableChecks: TableCheckResult[] = warnings.map((message) => ({ check: 'schema', outcome: 'warn', message }));
-
-  const columnIndex = new Map(table.columns.map((c, i) => [c, i]));
-  const missingColumns = schema.fields.filter((f) => !columnIndex.has(f.name)).map((f) => f.name);
+  const names = new Set(table.columns);
+  const missingColumns = schema.fields.filter((f) => !names.has(f.name)).map((f) => f.name);
   if (missingColumns.length > 0) {
     // One column whose name holds another delimiter: the file was read with the wrong one, nothing to check.
     const hint =
@@ -367,93 +155,101 @@ async function check(
       outcome: 'warn',
       message: `column${extra.length > 1 ? 's' : ''} not in the schema: ${listForDisplay(extra)}`,
     });
+  return tableChecks;
+}
 
-  const fields = schema.fields
-    .filter((f) => columnIndex.has(f.name))
-    .map((f) => compileField(f, columnIndex.get(f.name)!, schema, schemaFile));
-  const missing = new Set(schema.missingValues);
-  // The default missingValues [""]: a length test instead of hashing every cell for a Set lookup.
-  const onlyEmptyMissing = missing.size === 1 && missing.has('');
-  const rowSchemas = [
-    ...(schema.mlci.rowSchema ? [compileRowSchema(schema.mlci.rowSchema, schemaFile, 'the row JSON Schema under "mlci.rowSchema"')] : []),
-    ...(options.rowSchema ? [compileRowSchema(options.rowSchema, options.rowSchemaFile ?? '(row schema)', 'the row JSON Schema')] : []),
-  ];
-  const compositeKey = schema.primaryKey.length > 1 && schema.primaryKey.every((k) => columnIndex.has(k)) ? schema.primaryKey : null;
-  const keysSeen = compositeKey ? new HashSet64() : null;
-  const keyColumns = compositeKey ? compositeKey.map((k) => fields.findIndex((f) => f.field.name === k)) : [];
-  const needTyped = rowSchemas.length > 0 || compositeKey !== null;
+/** The names the merge counts each hash set's repeats under: a unique field, or the composite key. */
+function setNamesOf(spec: PartSpec): Record<number, { field: string; constraint: string; order: number }> {
+  const fields = checkedFields(spec.schema, spec.columns);
+  const out: Record<number, { field: string; constraint: string; order: number }> = {};
+  const pk = spec.schema.primaryKey;
+  fields.forEach((f, i) => {
+    if (f.constraints?.unique || (pk.length === 1 && pk[0] === f.name)) out[i] = { field: f.name, constraint: 'unique', order: i };
+  });
+  const composite = compositeKeyOf(spec.schema, spec.columns);
+  if (composite) out[fields.length] = { field: composite.join(','), constraint: 'primaryKey', order: fields.length };
+  return out;
+}
 
-  let rows = 0;
-  for await (const batch of table.batches()) {
-    const typed: unknown[][] | null = needTyped ? fields.map(() => new Array(batch.length)) : null;
-    for (let fi = 0; fi < fields.length; fi++) {
-      const f = fields[fi];
-      const column = batch.values[f.column];
-      for (let i = 0; i < batch.length; i++) {
-        const raw = column[i];
-        if (raw === null || raw === undefined || (typeof raw === 'string' && (onlyEmptyMissing ? raw.length === 0 : missing.has(raw)))) {
-          f.missing++;
-          if (f.required) log.add(batch.rowStart + i, batch.lines[i], f.field.name, 'required', raw ?? null, 'a value is required');
-          if (typed) typed[fi][i] = null;
-          continue;
-        }
-        f.present++;
-        const before = log.total;
-        const value = checkValue(f, raw, batch.rowStart + i, batch.lines[i], log);
-        if (log.total > before && f.lastFailedRow !== batch.rowStart + i) {
-          f.failedRows++;
-          f.lastFailedRow = batch.rowStart + i;
-        }
-        if (typed) typed[fi][i] = value === INVALID ? f.cast(raw) : value;
-      }
-    }
-    if (typed) {
-      for (let i = 0; i < batch.length; i++) {
-        const row = batch.rowStart + i;
-        const line = batch.lines[i];
-        if (compositeKey && keysSeen) {
-          const key = JSON.stringify(keyColumns.map((fi) => typed[fi][i]));
-          if (!keysSeen.add(key))
-            log.add(
-              row,
-              line,
-              compositeKey.join(','),
-              'primaryKey',
-              key,
-              `primary key ${truncateForDisplay(key, 80)} appears more than once`,
-            );
-        }
-        if (rowSchemas.length > 0) {
-          const object: Record<string, unknown> = {};
-          fields.forEach((f, fi) => {
-            const v = typed[fi][i];
-            if (v !== null && v !== INVALID)
-              object[f.field.name] = f.field.type === 'date' || f.field.type === 'datetime' ? display(f.field.type, v) : v;
-          });
-          for (const validate of rowSchemas) {
-            if (validate(object)) continue;
-            for (const error of validate.errors ?? []) {
-              const field =
-                error.keyword === 'required'
-                  ? String((error.params as { missingProperty: string }).missingProperty)
-                  : error.instancePath.split('/')[1] || 'row';
-              log.add(
-                row,
-                line,
-                field,
-                `jsonSchema:${error.keyword}`,
-                object[field] ?? null,
-                truncateForDisplay(`${error.instancePath || 'row'} ${error.message}`, 300),
-              );
-            }
-          }
-        }
-      }
-    }
-    log.endBatch();
-    rows += batch.length;
+/** Reads and checks the whole table: in parts on several threads when it is large enough, else in one pass. */
+async function validateWhole(table: Table, spec: PartSpec, options: ValidateOptions): Promise<MergedValidation> {
+  const threads = options.threads ?? threadCount();
+  const fields = checkedFields(spec.schema, spec.columns);
+  const setNames = setNamesOf(spec);
+  const ranges = table.parts && (threads > 1 || options.parts) ? await planParts(table.parts, threads, options.parts) : null;
+  if (!ranges || !table.parts) {
+    const partial = await validatePart(spec, table.batches());
+    return mergeParts([partial], [{ rowOffset: 0, lineOffset: 0 }], spec.sampleSize, setNames, fields.length);
   }
+  // The header was read from the stream the first pass would continue: the parts read the file themselves.
+  await table.close();
+  const source = table.parts;
+  const read = fields.map((f) => f.name);
+  const { parts, places, ranges: finalRanges } = await validateParts(source, ranges, spec, read, threads);
+  const merged = mergeParts(parts, places, spec.sampleSize, setNames, fields.length);
+  if (merged.unfilled.length > 0) await fillRepeats(merged, spec, source, finalRanges, places, parts);
+  return merged;
+}
 
+/** Repeats across parts that entered the sample: their values, read again from their parts. */
+async function fillRepeats(
+  merged: MergedValidation,
+  spec: PartSpec,
+  source: NonNullable<Table['parts']>,
+  ranges: PartRange[],
+  places: PartPlace[],
+  parts: PartialValidation[],
+): Promise<void> {
+  const fields = checkedFields(spec.schema, spec.columns);
+  const columnOf = (name: string) => spec.columns.indexOf(name);
+  const composite = compositeKeyOf(spec.schema, spec.columns);
+  const missing = new Set(spec.schema.missingValues);
+  const byPart = new Map<number, MergedValidation['unfilled']>();
+  for (const u of merged.unfilled) byPart.set(u.repeat.part, [...(byPart.get(u.repeat.part) ?? []), u]);
+  for (const [k, list] of byPart) {
+    const keyFields = composite ? composite.map((name) => fields.find((f) => f.name === name)!) : [];
+    const columns = [...new Set(list.flatMap((u) => (u.repeat.set < fields.length ? [fields[u.repeat.set].name] : composite!)))].map(
+      columnOf,
+    );
+    const rows = await readRows(
+      source,
+      ranges[k],
+      spec.columns,
+      list.map((u) => u.repeat.row - places[k].rowOffset),
+      columns,
+    );
+    void parts;
+    for (const { violation, repeat } of list) {
+      const values = rows.get(repeat.row - places[k].rowOffset);
+      if (!values) continue;
+      if (repeat.set < fields.length) {
+        const raw = values[columns.indexOf(columnOf(fields[repeat.set].name))];
+        violation.value = keptValue(raw);
+        violation.message = `${quoteValue(raw)} appears more than once`;
+      } else {
+        const key = compositeKeyText(keyFields.map((f) => typedFor(f, values[columns.indexOf(columnOf(f.name))], missing)));
+        violation.value = key;
+        violation.message = `primary key ${truncateForDisplay(key, 80)} appears more than once`;
+      }
+    }
+  }
+}
+
+/** Where a repeated value was first seen, for its message: "same as row 116, line 120" (Parquet: rows only). */
+function firstSeenText(format: TableFormat, row?: number, line?: number): string {
+  if (!row) return '';
+  return format === 'parquet' || !line ? `: same as row ${row}` : `: same as row ${row}, line ${line}`;
+}
+
+/** A merged validation as the result a caller reads: summaries, table checks, the outcome, display-safe names. */
+export function finishValidation(
+  merged: MergedValidation,
+  context: { file: string; format: TableFormat; columns: string[]; schema: TableSchema; tableChecks: TableCheckResult[]; started: number },
+): ValidationResult {
+  const { schema, format, columns } = context;
+  const tableChecks = [...context.tableChecks];
+  const rows = merged.rows;
+  const fields = checkedFields(schema, columns);
   const { minRows, maxRows } = schema.mlci;
   if (rows === 0)
     tableChecks.push({ check: 'rows', outcome: minRows === 0 ? 'pass' : 'warn', message: 'the file has a header but no data rows' });
@@ -463,26 +259,27 @@ async function check(
     tableChecks.push({ check: 'maxRows', outcome: 'fail', message: `${rows} rows, more than the maximum ${maxRows}` });
 
   const toleratedFields = new Set<string>();
-  const summaries: FieldSummary[] = fields.map((f) => {
-    const counts = log.byField[f.field.name] ?? {};
+  const summaries: FieldSummary[] = fields.map((field, i) => {
+    const f = merged.fields[i];
+    const counts = merged.byField[field.name] ?? {};
     const required = counts.required ?? 0;
     const passShare = f.present === 0 ? 1 : (f.present - f.failedRows) / f.present;
-    const mostly = f.field.mlci?.mostly;
+    const mostly = field.mlci?.mostly;
     let outcome: Outcome = f.failedRows === 0 && required === 0 ? 'pass' : 'fail';
     if (outcome === 'fail' && required === 0 && mostly !== undefined && passShare >= mostly) {
       outcome = 'pass';
-      toleratedFields.add(f.field.name);
+      toleratedFields.add(field.name);
     }
-    const maxMissingShare = f.field.mlci?.maxMissingShare;
+    const maxMissingShare = field.mlci?.maxMissingShare;
     if (maxMissingShare !== undefined && rows > 0 && f.missing / rows > maxMissingShare) {
       tableChecks.push({
         check: 'maxMissingShare',
         outcome: 'fail',
-        message: `${quoteForDisplay(f.field.name)} is missing in ${((100 * f.missing) / rows).toFixed(2)}% of rows, more than the allowed ${(100 * maxMissingShare).toFixed(2)}%`,
+        message: `${quoteForDisplay(field.name)} is missing in ${((100 * f.missing) / rows).toFixed(2)}% of rows, more than the allowed ${(100 * maxMissingShare).toFixed(2)}%`,
       });
     }
     return {
-      name: f.field.name,
+      name: field.name,
       present: f.present,
       missing: f.missing,
       failedRows: f.failedRows,
@@ -491,8 +288,19 @@ async function check(
       outcome,
     };
   });
-  for (const v of log.sample) if (toleratedFields.has(v.field)) v.tolerated = true;
-  const otherFieldFailures = Object.keys(log.byField).some((name) => !fields.some((f) => f.field.name === name));
+  const violations: Violation[] = merged.sample.map((v) => {
+    const out: Violation = {
+      row: v.row,
+      line: v.line,
+      field: v.field,
+      constraint: v.constraint,
+      value: v.value,
+      message: v.firstRow !== undefined ? v.message + firstSeenText(format, v.firstRow, v.firstLine) : v.message,
+    };
+    if (toleratedFields.has(v.field)) out.tolerated = true;
+    return out;
+  });
+  const otherFieldFailures = Object.keys(merged.byField).some((name) => !fields.some((f) => f.name === name));
   const outcome =
     worstOutcome([...summaries.map((s) => s.outcome), ...tableChecks.map((t) => t.outcome), otherFieldFailures ? 'fail' : 'pass']) ===
     'fail'
@@ -501,19 +309,19 @@ async function check(
   // Names in the result are for display (terminal, --json, summary, annotations): none is echoed whole.
   const name = (n: string) => truncateForDisplay(n);
   const byField: Record<string, Record<string, number>> = {};
-  for (const [field, counts] of Object.entries(log.byField)) byField[name(field)] = counts;
+  for (const [field, counts] of Object.entries(merged.byField)) byField[name(field)] = counts;
   return {
     outcome,
-    file: inputName(data),
-    format: table.format,
+    file: context.file,
+    format,
     rows,
-    columns: table.columns.slice(0, MAX_COLUMNS_LISTED).map(name),
-    ...(table.columns.length > MAX_COLUMNS_LISTED ? { columnCount: table.columns.length } : {}),
-    violations: log.sample.map((v) => (v.field.length > DISPLAY_LENGTH ? { ...v, field: name(v.field) } : v)),
-    violationsTruncated: log.total > log.sample.length,
-    totals: { total: log.total, byField },
+    columns: columns.slice(0, MAX_COLUMNS_LISTED).map(name),
+    ...(columns.length > MAX_COLUMNS_LISTED ? { columnCount: columns.length } : {}),
+    violations: violations.map((v) => (v.field.length > DISPLAY_LENGTH ? { ...v, field: name(v.field) } : v)),
+    violationsTruncated: merged.total > violations.length,
+    totals: { total: merged.total, byField },
     fields: summaries.map((f) => (f.name.length > DISPLAY_LENGTH ? { ...f, name: name(f.name) } : f)),
     tableChecks,
-    durationMs: Math.round(performance.now() - started),
+    durationMs: Math.round(performance.now() - context.started),
   };
 }
