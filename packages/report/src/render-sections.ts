@@ -432,14 +432,16 @@ export function sectionFor(id: string, result: unknown): ReportSection {
   }
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- child runs of a step's result JSON, as in trainSection
+type ChildJson = Record<string, any>;
+
 /**
  * The child run a reviewer looks for first: with a grid search (sklearn autolog), the one ranked 1 by
  * `rank_test_score`; otherwise the best on the first metric all children share whose name says which way is
  * better (`val_loss` lower, `accuracy` higher). None when the children share no such metric.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- child runs of a step's result JSON, as in trainSection
-export function bestChildRun(children: Array<Record<string, any>>): { name: string; why: string } | undefined {
-  const last = (c: Record<string, any>, key: string): number | null => {
+export function bestChildRun(children: ChildJson[]): { name: string; why: string } | undefined {
+  const last = (c: ChildJson, key: string): number | null => {
     const points = c?.metrics?.[key];
     const value = Array.isArray(points) ? Number(points.at(-1)?.value) : NaN;
     return Number.isFinite(value) ? value : null;
