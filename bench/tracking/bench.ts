@@ -9,8 +9,8 @@ import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { LocalStore } from '@mlci/store';
-import { MlflowServer, RunCollector } from '@mlci/tracking';
+import { journalPath, LocalStore } from '@mlci/store';
+import { MlflowServer, RunCollector, RunJournal } from '@mlci/tracking';
 import { freePort, startMlflowServer } from '../../test/tracking/fixtures';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -76,10 +76,21 @@ results.push(
 const batches = Number(process.env.BENCH_BATCHES ?? 20);
 const singles = Number(process.env.BENCH_SINGLES ?? 1000);
 const store = new LocalStore({ root: join(await mkdtemp(join(tmpdir(), 'mlci-bench-')), '.mlci') });
+// As `mlci train` runs it: every value journaled to disk as it arrives (packages/tracking/src/journal.ts).
+const runId = 'b'.repeat(32);
+const journal = RunJournal.open(journalPath(store.root, runId), runId);
 const collector = new RunCollector();
-const ours = await MlflowServer.start({ store, runId: 'b'.repeat(32), collector, port: await freePort() });
+collector.journalTo(journal);
+const ours = await journal.scope(async () => MlflowServer.start({ store, runId, collector, port: await freePort() }));
+journal.follow(ours.state);
 const mlci = await ingest(ours.url, batches, singles);
 await ours.close();
+const journaledLines = journal.lines;
+await journal.close(false);
+// The same endpoint without a journal, to show what journaling costs.
+const bare = await MlflowServer.start({ store, runId: 'c'.repeat(32), collector: new RunCollector(), port: await freePort() });
+const mlciNoJournal = await ingest(bare.url, batches, singles);
+await bare.close();
 const real = await startMlflowServer(await mkdtemp(join(tmpdir(), 'mlci-bench-mlflow-')));
 let theirs;
 try {
@@ -90,10 +101,13 @@ try {
 const ingestRow = {
   workload: `${batches} log_batch x 1000 values, then ${singles} log_metric calls`,
   mlci: mlci,
+  mlciNoJournal,
   mlflowServerSqlite: theirs,
   batchRatio: +(mlci.batch_values_per_s / theirs.batch_values_per_s).toFixed(2),
   singleRatio: +(mlci.single_calls_per_s / theirs.single_calls_per_s).toFixed(2),
   recordedValues: (collector.metrics.batch_metric?.length ?? 0) + (collector.metrics.single_metric?.length ?? 0),
+  journaledLines,
+  journalRatio: +(mlci.batch_values_per_s / mlciNoJournal.batch_values_per_s).toFixed(2),
 };
 console.log(JSON.stringify(ingestRow));
 results.push(ingestRow);

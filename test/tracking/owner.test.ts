@@ -1,4 +1,4 @@
-/** The owner of a RUNNING run: a run whose mlci died on this machine is read back FAILED ("abandoned"), no other. */
+/** The owner of a RUNNING run: a run whose mlci died on this machine is read back KILLED ("abandoned"), no other. */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
@@ -63,7 +63,7 @@ describe('ownerGone', () => {
   });
 });
 
-describe('LocalStore reads an abandoned run as FAILED', () => {
+describe('LocalStore reads an abandoned run as KILLED', () => {
   it('marks and rewrites a RUNNING run whose owner is gone; leaves a live owner and an ownerless record alone', async () => {
     const root = await mkdtemp(join(tmpdir(), 'mlci-owner-'));
     const store = new LocalStore({ root });
@@ -74,13 +74,13 @@ describe('LocalStore reads an abandoned run as FAILED', () => {
     await store.putRun(running(live, { [OWNER_TAG]: ownerTag() }));
     await store.putRun(running(ownerless, {}));
     const byId = Object.fromEntries((await store.listRuns()).map((r) => [r.id, r]));
-    expect(byId[abandoned].status).toBe('FAILED');
+    expect(byId[abandoned].status).toBe('KILLED');
     expect(byId[abandoned].endTime).toBeGreaterThan(1);
     expect(byId[abandoned].tags).toEqual({
       keep: 'me',
       'mlci.error': expect.stringMatching(/^abandoned: mlci \(pid \d+ on .+\) is no longer running/),
     });
-    expect(JSON.parse(await readFile(join(root, 'runs', abandoned, 'run.json'), 'utf8')).status).toBe('FAILED');
+    expect(JSON.parse(await readFile(join(root, 'runs', abandoned, 'run.json'), 'utf8')).status).toBe('KILLED');
     expect(byId[live].status).toBe('RUNNING');
     expect(byId[ownerless].status).toBe('RUNNING');
     // The live owner can still end its run.

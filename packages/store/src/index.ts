@@ -4,3 +4,4 @@ export * from './hash';
 export * from './local';
 export * from './open';
 export * from './owner';
+export * from './run-journal';

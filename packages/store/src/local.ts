@@ -7,7 +7,8 @@ import { pipeline } from 'node:stream/promises';
 import { fileError, hashFile, inputError, MlciError, sha256Hex, writeFileAtomic, writeJsonAtomic } from '@mlci/core';
 import { assertSha256 } from './hash';
 import { assertSafeArtifactPaths, decodeRunRecord, encodeRunRecord, type RunRecord } from './run-record';
-import { OWNER_TAG, ownerGone } from './owner';
+import { abandonedRecord, OWNER_TAG, ownerGone } from './owner';
+import { JOURNAL_FILE } from './run-journal';
 import {
   runMatches,
   type BlobInfo,
@@ -296,18 +297,26 @@ export class LocalStore implements Store {
   }
 }
 
-/** A RUNNING run whose `mlci train` died on this machine without ending it is recorded FAILED, "abandoned". */
+/**
+ * A RUNNING run whose `mlci train` died on this machine without ending it is recorded KILLED, "abandoned", with
+ * what its journal kept (owner.ts: abandonedRecord); the journal is removed once that record is written.
+ */
 async function abandonIfOwnerGone(path: string, record: RunRecord): Promise<RunRecord> {
   const gone = ownerGone(record.tags?.[OWNER_TAG]);
   if (!gone) return record;
-  const { [OWNER_TAG]: _, ...tags } = record.tags;
-  const abandoned: RunRecord = {
-    ...record,
-    status: 'FAILED',
-    endTime: Date.now(),
-    tags: { ...tags, 'mlci.error': `abandoned: ${gone} and never recorded the run's end (marked FAILED when found)` },
-  };
-  await writeJsonAtomic(path, encodeRunRecord(abandoned)).catch(() => {}); // a read-only store still reads it as FAILED
+  const abandoned = await abandonedRecord(record, dirname(path), gone);
+  // Another reader may have marked it meanwhile (and removed the journal this one then did not find): keep theirs.
+  const now = await readFile(path, 'utf8').then(
+    (t) => decodeRunRecord(JSON.parse(t) as RunRecord),
+    () => null,
+  );
+  if (now && now.status !== 'RUNNING') return now;
+  // A read-only store still reads it as KILLED (rebuilt again on each read, the journal kept).
+  const written = await writeJsonAtomic(path, encodeRunRecord(abandoned)).then(
+    () => true,
+    () => false,
+  );
+  if (written) await rm(join(dirname(path), JOURNAL_FILE), { force: true }).catch(() => {});
   return abandoned;
 }
 

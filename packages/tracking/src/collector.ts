@@ -1,5 +1,6 @@
 import { inputError } from '@mlci/core';
-import type { ArtifactRef, MetricPoint } from '@mlci/store';
+import { journalLine, type ArtifactRef, type MetricPoint } from '@mlci/store';
+import { RunJournal } from './journal';
 
 /**
  * Everything one run logs, from whichever capture route (MLflow REST, metrics files, system sampler):
@@ -11,14 +12,53 @@ import type { ArtifactRef, MetricPoint } from '@mlci/store';
  */
 const keyed = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
 
+/**
+ * Every item is also appended to the run's journal when there is one (`journal.ts`): the mlci run's collector
+ * is given it with `journalTo`; a collector made while a journal's scope is active (the MLflow endpoint's
+ * child runs) joins it by itself as the next run.
+ */
 export class RunCollector {
   readonly params: Record<string, string> = keyed();
   readonly metrics: Record<string, MetricPoint[]> = keyed();
   readonly tags: Record<string, string> = keyed();
   private readonly seen: Record<string, Set<string>> = keyed();
   private readonly artifactsByPath = new Map<string, ArtifactRef>();
+  private journal: RunJournal | null = null;
+  /** This run's index in the journal (0: the mlci run). */
+  private index = 0;
+  /** JSON of each metric key, written in every journal line of that metric. */
+  private readonly keyJson = new Map<string, string>();
+  private runName: string | undefined;
+
+  constructor() {
+    const ambient = RunJournal.current();
+    if (ambient) {
+      this.journal = ambient;
+      this.index = ambient.openChild(this);
+    }
+  }
+
   /** Run name set by the script (MLflow `run_name`), if any. */
-  name: string | undefined;
+  get name(): string | undefined {
+    return this.runName;
+  }
+
+  set name(name: string | undefined) {
+    if (name !== undefined && name !== this.runName) this.journal?.write(journalLine.name(this.index, name));
+    this.runName = name;
+  }
+
+  /** Journals this collector as the mlci run (index 0), what it holds already first. */
+  journalTo(journal: RunJournal): void {
+    this.journal = journal;
+    this.index = 0;
+    if (this.runName !== undefined) journal.write(journalLine.name(0, this.runName));
+    for (const [k, v] of Object.entries(this.params)) journal.write(journalLine.param(0, k, v));
+    for (const [k, points] of Object.entries(this.metrics))
+      for (const p of points) journal.write(journalLine.metric(0, JSON.stringify(k), p.value, p.step, p.timestamp));
+    for (const [k, v] of Object.entries(this.tags)) journal.write(journalLine.tag(0, k, v));
+    for (const a of this.artifactsByPath.values()) journal.write(journalLine.artifact(0, a));
+  }
 
   /** NaN and ±Infinity are kept as MLflow keeps them (the store writes them as "NaN"/"Infinity" strings). */
   logMetric(key: string, value: number, step = 0, timestamp = Date.now()): void {
@@ -30,6 +70,11 @@ export class RunCollector {
     if (seen.has(id)) return;
     seen.add(id);
     (this.metrics[key] ??= []).push(point);
+    if (this.journal) {
+      let json = this.keyJson.get(key);
+      if (json === undefined) this.keyJson.set(key, (json = JSON.stringify(key)));
+      this.journal.write(journalLine.metric(this.index, json, point.value, point.step, point.timestamp));
+    }
   }
 
   /** MLflow's rule: a param is written once; logging the same value again is fine, a different one is not. */
@@ -38,12 +83,18 @@ export class RunCollector {
     if (previous !== undefined && previous !== value) {
       throw inputError(`param "${key}" was already logged as "${previous}"; changing it to "${value}" is not allowed`);
     }
+    if (previous === undefined) this.journal?.write(journalLine.param(this.index, key, value));
     this.params[key] = value;
+  }
+
+  private setParam(key: string, value: string): void {
+    this.params[key] = value;
+    this.journal?.write(journalLine.param(this.index, key, value));
   }
 
   /** Params from files (params.yaml, MLproject): they never override what the script logged itself. */
   mergeParams(params: Record<string, string>): void {
-    for (const [k, v] of Object.entries(params)) if (this.params[k] === undefined) this.params[k] = v;
+    for (const [k, v] of Object.entries(params)) if (this.params[k] === undefined) this.setParam(k, v);
   }
 
   /** Keys that came from a params file (set by mergeParamsFile), as opposed to ones the script logged. */
@@ -60,24 +111,30 @@ export class RunCollector {
   mergeParamsFile(params: Record<string, string>): void {
     for (const k of Object.keys(params)) this.fileParamKeys.add(k);
     for (const [k, v] of Object.entries(params)) {
-      if (this.params[k] === undefined) this.params[k] = v;
+      if (this.params[k] === undefined) this.setParam(k, v);
       if (this.params[k] !== v) continue; // the script logged the full key with its own value: nothing is a copy
       for (let dot = k.indexOf('.'); dot >= 0; dot = k.indexOf('.', dot + 1)) {
         const tail = k.slice(dot + 1);
-        if (tail && !this.fileParamKeys.has(tail) && this.params[tail] === v) delete this.params[tail];
+        if (tail && !this.fileParamKeys.has(tail) && this.params[tail] === v) {
+          delete this.params[tail];
+          this.journal?.write(journalLine.unparam(this.index, tail));
+        }
       }
     }
   }
 
   setTag(key: string, value: string): void {
+    if (this.tags[key] !== value) this.journal?.write(journalLine.tag(this.index, key, value));
     this.tags[key] = value;
   }
 
   deleteTag(key: string): void {
+    if (key in this.tags) this.journal?.write(journalLine.untag(this.index, key));
     delete this.tags[key];
   }
 
   addArtifact(ref: ArtifactRef): void {
+    this.journal?.write(journalLine.artifact(this.index, ref));
     this.artifactsByPath.set(ref.path, ref);
   }
 

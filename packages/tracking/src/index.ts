@@ -1,4 +1,5 @@
 export * from './collector';
+export * from './journal';
 export * from './capture-files';
 export * from './system-metrics';
 export * from './lineage';

@@ -27,6 +27,7 @@ import { storeOutputs } from './outputs';
 import { spawnGroup, type RunningGroup } from './process-group';
 import { storageError } from './storage-errors';
 import { detectEscape } from './escape';
+import { openRunJournal, type RunJournal } from './journal';
 
 export interface TrainOptions {
   /** The command as argv: `[program, ...args]`. Run directly, never through a shell. Required, non-empty. */
@@ -213,6 +214,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     .catch((error) => {
       throw storageError(error, `recording run ${id}`, storeDir);
     });
+  // Everything logged from here on is journaled as it arrives, so a SIGKILL of mlci loses (almost) nothing.
+  const journal: RunJournal | null = openRunJournal(store, id, (m) => logger.warn(m));
+  if (journal) collector.journalTo(journal);
 
   const scratch = join(projectDir, '.mlci', 'tmp', id);
   let group: RunningGroup | null = null;
@@ -235,8 +239,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       throw storageError(error, 'creating the scratch directory', storeDir);
     });
     const metricsJsonl = join(scratch, 'metrics.jsonl');
-    server = await MlflowServer.start({ store, runId: id, collector, runName, nameFixed: options.name !== undefined });
+    const starting = () => MlflowServer.start({ store, runId: id, collector, runName, nameFixed: options.name !== undefined });
+    // Started in the journal's scope: the endpoint's child runs journal themselves (journal.ts).
+    server = await (journal ? journal.scope(starting) : starting());
     serverState = server.state;
+    journal?.follow(serverState);
     sampler =
       options.systemMetricsInterval === 0 ? null : startSystemSampler(collector, { intervalSeconds: options.systemMetricsInterval });
 
@@ -309,7 +316,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     record.lineage.git = await git;
     record.lineage.environment = await environment;
     ended = true;
-    await recordEnd(store, record, storeDir);
+    await recordEnd(store, record, storeDir).catch(async (error) => {
+      await journal?.close(true); // the end was not written whole: the journal is what a later reader rebuilds from
+      throw error;
+    });
+    await endJournal(journal, logger);
     const result = { record, exitCode: mlciExit };
     if (outcome.spawnError) {
       throw new RecordedRunError(
@@ -350,8 +361,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       experiment: options.experiment ?? experimentOf() ?? 'Default',
       ...childrenOf('FAILED', failedAt),
     };
-    await recordEnd(store, record, storeDir).catch((e) =>
-      logger.error(e instanceof MlciError ? e.describe() : `run ${id} could not be recorded as FAILED: ${String(e)}`),
+    await recordEnd(store, record, storeDir).then(
+      () => endJournal(journal, logger),
+      async (e) => {
+        await journal?.close(true).catch(() => {});
+        logger.error(e instanceof MlciError ? e.describe() : `run ${id} could not be recorded as FAILED: ${String(e)}`);
+      },
     );
     throw reason;
   } finally {
@@ -367,6 +382,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const children = serverState?.childRuns(status, endTime) ?? [];
     return children.length ? { children } : {};
   }
+}
+
+/** The record holds everything now: the journal goes (a journal that had stopped is named). */
+async function endJournal(journal: RunJournal | null, logger: Logger): Promise<void> {
+  if (!journal) return;
+  if (journal.error) logger.warn(`the run journal ${journal.path} stopped early (${journal.error.message}); the run was recorded in full`);
+  await journal.close(false).catch(() => {});
 }
 
 /**
