@@ -6,6 +6,7 @@ export * from './lineage';
 export * from './mlflow-server';
 export * from './train';
 export * from './mlproject';
+export * from './mlproject-env';
 export * from './gate';
 export * from './export';
 export * from './view';

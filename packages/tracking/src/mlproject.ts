@@ -4,6 +4,7 @@
  * first (POSIX-style quotes, no expansion) and values are substituted into the words afterwards, so a value
  * can never become a second argument or shell syntax.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileError, inputError, parseYaml, usageError } from '@mlci/core';
@@ -19,6 +20,19 @@ export interface MlprojectOptions {
   params?: string[];
 }
 
+/**
+ * The software environment an MLproject asks for: `python_env: FILE` (a python_env.yaml), `conda_env: FILE`
+ * (a conda.yaml) or `docker_env: {image}`. An MLproject naming none uses `python_env.yaml`, else `conda.yaml`,
+ * found beside it (MLflow's convention); with neither, `none` (the command runs in the current environment).
+ */
+export interface MlprojectEnvironment {
+  kind: 'python_env' | 'conda' | 'docker' | 'none';
+  /** Absolute path of the environment file (python_env / conda). */
+  file?: string;
+  /** The image of a docker_env. */
+  image?: string;
+}
+
 export interface MlprojectCommand {
   /** The MLproject file read. */
   file: string;
@@ -28,6 +42,37 @@ export interface MlprojectCommand {
   command: string[];
   /** Every parameter's final value (defaults applied), as recorded run params. */
   params: Record<string, string>;
+  /** The environment the project asks for (built by `prepareMlprojectEnv`). */
+  environment: MlprojectEnvironment;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the MLproject document, read field by field
+function environmentOf(doc: any, file: string, dir: string): MlprojectEnvironment {
+  const named = ['python_env', 'conda_env', 'docker_env'].filter((k) => doc?.[k] !== undefined && doc?.[k] !== null);
+  if (named.length > 1)
+    throw inputError(`MLproject names more than one environment (${named.join(', ')})`, { file, hint: 'keep one of them' });
+  const path = (key: string) => {
+    const value = doc[key];
+    if (typeof value !== 'string' || !value.trim())
+      throw inputError(`MLproject's ${key} must be the path of a file, relative to the MLproject`, { file });
+    const full = resolve(dir, value);
+    if (!existsSync(full))
+      throw inputError(`MLproject's ${key} names ${value}, which does not exist`, {
+        file,
+        hint: `create ${full}, or remove ${key} from the MLproject`,
+      });
+    return full;
+  };
+  if (named[0] === 'python_env') return { kind: 'python_env', file: path('python_env') };
+  if (named[0] === 'conda_env') return { kind: 'conda', file: path('conda_env') };
+  if (named[0] === 'docker_env') {
+    const image = doc.docker_env?.image;
+    if (typeof image !== 'string' || !image) throw inputError("MLproject's docker_env needs an image", { file });
+    return { kind: 'docker', image };
+  }
+  if (existsSync(join(dir, 'python_env.yaml'))) return { kind: 'python_env', file: join(dir, 'python_env.yaml') };
+  if (existsSync(join(dir, 'conda.yaml'))) return { kind: 'conda', file: join(dir, 'conda.yaml') };
+  return { kind: 'none' };
 }
 
 /** Splits a command template into words like a POSIX shell would (quotes, backslashes), without expanding anything. */
@@ -154,5 +199,5 @@ export async function loadMlproject(options: MlprojectOptions = {}): Promise<Mlp
     words.push(`--${k}`, v);
     values[k] = v;
   }
-  return { file, dir, entryPoint: entryName, command: words, params: values };
+  return { file, dir, entryPoint: entryName, command: words, params: values, environment: environmentOf(doc, file, dir) };
 }

@@ -1,11 +1,12 @@
 import { numberFlag, parseFlags, stderrLogger, usageError } from '@mlci/core';
+import { prepareMlprojectEnv } from '@mlci/tracking';
 import { loadMlproject, RecordedRunError, train } from '@mlci/tracking';
 import { encodeRunRecord } from '@mlci/store';
 import { printJson, type Command } from '../command';
 
 const usage = `
 usage: mlci train [flags] -- COMMAND [ARGS...]
-       mlci train --mlproject [DIR] [-e ENTRY] [-P key=value]... [flags]
+       mlci train --mlproject [DIR] [-e ENTRY] [-P key=value]... [--env-manager M] [flags]
 
 Runs a training command from the project directory (the git root, or the current directory outside git),
 records the run under .mlci/ there and exits with the command's exit code (128 + N when signal N
@@ -33,6 +34,11 @@ flags:
   --mlproject [DIR]              run an MLflow Project entry point (DIR defaults to the project directory)
   -e, --entry-point NAME         MLproject entry point (default "main")
   -P, --param key=value          MLproject parameter (repeatable)
+  --env-manager M                MLproject environment, as \`mlflow run\`: virtualenv (python_env.yaml with
+                                 venv + pip), uv, conda (conda.yaml with conda/mamba) or local (the current
+                                 environment); default: what the project names (uv for python_env.yaml when
+                                 installed). Built once per spec hash, cached in ~/.cache/mlci/envs
+                                 ($MLCI_ENV_DIR), and reused
 `;
 
 export const command: Command = {
@@ -55,11 +61,13 @@ export const command: Command = {
       mlproject: { type: 'boolean' },
       'entry-point': { type: 'string', short: 'e' },
       param: { type: 'string', short: 'P', multiple: true },
+      'env-manager': { type: 'string' },
     });
     let commandArgv = argv;
     let params: Record<string, string> = {};
     let tags: Record<string, string> = {};
     let cwd: string | undefined;
+    let env: Record<string, string> = {};
     if (values.mlproject) {
       if (positionals.length > 1) throw usageError(`--mlproject takes one directory, got ${positionals.join(' ')}`);
       if (argv.length) throw usageError('give either --mlproject or a command after `--`, not both');
@@ -67,14 +75,16 @@ export const command: Command = {
       commandArgv = project.command;
       cwd = project.dir;
       params = project.params;
-      tags = { 'mlflow.project.entryPoint': project.entryPoint, 'mlci.mlproject': project.file };
+      const built = await prepareMlprojectEnv({ environment: project.environment, manager: values['env-manager'], logger: stderrLogger });
+      env = built.env;
+      tags = { 'mlflow.project.entryPoint': project.entryPoint, 'mlci.mlproject': project.file, ...built.tags };
     } else {
       if (positionals.length)
         throw usageError(
           `unexpected argument "${positionals[0]}" before \`--\``,
           'put the command after `--`: mlci train -- python train.py',
         );
-      if (values['entry-point'] || values.param) throw usageError('-e and -P go with --mlproject');
+      if (values['entry-point'] || values.param || values['env-manager']) throw usageError('-e, -P and --env-manager go with --mlproject');
       if (!argv.length) throw usageError('no command to run', 'put the command after `--`: mlci train -- python train.py');
     }
     let result;
@@ -92,6 +102,7 @@ export const command: Command = {
         systemMetricsInterval: numberFlag('system-metrics-interval', values['system-metrics-interval'], 10, { min: 0, max: 3600 }),
         params,
         tags,
+        env,
         stdout: values.json ? 'stderr' : 'inherit',
         logger: stderrLogger,
       });
