@@ -190,6 +190,9 @@ export interface PartsResult {
   places: PartPlace[];
   /** The range each part was finally read from (after any re-read at a misplaced cut). */
   ranges: PartRange[];
+  /** Parts validated on worker threads, and cuts that fell inside a record (the next part read again). */
+  workers: number;
+  moved: number;
 }
 
 /** Turns a part's error reply into the error validating the file whole would throw (lines of the whole file). */
@@ -225,6 +228,7 @@ export async function validateParts(
   let rowOffset = 0;
   let lineOffset = 0;
   let realigned: PartRange | null = null;
+  let moved = 0;
   for (let k = 0; k < ranges.length; k++) {
     const range: PartRange = realigned ?? ranges[k];
     const reply: WorkerReply = realigned ? await runHere(source, realigned, spec, read) : await replyOf(k);
@@ -241,9 +245,10 @@ export async function validateParts(
       // The next cut fell inside a record: read the next part again from where that record starts.
       const next = ranges[k + 1] as Extract<PartRange, { kind: 'csv' }>;
       realigned = { kind: 'csv', range: { ...next.range, start: range.range.end - partial.carryBytes } };
+      moved++;
     }
   }
-  return { parts, places, ranges: finalRanges };
+  return { parts, places, ranges: finalRanges, workers: file ? ranges.length - 1 : 0, moved };
 }
 
 /** Raw values of `columns` at the given rows (1-based within the part) of one part, read again. */

@@ -1,4 +1,4 @@
-import { inputError, worstOutcome, type Outcome } from '@mlci/core';
+import { inputError, stderrLogger, worstOutcome, type Outcome } from '@mlci/core';
 import { delimiterHint } from './csv';
 import { DISPLAY_LENGTH, listForDisplay, quoteForDisplay, truncateForDisplay } from './display';
 import { openTable } from './open';
@@ -174,6 +174,9 @@ function setNamesOf(spec: PartSpec): Record<number, { field: string; constraint:
 /** Reads and checks the whole table: in parts on several threads when it is large enough, else in one pass. */
 async function validateWhole(table: Table, spec: PartSpec, options: ValidateOptions): Promise<MergedValidation> {
   const threads = options.threads ?? threadCount();
+  // MLCI_VALIDATE_PARTS forces the cutting on small files (tests of the bundle's worker threads, benchmarks).
+  const forced = Number(process.env.MLCI_VALIDATE_PARTS);
+  options = Number.isInteger(forced) && forced >= 2 && options.parts === undefined ? { ...options, parts: forced } : options;
   const fields = checkedFields(spec.schema, spec.columns);
   const setNames = setNamesOf(spec);
   const ranges = table.parts && (threads > 1 || options.parts) ? await planParts(table.parts, threads, options.parts) : null;
@@ -185,7 +188,10 @@ async function validateWhole(table: Table, spec: PartSpec, options: ValidateOpti
   await table.close();
   const source = table.parts;
   const read = fields.map((f) => f.name);
-  const { parts, places, ranges: finalRanges } = await validateParts(source, ranges, spec, read, threads);
+  const { parts, places, ranges: finalRanges, workers, moved } = await validateParts(source, ranges, spec, read, threads);
+  stderrLogger.debug(
+    `validated ${inputName(table.path)} in ${parts.length} parts, ${workers} on worker threads; ${moved} cut${moved === 1 ? '' : 's'} moved to a record start`,
+  );
   const merged = mergeParts(parts, places, spec.sampleSize, setNames, fields.length);
   if (merged.unfilled.length > 0) await fillRepeats(merged, spec, source, finalRanges, places, parts);
   return merged;
