@@ -14,3 +14,4 @@ export * from './data';
 export * from './summary';
 export * from './outputs';
 export * from './escape';
+export * from './select-run';
