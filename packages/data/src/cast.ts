@@ -37,12 +37,46 @@ function plainDecimal(text: string): boolean {
   return true;
 }
 
+/** Exact powers of ten (every one up to 1e22 is a double exactly). */
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * A plain decimal ([+-]digits[.digits], at most 15 significant digits) read by character codes, or NaN when
+ * the text is not one (the caller then takes the full path). Exact: the digits form an integer below 2^53
+ * and the divisor a power of ten below 1e23, both exact doubles, so the one division rounds correctly and
+ * gives what Number(text) gives (the fast path of Clinger's algorithm), without Number's string scan.
+ */
+function plainDecimalValue(raw: string): number {
+  const n = raw.length;
+  let i = 0;
+  let c = raw.charCodeAt(0);
+  const negative = c === 45;
+  if (negative || c === 43) i = 1;
+  let mantissa = 0;
+  let digits = 0;
+  let point = -1;
+  for (; i < n; i++) {
+    c = raw.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      mantissa = mantissa * 10 + (c - 48);
+      digits++;
+    } else if (c === 46 && point < 0) point = i;
+    else return NaN;
+  }
+  if (digits === 0 || digits > 15) return NaN;
+  const value = point < 0 || point === n - 1 ? mantissa : mantissa / POW10[n - point - 1];
+  return negative ? -value : value;
+}
+
 function castNumber(raw: unknown): unknown {
   if (typeof raw === 'number') return raw;
   if (typeof raw !== 'string') return INVALID;
-  // Fast path: Number() plus a two-character check instead of a regular expression per value.
+  if (raw.length === 0) return INVALID;
+  const fast = plainDecimalValue(raw);
+  if (fast === fast) return fast;
+  // Number() plus a two-character check instead of a regular expression per value.
   const value = +raw;
-  if (value === value && raw.length > 0 && plainDecimal(raw)) return value;
+  if (value === value && plainDecimal(raw)) return value;
   if (NUMBER.test(raw)) return Number(raw);
   return NON_FINITE.get(raw) ?? INVALID;
 }
@@ -50,11 +84,21 @@ function castNumber(raw: unknown): unknown {
 function castInteger(raw: unknown): unknown {
   if (typeof raw === 'number') return Number.isInteger(raw) ? raw : INVALID;
   if (typeof raw !== 'string' || raw.length === 0) return INVALID;
-  let i = raw.charCodeAt(0) === 45 || raw.charCodeAt(0) === 43 ? 1 : 0;
+  const negative = raw.charCodeAt(0) === 45;
+  let i = negative || raw.charCodeAt(0) === 43 ? 1 : 0;
   if (i === raw.length) return INVALID;
-  for (; i < raw.length; i++) if (!isDigit(raw.charCodeAt(i))) return INVALID;
-  const value = Number(raw);
-  return Number.isSafeInteger(value) ? value : INVALID;
+  let value = 0;
+  for (; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (!isDigit(c)) return INVALID;
+    value = value * 10 + (c - 48);
+  }
+  // Up to 15 digits the sum is exact; past that Number() decides (and safe-integer bounds refuse).
+  if (raw.length > 15) {
+    const big = Number(raw);
+    return Number.isSafeInteger(big) ? big : INVALID;
+  }
+  return negative ? -value : value;
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
