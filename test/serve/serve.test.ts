@@ -23,7 +23,7 @@ beforeAll(async () => {
     startServe([join(dir, 'classifier'), '--max-body', '4096']),
     startServe([join(dir, 'regressor')]),
   ]);
-});
+}, 240_000);
 
 afterAll(async () => {
   await Promise.all([classifier?.stop(), regressor?.stop()]);
@@ -173,7 +173,7 @@ describe('mlci serve: MLflow scoring protocol', () => {
   });
 
   it('stops on SIGTERM: exit 0, quickly, with its Python worker gone', async () => {
-    const server = await startServe([join(dir, 'regressor')]);
+    const server = await startServe([join(dir, 'regressor'), '--runtime', 'python']);
     // The worker is the server's child (python3 -c ...): find it in /proc before stopping.
     const children = () =>
       readdirSync('/proc')

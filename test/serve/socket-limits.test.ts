@@ -21,7 +21,7 @@ const model: ModelInfo = {
 /** A predictor without Python: answers each row after `delayMs`. */
 function fakePredictor(delayMs = 0): Predictor {
   return {
-    start: async () => ({ loader: 'predict.py', classes: null, runtime: 'fake' }),
+    start: async () => ({ loader: 'predict.py', classes: null, runtime: 'fake', path: 'python' }),
     isReady: () => true,
     predict: (batch) =>
       new Promise((done) => setTimeout(() => done((batch.kind === 'table' ? batch.rows : batch.data).map(() => 1)), delayMs)),
@@ -39,7 +39,7 @@ async function start(options: Partial<Parameters<typeof startScoringServer>[0]> 
   const server = await startScoringServer({
     model,
     predictor: fakePredictor(),
-    info: { loader: 'predict.py', classes: null, runtime: 'fake' },
+    info: { loader: 'predict.py', classes: null, runtime: 'fake', path: 'python' },
     port: 0,
     ...options,
   });

@@ -5,6 +5,8 @@ export * from './signature';
 export * from './request';
 export * from './metrics';
 export * from './python-worker';
+export * from './columns';
+export * from './convert';
 export * from './onnx';
 export * from './resolve';
 export * from './listen';

@@ -46,8 +46,14 @@ export class ServerMetrics {
   private readonly values = new Histogram(VALUE_BUCKETS);
   private rows = 0;
 
-  /** `classifier` decides how predictions are counted: per class label, or as a value histogram. */
-  constructor(private readonly classifier: () => boolean) {}
+  /**
+   * `classifier` decides how predictions are counted: per class label, or as a value histogram. `path` (onnx or
+   * python) labels the predicted-rows counter, so a dashboard sees which path served.
+   */
+  constructor(
+    private readonly classifier: () => boolean,
+    private readonly path = 'python',
+  ) {}
 
   /** One finished HTTP request. `route` is a fixed route name (never the raw URL: bounded cardinality). */
   request(route: string, status: number, seconds: number): void {
@@ -89,8 +95,8 @@ export class ServerMetrics {
     for (const [route, h] of this.latency) out.push(...h.render('mlci_http_request_duration_seconds', `route="${escapeLabel(route)}"`));
     family('mlci_prediction_errors_total', 'counter', 'Failed /invocations by reason.');
     for (const [k, v] of this.errors) out.push(`mlci_prediction_errors_total{reason="${escapeLabel(k)}"} ${v}`);
-    family('mlci_predicted_rows_total', 'counter', 'Rows predicted.');
-    out.push(`mlci_predicted_rows_total ${this.rows}`);
+    family('mlci_predicted_rows_total', 'counter', 'Rows predicted, by serving path (onnx: in-process onnxruntime-node; python: worker).');
+    out.push(`mlci_predicted_rows_total{path="${escapeLabel(this.path)}"} ${this.rows}`);
     family(
       'mlci_predictions_by_class_total',
       'counter',
@@ -100,7 +106,7 @@ export class ServerMetrics {
     family('mlci_prediction_value', 'histogram', 'Distribution of numeric predictions (regressors).');
     out.push(...this.values.render('mlci_prediction_value', ''));
     for (const [name, g] of Object.entries(gauges)) {
-      family(name, 'gauge', g.help);
+      family(name.split('{')[0], 'gauge', g.help);
       out.push(`${name} ${g.value}`);
     }
     return out.join('\n') + '\n';

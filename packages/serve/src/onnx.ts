@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MlciError } from '@mlci/core';
+import { typedColumns } from './columns';
 import { HttpError } from './http-error';
 import { PredictError, type Batch, type ModelInfo, type Predictor, type PredictorInfo } from './types';
 
@@ -11,6 +12,26 @@ const ORT_PACKAGE = 'onnxruntime-node';
 export interface OnnxPredictorOptions {
   /** Inference threads per call (onnxruntime intraOpNumThreads). @default 1: requests already run side by side */
   threads?: number;
+  /** A scikit-learn model converted by skl2onnx (convert.ts): its file and how its inputs are laid out. */
+  converted?: ConvertedOnnx;
+}
+
+/** What convertToOnnx found: the .onnx file and the input layout skl2onnx was given. */
+export interface ConvertedOnnx {
+  /** Absolute path of the converted model. */
+  file: string;
+  /** matrix: one [N, width] input in `columns` order; columns: one [N, 1] input per column. */
+  layout: 'matrix' | 'columns';
+  /** The matrix input's element type. */
+  dtype?: 'float64' | 'float32';
+  /** The columns layout: each input's name (the column) and element type. */
+  inputs?: Array<{ name: string; dtype: 'float32' | 'int64' | 'string' }>;
+  /** The columns the model was fitted on, in its order. */
+  columns: string[];
+  /** sklearn classes_, for /metrics. */
+  classes: unknown[] | null;
+  /** reject: the sklearn model raised on NaN input, so the ONNX path answers 400 for it as sklearn would. */
+  nan: 'accept' | 'reject';
 }
 
 /** The slice of onnxruntime-node's API used here (typed locally: the package is optional). */
@@ -70,14 +91,20 @@ export class OnnxPredictor implements Predictor {
 
   async start(): Promise<PredictorInfo> {
     this.ort = await loadOnnxRuntime();
-    const file = join(this.model.dir, this.model.onnxFile ?? 'model.onnx');
+    const file = this.options.converted?.file ?? join(this.model.dir, this.model.onnxFile ?? 'model.onnx');
     try {
       this.session = await this.ort.InferenceSession.create(file, { intraOpNumThreads: this.options.threads ?? 1, interOpNumThreads: 1 });
     } catch (error) {
       throw new MlciError('input', `onnxruntime cannot load the model: ${(error as Error).message}`, { file });
     }
     const version = this.ort.env?.versions;
-    return { loader: 'onnx', classes: null, runtime: `onnxruntime-node ${version?.node ?? version?.common ?? ''}`.trim() };
+    const converted = this.options.converted;
+    return {
+      loader: converted ? this.model.loader : 'onnx',
+      classes: converted?.classes ?? null,
+      runtime: `onnxruntime-node ${version?.node ?? version?.common ?? ''}`.trim(),
+      path: 'onnx',
+    };
   }
 
   isReady(): boolean {
@@ -86,14 +113,14 @@ export class OnnxPredictor implements Predictor {
 
   async predict(batch: Batch): Promise<unknown[]> {
     if (!this.session || !this.ort || this.closing) throw new PredictError('unavailable', 'the ONNX session is not open');
-    const feeds = this.feeds(batch);
+    const feeds = this.options.converted ? this.convertedFeeds(batch, this.options.converted) : this.feeds(batch);
     this.busy++;
     try {
       const output = this.session.outputNames[0];
       const result = await this.session.run(feeds, [output]);
       return unflatten(result[output]);
     } catch (error) {
-      if (error instanceof HttpError) throw error;
+      if (error instanceof HttpError || error instanceof PredictError) throw error;
       throw new PredictError('bad_input', `onnxruntime rejected the input: ${(error as Error).message}`);
     } finally {
       this.busy--;
@@ -108,6 +135,65 @@ export class OnnxPredictor implements Predictor {
     this.closing = true;
     await this.session?.release();
     this.session = null;
+  }
+
+  /** Feeds for a converted sklearn model, from the batch's typed columns (no per-value checks left: the signature did them). */
+  private convertedFeeds(batch: Batch, converted: ConvertedOnnx): Record<string, OrtTensor> {
+    const ort = this.ort!;
+    if (batch.kind === 'tensor') {
+      // No signature and row arrays: rows in the fitted column order, as sklearn would take a bare array.
+      const rows = batch.data;
+      if (!rows.every((r) => Array.isArray(r) && r.length === converted.columns.length))
+        throw new HttpError(400, `this model takes rows of ${converted.columns.length} values (${converted.columns.join(', ')})`);
+      batch = { kind: 'table', columns: converted.columns, rows: rows as unknown[][] };
+    }
+    const typed = typedColumns(batch, this.model.signature);
+    const byName = new Map(typed.map((c) => [c.name, c]));
+    const n = batch.rows.length;
+    const column = (name: string) => {
+      const c = byName.get(name);
+      if (!c) throw new HttpError(400, `missing column '${name}' (the model was fitted on: ${converted.columns.join(', ')})`);
+      return c;
+    };
+    const numeric = (name: string) => {
+      const c = column(name);
+      if (c.kind !== 'number') {
+        const bad = c.values.findIndex((v) => typeof v !== 'number' && v !== null);
+        throw new HttpError(400, `column '${name}' row ${bad}: expected a number, got ${JSON.stringify(c.values[bad])}`);
+      }
+      if (c.hasNaN && converted.nan === 'reject')
+        throw new PredictError(
+          'bad_input',
+          `ValueError: Input X contains NaN (column '${name}' row ${c.values.findIndex(Number.isNaN)}); this model does not accept missing values`,
+        );
+      return c.values;
+    };
+    if (converted.layout === 'matrix') {
+      const width = converted.columns.length;
+      const data = converted.dtype === 'float32' ? new Float32Array(n * width) : new Float64Array(n * width);
+      converted.columns.forEach((name, j) => {
+        const values = numeric(name);
+        for (let i = 0; i < n; i++) data[i * width + j] = values[i];
+      });
+      return { input: new ort.Tensor(converted.dtype ?? 'float64', data, [n, width]) };
+    }
+    const feeds: Record<string, OrtTensor> = {};
+    for (const input of converted.inputs ?? []) {
+      if (input.dtype === 'string') {
+        const c = column(input.name);
+        const values =
+          c.kind === 'number' ? Array.from(c.values, String) : c.values.map((v) => (v === null || v === undefined ? '' : String(v)));
+        feeds[input.name] = new ort.Tensor('string', values, [n, 1]);
+      } else if (input.dtype === 'int64') {
+        const values = numeric(input.name);
+        feeds[input.name] = new ort.Tensor(
+          'int64',
+          BigInt64Array.from(values, (v) => BigInt(Math.trunc(v))),
+          [n, 1],
+        );
+      } else feeds[input.name] = new ort.Tensor('float32', Float32Array.from(numeric(input.name)), [n, 1]);
+    }
+    return feeds;
   }
 
   private feeds(batch: Batch): Record<string, OrtTensor> {

@@ -1,6 +1,7 @@
-import type { Logger } from '@mlci/core';
+import { MlciError, silentLogger, type Logger } from '@mlci/core';
+import { convertToOnnx } from './convert';
 import { inspectModelDir } from './model-dir';
-import { OnnxPredictor } from './onnx';
+import { loadOnnxRuntime, OnnxPredictor } from './onnx';
 import { PythonPredictor, type PythonPredictorOptions } from './python-worker';
 import { resolveModelRef, type ModelResolver, type ResolvedModel } from './resolve';
 import { listenHttp } from './listen';
@@ -21,9 +22,20 @@ export interface ServeModelOptions
       | 'shutdownGraceMs'
       | 'logger'
     >,
-    Pick<PythonPredictorOptions, 'python' | 'workers' | 'workerTimeoutMs' | 'startTimeoutMs' | 'maxQueue'> {
+    Pick<
+      PythonPredictorOptions,
+      'python' | 'workers' | 'workerTimeoutMs' | 'startTimeoutMs' | 'maxQueue' | 'maxBatchRows' | 'batchWindowMs'
+    > {
   /** Force a loader (sklearn, pyfunc, predict.py, onnx) instead of detecting it. */
   loader?: string;
+  /**
+   * Where an sklearn model runs. auto: converted to ONNX (skl2onnx, parity-checked, cached by model hash) and
+   * served in-process when it converts and matches, else the Python worker; onnx: the conversion must succeed;
+   * python: always the worker. @default auto
+   */
+  runtime?: 'auto' | 'onnx' | 'python';
+  /** Where ONNX conversions are cached. @default $MLCI_ONNX_CACHE, else ~/.cache/mlci/onnx */
+  onnxCacheDir?: string;
   /** Resolvers for references that are not paths (registry NAME@ALIAS, run ids). @default none */
   resolvers?: ModelResolver[];
 }
@@ -37,12 +49,70 @@ export interface ServedModel {
   close(): Promise<void>;
 }
 
+type PredictorOptions = Pick<
+  ServeModelOptions,
+  | 'python'
+  | 'workers'
+  | 'workerTimeoutMs'
+  | 'startTimeoutMs'
+  | 'maxQueue'
+  | 'maxBatchRows'
+  | 'batchWindowMs'
+  | 'runtime'
+  | 'onnxCacheDir'
+  | 'logger'
+>;
+
 /** Picks the predictor for a model: onnxruntime-node in-process, or a managed Python worker. */
-export function createPredictor(
-  model: ModelInfo,
-  options: Pick<PythonPredictorOptions, 'python' | 'workers' | 'workerTimeoutMs' | 'startTimeoutMs' | 'maxQueue' | 'logger'> = {},
-): Predictor {
+export function createPredictor(model: ModelInfo, options: Omit<PredictorOptions, 'runtime' | 'onnxCacheDir'> = {}): Predictor {
   return model.runtime === 'onnx' ? new OnnxPredictor(model) : new PythonPredictor(model, options);
+}
+
+/**
+ * The predictor, started: an sklearn model is converted to ONNX and served in-process when it converts and its
+ * predictions match sklearn's (convertToOnnx); otherwise, or with runtime python, the Python worker serves it and
+ * `fallback` says why. Other models go to their own runtime.
+ */
+export async function startPredictor(
+  model: ModelInfo,
+  options: PredictorOptions = {},
+): Promise<{ predictor: Predictor; info: PredictorInfo }> {
+  const runtime = options.runtime ?? 'auto';
+  const logger = options.logger ?? silentLogger;
+  if (runtime === 'onnx' && model.loader !== 'sklearn' && model.runtime !== 'onnx')
+    throw new MlciError('usage', `--runtime onnx converts sklearn models only; this one has the ${model.loader} loader`, {
+      hint: 'drop --runtime (auto), or use --runtime python',
+    });
+  let fallback: string | undefined;
+  if (model.loader === 'sklearn' && runtime !== 'python') {
+    const conversion = await loadOnnxRuntime().then(
+      () => convertToOnnx(model, { python: options.python, cacheDir: options.onnxCacheDir, logger }),
+      (error: Error) => ({ ok: false as const, reason: error.message, cached: false }),
+    );
+    if (conversion.ok) {
+      const predictor = new OnnxPredictor(model, { converted: conversion.converted });
+      const info = await predictor.start();
+      logger.info(
+        `serving through ONNX (${conversion.parity.candidate}; parity on ${conversion.parity.rows} rows, max |diff| ${conversion.parity.maxAbsDiff.toExponential(1)}${conversion.cached ? '; cached' : ''})`,
+      );
+      return { predictor, info };
+    }
+    if (runtime === 'onnx')
+      throw new MlciError('input', `the model cannot be served through ONNX: ${conversion.reason}`, {
+        file: model.dir,
+        hint: 'drop --runtime onnx to serve it through the Python worker',
+      });
+    fallback = conversion.reason;
+    logger.info(`serving through the Python worker: ${fallback}`);
+  }
+  const predictor = createPredictor(model, options);
+  try {
+    const info = await predictor.start();
+    return { predictor, info: fallback ? { ...info, fallback } : info };
+  } catch (error) {
+    await predictor.close().catch(() => {});
+    throw error;
+  }
 }
 
 /**
@@ -68,8 +138,7 @@ export async function serveModel(ref: string, options: ServeModelOptions = {}): 
   }
   try {
     const model = await inspectModelDir(resolved.dir, { loader: options.loader });
-    const predictor = createPredictor(model, { ...options, logger: options.logger });
-    const info = await predictor.start();
+    const { predictor, info } = await startPredictor(model, options);
     const server = await startScoringServer({
       ...options,
       bound,

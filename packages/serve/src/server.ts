@@ -54,7 +54,7 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
   const logger = options.logger ?? silentLogger;
   const maxBody = options.maxBodyBytes ?? 10 * 1024 * 1024;
   const classifier = () => info.classes !== null;
-  const metrics = new ServerMetrics(classifier);
+  const metrics = new ServerMetrics(classifier, info.path);
   let inFlight = 0;
   let shuttingDown = false;
 
@@ -71,7 +71,24 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void> | void> = {
     'GET /ping': (_q, res) =>
       predictor.isReady() && !shuttingDown ? send(res, 200, '\n') : send(res, 503, new HttpError(503, 'the model is not ready').body()),
-    'GET /health': (q, res) => routes['GET /ping'](q, res),
+    // /ping as MLflow answers it; /health says also which path serves (and why not ONNX, when it fell back).
+    'GET /health': (_q, res) => {
+      const ok = predictor.isReady() && !shuttingDown;
+      const s = predictor.stats();
+      send(
+        res,
+        ok ? 200 : 503,
+        JSON.stringify({
+          status: ok ? 'ok' : 'unavailable',
+          path: info.path,
+          loader: info.loader,
+          runtime: info.runtime,
+          workers: s.workers,
+          ...(info.cpus ? { cpus: info.cpus } : {}),
+          ...(info.fallback ? { fallback: info.fallback } : {}),
+        }),
+      );
+    },
     'GET /version': (_q, res) =>
       send(
         res,
@@ -81,6 +98,7 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
           version: SERVER_VERSION,
           loader: info.loader,
           runtime: info.runtime,
+          path: info.path,
           ...(model.mlflowVersion ? { mlflow_version: model.mlflowVersion } : {}),
           ...options.versionInfo,
         }),
@@ -89,6 +107,10 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
       const s = predictor.stats();
       const body = metrics.render({
         mlci_model_ready: { help: '1 while /ping answers 200.', value: predictor.isReady() ? 1 : 0 },
+        [`mlci_serving_path{path="${info.path}"}`]: {
+          help: 'The path that serves predictions (1): onnx in-process, or python workers.',
+          value: 1,
+        },
         mlci_worker_restarts_total: {
           help: 'Python workers restarted after a crash or timeout (a counter, reported as a gauge of the running total).',
           value: s.restarts,

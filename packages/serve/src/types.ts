@@ -107,4 +107,10 @@ export interface PredictorInfo {
   classes: unknown[] | null;
   /** e.g. "python 3.11.7" or "onnxruntime-node 1.30.0". */
   runtime: string;
+  /** Which path serves predictions: in-process onnxruntime-node, or Python worker processes (/health, /metrics). */
+  path: 'onnx' | 'python';
+  /** Why a model that could take the ONNX path did not (conversion or parity failed, no skl2onnx...). */
+  fallback?: string;
+  /** Python workers' CPU pins, one per worker (null: not pinned). */
+  cpus?: Array<number | null>;
 }

@@ -19,7 +19,9 @@ endpoints: POST /invocations (JSON dataframe_split, dataframe_records, instances
 flags:
   --port N            port to listen on; 0 picks a free one (default 8080)
   --host H            interface (default 127.0.0.1; 0.0.0.0 inside a container)
-  --workers N         Python worker processes (default 1)
+  --workers N         Python worker processes, pinned one per core when 2 or more (default 1)
+  --runtime R         where an sklearn model runs: auto (ONNX in-process when skl2onnx converts it and its
+                      predictions match sklearn's on the input example, else Python), onnx, python (default auto)
   --loader L          force sklearn, pyfunc, predict.py or onnx
   --python PATH       Python interpreter for the worker (default $MLCI_PYTHON, else python3)
   --max-body BYTES    largest request body (default 10485760); larger ones get 413
@@ -40,6 +42,7 @@ const flags = {
   port: { type: 'string' },
   host: { type: 'string' },
   workers: { type: 'string' },
+  runtime: { type: 'string' },
   loader: { type: 'string' },
   python: { type: 'string' },
   'max-body': { type: 'string' },
@@ -64,11 +67,15 @@ export const command: Command = {
         'run `mlci serve --help`',
       );
     const projectDir = values.project ?? process.cwd();
+    const runtime = values.runtime ?? 'auto';
+    if (runtime !== 'auto' && runtime !== 'onnx' && runtime !== 'python')
+      throw usageError(`--runtime takes auto, onnx or python, got ${JSON.stringify(runtime)}`, 'run `mlci serve --help`');
     const served = await serveModel(positionals[0], {
       host: values.host ?? '127.0.0.1',
       port: numberFlag('port', values.port, 8080, { min: 0, max: 65535 }),
       workers: numberFlag('workers', values.workers, 1, { min: 1, max: 32 }),
       loader: values.loader,
+      runtime,
       python: values.python,
       maxBodyBytes: numberFlag('max-body', values['max-body'], 10 * 1024 * 1024, { min: 1 }),
       workerTimeoutMs: numberFlag('timeout', values.timeout, 30_000, { min: 1 }),
@@ -87,6 +94,8 @@ export const command: Command = {
       host: server.host,
       loader: info.loader,
       runtime: info.runtime,
+      path: info.path,
+      ...(info.fallback ? { fallback: info.fallback } : {}),
       model: model.dir,
       ref: served.resolved.ref,
       version: served.resolved.version ?? null,
@@ -94,7 +103,7 @@ export const command: Command = {
     if (values.json) printJson(ready);
     // The logger sanitizes what it prints (the ref is user text); the colour is added around it.
     process.stderr.write(
-      `${colour.green('serving')} ${sanitizeText(`${served.resolved.ref} (${info.loader}, ${info.runtime}) at ${server.url}/invocations`)}\n`,
+      `${colour.green('serving')} ${sanitizeText(`${served.resolved.ref} (${info.loader}, ${info.path} path, ${info.runtime}) at ${server.url}/invocations`)}\n`,
     );
 
     // Node as PID 1 in a container gets no default signal handling: stop gracefully ourselves.

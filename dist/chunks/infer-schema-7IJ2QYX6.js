@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as g}from"./chunk-C74FYDGI.js";import{c as h}from"./chunk-IE7Q4NPR.js";import{a as f,b as c}from"./chunk-OBSDM4HI.js";import{c as m,i as d,j as a}from"./chunk-MDTHXPDW.js";import{b as s,d as n,k as l}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var x={summary:"write a starting Table Schema inferred from a dataset",usage:`
+import{a as g}from"./chunk-C74FYDGI.js";import{c as h}from"./chunk-6FANN5BC.js";import{a as f,b as c}from"./chunk-OBSDM4HI.js";import{c as m,i as d,j as a}from"./chunk-MDTHXPDW.js";import{b as s,d as n,k as l}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var x={summary:"write a starting Table Schema inferred from a dataset",usage:`
 usage: mlci infer-schema DATA [--out FILE] [--sample-rows N] [--delimiter C] [--format F]
 
 Reads the first records of DATA and writes a Table Schema: the narrowest type each column fits, required where
