@@ -152,6 +152,9 @@ describe('mlci validate', () => {
     const infer = await runCli(['infer-schema', join(iris, 'data/train.csv'), '--out', out]);
     expect(infer.exitCode).toBe(0);
     expect(existsSync(out)).toBe(true);
+    expect(infer.stderr).toContain('inferred from all 105 rows');
+    const sampled = await runCli(['infer-schema', join(iris, 'data/train.csv'), '--sample-rows', '40']);
+    expect(sampled.stderr).toContain('inferred 6 fields from the first 40 rows (the file has more; --sample-rows N reads more)');
     const schema = JSON.parse(readFileSync(out, 'utf8'));
     expect(schema.fields.find((f: { name: string }) => f.name === 'species').constraints.enum).toEqual([
       'setosa',

@@ -45,4 +45,36 @@ describe('inferSchema', () => {
       ['b', 'string'],
     ]);
   });
+
+  it('never puts a value the inferred type refuses into an enum: JSON objects make a column `any`, with no enum', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlci-infer-'));
+    const data = join(dir, 'mixed.jsonl');
+    const lines = Array.from({ length: 30 }, (_, i) =>
+      JSON.stringify({ tag: i % 2 ? { k: 1 } : 'plain', level: ['low', 'high'][i % 2], code: i % 3 ? 7 : 'x' }),
+    );
+    writeFileSync(data, lines.join('\n') + '\n');
+    const schema = await inferSchema(data);
+    const byName = Object.fromEntries(schema.fields.map((f) => [f.name, f]));
+    expect(byName.tag).toEqual({ name: 'tag', type: 'any', constraints: { required: true } });
+    expect(byName.level.constraints?.enum).toEqual(['high', 'low']);
+    // Numbers and strings in one column: a string column whose enum holds the values as the validator compares them.
+    expect(byName.code).toMatchObject({ type: 'string', constraints: { enum: ['7', 'x'] } });
+    const reparsed = parseTableSchema(JSON.parse(JSON.stringify(schema)), 'inferred');
+    expect((await validateTable(data, reparsed)).outcome).toBe('pass');
+  });
+
+  it('says how many rows it read, and whether the file has more than the sample', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlci-infer-'));
+    const data = join(dir, 'd.csv');
+    writeFileSync(data, `x\n${Array.from({ length: 120 }, (_, i) => i).join('\n')}\n`);
+    const seen: unknown[] = [];
+    const sample = await inferSchema(data, { sampleRows: 50, onSample: (s) => seen.push(s) });
+    expect(seen).toEqual([{ rows: 50, more: true }]);
+    expect(sample.$comment).toBe(
+      `Inferred by mlci infer-schema from the first 50 rows of ${data} (the file has more: raise --sample-rows to read more); review before use.`,
+    );
+    const all = await inferSchema(data, { onSample: (s) => seen.push(s) });
+    expect(seen[1]).toEqual({ rows: 120, more: false });
+    expect(all.$comment).toContain('from all 120 rows');
+  });
 });

@@ -23,6 +23,8 @@ export interface InferOptions extends OpenTableOptions {
    * @default 20
    */
   maxEnumValues?: number;
+  /** Told how many records were read, and whether the file had more than `sampleRows` (then the schema describes a sample). */
+  onSample?: (sample: { rows: number; more: boolean }) => void;
 }
 
 // Narrowest first: a column takes the first type every present value casts to.
@@ -38,7 +40,8 @@ interface ColumnState {
   types: Set<FieldType>;
   missing: number;
   present: number;
-  distinct: Map<string, number> | null;
+  /** Distinct present values by their text: the first raw value of each and how often it was seen. */
+  distinct: Map<string, { raw: unknown; count: number }> | null;
   min: number;
   max: number;
   rawMin?: string;
@@ -100,9 +103,13 @@ async function infer(
     max: -Infinity,
   }));
   let rows = 0;
+  let more = false;
   outer: for await (const batch of table.batches()) {
     for (let i = 0; i < batch.length; i++) {
-      if (rows >= sampleRows) break outer;
+      if (rows >= sampleRows) {
+        more = true;
+        break outer;
+      }
       rows++;
       for (let c = 0; c < batch.columns.length && c < state.length; c++) {
         const raw = batch.values[c][i];
@@ -127,7 +134,9 @@ async function infer(
             s.distinct = null;
             continue;
           }
-          s.distinct.set(key, (s.distinct.get(key) ?? 0) + 1);
+          const seen = s.distinct.get(key);
+          if (seen) seen.count++;
+          else s.distinct.set(key, { raw, count: 1 });
           if (s.distinct.size > maxEnum) s.distinct = null;
         }
       }
@@ -135,19 +144,29 @@ async function infer(
   }
   const fields: SchemaField[] = table.columns.map((name, c) => {
     const s = state[c];
-    const type = s.present === 0 ? 'string' : (CANDIDATES.find((t) => s.types.has(t)) ?? 'string');
+    // No candidate fits every value (JSON objects or arrays in a JSON Lines column): `any`, which checks no type.
+    const type: FieldType = s.present === 0 ? 'string' : (CANDIDATES.find((t) => s.types.has(t)) ?? 'any');
     const constraints: NonNullable<SchemaField['constraints']> = {};
     if (s.missing === 0 && s.present > 0) constraints.required = true;
     if ((type === 'integer' || type === 'number') && Number.isFinite(s.min)) {
       constraints.minimum = s.min;
       constraints.maximum = s.max;
     }
-    if (type === 'string' && s.distinct && s.distinct.size > 0 && s.present >= 2 * s.distinct.size)
-      constraints.enum = [...s.distinct.keys()].sort();
+    // An enum lists values as the validator compares them (cast by the type), and only values the type accepts:
+    // a value that fails the type would make the schema contradict itself.
+    if (type === 'string' && s.distinct && s.distinct.size > 0 && s.present >= 2 * s.distinct.size) {
+      const cast = casts[type];
+      const values = [...s.distinct.values()].map((d) => cast(d.raw));
+      if (values.every((v) => v !== INVALID && typeof v === 'string')) constraints.enum = [...new Set(values as string[])].sort();
+    }
     return { name, type, ...(Object.keys(constraints).length ? { constraints } : {}) };
   });
+  options.onSample?.({ rows, more });
+  const sampled = more
+    ? `the first ${rows.toLocaleString('en-US')} rows of ${inputName(path)} (the file has more: raise --sample-rows to read more)`
+    : `all ${rows.toLocaleString('en-US')} rows of ${inputName(path)}`;
   return {
-    $comment: `Inferred by mlci infer-schema from the first ${rows} rows of ${inputName(path)}; review before use.`,
+    $comment: `Inferred by mlci infer-schema from ${sampled}; review before use.`,
     fields,
     missingValues: [''],
     primaryKey: [],

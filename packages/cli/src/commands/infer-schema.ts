@@ -30,7 +30,12 @@ DATA may be \`-\` (stdin) or a pipe such as <(zcat data.csv.gz), with --format.
       throw usageError('give exactly one data file (or - for stdin)', 'mlci infer-schema DATA [--out schema.json]');
     const limit = (name: 'max-record-length' | 'max-field-length') =>
       values[name] === undefined ? undefined : numberFlag(name, values[name], 0, { min: 1, max: 2 ** 29 });
+    let sampled = '';
     const schema = await inferSchema(positionals[0], {
+      onSample: ({ rows, more }) =>
+        (sampled = more
+          ? `from the first ${rows.toLocaleString('en-US')} rows (the file has more; --sample-rows N reads more)`
+          : `from all ${rows.toLocaleString('en-US')} rows`),
       sampleRows: numberFlag('sample-rows', values['sample-rows'], 10_000, { min: 1 }),
       delimiter: values.delimiter,
       format: values.format as TableFormat | undefined,
@@ -39,8 +44,11 @@ DATA may be \`-\` (stdin) or a pipe such as <(zcat data.csv.gz), with --format.
     });
     if (values.out) {
       await writeJsonAtomic(values.out, schema);
-      stderrLogger.info(`wrote ${values.out} (${schema.fields.length} fields)`);
-    } else printJson(schema);
+      stderrLogger.info(`wrote ${values.out} (${schema.fields.length} fields, inferred ${sampled})`);
+    } else {
+      printJson(schema);
+      stderrLogger.info(`inferred ${schema.fields.length} fields ${sampled}`);
+    }
     return EXIT.pass;
   },
 };
