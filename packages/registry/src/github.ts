@@ -12,7 +12,15 @@ import {
   type PublishedRelease,
 } from '@mlci/core/github';
 import { AliasConflictError, VersionExistsError } from './errors';
-import { assignmentMessage, gtoModelState, parseGtoTag, registrationMessage, type GitTagInfo, type GtoModelState } from './gto';
+import {
+  assignmentMessage,
+  gtoModelState,
+  gtoVersionRecord,
+  parseGtoTag,
+  registrationMessage,
+  type GitTagInfo,
+  type GtoModelState,
+} from './gto';
 import { parseAliasEvent } from './history';
 import { aliasTag, assertAlias, assertModelName, compareVersions, parseVersionTag, versionTag } from './names';
 import type { AliasEvent, ModelCard, PublishOptions, RegistryBackend, VersionRecord } from './types';
@@ -241,42 +249,9 @@ export class GitHubRegistry implements RegistryBackend {
     const out = records.filter((r) => state.versions.get(r.version)?.active !== false);
     for (const v of state.versions.values()) {
       if (!v.active || out.some((r) => r.version === v.version) || records.some((r) => r.version === v.version)) continue;
-      out.push(this.gtoRecord(name, v.version, v.tag, v.commit, v.by, v.at));
+      out.push(gtoVersionRecord(name, v, `https://github.com/${this.owner}/${this.repo}/tree/${encodeURIComponent(v.tag)}`));
     }
     return out.sort((a, b) => compareVersions(a.version, b.version));
-  }
-
-  /** A version GTO registered with a tag alone: the card says what the tag does, and lists no files. */
-  private gtoRecord(name: string, version: string, tag: string, commit: string, by: string | null, at: string | null): VersionRecord {
-    const card: ModelCard = {
-      schema: 1,
-      name,
-      version,
-      tag,
-      runId: '',
-      runName: '',
-      experiment: '',
-      commit,
-      branch: null,
-      metrics: {},
-      params: {},
-      datasets: [],
-      environment: { node: '', python: null, platform: '', lockFiles: [] },
-      promotedBy: by ?? '',
-      promotedAt: at ?? '',
-      gates: [],
-      files: [],
-    };
-    return {
-      name,
-      version,
-      tag,
-      card,
-      cardSha256: '',
-      assets: [],
-      url: `https://github.com/${this.owner}/${this.repo}/tree/${encodeURIComponent(tag)}`,
-      source: 'gto',
-    };
   }
 
   private async toRecord(release: Release, version: string): Promise<VersionRecord> {

@@ -1,6 +1,6 @@
 import { inputError } from '@mlci/core';
 import { isVersion, formatVersion, parseVersion } from './names';
-import type { AliasEvent } from './types';
+import type { AliasEvent, ModelCard, VersionRecord } from './types';
 
 /**
  * GTO's tags (https://dvc.org/doc/gto, gto/tag.py and gto/constants.py) read as registry history. GTO keeps a
@@ -305,4 +305,31 @@ export function gtoModelState(
     if (v) v.active = on;
   }
   return { name, versions, deprecated, aliases: histories };
+}
+
+/**
+ * A version GTO registered with a tag alone (no release, no stored files): its card says what the tag says (name,
+ * version, tag, commit, tagger, date) and lists no files. `url` is where the tag can be seen.
+ */
+export function gtoVersionRecord(name: string, version: GtoVersion, url: string): VersionRecord {
+  const card: ModelCard = {
+    schema: 1,
+    name,
+    version: version.version,
+    tag: version.tag,
+    runId: '',
+    runName: '',
+    experiment: '',
+    commit: version.commit,
+    branch: null,
+    metrics: {},
+    params: {},
+    datasets: [],
+    environment: { node: '', python: null, platform: '', lockFiles: [] },
+    promotedBy: version.by ?? '',
+    promotedAt: version.at ?? '',
+    gates: [],
+    files: [],
+  };
+  return { name, version: version.version, tag: version.tag, card, cardSha256: '', assets: [], url, source: 'gto' };
 }

@@ -1,12 +1,13 @@
 import { link, mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { inputError, writeFileAtomic, writeJsonAtomic } from '@mlci/core';
 import type { LocalStore } from '@mlci/store';
 import { VersionExistsError, AliasConflictError } from './errors';
 import { parseAliasEvent } from './history';
 import { assertAlias, assertModelName, compareVersions, formatVersion, isModelName, isVersion, parseVersion, versionTag } from './names';
 import { withLockFile } from './lock';
+import { GitTagReader, gtoReadOnly } from './gto-git';
 import type { AliasEvent, ModelCard, PublishOptions, RegistryBackend, VersionRecord } from './types';
 
 /** version.json: written last, so a version directory without it is a draft (being written or abandoned). */
@@ -25,6 +26,11 @@ export interface LocalRegistryOptions {
   store: LocalStore;
   /** Wait at most this long for another local promotion's lock. @default 15000 ms */
   lockTimeoutMs?: number;
+  /**
+   * A git work tree whose GTO tags are read for models the local registry has no records of (read-only: a
+   * laptop in a GTO repository); null reads none. @default the directory holding the store (the project)
+   */
+  gitDir?: string | null;
 }
 
 /**
@@ -38,12 +44,22 @@ export class LocalRegistry implements RegistryBackend {
   readonly location: string;
   private readonly store: LocalStore;
   private readonly lockTimeoutMs?: number;
+  /** GTO's tags of the project's git repository (gto-git.ts), for models with no local records. */
+  private readonly git: GitTagReader | null;
 
   constructor(options: LocalRegistryOptions) {
     this.store = options.store;
     this.root = join(options.store.root, 'registry');
     this.location = this.root;
     this.lockTimeoutMs = options.lockTimeoutMs;
+    const gitDir = options.gitDir === undefined ? dirname(options.store.root) : options.gitDir;
+    this.git = gitDir ? new GitTagReader(gitDir) : null;
+  }
+
+  /** GTO's state of a model the local registry holds nothing of, or null (it has local records, or no tags). */
+  private async gto(name: string) {
+    if (!this.git || (await list(this.modelDir(name))).length) return null;
+    return this.git.model(name);
   }
 
   private modelDir = (name: string) => join(this.root, assertModelName(name));
@@ -57,14 +73,21 @@ export class LocalRegistry implements RegistryBackend {
     const out: string[] = [];
     // A model whose records cannot be read is an error naming the file, never a model that silently disappears.
     for (const name of names.filter(isModelName)) if ((await this.listVersions(name)).length) out.push(name);
+    // Models registered by GTO's tags alone, when the project is a git repository (gto-git.ts).
+    for (const name of (await this.git?.models()) ?? [])
+      if (!out.includes(name) && !(await list(this.modelDir(name))).length) out.push(name);
     return out.sort();
   }
 
   async takenVersions(name: string): Promise<string[]> {
+    const gto = await this.gto(name);
+    if (gto) return [...gto.versions.keys()];
     return (await list(join(this.modelDir(name), 'versions'))).filter(isVersion);
   }
 
   async listVersions(name: string): Promise<VersionRecord[]> {
+    const gto = await this.gto(name);
+    if (gto) return this.git!.versions(gto);
     const out: VersionRecord[] = [];
     for (const version of await this.takenVersions(name)) {
       const record = await this.readVersion(name, version);
@@ -109,6 +132,7 @@ export class LocalRegistry implements RegistryBackend {
   }
 
   async publishVersion(options: PublishOptions): Promise<VersionRecord> {
+    if (await this.gto(options.name)) throw gtoReadOnly(options.name, this.git!.dir);
     const dir = this.versionDir(options.name, options.version);
     const tag = versionTag(options.name, options.version);
     await mkdir(join(this.modelDir(options.name), 'versions'), { recursive: true });
@@ -154,11 +178,15 @@ export class LocalRegistry implements RegistryBackend {
   }
 
   async listAliases(name: string): Promise<string[]> {
+    const gto = await this.gto(name);
+    if (gto) return [...gto.aliases.keys()].sort();
     return (await list(join(this.modelDir(name), 'aliases'))).sort();
   }
 
   async aliasHistory(name: string, alias: string): Promise<AliasEvent[]> {
     const dir = this.aliasDir(name, alias);
+    const gto = await this.gto(name);
+    if (gto) return gto.aliases.get(alias) ?? [];
     const seqs = (await list(dir))
       .map((f) => /^([1-9]\d*)\.json$/.exec(f))
       .filter((m) => m)
@@ -181,6 +209,7 @@ export class LocalRegistry implements RegistryBackend {
   }
 
   async appendAliasEvent(event: AliasEvent): Promise<void> {
+    if (await this.gto(event.name)) throw gtoReadOnly(event.name, this.git!.dir);
     await this.lock(event.name, async () => {
       const history = await this.aliasHistory(event.name, event.alias);
       const newest = history.at(-1);
