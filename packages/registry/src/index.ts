@@ -4,6 +4,7 @@ export * from './errors';
 export * from './card';
 export * from './history';
 export * from './gto';
+export * from './gto-git';
 export * from './gates';
 export * from './local';
 export * from './promote';
