@@ -1,5 +1,6 @@
 /** MLflow's experiment routes: get, get-by-name, create, search, set-experiment-tag. */
 import { type Route, alreadyExists, notFound, str } from './protocol';
+import { searchExperiments } from './search';
 import type { MlflowState } from './state';
 
 export const experimentRoutes: Route<MlflowState>[] = [
@@ -26,10 +27,7 @@ export const experimentRoutes: Route<MlflowState>[] = [
   {
     method: 'POST',
     path: 'experiments/search',
-    handle: (state, body) => {
-      const max = Number(body.max_results ?? 1000);
-      return { experiments: [...state.experiments.values()].slice(0, max) };
-    },
+    handle: (state, body) => searchExperiments(state, body),
   },
   {
     method: 'POST',
@@ -40,6 +38,7 @@ export const experimentRoutes: Route<MlflowState>[] = [
         ...experiment.tags.filter((t) => t.key !== body.key),
         { key: str(body.key, 'key'), value: String(body.value ?? '') },
       ];
+      experiment.last_update_time = Date.now();
       return {};
     },
   },

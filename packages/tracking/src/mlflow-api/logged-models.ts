@@ -1,29 +1,54 @@
-/** MLflow 3's LoggedModel routes: create, search, get, finalize (PATCH), tags, params. */
+/** MLflow 3's LoggedModel routes: create, search, get, finalize (PATCH), delete, tags, params. */
 import { randomUUID } from 'node:crypto';
-import { type Body, type Route, notFound } from './protocol';
+import { type Body, type Route, invalid, notFound } from './protocol';
+import { searchLoggedModels } from './search';
 import type { LoggedModel, MlflowState } from './state';
 
-function model(state: MlflowState, id: string): LoggedModel {
+function model(state: MlflowState, id: string, allowDeleted = false): LoggedModel {
   const found = state.models.get(id);
-  if (!found) throw notFound(`Logged model with ID '${id}' not found.`);
+  if (!found || (found.deleted && !allowDeleted)) throw notFound(`Logged model with ID '${id}' not found.`);
   return found;
+}
+
+const touch = (m: LoggedModel) => (m.info.last_updated_timestamp_ms = Date.now());
+
+/** LoggedModelStatus as proto JSON sends it: its name, or its number. */
+const STATUSES = ['LOGGED_MODEL_STATUS_UNSPECIFIED', 'LOGGED_MODEL_PENDING', 'LOGGED_MODEL_READY', 'LOGGED_MODEL_UPLOAD_FAILED'];
+function status(value: unknown): string {
+  const v = String(value ?? '');
+  if (STATUSES.includes(v)) return v;
+  if (/^\d+$/.test(v) && STATUSES[Number(v)]) return STATUSES[Number(v)];
+  throw invalid(`Invalid value ${JSON.stringify(value)} for parameter 'status' supplied.`);
 }
 
 export const loggedModelRoutes: Route<MlflowState>[] = [
   { method: 'POST', path: 'logged-models', handle: (state, body) => ({ model: state.modelJson(createModel(state, body)) }) },
+  { method: 'POST', path: 'logged-models/search', handle: (state, body) => searchLoggedModels(state, body) },
   {
-    method: 'POST',
-    path: 'logged-models/search',
-    handle: (state) => ({ models: [...state.models.values()].map((m) => state.modelJson(m)) }),
+    method: 'GET',
+    path: 'logged-models/:id',
+    handle: (state, body, [id]) => ({ model: state.modelJson(model(state, id, String(body.allow_deleted).toLowerCase() === 'true')) }),
   },
-  { method: 'GET', path: 'logged-models/:id', handle: (state, _body, [id]) => ({ model: state.modelJson(model(state, id)) }) },
   {
     method: 'PATCH',
     path: 'logged-models/:id',
     handle: (state, body, [id]) => {
       const found = model(state, id);
-      found.info.status = String(body.status ?? found.info.status);
+      if (body.status === undefined) throw invalid("Missing value for required parameter 'status'.");
+      found.info.status = status(body.status);
+      touch(found);
       return { model: state.modelJson(found) };
+    },
+  },
+  {
+    // Kept in the record marked deleted; search and get no longer find it.
+    method: 'DELETE',
+    path: 'logged-models/:id',
+    handle: (state, _body, [id]) => {
+      const found = model(state, id);
+      found.deleted = true;
+      touch(found);
+      return {};
     },
   },
   {
@@ -32,6 +57,7 @@ export const loggedModelRoutes: Route<MlflowState>[] = [
     handle: (state, body, [id]) => {
       const found = model(state, id);
       for (const t of body.tags ?? []) found.tags[String(t.key)] = String(t.value ?? '');
+      touch(found);
       return {};
     },
   },
@@ -39,7 +65,9 @@ export const loggedModelRoutes: Route<MlflowState>[] = [
     method: 'DELETE',
     path: 'logged-models/:id/tags/:key',
     handle: (state, _body, [id, key]) => {
-      delete model(state, id).tags[key];
+      const found = model(state, id);
+      delete found.tags[key];
+      touch(found);
       return {};
     },
   },
@@ -47,7 +75,14 @@ export const loggedModelRoutes: Route<MlflowState>[] = [
     method: 'POST',
     path: 'logged-models/:id/params',
     handle: (state, body, [id]) => {
-      model(state, id).data.params.push(...(body.params ?? []).map((p: Body) => ({ key: String(p.key), value: String(p.value ?? '') })));
+      const found = model(state, id);
+      for (const p of body.params ?? []) {
+        const param = { key: String(p.key), value: String(p.value ?? '') };
+        const at = found.data.params.findIndex((x) => x.key === param.key);
+        if (at >= 0) found.data.params[at] = param;
+        else found.data.params.push(param);
+      }
+      touch(found);
       return {};
     },
   },
@@ -72,6 +107,7 @@ function createModel(state: MlflowState, body: Body): LoggedModel {
       name,
       artifact_uri: `mlflow-artifacts:/${location}`,
       creation_timestamp_ms: now,
+      last_updated_timestamp_ms: now,
       status: 'LOGGED_MODEL_PENDING',
       ...(sourceRun ? { source_run_id: sourceRun.info.run_id } : {}),
       ...(body.model_type ? { model_type: String(body.model_type) } : {}),

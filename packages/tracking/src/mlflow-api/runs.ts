@@ -1,6 +1,8 @@
 /** MLflow's run routes: create, update, get, search, delete/restore, and everything a run logs. */
+import { addInputs, datasetInput, modelOutputs } from './inputs';
 import { type Body, type Route, invalid, num, str } from './protocol';
-import type { MlflowRun, MlflowState } from './state';
+import { searchRuns } from './search';
+import type { MlflowRun, MlflowState, ModelMetricJson } from './state';
 
 /** MLflow's per-request limits for log-batch (mlflow/utils/validation.py). */
 export const MLFLOW_BATCH_LIMITS = { metrics: 1000, params: 100, tags: 100, total: 1000 } as const;
@@ -11,7 +13,7 @@ export const runRoutes: Route<MlflowState>[] = [
     method: 'POST',
     path: 'runs/update',
     handle: (state, body) => {
-      const run = state.run(body);
+      const run = state.activeRun(body);
       if (body.status) run.info.status = String(body.status);
       if (body.end_time !== undefined) run.info.end_time = Number(body.end_time);
       if (body.run_name) state.setName(run, String(body.run_name));
@@ -19,23 +21,32 @@ export const runRoutes: Route<MlflowState>[] = [
     },
   },
   { method: 'GET', path: 'runs/get', handle: (state, body) => ({ run: state.runJson(state.run(body)) }) },
+  { method: 'POST', path: 'runs/search', handle: (state, body) => searchRuns(state, body) },
   {
+    // A deleted run stays in the record, marked `deleted` (export deletes it on the server too).
     method: 'POST',
-    path: 'runs/search',
+    path: 'runs/delete',
     handle: (state, body) => {
-      const ids = (body.experiment_ids ?? []).map(String);
-      const runs = [...state.runs.values()].filter((r) => !ids.length || ids.includes(r.info.experiment_id));
-      return { runs: runs.map((r) => state.runJson(r)) };
+      state.run(body).info.lifecycle_stage = 'deleted';
+      return {};
     },
   },
-  { method: 'POST', path: 'runs/delete', handle: (state, body) => (state.run(body), {}) },
-  { method: 'POST', path: 'runs/restore', handle: (state, body) => (state.run(body), {}) },
+  {
+    method: 'POST',
+    path: 'runs/restore',
+    handle: (state, body) => {
+      state.run(body).info.lifecycle_stage = 'active';
+      return {};
+    },
+  },
   {
     method: 'POST',
     path: 'runs/log-metric',
     handle: (state, body) => {
-      const run = state.run(body);
-      run.collector.logMetric(str(body.key, 'key'), num(body.value, 'value'), Number(body.step ?? 0), num(body.timestamp, 'timestamp'));
+      const run = state.activeRun(body);
+      const metric = parseMetric(body, '');
+      run.collector.logMetric(metric.key, metric.value, metric.step, metric.timestamp);
+      addModelMetrics(state, run, [metric]);
       return {};
     },
   },
@@ -43,7 +54,7 @@ export const runRoutes: Route<MlflowState>[] = [
     method: 'POST',
     path: 'runs/log-parameter',
     handle: (state, body) => {
-      state.run(body).collector.logParam(str(body.key, 'key'), String(body.value ?? ''));
+      state.activeRun(body).collector.logParam(str(body.key, 'key'), String(body.value ?? ''));
       return {};
     },
   },
@@ -51,7 +62,7 @@ export const runRoutes: Route<MlflowState>[] = [
     method: 'POST',
     path: 'runs/set-tag',
     handle: (state, body) => {
-      const run = state.run(body);
+      const run = state.activeRun(body);
       const tagKey = str(body.key, 'key');
       if (tagKey === 'mlflow.runName') state.setName(run, String(body.value ?? ''));
       else run.collector.setTag(tagKey, String(body.value ?? ''));
@@ -62,26 +73,39 @@ export const runRoutes: Route<MlflowState>[] = [
     method: 'POST',
     path: 'runs/delete-tag',
     handle: (state, body) => {
-      state.run(body).collector.deleteTag(str(body.key, 'key'));
+      state.activeRun(body).collector.deleteTag(str(body.key, 'key'));
       return {};
     },
   },
-  { method: 'POST', path: 'runs/log-batch', handle: (state, body) => logBatch(state, state.run(body), body) },
+  { method: 'POST', path: 'runs/log-batch', handle: (state, body) => logBatch(state, state.activeRun(body), body) },
   {
     method: 'POST',
     path: 'runs/log-inputs',
     handle: (state, body) => {
-      state.run(body).inputs.push(...(body.datasets ?? []));
+      const run = state.activeRun(body);
+      const datasets = (Array.isArray(body.datasets) ? body.datasets : []).map(datasetInput);
+      const models = (Array.isArray(body.models) ? body.models : []).map((m: Body, i: number) => str(m?.model_id, `models[${i}].model_id`));
+      addInputs(run.inputs, datasets);
+      for (const id of models) if (!run.modelInputs.includes(id)) run.modelInputs.push(id);
       return {};
     },
   },
-  { method: 'POST', path: 'runs/outputs', handle: (state, body) => (state.run(body), {}) },
+  {
+    method: 'POST',
+    path: 'runs/outputs',
+    handle: (state, body) => {
+      const run = state.activeRun(body);
+      const outputs = modelOutputs(body);
+      for (const o of outputs) if (!run.outputs.some((x) => x.modelId === o.modelId && x.step === o.step)) run.outputs.push(o);
+      return {};
+    },
+  },
   {
     method: 'POST',
     path: 'runs/log-model',
     handle: (state, body) => {
       // MLflow 2 clients record each logged model's MLmodel JSON in this tag.
-      const run = state.run(body);
+      const run = state.activeRun(body);
       const history = JSON.parse(run.collector.tags['mlflow.log-model.history'] ?? '[]');
       history.push(JSON.parse(String(body.model_json ?? '{}')));
       run.collector.setTag('mlflow.log-model.history', JSON.stringify(history));
@@ -133,12 +157,7 @@ function logBatch(state: MlflowState, run: MlflowRun, body: Body): unknown {
       `A batch logging request can contain at most ${L.total} total metrics, params and tags. Got ${total}. Please split up the request and try again.`,
     );
   // Validate everything before applying anything, so a bad batch changes nothing.
-  const parsedMetrics = metrics.map((m) => ({
-    key: str(m.key, 'metrics.key'),
-    value: num(m.value, 'metrics.value'),
-    step: Number(m.step ?? 0),
-    timestamp: num(m.timestamp, 'metrics.timestamp'),
-  }));
+  const parsedMetrics = metrics.map((m) => parseMetric(m, 'metrics.'));
   const parsedParams = params.map((p) => ({ key: str(p.key, 'params.key'), value: String(p.value ?? '') }));
   for (const p of parsedParams) {
     const previous = run.collector.params[p.key];
@@ -149,9 +168,56 @@ function logBatch(state: MlflowState, run: MlflowRun, body: Body): unknown {
   }
   for (const p of parsedParams) run.collector.logParam(p.key, p.value);
   for (const m of parsedMetrics) run.collector.logMetric(m.key, m.value, m.step, m.timestamp);
+  addModelMetrics(state, run, parsedMetrics);
   for (const t of tags) {
     if (t.key === 'mlflow.runName') state.setName(run, String(t.value ?? ''));
     else run.collector.setTag(str(t.key, 'tags.key'), String(t.value ?? ''));
   }
   return {};
+}
+
+interface ParsedMetric {
+  key: string;
+  value: number;
+  step: number;
+  timestamp: number;
+  model_id?: string;
+  dataset_name?: string;
+  dataset_digest?: string;
+}
+
+function parseMetric(m: Body, prefix: string): ParsedMetric {
+  return {
+    key: str(m.key, `${prefix}key`),
+    value: num(m.value, `${prefix}value`),
+    step: Math.trunc(Number(m.step ?? 0)),
+    timestamp: Math.trunc(num(m.timestamp, `${prefix}timestamp`)),
+    ...(m.model_id ? { model_id: String(m.model_id) } : {}),
+    ...(m.dataset_name ? { dataset_name: String(m.dataset_name) } : {}),
+    ...(m.dataset_digest ? { dataset_digest: String(m.dataset_digest) } : {}),
+  };
+}
+
+/**
+ * Metrics logged with a `model_id` (MLflow 3) are the model's metrics too: each value once per model, as
+ * MLflow's store keys it (key, value, step, timestamp, dataset).
+ */
+function addModelMetrics(state: MlflowState, run: MlflowRun, metrics: ParsedMetric[]): void {
+  for (const m of metrics) {
+    // A model_id mlci never saw created (MLflow's store does not check it either) links to nothing here.
+    const model = m.model_id ? state.models.get(m.model_id) : undefined;
+    if (!model) continue;
+    const point: ModelMetricJson = { ...m, model_id: m.model_id!, run_id: run.info.run_id };
+    const same = (p: ModelMetricJson) =>
+      p.key === point.key &&
+      p.step === point.step &&
+      p.timestamp === point.timestamp &&
+      Object.is(p.value, point.value) &&
+      p.dataset_name === point.dataset_name &&
+      p.dataset_digest === point.dataset_digest;
+    if (!model.data.metrics.some(same)) {
+      model.data.metrics.push(point);
+      model.info.last_updated_timestamp_ms = Date.now();
+    }
+  }
 }

@@ -4,9 +4,11 @@
  * end the runs other than the mlci run become child runs of its record.
  */
 import { randomUUID } from 'node:crypto';
-import type { ChildRun, RunStatus, Store } from '@mlci/store';
+import type { ArtifactRef, ChildRun, LoggedModelRecord, ModelMetricPoint, RunOutput, RunRecord, RunStatus, Store } from '@mlci/store';
 import { RunCollector } from '../collector';
+import { type DatasetInputJson, toRunInput } from './inputs';
 import { type Body, type KeyValue, invalid, kv, notFound } from './protocol';
+import type { MlflowRegistryPort } from './registry-port';
 
 export interface MlflowStateOptions {
   /** Where uploaded artifacts are stored (by content hash). */
@@ -19,6 +21,8 @@ export interface MlflowStateOptions {
   runName?: string;
   /** The name was chosen by mlci's caller (`--name`), so the script's own run_name for that run is not used. */
   nameFixed?: boolean;
+  /** The model registry the registered-models/model-versions routes serve (none: they answer ENDPOINT_NOT_FOUND). */
+  registry?: MlflowRegistryPort;
 }
 
 export interface Experiment {
@@ -45,7 +49,12 @@ export interface MlflowRun {
     lifecycle_stage: 'active' | 'deleted';
   };
   collector: RunCollector;
-  inputs: unknown[];
+  /** Dataset inputs (`runs/log-inputs`), one per dataset name and digest. */
+  inputs: DatasetInputJson[];
+  /** LoggedModels the run used as inputs (`log-inputs` models). */
+  modelInputs: string[];
+  /** LoggedModels the run produced (`runs/outputs`). */
+  outputs: RunOutput[];
 }
 
 export interface LoggedModel {
@@ -57,8 +66,22 @@ export interface LoggedModel {
     status: string;
     source_run_id?: string;
   };
-  data: { params: KeyValue[]; metrics: unknown[] };
+  data: { params: KeyValue[]; metrics: ModelMetricJson[] };
   tags: Record<string, string>;
+  /** Deleted by the script (`DELETE logged-models/<id>`): found only with allow_deleted, never by search. */
+  deleted?: boolean;
+}
+
+/** A LoggedModel's metric value as MLflow's JSON has it. */
+export interface ModelMetricJson {
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+  model_id: string;
+  run_id?: string;
+  dataset_name?: string;
+  dataset_digest?: string;
 }
 
 export interface ArtifactFile {
@@ -103,6 +126,7 @@ export class MlflowState {
       const c = run.collector;
       const ended = run.info.status !== 'RUNNING' && ['FINISHED', 'FAILED', 'KILLED'].includes(run.info.status);
       return {
+        ...this.extras(run),
         id,
         name: c.name ?? run.info.run_name,
         experiment: this.experiments.get(run.info.experiment_id)?.name ?? 'Default',
@@ -113,6 +137,58 @@ export class MlflowState {
         metrics: { ...c.metrics },
         tags: { ...c.tags },
         artifacts: c.artifacts,
+      };
+    });
+  }
+
+  /** Inputs, outputs and deletion of a run, as the record keeps them (each only when there is one). */
+  private extras(run: MlflowRun): Pick<ChildRun, 'inputs' | 'outputs' | 'deleted'> {
+    return {
+      ...(run.inputs.length ? { inputs: run.inputs.map(toRunInput) } : {}),
+      ...(run.outputs.length ? { outputs: run.outputs.map((o) => ({ ...o })) } : {}),
+      ...(run.info.lifecycle_stage === 'deleted' ? { deleted: true as const } : {}),
+    };
+  }
+
+  /** What the mlci run's record holds beside its collector's data: its inputs, outputs, deletion, and every LoggedModel. */
+  recordExtras(): Pick<RunRecord, 'inputs' | 'outputs' | 'deleted' | 'loggedModels'> {
+    const primary = this.runs.get(this.options.runId);
+    const models = this.loggedModels();
+    return { ...(primary ? this.extras(primary) : {}), ...(models.length ? { loggedModels: models } : {}) };
+  }
+
+  /** The LoggedModels the script created, with their artifacts (the files under each model's artifact location). */
+  loggedModels(): LoggedModelRecord[] {
+    return [...this.models.values()].map((m) => {
+      const root = m.info.artifact_uri.replace(/^mlflow-artifacts:\/*/, '');
+      const artifacts: ArtifactRef[] = [...this.files]
+        .filter(([path]) => path.startsWith(root + '/'))
+        .map(([path, f]) => ({ path: path.slice(root.length + 1), sha256: f.sha256, size: f.size }))
+        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      const metrics: ModelMetricPoint[] = m.data.metrics.map((p) => ({
+        key: p.key,
+        value: p.value,
+        step: p.step,
+        timestamp: p.timestamp,
+        ...(p.run_id ? { runId: p.run_id } : {}),
+        ...(p.dataset_name ? { datasetName: p.dataset_name } : {}),
+        ...(p.dataset_digest ? { datasetDigest: p.dataset_digest } : {}),
+      }));
+      return {
+        id: m.info.model_id,
+        name: m.info.name,
+        experiment: this.experiments.get(m.info.experiment_id)?.name ?? 'Default',
+        sourceRunId: m.info.source_run_id ?? null,
+        modelType: typeof m.info.model_type === 'string' ? m.info.model_type : null,
+        status: m.info.status,
+        ...(typeof m.info.status_message === 'string' && m.info.status_message ? { statusMessage: m.info.status_message } : {}),
+        creationTime: Number(m.info.creation_timestamp_ms),
+        lastUpdatedTime: Number(m.info.last_updated_timestamp_ms ?? m.info.creation_timestamp_ms),
+        params: Object.fromEntries(m.data.params.map((p) => [p.key, p.value])),
+        tags: { ...m.tags },
+        metrics,
+        artifacts,
+        ...(m.deleted ? { deleted: true as const } : {}),
       };
     });
   }
@@ -165,6 +241,14 @@ export class MlflowState {
     return run;
   }
 
+  /** The run a write names: it must be active, as MLflow's store requires (a deleted run takes no logging). */
+  activeRun(body: Body): MlflowRun {
+    const run = this.run(body);
+    if (run.info.lifecycle_stage !== 'active')
+      throw invalid(`The run ${run.info.run_id} must be in the 'active' state. Current state is ${run.info.lifecycle_stage}.`);
+    return run;
+  }
+
   runJson(run: MlflowRun) {
     const c = run.collector;
     const latest = Object.entries(c.metrics).map(([key, points]) => {
@@ -174,12 +258,13 @@ export class MlflowState {
     return {
       info: { ...run.info, run_name: c.name ?? run.info.run_name },
       data: { metrics: latest, params: kv(c.params), tags: kv(c.tags) },
-      inputs: { dataset_inputs: run.inputs },
+      inputs: { dataset_inputs: run.inputs, model_inputs: run.modelInputs.map((model_id) => ({ model_id })) },
+      outputs: { model_outputs: run.outputs.map((o) => ({ model_id: o.modelId, step: o.step })) },
     };
   }
 
   modelJson(model: LoggedModel) {
-    return { info: { ...model.info, tags: kv(model.tags), last_updated_timestamp_ms: Date.now() }, data: model.data };
+    return { info: { ...model.info, tags: kv(model.tags) }, data: model.data };
   }
 
   createRun(body: Body): MlflowRun {
@@ -210,6 +295,8 @@ export class MlflowState {
       },
       collector,
       inputs: [],
+      modelInputs: [],
+      outputs: [],
     };
     this.runs.set(id, run);
     this.setName(run, name);
