@@ -344,3 +344,16 @@ describe.skipIf(missing !== null)('mlci reads what GTO writes', () => {
     expect(await agree()).toEqual({});
   }, 600_000);
 });
+
+describe('version tags mlci makes', () => {
+  it("a run recorded outside git: the annotated version tag is made at the default branch's head", async () => {
+    const { store } = await freshProject();
+    const registry = registryOn(gh);
+    const outside = await recordRun(store, { content: 'no-git', accuracy: 0.5 }); // lineage.git.commit null
+    expect((await promote({ registry, store, name: 'iris', run: outside.id })).version).toBe('0.1.0');
+    const object = gh.state.tagObjects.get(gh.state.refs.get('refs/tags/iris@v0.1.0')!);
+    expect(object).toMatchObject({ message: 'Registering artifact iris version v0.1.0', object: { type: 'commit' } });
+    expect(object!.object.sha).toBe(gh.state.branchSha(gh.state.defaultBranch));
+    expect(gh.state.releases.map((r) => [r.tag_name, r.draft])).toEqual([['iris@v0.1.0', false]]);
+  });
+});

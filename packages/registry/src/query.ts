@@ -79,34 +79,22 @@ export interface ShownVersion {
 export async function showVersion(registry: RegistryBackend, ref: string): Promise<ShownVersion> {
   const { record } = await resolveRef(registry, ref);
   const holders = await aliasHolders(registry, record.name);
-  if (record.source === 'gto') {
-    // Registered by a GTO tag alone: no files stored, the card says what the tag says.
-    return {
-      name: record.name,
-      version: record.version,
-      tag: record.tag,
-      runId: record.card.runId,
-      commit: record.card.commit,
-      aliases: aliasesOf(holders, record.version),
-      assets: [],
-      metrics: record.card.metrics,
-      card: record.card,
-      url: record.url,
-      backend: registry.kind,
-      source: 'gto',
-    };
+  // A version GTO registered by a tag alone has no files stored: the card says what the tag says.
+  const gto = record.source === 'gto';
+  let assets: ShownVersion['assets'] = [];
+  if (!gto) {
+    const sums = parseSha256Sums(Buffer.from(await registry.readAsset(record.name, record.version, 'SHA256SUMS')).toString('utf8'));
+    const sizes = new Map(record.assets.map((a) => [a.name, a.size]));
+    assets = [
+      ...record.card.files.map((f) => ({ name: f.asset, path: f.path, sha256: f.sha256, size: f.size })),
+      ...['card.json', 'card.md'].map((n) => ({
+        name: n,
+        path: n,
+        sha256: n === 'card.json' ? record.cardSha256 : (sums.get(n) ?? ''),
+        size: sizes.get(n) ?? 0,
+      })),
+    ];
   }
-  const sums = parseSha256Sums(Buffer.from(await registry.readAsset(record.name, record.version, 'SHA256SUMS')).toString('utf8'));
-  const sizes = new Map(record.assets.map((a) => [a.name, a.size]));
-  const assets = [
-    ...record.card.files.map((f) => ({ name: f.asset, path: f.path, sha256: f.sha256, size: f.size })),
-    ...['card.json', 'card.md'].map((n) => ({
-      name: n,
-      path: n,
-      sha256: n === 'card.json' ? record.cardSha256 : (sums.get(n) ?? ''),
-      size: sizes.get(n) ?? 0,
-    })),
-  ];
   return {
     name: record.name,
     version: record.version,
@@ -119,7 +107,7 @@ export async function showVersion(registry: RegistryBackend, ref: string): Promi
     card: record.card,
     url: record.url,
     backend: registry.kind,
-    source: 'mlci',
+    source: gto ? 'gto' : 'mlci',
   };
 }
 
