@@ -1,6 +1,7 @@
 /**
- * Issue #14 row 7: MLproject environments. A real python_env.yaml pinning a small pure-Python package (six,
- * from PyPI through pip) is built with `python -m venv` + pip under `mlci train --mlproject`; the script proves
+ * Issue #14 row 7: MLproject environments. A real python_env.yaml pinning a small pure-Python package (six
+ * 1.17.0, installed by pip from the registry; setup.sh's mlflow already pulls it in through python-dateutil,
+ * so pip's cache holds its wheel) is built with `python -m venv` + pip under `mlci train --mlproject`; the script proves
  * it ran inside that venv (sys.prefix, the package's file) and a second run reuses the cached environment.
  * A conda.yaml with no conda/mamba on PATH is a clear exit 2 offering `--env-manager local`, which then runs.
  */
@@ -79,13 +80,20 @@ describe('mlci train --mlproject builds the environment the project names', () =
     expect(statSync(marker).mtimeMs).toBe(builtAt); // not rebuilt
     expect(JSON.parse(await readFile(join(dir, 'where.json'), 'utf8')).prefix).toBe(path);
 
-    // Another pin is another spec: another environment (the cached one stays).
-    await writeFile(join(dir, 'python_env.yaml'), PYTHON_ENV.replace('six==1.17.0', 'six==1.16.0'));
+    // The spec is hashed as parsed: a comment changes nothing, the environment is reused.
+    await writeFile(join(dir, 'python_env.yaml'), `# pinned for the tests\n${PYTHON_ENV}`);
+    const commented = await runCli(args, { cwd: dir, env });
+    expect(commented.exitCode, commented.stderr).toBe(0);
+    expect(jsonOf(commented).tags['mlci.env.path']).toBe(path);
+    expect(jsonOf(commented).tags['mlci.env.reused']).toBe('true');
+    // Another spec (no build_dependencies) is another environment; the cached one stays.
+    await writeFile(join(dir, 'python_env.yaml'), PYTHON_ENV.replace('build_dependencies:\n  - pip\n', ''));
     const third = await runCli(args, { cwd: dir, env });
     expect(third.exitCode, third.stderr).toBe(0);
     const other = jsonOf(third);
+    expect(other.tags['mlci.env.reused']).toBe('false');
     expect(other.tags['mlci.env.path']).not.toBe(path);
-    expect(JSON.parse(await readFile(join(dir, 'where.json'), 'utf8')).version).toBe('1.16.0');
+    expect(JSON.parse(await readFile(join(dir, 'where.json'), 'utf8')).prefix).toBe(other.tags['mlci.env.path']);
     expect(existsSync(marker)).toBe(true);
   }, 900_000);
 
