@@ -13,6 +13,7 @@ import {
   train,
   trainSummaryMarkdown,
 } from '@mlci/tracking';
+import { localMlflowRegistry } from '@mlci/registry';
 import type { ActionContext } from './context';
 import { parseRunFile } from './run-file';
 
@@ -100,6 +101,8 @@ export async function trainAction(ctx: ActionContext): Promise<void> {
       paramsFiles: list('params-file'),
       metricsFiles: list('metrics-file'),
       systemMetricsInterval: input.number('system-metrics-interval', 10),
+      // The script's MLflow registry calls reach the job's .mlci/registry; promote-model publishes releases.
+      modelRegistry: localMlflowRegistry(store, { logger: ctx.logger }),
       logger: ctx.logger,
     }),
   );

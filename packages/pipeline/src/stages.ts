@@ -3,7 +3,7 @@ import { worstOutcome, type Outcome } from '@mlci/core';
 import { validateTable, validationHeadline, type ValidationResult } from '@mlci/data';
 import { checkDrift, driftHeadline, parseDriftConfig, type DriftResult } from '@mlci/stats';
 import { gateRun, parseRunSelector, train } from '@mlci/tracking';
-import { getChampion, promote, type PromoteResult } from '@mlci/registry';
+import { getChampion, openMlflowRegistry, promote, type PromoteResult } from '@mlci/registry';
 import { compareJob, type ComparisonResult, type MetricSpec } from '@mlci/report';
 import type { PipelineContext, StageName, StageResult } from './types';
 
@@ -67,6 +67,8 @@ const trainStage: Stage = {
       paramsFiles: t.params ? [relative(ctx.config.root, t.params)] : undefined,
       metricsFiles: t.metrics ? [relative(ctx.config.root, t.metrics)] : undefined,
       stdout: ctx.options.trainStdoutToStderr ? 'stderr' : 'inherit',
+      // The script's MLflow registry calls reach the registry mlci.yml names (published if the run FINISHED).
+      modelRegistry: openMlflowRegistry({ registry: ctx.registry, store: ctx.store, logger: ctx.logger }),
       logger: ctx.logger,
     });
     ctx.run = record;

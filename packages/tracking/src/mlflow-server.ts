@@ -14,11 +14,13 @@ import { ARTIFACTS, serveArtifacts } from './mlflow-api/artifacts';
 import { experimentRoutes } from './mlflow-api/experiments';
 import { loggedModelRoutes } from './mlflow-api/logged-models';
 import { ApiError, type Route, matchRoute, noEndpoint, readJson, reply } from './mlflow-api/protocol';
+import { registryRoutes, serveRegistryArtifacts } from './mlflow-api/registry';
 import { runRoutes } from './mlflow-api/runs';
 import { MlflowState, type MlflowStateOptions } from './mlflow-api/state';
 
 export { MLFLOW_BATCH_LIMITS } from './mlflow-api/runs';
 export type { MlflowState } from './mlflow-api/state';
+export type { FinishReport, MlflowRegistryPort, PortModel, PortVersion, RegisterRequest } from './mlflow-api/registry-port';
 
 export interface MlflowServerOptions extends MlflowStateOptions {
   /**
@@ -29,7 +31,7 @@ export interface MlflowServerOptions extends MlflowStateOptions {
 }
 
 /** Every route served under `/api/2.0/mlflow/`, exact paths before ones with captures. */
-const ROUTES: readonly Route<MlflowState>[] = [...experimentRoutes, ...runRoutes, ...loggedModelRoutes];
+const ROUTES: readonly Route<MlflowState>[] = [...experimentRoutes, ...runRoutes, ...loggedModelRoutes, ...registryRoutes];
 
 /** A running tracking server; `close()` stops it after in-flight requests finish. */
 export class MlflowServer {
@@ -73,12 +75,17 @@ async function handle(state: MlflowState, req: IncomingMessage, res: ServerRespo
   try {
     if (path === '/health') return void res.end('OK');
     if (path === '/version') return void res.end('3.0.0');
-    if (path === ARTIFACTS || path.startsWith(ARTIFACTS + '/'))
+    if (path === ARTIFACTS || path.startsWith(ARTIFACTS + '/')) {
+      // A published model version's files (`mlci-registry/…`) come from the registry, the rest from the runs.
+      if (await serveRegistryArtifacts(state, req, res, path.slice(ARTIFACTS.length + 1), url)) return;
       return await serveArtifacts(state, req, res, path.slice(ARTIFACTS.length + 1), url);
+    }
     const api = /^\/(?:ajax-)?api\/2\.0\/mlflow\/(.+)$/.exec(path);
     const found = api ? matchRoute(ROUTES, method, api[1]) : undefined;
     if (!found) throw noEndpoint(method, path);
-    const body = method === 'GET' || method === 'DELETE' ? Object.fromEntries(url.searchParams) : await readJson(req);
+    // MLflow's client sends GET fields as the query string and DELETE fields as a JSON body (either is accepted).
+    const query = Object.fromEntries(url.searchParams);
+    const body = method === 'GET' ? query : method === 'DELETE' ? { ...query, ...(await readJson(req)) } : await readJson(req);
     reply(res, 200, await found.route.handle(state, body, found.params));
   } catch (error) {
     if (error instanceof ApiError) return reply(res, error.status, { error_code: error.code, message: error.message });

@@ -1,7 +1,9 @@
 import { numberFlag, parseFlags, stderrLogger, usageError } from '@mlci/core';
 import { prepareMlprojectEnv } from '@mlci/tracking';
 import { loadMlproject, RecordedRunError, train } from '@mlci/tracking';
-import { encodeRunRecord } from '@mlci/store';
+import { encodeRunRecord, projectStore } from '@mlci/store';
+import { localMlflowRegistry } from '@mlci/registry';
+import { findProjectDir } from '@mlci/tracking';
 import { printJson, type Command } from '../command';
 
 const usage = `
@@ -104,6 +106,8 @@ export const command: Command = {
         tags,
         env,
         stdout: values.json ? 'stderr' : 'inherit',
+        // The script's MLflow registry calls reach .mlci/registry (the same store train records into).
+        modelRegistry: localMlflowRegistry(projectStore(await findProjectDir()), { logger: stderrLogger }),
         logger: stderrLogger,
       });
     } catch (error) {
