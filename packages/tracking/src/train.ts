@@ -2,18 +2,12 @@
  * `mlci train`: runs a training command (argv, never a shell), captures what it logs through every route
  * (MLflow REST, DVC files, MLCI_METRICS_FILE, system sampler), and stores the run record.
  */
-import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, readFile, rm, stat } from "node:fs/promises";
-import { isAbsolute, join, resolve } from "node:path";
-import { constants as osConstants } from "node:os";
-import {
-  inputError,
-  MlciError,
-  silentLogger,
-  usageError,
-  type Logger,
-} from "@mlci/core";
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import { constants as osConstants } from 'node:os';
+import { inputError, MlciError, silentLogger, usageError, type Logger } from '@mlci/core';
 import {
   OWNER_TAG,
   ownerTag,
@@ -23,26 +17,17 @@ import {
   type RunRecord,
   type RunStatus,
   type Store,
-} from "@mlci/store";
-import { RunCollector } from "./collector";
-import {
-  captureMetricsFile,
-  parseMetricsJsonl,
-  readParamsFile,
-} from "./capture-files";
-import {
-  describeDataset,
-  environmentLineage,
-  findProjectDir,
-  gitLineage,
-} from "./lineage";
-import { MlflowServer, type MlflowRegistryPort } from "./mlflow-server";
-import { startSystemSampler } from "./system-metrics";
-import { storeOutputs } from "./outputs";
-import { spawnGroup, type RunningGroup } from "./process-group";
-import { storageError } from "./storage-errors";
-import { detectEscape } from "./escape";
-import { openRunJournal, type RunJournal } from "./journal";
+} from '@mlci/store';
+import { RunCollector } from './collector';
+import { captureMetricsFile, parseMetricsJsonl, readParamsFile } from './capture-files';
+import { describeDataset, environmentLineage, findProjectDir, gitLineage } from './lineage';
+import { MlflowServer, type MlflowRegistryPort } from './mlflow-server';
+import { startSystemSampler } from './system-metrics';
+import { storeOutputs } from './outputs';
+import { spawnGroup, type RunningGroup } from './process-group';
+import { storageError } from './storage-errors';
+import { detectEscape } from './escape';
+import { openRunJournal, type RunJournal } from './journal';
 
 export interface TrainOptions {
   /** The command as argv: `[program, ...args]`. Run directly, never through a shell. Required, non-empty. */
@@ -97,7 +82,7 @@ export interface TrainOptions {
    * JSON). Its stderr always goes to ours.
    * @default 'inherit'
    */
-  stdout?: "inherit" | "stderr";
+  stdout?: 'inherit' | 'stderr';
   /** Extra environment for the command, applied over ours and under mlci's own variables. @default {} */
   env?: Record<string, string>;
   /**
@@ -139,7 +124,7 @@ export class RecordedRunError extends MlciError {
   }
 }
 
-const newRunId = () => randomUUID().replace(/-/g, "");
+const newRunId = () => randomUUID().replace(/-/g, '');
 
 function defaultName(command: string[], start: number): string {
   const program = command[0].split(/[\\/]/).pop() ?? command[0];
@@ -148,11 +133,10 @@ function defaultName(command: string[], start: number): string {
     .find((a) => /\.(py|r|jl|sh|js|ts)$/i.test(a))
     ?.split(/[\\/]/)
     .pop();
-  return `${script ?? program}-${new Date(start).toISOString().replace(/[-:]/g, "").slice(0, 15)}`;
+  return `${script ?? program}-${new Date(start).toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
 }
 
-const inProject = (projectDir: string, file: string) =>
-  isAbsolute(file) ? file : join(projectDir, file);
+const inProject = (projectDir: string, file: string) => (isAbsolute(file) ? file : join(projectDir, file));
 const NO_GIT: GitLineage = { commit: null, branch: null, dirty: false };
 const noEnvironment = (): EnvironmentLineage => ({
   node: process.version,
@@ -163,24 +147,17 @@ const noEnvironment = (): EnvironmentLineage => ({
 });
 
 /** Every input that can be checked before the command runs is checked here, so a bad one costs no training. */
-async function preflight(
-  options: TrainOptions,
-  projectDir: string,
-  cwd: string,
-): Promise<void> {
+async function preflight(options: TrainOptions, projectDir: string, cwd: string): Promise<void> {
   const info = await stat(cwd).catch(() => null);
   if (!info?.isDirectory())
-    throw inputError(
-      `working directory ${cwd} ${info ? "is not a directory" : "does not exist"}`,
-      {
-        hint: "the command runs in the project directory unless told otherwise; check the path",
-      },
-    );
-  for (const file of options.paramsFiles ?? ["params.yaml"]) {
+    throw inputError(`working directory ${cwd} ${info ? 'is not a directory' : 'does not exist'}`, {
+      hint: 'the command runs in the project directory unless told otherwise; check the path',
+    });
+  for (const file of options.paramsFiles ?? ['params.yaml']) {
     const path = inProject(projectDir, file);
     if (!options.paramsFiles && !existsSync(path)) continue;
     if (!existsSync(path)) {
-      throw inputError("params file not found", {
+      throw inputError('params file not found', {
         file,
         hint: `--params-file is read relative to the project directory (${projectDir}) and must exist before the command starts`,
       });
@@ -188,31 +165,24 @@ async function preflight(
     await readParamsFile(path);
   }
   for (const file of options.metricsFiles ?? []) {
-    if (
-      (await stat(inProject(projectDir, file)).catch(() => null))?.isDirectory()
-    )
-      throw inputError("metrics file is a directory", {
+    if ((await stat(inProject(projectDir, file)).catch(() => null))?.isDirectory())
+      throw inputError('metrics file is a directory', {
         file,
-        hint: "--metrics-file names the JSON or YAML file the command writes",
+        hint: '--metrics-file names the JSON or YAML file the command writes',
       });
   }
 }
 
 export async function train(options: TrainOptions): Promise<TrainResult> {
   if (!options.command.length || !options.command[0])
-    throw usageError(
-      "no command to run",
-      "give it after `--`: mlci train -- python train.py",
-    );
+    throw usageError('no command to run', 'give it after `--`: mlci train -- python train.py');
   const logger = options.logger ?? silentLogger;
   const projectDir = resolve(options.projectDir ?? (await findProjectDir()));
   const cwd = options.cwd ?? projectDir;
   await preflight(options, projectDir, cwd);
   const store = options.store ?? projectStore(projectDir);
   // Named in a storage error that carries no path of its own (a stream's ENOSPC).
-  const storeDir = options.store
-    ? (options.store as { root?: string }).root
-    : join(projectDir, ".mlci");
+  const storeDir = options.store ? (options.store as { root?: string }).root : join(projectDir, '.mlci');
   const id = newRunId();
   const collector = new RunCollector();
   const startTime = Date.now();
@@ -220,41 +190,29 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const runName = options.name ?? defaultName(options.command, startTime);
 
   // Lineage first: the data must be hashed as the command will read it, before it can change it.
-  const datasets = await Promise.all(
-    (options.data ?? []).map((p) => describeDataset(p, projectDir)),
-  );
+  const datasets = await Promise.all((options.data ?? []).map((p) => describeDataset(p, projectDir)));
   for (const d of datasets) {
     if (options.snapshot) {
-      const blob = await store
-        .putBlob({ path: d.absolutePath })
-        .catch((error) => {
-          throw storageError(error, `storing dataset ${d.path}`, storeDir);
-        });
+      const blob = await store.putBlob({ path: d.absolutePath }).catch((error) => {
+        throw storageError(error, `storing dataset ${d.path}`, storeDir);
+      });
       if (blob.sha256 !== d.sha256)
-        throw inputError("dataset changed while it was being stored", {
+        throw inputError('dataset changed while it was being stored', {
           file: d.path,
         });
       d.snapshot = true;
-      logger.info(
-        `dataset ${d.path}: ${blob.existed ? "already stored" : "stored"} as ${d.sha256.slice(0, 12)}`,
-      );
+      logger.info(`dataset ${d.path}: ${blob.existed ? 'already stored' : 'stored'} as ${d.sha256.slice(0, 12)}`);
     }
   }
   // Read while the command runs; a failure here costs the lineage, never the run.
   const git = gitLineage(projectDir).catch(() => NO_GIT);
-  const environment = environmentLineage(projectDir).catch(() =>
-    noEnvironment(),
-  );
+  const environment = environmentLineage(projectDir).catch(() => noEnvironment());
 
-  const base = (
-    status: RunStatus,
-    endTime: number | null,
-    exitCode: number | null,
-  ): RunRecord => ({
+  const base = (status: RunStatus, endTime: number | null, exitCode: number | null): RunRecord => ({
     schema: 1,
     id,
     name: options.name ?? collector.name ?? runName,
-    experiment: options.experiment ?? "Default",
+    experiment: options.experiment ?? 'Default',
     status,
     startTime,
     endTime,
@@ -273,39 +231,37 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   // The owner tag lets a later reader on this machine mark the run abandoned if mlci dies without a word.
   await store
     .putRun({
-      ...base("RUNNING", null, null),
-      tags: { ...base("RUNNING", null, null).tags, [OWNER_TAG]: ownerTag() },
+      ...base('RUNNING', null, null),
+      tags: { ...base('RUNNING', null, null).tags, [OWNER_TAG]: ownerTag() },
     })
     .catch((error) => {
       throw storageError(error, `recording run ${id}`, storeDir);
     });
   // Everything logged from here on is journaled as it arrives, so a SIGKILL of mlci loses (almost) nothing.
-  const journal: RunJournal | null = openRunJournal(store, id, (m) =>
-    logger.warn(m),
-  );
+  const journal: RunJournal | null = openRunJournal(store, id, (m) => logger.warn(m));
   if (journal) collector.journalTo(journal);
 
-  const scratch = join(projectDir, ".mlci", "tmp", id);
+  const scratch = join(projectDir, '.mlci', 'tmp', id);
   let group: RunningGroup | null = null;
   let forwarded: NodeJS.Signals | null = null;
   let signals = 0;
   const forward = (signal: NodeJS.Signals) => {
     forwarded = signal;
     // A command that ignores the signal twice is not going to stop: the third one cannot be ignored.
-    group?.signal(++signals >= 3 ? "SIGKILL" : signal);
+    group?.signal(++signals >= 3 ? 'SIGKILL' : signal);
   };
   const listen = options.forwardSignals ?? true;
-  const FORWARDED: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+  const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   if (listen) for (const s of FORWARDED) process.on(s, forward);
   let server: MlflowServer | null = null;
-  let serverState: MlflowServer["state"] | null = null;
+  let serverState: MlflowServer['state'] | null = null;
   let sampler: { stop(): Promise<void> } | null = null;
   let ended = false;
   try {
     await mkdir(scratch, { recursive: true }).catch((error) => {
-      throw storageError(error, "creating the scratch directory", storeDir);
+      throw storageError(error, 'creating the scratch directory', storeDir);
     });
-    const metricsJsonl = join(scratch, "metrics.jsonl");
+    const metricsJsonl = join(scratch, 'metrics.jsonl');
     const starting = () =>
       MlflowServer.start({
         store,
@@ -337,14 +293,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     // A run id inherited from an outer MLflow run would point the script at a run our server does not have.
     delete env.MLFLOW_RUN_ID;
 
-    logger.info(`run ${id} (${projectDir}): ${options.command.join(" ")}`);
+    logger.info(`run ${id} (${projectDir}): ${options.command.join(' ')}`);
     group = spawnGroup(options.command, {
       cwd,
       env,
-      stdout: options.stdout === "stderr" ? "pipe" : "inherit",
+      stdout: options.stdout === 'stderr' ? 'pipe' : 'inherit',
     });
-    if (options.stdout === "stderr")
-      group.child.stdout!.pipe(process.stderr, { end: false });
+    if (options.stdout === 'stderr') group.child.stdout!.pipe(process.stderr, { end: false });
     if (forwarded) group.signal(forwarded); // a signal that came while it was being started
     const outcome = await group.exited;
     const endTime = Date.now();
@@ -362,60 +317,44 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       sawRuns: serverState.sawRuns,
     }).catch(() => null);
     if (escaped) {
-      collector.setTag("mlci.tracking.escaped", escaped.summary);
+      collector.setTag('mlci.tracking.escaped', escaped.summary);
       logger.warn(
         `the script sent its MLflow runs elsewhere, not to mlci (${escaped.summary}); what it logged there is not in run ${id}. ` +
           'Remove the set_tracking_uri call or MLFLOW_TRACKING_URI assignment, or use mlflow.set_tracking_uri(os.environ["MLFLOW_TRACKING_URI"])',
       );
     }
 
-    const problems = await capture(
-      options,
-      projectDir,
-      startTime,
-      endTime,
-      metricsJsonl,
-      store,
-      storeDir,
-      collector,
-      logger,
-    );
+    const problems = await capture(options, projectDir, startTime, endTime, metricsJsonl, store, storeDir, collector, logger);
     await rm(scratch, { recursive: true, force: true });
 
     let status: RunStatus;
     let exitCode: number | null;
     let mlciExit: number;
     if (outcome.spawnError) {
-      status = "FAILED";
+      status = 'FAILED';
       exitCode = null;
       mlciExit = 127;
-      collector.setTag(
-        "mlci.error",
-        `could not start ${options.command[0]}: ${outcome.spawnError.message}`,
-      );
+      collector.setTag('mlci.error', `could not start ${options.command[0]}: ${outcome.spawnError.message}`);
     } else if (outcome.signal || forwarded) {
       // Killed, or interrupted by a forwarded signal (even when the script turned it into an exit code, as
       // Python's KeyboardInterrupt does): exit 128 + the signal's number, as a shell reports it.
       const signal = (forwarded ?? outcome.signal)!;
-      status = "KILLED";
+      status = 'KILLED';
       exitCode = outcome.code;
       mlciExit = 128 + (osConstants.signals[signal] ?? 0);
-      collector.setTag("mlci.signal", signal);
+      collector.setTag('mlci.signal', signal);
     } else {
       exitCode = outcome.code ?? 1;
       mlciExit = exitCode;
-      status = exitCode === 0 ? "FINISHED" : "FAILED";
+      status = exitCode === 0 ? 'FINISHED' : 'FAILED';
     }
     if (problems.length) {
-      if (status === "FINISHED") status = "FAILED";
-      collector.setTag(
-        "mlci.error",
-        problems.map((p) => p.oneLine()).join("; "),
-      );
+      if (status === 'FINISHED') status = 'FAILED';
+      collector.setTag('mlci.error', problems.map((p) => p.oneLine()).join('; '));
     }
     const record: RunRecord = {
       ...base(status, endTime, exitCode),
-      experiment: options.experiment ?? experimentOf() ?? "Default",
+      experiment: options.experiment ?? experimentOf() ?? 'Default',
       ...childrenOf(status, endTime),
     };
     record.lineage.git = await git;
@@ -430,12 +369,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     await publishRegistered(options.modelRegistry, record, result);
     if (outcome.spawnError) {
       throw new RecordedRunError(
-        inputError(
-          `could not start "${options.command[0]}": ${outcome.spawnError.message} (run ${id} recorded as FAILED)`,
-          {
-            hint: "check the program name and that it is on PATH; the command is run directly, not through a shell",
-          },
-        ),
+        inputError(`could not start "${options.command[0]}": ${outcome.spawnError.message} (run ${id} recorded as FAILED)`, {
+          hint: 'check the program name and that it is on PATH; the command is run directly, not through a shell',
+        }),
         result,
       );
     }
@@ -443,9 +379,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       for (const p of problems.slice(1)) logger.error(p.describe());
       const first = problems[0];
       const kept = Object.keys(record.metrics).length;
-      const message = `${first.message} (run ${id} recorded as ${status}${kept ? `; the ${kept} metrics captured are kept` : ""})`;
+      const message = `${first.message} (run ${id} recorded as ${status}${kept ? `; the ${kept} metrics captured are kept` : ''})`;
       // A killed run keeps its signal's exit code: the capture problem is then only reported.
-      if (status === "KILLED")
+      if (status === 'KILLED')
         logger.error(
           new MlciError(first.kind, message, {
             ...first.location,
@@ -467,37 +403,27 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     // Whatever went wrong, the run must not stay RUNNING: stop the command and record why it ended.
     const reason = storageError(error, `recording run ${id}`, storeDir);
     if (group) {
-      group.signal("SIGTERM");
+      group.signal('SIGTERM');
       await group.end(1000).catch(() => {});
     }
     await server?.close().catch(() => {});
     await sampler?.stop().catch(() => {});
     await rm(scratch, { recursive: true, force: true }).catch(() => {});
     collector.setTag(
-      "mlci.error",
-      reason instanceof MlciError
-        ? reason.oneLine()
-        : `internal error: ${(reason as Error)?.message ?? String(reason)}`,
+      'mlci.error',
+      reason instanceof MlciError ? reason.oneLine() : `internal error: ${(reason as Error)?.message ?? String(reason)}`,
     );
     const failedAt = Date.now();
     const record = {
-      ...base("FAILED", failedAt, null),
-      experiment: options.experiment ?? experimentOf() ?? "Default",
-      ...childrenOf("FAILED", failedAt),
+      ...base('FAILED', failedAt, null),
+      experiment: options.experiment ?? experimentOf() ?? 'Default',
+      ...childrenOf('FAILED', failedAt),
     };
     await recordEnd(store, record, storeDir).then(
-      () =>
-        Promise.all([
-          endJournal(journal, logger),
-          options.modelRegistry?.finish(record).catch(() => {}),
-        ]),
+      () => Promise.all([endJournal(journal, logger), options.modelRegistry?.finish(record).catch(() => {})]),
       async (e) => {
         await journal?.close(true).catch(() => {});
-        logger.error(
-          e instanceof MlciError
-            ? e.describe()
-            : `run ${id} could not be recorded as FAILED: ${String(e)}`,
-        );
+        logger.error(e instanceof MlciError ? e.describe() : `run ${id} could not be recorded as FAILED: ${String(e)}`);
       },
     );
     throw reason;
@@ -510,10 +436,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   }
 
   /** The other runs the script opened (nested, autolog children, later top-level runs), when there were any. */
-  function childrenOf(
-    status: RunStatus,
-    endTime: number,
-  ): Pick<RunRecord, "children"> {
+  function childrenOf(status: RunStatus, endTime: number): Pick<RunRecord, 'children'> {
     const children = serverState?.childRuns(status, endTime) ?? [];
     return children.length ? { children } : {};
   }
@@ -523,11 +446,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
  * Publishes what the script registered through MLflow (the port drops it unless the run FINISHED). The run is
  * recorded already: a failure here is reported with it, and says how to register the model by hand.
  */
-async function publishRegistered(
-  port: MlflowRegistryPort | undefined,
-  record: RunRecord,
-  result: TrainResult,
-): Promise<void> {
+async function publishRegistered(port: MlflowRegistryPort | undefined, record: RunRecord, result: TrainResult): Promise<void> {
   if (!port) return;
   try {
     await port.finish(record);
@@ -535,10 +454,10 @@ async function publishRegistered(
     const cause = error instanceof MlciError ? error : null;
     throw new RecordedRunError(
       new MlciError(
-        cause?.kind ?? "internal",
+        cause?.kind ?? 'internal',
         `run ${record.id} is recorded ${record.status}, but the model versions it registered through MLflow were not published to ${port.location}: ${cause?.message ?? String((error as Error)?.message ?? error)}`,
         {
-          hint: `register the model from the run by hand: mlci models promote NAME --run ${record.id.slice(0, 8)}${cause?.hint ? ` (${cause.hint})` : ""}`,
+          hint: `register the model from the run by hand: mlci models promote NAME --run ${record.id.slice(0, 8)}${cause?.hint ? ` (${cause.hint})` : ''}`,
         },
       ),
       result,
@@ -547,15 +466,9 @@ async function publishRegistered(
 }
 
 /** The record holds everything now: the journal goes (a journal that had stopped is named). */
-async function endJournal(
-  journal: RunJournal | null,
-  logger: Logger,
-): Promise<void> {
+async function endJournal(journal: RunJournal | null, logger: Logger): Promise<void> {
   if (!journal) return;
-  if (journal.error)
-    logger.warn(
-      `the run journal ${journal.path} stopped early (${journal.error.message}); the run was recorded in full`,
-    );
+  if (journal.error) logger.warn(`the run journal ${journal.path} stopped early (${journal.error.message}); the run was recorded in full`);
   await journal.close(false).catch(() => {});
 }
 
@@ -563,28 +476,20 @@ async function endJournal(
  * Writes the ended run. On a full disk the whole record may not fit where the RUNNING one did: then a FAILED
  * record without metrics and artifacts is tried, so the run at least does not stay RUNNING.
  */
-async function recordEnd(
-  store: Store,
-  record: RunRecord,
-  storeDir: string | undefined,
-): Promise<void> {
+async function recordEnd(store: Store, record: RunRecord, storeDir: string | undefined): Promise<void> {
   try {
     await store.putRun(record);
   } catch (error) {
-    const reason = storageError(
-      error,
-      `recording the end of run ${record.id}`,
-      storeDir,
-    );
+    const reason = storageError(error, `recording the end of run ${record.id}`, storeDir);
     if (!(reason instanceof MlciError) || reason === error) throw reason;
     const minimal: RunRecord = {
       ...record,
-      status: "FAILED",
+      status: 'FAILED',
       metrics: {},
       artifacts: [],
       tags: {
         ...record.tags,
-        "mlci.error": `${reason.oneLine()}; metrics and artifacts were not kept`,
+        'mlci.error': `${reason.oneLine()}; metrics and artifacts were not kept`,
       },
       lineage: {
         ...record.lineage,
@@ -597,7 +502,7 @@ async function recordEnd(
     );
     throw new MlciError(
       reason.kind,
-      `${reason.message} (run ${record.id} ${kept ? "recorded as FAILED without its metrics" : "left RUNNING; a later mlci command on this machine marks it abandoned"})`,
+      `${reason.message} (run ${record.id} ${kept ? 'recorded as FAILED without its metrics' : 'left RUNNING; a later mlci command on this machine marks it abandoned'})`,
       {
         ...reason.location,
         hint: reason.hint,
@@ -633,51 +538,35 @@ async function capture(
       problems.push(e);
     }
   };
-  await step("reading MLCI_METRICS_FILE", async () => {
-    const jsonl = await readFile(metricsJsonl, "utf8").catch(() => "");
+  await step('reading MLCI_METRICS_FILE', async () => {
+    const jsonl = await readFile(metricsJsonl, 'utf8').catch(() => '');
     for (const p of parseMetricsJsonl(jsonl, collector, endTime)) {
       skipped++;
       logger.warn(`MLCI_METRICS_FILE line ${p.line}: ${p.message}; skipped`);
     }
   });
-  for (const file of options.paramsFiles ?? ["params.yaml"]) {
+  for (const file of options.paramsFiles ?? ['params.yaml']) {
     const path = inProject(projectDir, file);
     if (!options.paramsFiles && !existsSync(path)) continue;
     // It parsed before the command started: a failure now means the command changed or removed it.
-    await step(`reading params file ${file}`, async () =>
-      collector.mergeParamsFile(await readParamsFile(path)),
-    );
+    await step(`reading params file ${file}`, async () => collector.mergeParamsFile(await readParamsFile(path)));
   }
-  for (const file of options.metricsFiles ?? ["metrics.json"]) {
+  for (const file of options.metricsFiles ?? ['metrics.json']) {
     await step(`reading metrics file ${file}`, async () => {
-      const found = await captureMetricsFile(
-        inProject(projectDir, file),
-        startTime,
-        collector,
-      );
-      if (!found && options.metricsFiles)
-        logger.warn(
-          `metrics file ${file} was not written during the run; ignored`,
-        );
+      const found = await captureMetricsFile(inProject(projectDir, file), startTime, collector);
+      if (!found && options.metricsFiles) logger.warn(`metrics file ${file} was not written during the run; ignored`);
       for (const s of found ?? []) {
         skipped++;
         logger.warn(`${file}: metric "${s.key}" is ${s.why}; not recorded`);
       }
     });
   }
-  if (skipped) collector.setTag("mlci.metrics.skipped", String(skipped));
+  if (skipped) collector.setTag('mlci.metrics.skipped', String(skipped));
   collector.mergeParams(options.params ?? {});
   for (const path of options.artifacts ?? []) {
     await step(`storing artifact ${path}`, async () => {
-      const stored = await storeOutputs(
-        store,
-        inProject(projectDir, path),
-        collector,
-      );
-      if (!stored)
-        logger.warn(
-          `artifact ${path} does not exist after the run; not recorded`,
-        );
+      const stored = await storeOutputs(store, inProject(projectDir, path), collector);
+      if (!stored) logger.warn(`artifact ${path} does not exist after the run; not recorded`);
     });
   }
   return problems;
