@@ -138,7 +138,7 @@ class ColumnAccumulator {
   }
 
   /** A batch's values of this column. */
-  addAll(values: unknown[], length: number): void {
+  addAll(values: ArrayLike<unknown>, length: number): void {
     for (let i = 0; i < length; i++) this.add(values[i]);
   }
 
@@ -235,12 +235,15 @@ export interface SummarizeOptions extends OpenTableOptions {
    * creates and removes). None: they all stay in memory.
    */
   spoolDir?: string;
-  /** Bytes of kept values a table holds in memory before it spills to `spoolDir`. @default 64 MiB */
+  /** Bytes of kept values a table holds in memory before it spills to `spoolDir`. @default 16 MiB */
   memoryBudget?: number;
 }
 
-/** Kept values a table holds in memory before spilling to disk. */
-export const DEFAULT_MEMORY_BUDGET = 64 * 1024 * 1024;
+/**
+ * Kept values a table holds in memory before spilling to disk (2M doubles: a 1M-row file of 11 numeric
+ * columns spills, which costs about a tenth of a second through the page cache and saves 90 MiB per table).
+ */
+export const DEFAULT_MEMORY_BUDGET = 16 * 1024 * 1024;
 let spoolNames = 0;
 
 /** Reads a dataset once, streaming, into a TableSummary. Memory is bounded by exactLimit × columns. */
@@ -271,7 +274,6 @@ export async function summarizeTable(path: string, options: SummarizeOptions = {
     columns = Object.fromEntries([...accumulators].map(([name, acc]) => [name, acc.summary()]));
   } finally {
     spool?.close();
-    spool?.release();
   }
   return {
     schema: 'mlci.table-summary/1',
@@ -286,7 +288,10 @@ export async function summarizeTable(path: string, options: SummarizeOptions = {
  * One column's summary from values already in memory (numbers, strings as a CSV holds them, null for empty):
  * the same accumulator summarizeTable runs per column.
  */
-export function summarizeValues(values: unknown[], options: Pick<SummarizeOptions, 'exactLimit' | 'keepValues'> = {}): ColumnSummary {
+export function summarizeValues(
+  values: ArrayLike<unknown>,
+  options: Pick<SummarizeOptions, 'exactLimit' | 'keepValues'> = {},
+): ColumnSummary {
   const spool = options.keepValues ? new ValueSpool(undefined, Infinity, 'values') : null;
   const acc = new ColumnAccumulator(options.exactLimit ?? DEFAULT_EXACT_LIMIT, spool);
   acc.addAll(values, values.length);

@@ -24,8 +24,6 @@ export class ValueSpool {
   private held = 0;
   spilling = false;
   private readonly stores: ValueStore[] = [];
-  /** One sort buffer for every spilled column of the table, grown to the largest. */
-  private scratch: Float64Array | null = null;
 
   constructor(
     readonly dir: string | undefined,
@@ -49,13 +47,12 @@ export class ValueSpool {
     }
   }
 
+  /**
+   * The sort buffer of a spilled column: comparison buffer 0 of this thread, so the one the comparison reads
+   * the reference into later is the one the current file's columns were sorted in (one allocation, not two).
+   */
   buffer(n: number): Float64Array {
-    if (!this.scratch || this.scratch.length < n) this.scratch = new Float64Array(n);
-    return this.scratch.subarray(0, n);
-  }
-
-  release(): void {
-    this.scratch = null;
+    return readBuffer(0, n);
   }
 
   /** Closes every store's file (a read that failed, or a column that turned to text). */
@@ -162,8 +159,14 @@ function readInto(fd: number, target: Float64Array): void {
   }
 }
 
-/** Buffers reused across columns while comparing spilled columns (one per side), so memory stays at two columns. */
+/** Buffers reused across columns while sorting and comparing spilled columns (one per side): two columns' worth. */
 const reading: Array<Float64Array | null> = [null, null];
+
+function readBuffer(slot: 0 | 1, n: number): Float64Array {
+  let buffer = reading[slot];
+  if (!buffer || buffer.length < n) buffer = reading[slot] = new Float64Array(n);
+  return buffer.subarray(0, n);
+}
 
 /**
  * The sorted values of a column: the array itself, or the spool file read into buffer `slot` (0 or 1), which
@@ -171,9 +174,7 @@ const reading: Array<Float64Array | null> = [null, null];
  */
 export function sortedValues(column: SortedColumn, slot: 0 | 1): Float64Array {
   if (column.array) return column.array;
-  let buffer = reading[slot];
-  if (!buffer || buffer.length < column.count) buffer = reading[slot] = new Float64Array(column.count);
-  const view = buffer.subarray(0, column.count);
+  const view = readBuffer(slot, column.count);
   const fd = openSync(column.file!, 'r');
   try {
     readInto(fd, view);

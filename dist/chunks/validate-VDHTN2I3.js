@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as p}from"./chunk-C74FYDGI.js";import{b as f,e as g}from"./chunk-47UTSFP6.js";import{a as h,b as u}from"./chunk-OBSDM4HI.js";import{i as d,j as r}from"./chunk-MDTHXPDW.js";import{b as i,d as s,h as l,k as c}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var F={summary:"check a dataset (CSV, JSONL, Parquet) against a Table Schema",usage:`
+import{a as p}from"./chunk-C74FYDGI.js";import{b as f,e as g}from"./chunk-JGSSGK4Z.js";import{a as h,b as u}from"./chunk-OBSDM4HI.js";import{i as d,j as r}from"./chunk-MDTHXPDW.js";import{b as i,d as s,h as l,k as c}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var F={summary:"check a dataset (CSV, JSONL, Parquet) against a Table Schema",usage:`
 usage: mlci validate DATA --schema FILE [--json] [--sample N] [--delimiter C] [--format csv|jsonl|parquet] [--row-schema FILE]
 
 Checks every record of DATA against a Frictionless Table Schema (types, required, unique, minimum, maximum,
