@@ -116,11 +116,7 @@ export class RecordedRunError extends MlciError {
     cause: MlciError,
     readonly result: TrainResult,
   ) {
-    super(cause.kind, cause.message, {
-      ...cause.location,
-      hint: cause.hint,
-      cause,
-    });
+    super(cause.kind, cause.message, { ...cause.location, hint: cause.hint, cause });
   }
 }
 
@@ -166,10 +162,7 @@ async function preflight(options: TrainOptions, projectDir: string, cwd: string)
   }
   for (const file of options.metricsFiles ?? []) {
     if ((await stat(inProject(projectDir, file)).catch(() => null))?.isDirectory())
-      throw inputError('metrics file is a directory', {
-        file,
-        hint: '--metrics-file names the JSON or YAML file the command writes',
-      });
+      throw inputError('metrics file is a directory', { file, hint: '--metrics-file names the JSON or YAML file the command writes' });
   }
 }
 
@@ -196,10 +189,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const blob = await store.putBlob({ path: d.absolutePath }).catch((error) => {
         throw storageError(error, `storing dataset ${d.path}`, storeDir);
       });
-      if (blob.sha256 !== d.sha256)
-        throw inputError('dataset changed while it was being stored', {
-          file: d.path,
-        });
+      if (blob.sha256 !== d.sha256) throw inputError('dataset changed while it was being stored', { file: d.path });
       d.snapshot = true;
       logger.info(`dataset ${d.path}: ${blob.existed ? 'already stored' : 'stored'} as ${d.sha256.slice(0, 12)}`);
     }
@@ -222,18 +212,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     metrics: collector.metrics,
     tags: { ...options.tags, ...collector.tags },
     artifacts: collector.artifacts,
-    lineage: {
-      git: NO_GIT,
-      datasets: datasets.map(({ absolutePath: _, ...d }) => d),
-      environment: noEnvironment(),
-    },
+    lineage: { git: NO_GIT, datasets: datasets.map(({ absolutePath: _, ...d }) => d), environment: noEnvironment() },
   });
   // The owner tag lets a later reader on this machine mark the run abandoned if mlci dies without a word.
   await store
-    .putRun({
-      ...base('RUNNING', null, null),
-      tags: { ...base('RUNNING', null, null).tags, [OWNER_TAG]: ownerTag() },
-    })
+    .putRun({ ...base('RUNNING', null, null), tags: { ...base('RUNNING', null, null).tags, [OWNER_TAG]: ownerTag() } })
     .catch((error) => {
       throw storageError(error, `recording run ${id}`, storeDir);
     });
@@ -263,24 +246,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     });
     const metricsJsonl = join(scratch, 'metrics.jsonl');
     const starting = () =>
-      MlflowServer.start({
-        store,
-        runId: id,
-        collector,
-        runName,
-        nameFixed: options.name !== undefined,
-        registry: options.modelRegistry,
-      });
+      MlflowServer.start({ store, runId: id, collector, runName, nameFixed: options.name !== undefined, registry: options.modelRegistry });
     // Started in the journal's scope: the endpoint's child runs journal themselves (journal.ts).
     server = await (journal ? journal.scope(starting) : starting());
     serverState = server.state;
     journal?.follow(serverState);
     sampler =
-      options.systemMetricsInterval === 0
-        ? null
-        : startSystemSampler(collector, {
-            intervalSeconds: options.systemMetricsInterval,
-          });
+      options.systemMetricsInterval === 0 ? null : startSystemSampler(collector, { intervalSeconds: options.systemMetricsInterval });
 
     const env: Record<string, string | undefined> = {
       ...process.env,
@@ -294,11 +266,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     delete env.MLFLOW_RUN_ID;
 
     logger.info(`run ${id} (${projectDir}): ${options.command.join(' ')}`);
-    group = spawnGroup(options.command, {
-      cwd,
-      env,
-      stdout: options.stdout === 'stderr' ? 'pipe' : 'inherit',
-    });
+    group = spawnGroup(options.command, { cwd, env, stdout: options.stdout === 'stderr' ? 'pipe' : 'inherit' });
     if (options.stdout === 'stderr') group.child.stdout!.pipe(process.stderr, { end: false });
     if (forwarded) group.signal(forwarded); // a signal that came while it was being started
     const outcome = await group.exited;
@@ -310,12 +278,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     await sampler?.stop();
     sampler = null;
     // A script that points MLflow elsewhere is recorded empty: say so, in the log and on the run.
-    const escaped = await detectEscape({
-      command: options.command,
-      cwd,
-      startTime,
-      sawRuns: serverState.sawRuns,
-    }).catch(() => null);
+    const escaped = await detectEscape({ command: options.command, cwd, startTime, sawRuns: serverState.sawRuns }).catch(() => null);
     if (escaped) {
       collector.setTag('mlci.tracking.escaped', escaped.summary);
       logger.warn(
@@ -381,21 +344,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const kept = Object.keys(record.metrics).length;
       const message = `${first.message} (run ${id} recorded as ${status}${kept ? `; the ${kept} metrics captured are kept` : ''})`;
       // A killed run keeps its signal's exit code: the capture problem is then only reported.
-      if (status === 'KILLED')
-        logger.error(
-          new MlciError(first.kind, message, {
-            ...first.location,
-            hint: first.hint,
-          }).describe(),
-        );
-      else
-        throw new RecordedRunError(
-          new MlciError(first.kind, message, {
-            ...first.location,
-            hint: first.hint,
-          }),
-          result,
-        );
+      if (status === 'KILLED') logger.error(new MlciError(first.kind, message, { ...first.location, hint: first.hint }).describe());
+      else throw new RecordedRunError(new MlciError(first.kind, message, { ...first.location, hint: first.hint }), result);
     }
     return result;
   } catch (error) {
@@ -487,14 +437,8 @@ async function recordEnd(store: Store, record: RunRecord, storeDir: string | und
       status: 'FAILED',
       metrics: {},
       artifacts: [],
-      tags: {
-        ...record.tags,
-        'mlci.error': `${reason.oneLine()}; metrics and artifacts were not kept`,
-      },
-      lineage: {
-        ...record.lineage,
-        environment: { ...record.lineage.environment, pipFreeze: null },
-      },
+      tags: { ...record.tags, 'mlci.error': `${reason.oneLine()}; metrics and artifacts were not kept` },
+      lineage: { ...record.lineage, environment: { ...record.lineage.environment, pipFreeze: null } },
     };
     const kept = await store.putRun(minimal).then(
       () => true,
