@@ -9,3 +9,4 @@ export { truncateForDisplay, quoteForDisplay, listForDisplay, DISPLAY_LENGTH } f
 export { DEFAULT_MAX_FIELD_LENGTH, DEFAULT_MAX_RECORD_LENGTH, type ReadLimits } from './limits';
 export { lintTableSchema } from './schema-lint';
 export { STDIN } from './source';
+export { validateShard, mergeShards, readShard, SHARD_FORMAT, type ShardResult } from './validate-shards';

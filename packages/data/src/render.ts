@@ -31,7 +31,7 @@ export function validationText(r: ValidationResult, maxListed = 20): string {
       lines.push(`  ${field.padEnd(20).slice(0, 20)} ${constraint.padEnd(17).slice(0, 17)} ${n}`);
     lines.push('');
     for (const v of r.violations.slice(0, maxListed))
-      lines.push(`  ${r.file}:${v.line}: row ${v.row} ${v.field}: ${v.message}${v.tolerated ? ' (tolerated)' : ''}`);
+      lines.push(`  ${v.file ?? r.file}:${v.line}: row ${v.row} ${v.field}: ${v.message}${v.tolerated ? ' (tolerated)' : ''}`);
     if (r.totals.total > Math.min(maxListed, r.violations.length))
       lines.push(
         `  … ${plural(r.totals.total - Math.min(maxListed, r.violations.length), 'more violation')} (--json lists ${r.violations.length})`,
@@ -61,7 +61,10 @@ export function validationMarkdown(r: ValidationResult, options: { notAnnotated?
       ),
     );
   if (r.violations.length) {
+    // Merged from shards of several files: a file column first.
+    const byFile = r.violations.some((v) => v.file !== undefined);
     const rows = r.violations.map((v) => [
+      ...(byFile ? [escapeMarkdown(v.file ?? r.file)] : []),
       String(v.line),
       String(v.row),
       escapeMarkdown(v.field),
@@ -69,7 +72,7 @@ export function validationMarkdown(r: ValidationResult, options: { notAnnotated?
       escapeMarkdown(v.message) + (v.tolerated ? ' (tolerated)' : ''),
     ]);
     parts.push(
-      `<details${r.outcome === 'fail' ? ' open' : ''}><summary>${r.violations.length} of ${r.totals.total} violations${options.notAnnotated ? ` (${options.notAnnotated} not annotated: GitHub shows at most 10 error annotations per step)` : ''}</summary>\n\n${markdownTable(['line', 'row', 'field', 'constraint', 'detail'], rows, ['r', 'r'])}\n\n</details>`,
+      `<details${r.outcome === 'fail' ? ' open' : ''}><summary>${r.violations.length} of ${r.totals.total} violations${options.notAnnotated ? ` (${options.notAnnotated} not annotated: GitHub shows at most 10 error annotations per step)` : ''}</summary>\n\n${markdownTable([...(byFile ? ['file'] : []), 'line', 'row', 'field', 'constraint', 'detail'], rows, byFile ? ['l', 'r', 'r'] : ['r', 'r'])}\n\n</details>`,
     );
   }
   return parts.join('\n\n') + '\n';

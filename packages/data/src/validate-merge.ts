@@ -23,6 +23,9 @@ export interface CrossRepeat {
   line: number;
   firstRow: number;
   firstLine: number;
+  /** The value's hash (a later merge of shards looks it up again). */
+  h1: number;
+  h2: number;
 }
 
 export interface MergedValidation {
@@ -30,10 +33,15 @@ export interface MergedValidation {
   fields: { present: number; missing: number; failedRows: number }[];
   total: number;
   byField: Record<string, Record<string, number>>;
-  /** The first violations in file order, rows and lines in the whole; repeats carry their first occurrence. */
-  sample: (PartViolation & { firstRow?: number; firstLine?: number })[];
+  /**
+   * The first violations in file order, rows and lines in the whole; repeats carry their first occurrence.
+   * Merged from shards of several files: each names its `file`, and a repeat the `firstFile` it repeats.
+   */
+  sample: (PartViolation & { firstRow?: number; firstLine?: number; file?: string; firstFile?: string })[];
   /** Repeats across parts that made it into the sample and still need their value (see `fillRepeats`). */
   unfilled: { violation: PartViolation; repeat: CrossRepeat }[];
+  /** Per set index: the union of the parts' hash sets (first rows and lines in the whole), for a later merge. */
+  unions: Map<number, HashSet64>;
 }
 
 const U32 = 0xffffffff;
@@ -116,12 +124,17 @@ export function mergeParts(
             line: line + lineOffset,
             firstRow: u.rowAt(slot),
             firstLine: u.lineAt(slot),
+            h1,
+            h2,
           });
           total++;
           const counts = (byField[name.field] ??= {});
           counts[name.constraint] = (counts[name.constraint] ?? 0) + 1;
           if (key < fieldCount && !flagged) fields[key].failedRows++;
-        } else u.insert(h1, h2, shift(row, rowOffset), shift(line, lineOffset, 0x7fffffff));
+        } else {
+          u.insert(h1, h2, shift(row, rowOffset), shift(line, lineOffset, 0x7fffffff));
+          if (flagged) u.flag(u.lastSlot);
+        }
       });
       repeats[k].push(...found);
     });
@@ -154,6 +167,7 @@ export function mergeParts(
           value: null,
           message: '',
           order: name.order,
+          first: { h1: repeat.h1, h2: repeat.h2, row: repeat.firstRow, line: repeat.firstLine },
           firstRow: repeat.firstRow,
           firstLine: repeat.firstLine,
         },
@@ -169,5 +183,5 @@ export function mergeParts(
       if (e.repeat) unfilled.push({ violation: e.v, repeat: e.repeat });
     }
   }
-  return { rows, fields, total, byField, sample, unfilled };
+  return { rows, fields, total, byField, sample, unfilled, unions };
 }

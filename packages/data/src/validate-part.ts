@@ -34,6 +34,8 @@ export interface Violation {
   message: string;
   /** True when the field passed overall under its `mostly` tolerance: reported, not failing. */
   tolerated?: boolean;
+  /** The data file, in a result merged from shards of several files (`mergeShards`); else the result's `file`. */
+  file?: string;
 }
 
 /** Where a repeated value was first seen, within the part (rows and lines from the part's start; 0: unknown). */

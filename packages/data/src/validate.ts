@@ -96,6 +96,26 @@ export async function validateTable(
   schemaOrFile: string | TableSchema,
   options: ValidateOptions = {},
 ): Promise<ValidationResult> {
+  const { merged, context } = await validateToMerged(data, schemaOrFile, options);
+  return finishValidation(merged, context);
+}
+
+/** What `finishValidation` needs besides the merged counts. */
+export interface ValidationContext {
+  file: string;
+  format: TableFormat;
+  columns: string[];
+  schema: TableSchema;
+  tableChecks: TableCheckResult[];
+  started: number;
+}
+
+/** Validates a file up to the merged counts (before summaries and the verdict): a shard result is made of this. */
+export async function validateToMerged(
+  data: string,
+  schemaOrFile: string | TableSchema,
+  options: ValidateOptions = {},
+): Promise<{ merged: MergedValidation; context: ValidationContext; spec: PartSpec }> {
   const started = performance.now();
   const schemaFile = typeof schemaOrFile === 'string' ? schemaOrFile : '(schema)';
   const { schema, warnings } =
@@ -118,7 +138,7 @@ export async function validateTable(
       ...(options.rowSchema ? { rowSchema: options.rowSchema, rowSchemaFile: options.rowSchemaFile } : {}),
     };
     const merged = await validateWhole(table, spec, options);
-    return finishValidation(merged, { file: inputName(data), format: table.format, columns: table.columns, schema, tableChecks, started });
+    return { merged, context: { file: inputName(data), format: table.format, columns: table.columns, schema, tableChecks, started }, spec };
   } finally {
     await table.close();
   }
@@ -241,17 +261,18 @@ async function fillRepeats(
   }
 }
 
-/** Where a repeated value was first seen, for its message: "same as row 116, line 120" (Parquet: rows only). */
-function firstSeenText(format: TableFormat, row?: number, line?: number): string {
+/**
+ * Where a repeated value was first seen, for its message: "same as row 116, line 120" (Parquet: rows only),
+ * "same as row 6 of data/part-0.parquet" when it was in another file.
+ */
+function firstSeenText(format: TableFormat, row?: number, line?: number, otherFile?: string): string {
   if (!row) return '';
-  return format === 'parquet' || !line ? `: same as row ${row}` : `: same as row ${row}, line ${line}`;
+  const where = format === 'parquet' || !line ? `row ${row}` : `row ${row}, line ${line}`;
+  return otherFile ? `: same as ${where} of ${truncateForDisplay(otherFile)}` : `: same as ${where}`;
 }
 
 /** A merged validation as the result a caller reads: summaries, table checks, the outcome, display-safe names. */
-export function finishValidation(
-  merged: MergedValidation,
-  context: { file: string; format: TableFormat; columns: string[]; schema: TableSchema; tableChecks: TableCheckResult[]; started: number },
-): ValidationResult {
+export function finishValidation(merged: MergedValidation, context: ValidationContext): ValidationResult {
   const { schema, format, columns } = context;
   const tableChecks = [...context.tableChecks];
   const rows = merged.rows;
@@ -301,7 +322,11 @@ export function finishValidation(
       field: v.field,
       constraint: v.constraint,
       value: v.value,
-      message: v.firstRow !== undefined ? v.message + firstSeenText(format, v.firstRow, v.firstLine) : v.message,
+      message:
+        v.firstRow !== undefined
+          ? v.message + firstSeenText(format, v.firstRow, v.firstLine, v.firstFile !== v.file ? v.firstFile : undefined)
+          : v.message,
+      ...(v.file !== undefined ? { file: v.file } : {}),
     };
     if (toleratedFields.has(v.field)) out.tolerated = true;
     return out;
