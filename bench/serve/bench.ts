@@ -1,5 +1,6 @@
 /**
- * mlci serve vs `mlflow models serve` for the same scikit-learn model (MLflow model directory), in the same run,
+ * mlci serve (ONNX path; Python path with 1 and 2 workers) vs `mlflow models serve` and BentoML for the same
+ * scikit-learn model (MLflow model directory), in the same run,
  * on loopback: a bounded request loop (fixed count, N in flight), throughput, latency percentiles, and the
  * resident memory of each server's whole process tree (server + workers). Not part of `npm test`.
  *
@@ -7,15 +8,15 @@
  *   MLCI_DIST=/tmp/dist-bench npx tsx bench/serve/bench.ts      # BENCH_REQUESTS=2000 BENCH_CONCURRENCY=1,8
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadTest } from '../../packages/serve/src/load';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(process.env.MLCI_DIST ? resolve(process.env.MLCI_DIST) : join(root, 'dist'), 'cli.js');
-const requests = Number(process.env.BENCH_REQUESTS ?? 2000);
+const requests = Number(process.env.BENCH_REQUESTS ?? 1000);
 const concurrencies = (process.env.BENCH_CONCURRENCY ?? '1,8').split(',').map(Number);
 
 const freePort = () =>
@@ -45,18 +46,38 @@ function treeRss(pid: number): number {
   return Math.round(kb / 1024);
 }
 
-async function waitPing(url: string, child: ChildProcess, ms = 120_000): Promise<number> {
+/** CPU seconds (user + system) used so far by a process and its descendants, from /proc (clock ticks of 10 ms). */
+function treeCpu(pid: number): number {
+  const parent = new Map<number, number>();
+  const ticks = new Map<number, number>();
+  for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(p), Number(fields[1]));
+      ticks.set(Number(p), Number(fields[11]) + Number(fields[12]));
+    } catch {
+      /* gone */
+    }
+  }
+  const inTree = (p: number): boolean => p === pid || (parent.has(p) && p > 1 && inTree(parent.get(p)!));
+  let total = 0;
+  for (const [p, t] of ticks) if (inTree(p)) total += t;
+  return total / 100;
+}
+
+async function waitPing(url: string, child: ChildProcess, route: string, ms = 240_000): Promise<number> {
   const started = Date.now();
   while (Date.now() - started < ms) {
     if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}`);
     if (
-      await fetch(url + '/ping').then(
+      await fetch(url + route).then(
         (r) => r.status === 200,
         () => false,
       )
     )
       return Date.now() - started;
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error('not ready');
 }
@@ -80,20 +101,26 @@ const hundred = JSON.stringify({
   },
 });
 
-const servers: Array<{ name: string; start(port: number): ChildProcess }> = [
-  {
-    name: 'mlci serve',
-    start: (port) =>
-      spawn(process.execPath, [cli, 'serve', model, '--port', String(port)], { stdio: ['ignore', 'ignore', 'ignore'], detached: true }),
-  },
-  {
-    name: 'mlci serve --workers 2',
-    start: (port) =>
-      spawn(process.execPath, [cli, 'serve', model, '--port', String(port), '--workers', '2'], {
-        stdio: ['ignore', 'ignore', 'ignore'],
-        detached: true,
-      }),
-  },
+const bentoml = process.env.BENCH_BENTOML ?? '/tmp/bench-bentoml/bin/bentoml';
+const cache = join(dir, 'onnx-cache');
+const mlci = (args: string[]) => (port: number) =>
+  spawn(process.execPath, [cli, 'serve', model, '--port', String(port), ...args], {
+    stdio: ['ignore', 'ignore', 'ignore'],
+    detached: true,
+    env: { ...process.env, MLCI_ONNX_CACHE: cache },
+  });
+
+interface Server {
+  name: string;
+  start(port: number): ChildProcess;
+  /** Route answering 200 once ready. @default /ping */
+  ready?: string;
+  skip?: string;
+}
+const servers: Server[] = [
+  { name: 'mlci serve (ONNX path)', start: mlci([]) },
+  { name: 'mlci serve --runtime python', start: mlci(['--runtime', 'python']) },
+  { name: 'mlci serve --runtime python --workers 2', start: mlci(['--runtime', 'python', '--workers', '2']) },
   {
     name: 'mlflow models serve',
     start: (port) =>
@@ -102,40 +129,109 @@ const servers: Array<{ name: string; start(port: number): ChildProcess }> = [
         detached: true,
       }),
   },
+  {
+    name: 'BentoML (1 worker)',
+    ready: '/readyz',
+    skip: existsSync(bentoml) ? undefined : `no bentoml at ${bentoml} (set BENCH_BENTOML; install it as bench/serve/README.md says)`,
+    start: (port) =>
+      spawn(bentoml, ['serve', 'bentoml_service:Classifier', '--host', '127.0.0.1', '--port', String(port)], {
+        cwd: import.meta.dirname,
+        stdio: ['ignore', 'ignore', 'ignore'],
+        detached: true,
+        env: { ...process.env, BENCH_MODEL_DIR: model },
+      }),
+  },
 ];
 
+const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+const loads = [`start ${load()}`];
+console.log(`load average at start: ${load()} (${availableParallelism()} CPUs)`);
+
+// The first start converts the model (skl2onnx + parity check) into the cache; the measured server finds it there.
+{
+  const port = await freePort();
+  const started = Date.now();
+  const child = mlci([])(port);
+  try {
+    await waitPing(`http://127.0.0.1:${port}`, child, '/ping');
+    console.log(`first start with conversion (skl2onnx + parity check, then cached): ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } finally {
+    await stop(child);
+  }
+}
+
+interface Cell {
+  server: string;
+  body: string;
+  concurrency: number;
+  throughput: number;
+  p50: number;
+  /** Server CPU (process tree) per request, µs: less sensitive to other jobs on the machine than req/s. */
+  cpuUs: number;
+}
+const cells: Cell[] = [];
 const rows: string[] = [];
+const skipped: string[] = [];
 try {
   for (const s of servers) {
+    if (s.skip) {
+      skipped.push(`${s.name}: skipped, ${s.skip}`);
+      console.log(skipped.at(-1));
+      continue;
+    }
     const port = await freePort();
     const child = s.start(port);
     const url = `http://127.0.0.1:${port}`;
     try {
-      const readyMs = await waitPing(url, child);
+      const readyMs = await waitPing(url, child, s.ready ?? '/ping');
       const idle = treeRss(child.pid!);
       for (const [label, body] of [
         ['1 row', one],
         ['100 rows', hundred],
       ] as const) {
         for (const concurrency of concurrencies) {
+          const cpuBefore = treeCpu(child.pid!);
           const r = await loadTest({ url, body, requests, concurrency, warmup: 20 });
+          const cpuUs = ((treeCpu(child.pid!) - cpuBefore) / (requests + 20)) * 1e6;
           if (r.errors) throw new Error(`${s.name}: ${r.errors} errors ${JSON.stringify(r.statuses)}`);
-          const row = `| ${s.name} | ${label} | ${concurrency} | ${r.throughput.toFixed(0)} | ${r.latencyMs.p50.toFixed(2)} | ${r.latencyMs.p95.toFixed(2)} | ${r.latencyMs.p99.toFixed(2)} | ${idle} → ${treeRss(child.pid!)} | ${(readyMs / 1000).toFixed(1)} |`;
+          const predictions = JSON.parse(r.firstBody ?? '{}').predictions;
+          if (label === '1 row' && JSON.stringify(predictions) !== JSON.stringify([expected.classifier[0]]))
+            throw new Error(`${s.name} answered ${r.firstBody}; the model's own prediction is ${JSON.stringify([expected.classifier[0]])}`);
+          cells.push({ server: s.name, body: label, concurrency, throughput: r.throughput, p50: r.latencyMs.p50, cpuUs });
+          const row = `| ${s.name} | ${label} | ${concurrency} | ${r.throughput.toFixed(0)} | ${r.latencyMs.p50.toFixed(2)} | ${r.latencyMs.p95.toFixed(2)} | ${r.latencyMs.p99.toFixed(2)} | ${cpuUs.toFixed(0)} | ${idle} → ${treeRss(child.pid!)} | ${(readyMs / 1000).toFixed(2)} |`;
           rows.push(row);
           console.log(row);
         }
       }
+    } catch (error) {
+      skipped.push(`${s.name}: failed, ${(error as Error).message}`);
+      console.log(skipped.at(-1));
     } finally {
       await stop(child);
     }
+    loads.push(`after ${s.name} ${load()}`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
 console.log(
-  `\n${requests} requests per cell after 20 warm-up; RSS = server process tree, MiB (idle → after the cell); ready = seconds to the first /ping 200\n`,
+  `\n${requests} requests per cell after 20 warm-up; RSS = server process tree, MiB (idle → after the cell); ready = seconds to the first 200 from its health route (mlci: the conversion cached)`,
 );
+console.log(`load average (1, 5, 15 min) on ${availableParallelism()} CPUs: ${loads.join('; ')}\n`);
 console.log(
-  '| server | body | concurrency | req/s | p50 ms | p95 ms | p99 ms | RSS MiB | ready s |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  '| server | body | in flight | req/s | p50 ms | p95 ms | p99 ms | server CPU µs/req | RSS MiB | ready s |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
 );
 console.log(rows.join('\n'));
+const find = (server: string, body: string, c: number) => cells.find((x) => x.server === server && x.body === body && x.concurrency === c);
+console.log(
+  '\n| cell | req/s ONNX ÷ mlflow | python ÷ mlflow | ONNX ÷ BentoML | python --workers 2 ÷ 1 | CPU/req mlflow ÷ ONNX |\n| --- | ---: | ---: | ---: | ---: | ---: |',
+);
+for (const body of ['1 row', '100 rows'])
+  for (const c of concurrencies) {
+    const ratio = (a?: Cell, b?: Cell) => (a && b ? `${(a.throughput / b.throughput).toFixed(1)}×` : '—');
+    const mlflow = find('mlflow models serve', body, c);
+    console.log(
+      `| ${body}, ${c} in flight | ${ratio(find(servers[0].name, body, c), mlflow)} | ${ratio(find(servers[1].name, body, c), mlflow)} | ${ratio(find(servers[0].name, body, c), find('BentoML (1 worker)', body, c))} | ${ratio(find(servers[2].name, body, c), find(servers[1].name, body, c))} | ${mlflow && find(servers[0].name, body, c) ? `${(mlflow.cpuUs / find(servers[0].name, body, c)!.cpuUs).toFixed(1)}×` : '—'} |`,
+    );
+  }
+for (const line of skipped) console.log(`- ${line}`);

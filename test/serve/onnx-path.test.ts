@@ -146,7 +146,7 @@ describe.skipIf(missing.length > 0)(`mlci serve: ONNX and Python paths${missing.
   it('Python path: concurrent requests are micro-batched and each gets its own rows back; two workers are pinned to two CPUs', async () => {
     const model = join(dir, 'm/regressor');
     const two = await serve([model, '--runtime', 'python', '--workers', '2']);
-    const health = await (await fetch(two.url + '/health')).json();
+    const health: any = await (await fetch(two.url + '/health')).json();
     expect(health.workers).toBe(2);
     if (availableParallelism() >= 2) expect(new Set(health.cpus).size).toBe(2);
     else expect(health.cpus).toHaveLength(2);

@@ -1,4 +1,4 @@
-import { Agent, request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 
 export interface LoadTestOptions {
   /** Server base URL (http only), e.g. http://127.0.0.1:8080. */
@@ -42,30 +42,33 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 /**
- * A bounded request loop: `requests` POSTs to /invocations with `concurrency` in flight, measuring each
- * request's latency from send to last byte. Used by build-serve-image's smoke test and bench/serve.
+ * A bounded request loop: `requests` POSTs to /invocations with `concurrency` in flight, each connection kept
+ * alive, measuring each request's latency from send to last byte. Used by build-serve-image's smoke test and
+ * bench/serve. The client is a small HTTP/1.1 one over raw sockets (the request bytes built once, responses read
+ * by Content-Length or chunked framing): node:http's client costs ~100 µs of CPU a request, which on a 2-core
+ * machine made the load generator, not the server, the bottleneck.
  */
 export async function loadTest(options: LoadTestOptions): Promise<LoadTestResult> {
   const total = Math.min(1e6, Math.max(1, Math.floor(options.requests ?? 200)));
   const concurrency = Math.min(256, Math.max(1, Math.floor(options.concurrency ?? 1)));
   const target = new URL('/invocations', options.url);
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  if (target.protocol !== 'http:') throw new Error(`loadTest speaks plain http only, got ${target.protocol}`);
   const body = Buffer.from(options.body);
-  const headers = { 'content-type': options.contentType ?? 'application/json', 'content-length': body.length };
-  const once = () =>
-    new Promise<{ status: number | 'error'; ms: number; text: string }>((resolve) => {
-      const started = process.hrtime.bigint();
-      const done = (status: number | 'error', text = '') => resolve({ status, ms: Number(process.hrtime.bigint() - started) / 1e6, text });
-      const req = request(target, { method: 'POST', agent, headers, timeout: options.timeoutMs ?? 30_000 }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')));
-        res.on('error', () => done('error'));
-      });
-      req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on('error', () => done('error'));
-      req.end(body);
-    });
+  const head = Buffer.from(
+    `POST ${target.pathname} HTTP/1.1\r\nHost: ${target.host}\r\nContent-Type: ${options.contentType ?? 'application/json'}\r\nContent-Length: ${body.length}\r\nConnection: keep-alive\r\n\r\n`,
+  );
+  const message = Buffer.concat([head, body]);
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const host = target.hostname.replace(/^\[|\]$/g, '');
+  const pool: Connection[] = Array.from({ length: concurrency }, () => new Connection(host, Number(target.port || 80)));
+  let free = [...pool];
+  const once = async () => {
+    const conn = free.pop()!; // one connection per worker loop below: never empty
+    const started = process.hrtime.bigint();
+    const r = await conn.request(message, timeoutMs);
+    free.push(conn);
+    return { ...r, ms: Number(process.hrtime.bigint() - started) / 1e6 };
+  };
 
   for (let i = 0; i < (options.warmup ?? 0); i++) await once();
   const latencies: number[] = [];
@@ -85,7 +88,8 @@ export async function loadTest(options: LoadTestOptions): Promise<LoadTestResult
     }),
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  agent.destroy();
+  for (const c of pool) c.close();
+  free = [];
   latencies.sort((a, b) => a - b);
   const ok = statuses['200'] ?? 0;
   const round = (v: number) => Math.round(v * 1000) / 1000;
@@ -106,4 +110,92 @@ export async function loadTest(options: LoadTestOptions): Promise<LoadTestResult
     },
     firstBody,
   };
+}
+
+/** One keep-alive connection: one request at a time, reconnecting after the server closes it. */
+class Connection {
+  private socket: Socket | null = null;
+  private pending: { resolve(r: { status: number | 'error'; text: string }): void; timer: NodeJS.Timeout } | null = null;
+  private buffer: Buffer = Buffer.alloc(0);
+
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+  ) {}
+
+  request(message: Buffer, timeoutMs: number): Promise<{ status: number | 'error'; text: string }> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.fail(), timeoutMs);
+      this.pending = { resolve, timer };
+      this.buffer = Buffer.alloc(0);
+      this.open().write(message);
+    });
+  }
+
+  close(): void {
+    this.socket?.destroy();
+    this.socket = null;
+  }
+
+  private open(): Socket {
+    if (this.socket && !this.socket.destroyed) return this.socket;
+    const socket = connect({ host: this.host, port: this.port, noDelay: true });
+    socket.on('data', (chunk: Buffer) => {
+      this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+      this.parse();
+    });
+    socket.on('error', () => this.fail());
+    socket.on('close', () => {
+      if (this.socket === socket) this.socket = null;
+      this.fail();
+    });
+    this.socket = socket;
+    return socket;
+  }
+
+  private fail(): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = null;
+    clearTimeout(p.timer);
+    this.close();
+    p.resolve({ status: 'error', text: '' });
+  }
+
+  /** Finishes the pending request once its whole response is buffered. */
+  private parse(): void {
+    const p = this.pending;
+    if (!p) return;
+    const end = this.buffer.indexOf('\r\n\r\n');
+    if (end < 0) return;
+    const headers = this.buffer.subarray(0, end).toString('latin1');
+    const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(headers)?.[1] ?? 0);
+    const length = /\r\ncontent-length:\s*(\d+)/i.exec(headers);
+    let text: string;
+    if (length) {
+      const size = Number(length[1]);
+      if (this.buffer.length < end + 4 + size) return;
+      text = this.buffer.subarray(end + 4, end + 4 + size).toString('utf8');
+    } else if (/\r\ntransfer-encoding:\s*chunked/i.test(headers)) {
+      const parts: Buffer[] = [];
+      let at = end + 4;
+      for (;;) {
+        const line = this.buffer.indexOf('\r\n', at);
+        if (line < 0) return;
+        const size = parseInt(this.buffer.subarray(at, line).toString('latin1'), 16);
+        if (size === 0) {
+          if (this.buffer.indexOf('\r\n', line + 2) < 0) return;
+          break;
+        }
+        if (this.buffer.length < line + 2 + size + 2) return;
+        parts.push(this.buffer.subarray(line + 2, line + 2 + size));
+        at = line + 2 + size + 2;
+      }
+      text = Buffer.concat(parts).toString('utf8');
+    } else return; // a response framed by closing the connection: the close handler ends it as an error
+    this.pending = null;
+    clearTimeout(p.timer);
+    if (/\r\nconnection:\s*close/i.test(headers)) this.close();
+    p.resolve({ status, text });
+  }
 }

@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as u}from"./chunk-C74FYDGI.js";import{c as g}from"./chunk-JGSSGK4Z.js";import{a as c,b as h}from"./chunk-OBSDM4HI.js";import{c as d,i as f,j as o}from"./chunk-MDTHXPDW.js";import{b as m,d as l,k as i}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var T={summary:"write a starting Table Schema inferred from a dataset",usage:`
+import{a as u}from"./chunk-C74FYDGI.js";import{c as g}from"./chunk-JKAHDJDU.js";import{a as c,b as h}from"./chunk-OBSDM4HI.js";import{c as d,i as f,j as o}from"./chunk-MDTHXPDW.js";import{b as m,d as l,k as i}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var T={summary:"write a starting Table Schema inferred from a dataset",usage:`
 usage: mlci infer-schema DATA [--out FILE] [--sample-rows N] [--delimiter C] [--format F]
 
 Reads the first records of DATA and writes a Table Schema: the narrowest type each column fits, required where

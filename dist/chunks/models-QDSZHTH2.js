@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as b}from"./chunk-C74FYDGI.js";import{A as R,j as A,p as v,r as E,u as N,v as M,x as I,y as k}from"./chunk-PH25JW46.js";import"./chunk-OFYQHMLO.js";import"./chunk-F3D6UPPF.js";import"./chunk-JHCXJPPG.js";import{i as y,r as $}from"./chunk-OXN7KV7T.js";import{i as f}from"./chunk-MDTHXPDW.js";import{b as l,d as m,j as p,k as h}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var S=`
+import{a as b}from"./chunk-C74FYDGI.js";import{A as R,j as A,p as v,r as E,u as N,v as M,x as I,y as k}from"./chunk-ISMA54FS.js";import"./chunk-OFYQHMLO.js";import"./chunk-F3D6UPPF.js";import"./chunk-JHCXJPPG.js";import{i as y,r as $}from"./chunk-OXN7KV7T.js";import{i as f}from"./chunk-MDTHXPDW.js";import{b as l,d as m,j as p,k as h}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var S=`
 mlci models: the model registry (versions, aliases such as champion, rollback, verified downloads)
 
 usage:
