@@ -204,11 +204,13 @@ with mlflow.start_run(run_name="doomed") as run:
     mlflow.log_metric("diverged", float("nan"))
     with mlflow.start_run(run_name="fold-0", nested=True) as done:
         mlflow.log_metric("acc", 0.9)
-    with mlflow.start_run(run_name="fold-1", nested=True):
+    with mlflow.start_run(run_name="fold-1", nested=True) as open_fold:
         mlflow.log_metric("acc", 0.8)
-        with open("ids.txt", "w") as f:
-            f.write(f"{os.getpid()} {run.info.run_id} {done.info.run_id}")
-        time.sleep(600)
+        with mlflow.start_run(run_name="inner", nested=True):
+            mlflow.log_metric("depth", 2)
+            with open("ids.txt", "w") as f:
+                f.write(f"{os.getpid()} {run.info.run_id} {done.info.run_id} {open_fold.info.run_id}")
+            time.sleep(600)
 `;
 
 describe('SIGKILL of mlci train with a real MLflow script', () => {
@@ -228,12 +230,14 @@ describe('SIGKILL of mlci train with a real MLflow script', () => {
       `the script logged its ${N} points (stderr: ${stderr})`,
       async () => existsSync(ids) && (await readFile(ids, 'utf8')).includes(' '),
     );
-    const [pid, runId, foldId] = (await readFile(ids, 'utf8')).trim().split(' ');
-    // Child-run ends and ids are learnt every 200 ms: wait (on readiness) until fold-0's end is journaled.
+    const [pid, runId, foldId, openFoldId] = (await readFile(ids, 'utf8')).trim().split(' ');
+    // Child-run ends and ids are learnt every 200 ms: wait (on readiness) until fold-0's end and the inner
+    // run's id are journaled.
     const journal = journalPath(join(dir, '.mlci'), runId);
-    await waitFor('fold-0 ended in the journal', async () =>
-      (await readFile(journal, 'utf8').catch(() => '')).includes('["s",1,"FINISHED"'),
-    );
+    await waitFor('fold-0 ended and the inner run identified in the journal', async () => {
+      const text = await readFile(journal, 'utf8').catch(() => '');
+      return text.includes('["s",1,"FINISHED"') && text.includes('["i",3,');
+    });
     expect(groupAlive(Number(pid))).toBe(true);
     process.kill(mlci.pid!, 'SIGKILL');
     await done;
@@ -258,14 +262,19 @@ describe('SIGKILL of mlci train with a real MLflow script', () => {
       expect(r.tags.phase).toBe('train');
       expect(r.tags['mlci.error']).toMatch(/^abandoned: .*marked KILLED when found; rebuilt from its journal/);
       expect(r.artifacts.map((a: { path: string }) => a.path)).toEqual(['ckpt/1.txt']);
-      const [fold0, fold1] = r.children;
+      const [fold0, fold1, inner] = r.children;
       expect(fold0).toMatchObject({ id: foldId, name: 'fold-0', status: 'FINISHED' });
       expect(fold0.tags['mlflow.parentRunId']).toBe(runId);
-      expect(fold1).toMatchObject({ name: 'fold-1', status: 'KILLED' });
+      expect(fold1).toMatchObject({ id: openFoldId, name: 'fold-1', status: 'KILLED' });
       expect(fold1.metrics.acc[0].value).toBe(0.8);
+      // The run inside the open fold keeps its link: the fold's id is the one the script saw.
+      expect(inner).toMatchObject({ name: 'inner', status: 'KILLED' });
+      expect(inner.tags['mlflow.parentRunId']).toBe(openFoldId);
     }
     const text = await runCli(['show', runId.slice(0, 8)], { cwd: dir });
     expect(text.stdout).toMatch(/status +KILLED/);
+    const tree = await runCli(['runs'], { cwd: dir });
+    expect(tree.stdout).toMatch(/└ .*inner/); // drawn under its parent in the tree
     expect(existsSync(journal)).toBe(false); // folded into run.json
     expect(JSON.parse(await readFile(join(dir, '.mlci', 'runs', runId, 'run.json'), 'utf8')).status).toBe('KILLED');
   }, 600_000);

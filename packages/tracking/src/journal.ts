@@ -38,6 +38,8 @@ const scope = new AsyncLocalStorage<RunJournal>();
 export interface FollowedRuns {
   experimentOf(runId: string): string | undefined;
   childRuns(status: RunStatus, endTime: number): ChildRun[];
+  /** Every run by MLflow id with its collector: children are told apart by collector, not by position. */
+  readonly runs?: ReadonlyMap<string, { collector: RunCollector }>;
 }
 
 export class RunJournal {
@@ -48,6 +50,7 @@ export class RunJournal {
   private syncing = false;
   private readonly timer: NodeJS.Timeout;
   private readonly children: RunCollector[] = [];
+  private readonly childIndex = new Map<RunCollector, number>();
   private readonly ticks: Array<() => void> = [];
   /** Set when a write failed: journaling stopped there. */
   error: Error | null = null;
@@ -86,6 +89,7 @@ export class RunJournal {
   openChild(collector: RunCollector): number {
     this.children.push(collector);
     const index = this.children.length;
+    this.childIndex.set(collector, index);
     this.write(journalLine.open(index, Date.now()));
     return index;
   }
@@ -142,13 +146,13 @@ export class RunJournal {
 
   /**
    * Learns from the MLflow endpoint's state, at each tick: the mlci run's experiment, each child's MLflow id
-   * (children are matched in creation order, checked by name; none are when the counts differ) and the end
-   * of each child the script ended.
+   * and the end of each child the script ended. A child is the run whose collector it is (`state.runs`);
+   * without that map, children are matched in creation order, checked by name, and none when the counts differ.
    */
   follow(state: FollowedRuns): void {
     let experiment: string | undefined;
-    const identified: boolean[] = [];
-    const ended: Array<string | undefined> = [];
+    const idOf = new Map<number, string>();
+    const ended = new Map<number, string>();
     this.ticks.push(() => {
       const now = state.experimentOf(this.runId);
       if (now !== undefined && now !== experiment) {
@@ -157,19 +161,27 @@ export class RunJournal {
       }
       if (!this.children.length) return;
       const runs = state.childRuns('RUNNING', Date.now());
-      if (runs.length !== this.children.length) return;
-      runs.forEach((run, i) => {
-        const index = i + 1;
-        if (!identified[i]) {
-          if (run.name !== this.children[i].name) return;
-          identified[i] = true;
+      const indexOf = new Map<string, number>();
+      if (state.runs) {
+        for (const [id, run] of state.runs) {
+          const index = this.childIndex.get(run.collector);
+          if (index !== undefined) indexOf.set(id, index);
+        }
+      } else if (runs.length === this.children.length) {
+        runs.forEach((run, i) => run.name === this.children[i].name && indexOf.set(run.id, i + 1));
+      }
+      for (const run of runs) {
+        const index = indexOf.get(run.id);
+        if (index === undefined) continue;
+        if (idOf.get(index) !== run.id) {
+          idOf.set(index, run.id);
           this.write(journalLine.identify(index, run.id, run.experiment));
         }
-        if (run.status !== 'RUNNING' && ended[i] !== run.status) {
-          ended[i] = run.status;
+        if (run.status !== 'RUNNING' && ended.get(index) !== run.status) {
+          ended.set(index, run.status);
           this.write(journalLine.end(index, run.status, run.endTime ?? Date.now()));
         }
-      });
+      }
     });
   }
 
