@@ -6,8 +6,10 @@ npm ci --no-audit --no-fund
 # The pre-commit hook (rebuilds dist/ with the sources, lints the staged files); only inside a git checkout.
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then git config core.hooksPath scripts/git-hooks; fi
 # Python peers: mlflow's own client and server judge mlci's MLflow compatibility; scikit-learn trains the examples;
-# gto reads the registry tags mlci writes and writes the ones mlci reads (test/registry/gto.test.ts).
-python3 -m pip install --quiet --disable-pip-version-check -c scripts/python-constraints.txt mlflow scikit-learn gto
+# dvc (with dvc-data) checks mlci's md5 / .dir md5 and its stale-.dvc flag against `dvc add` and `dvc status`;
+# gto reads the registry tags mlci writes and writes the ones mlci reads (test/registry/gto.test.ts);
+# skl2onnx (with onnx) converts sklearn models for mlci serve's in-process ONNX path (test/serve/onnx-path.test.ts).
+python3 -m pip install --quiet --disable-pip-version-check -c scripts/python-constraints.txt mlflow scikit-learn dvc gto skl2onnx onnx
 # nektos/act runs workflows-examples/ end to end against the GitHub emulator (test/workflows); about 2 min to build.
 # A failed build is reported, not fatal: the workflow tests then say they were skipped and why.
 if command -v go >/dev/null; then

@@ -13,9 +13,9 @@ import { freshProject, script, spawnCli } from './fixtures';
 const md5 = (b: string) => createHash('md5').update(b).digest('hex');
 
 describe('DVC conventions', () => {
-  it('records nested params.yaml and metrics.json with dotted keys, and the md5 a .dvc file names', async () => {
+  it('records nested params.yaml and metrics.json with dotted keys, and a stale .dvc file as what DVC recorded', async () => {
     const data = 'a,b\n1,2\n';
-    const dvcMd5 = 'f'.repeat(32); // what the .dvc file says wins over recomputing
+    const dvcMd5 = 'f'.repeat(32); // a stale .dvc file: kept as what DVC recorded, never as the dataset's md5
     const project = await freshProject({
       'params.yaml': 'seed: 7\ndata:\n  val_fraction: 0.3\ntrain:\n  C: 0.5\n  max_iter: 200\n',
       'metrics.json': '{"stale": 1}', // written before the run: must be ignored unless rewritten
@@ -57,10 +57,11 @@ describe('DVC conventions', () => {
     ]);
     expect(run.stderr).toMatch(/artifact missing\.bin does not exist/);
     expect(Object.keys(r.metrics).some((k) => k.startsWith('system/'))).toBe(false);
-    expect(r.lineage.datasets.map((d: any) => [d.path, d.dvcMd5, d.snapshot])).toEqual([
-      ['train.csv', dvcMd5, false],
-      ['other.csv', md5(data), false],
+    expect(r.lineage.datasets.map((d: any) => [d.path, d.dvcMd5, d.dvcHash, d.dvc, d.snapshot])).toEqual([
+      ['train.csv', md5(data), 'md5-dos2unix', { file: 'train.csv.dvc', md5: dvcMd5, hash: 'md5-dos2unix', status: 'modified' }, false],
+      ['other.csv', md5(data), 'md5', undefined, false],
     ]);
+    expect(run.stderr).toMatch(/train\.csv changed since train\.csv\.dvc was written: DVC recorded md5-dos2unix f{32}/);
     expect(r.lineage.git.dirty).toBe(true); // metrics.json is ignored, but dvc_train.py was copied in
     // Not snapshotted: restoring says why.
     const get = await runCli(['data', 'get', `${r.id}:train.csv`, '--to', join(project, 'x')], { cwd: project });

@@ -71,7 +71,9 @@ describe('mlci train with an unchanged MLflow script', () => {
     expect(await readFile(blob, 'utf8')).toBe('trained on iris\n');
     const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: project, encoding: 'utf8' }).trim();
     expect(record.lineage.git).toEqual({ commit, branch: 'main', dirty: false });
-    expect(record.lineage.datasets).toEqual([{ path: 'data.csv', sha256: sha(csv), dvcMd5: md5(csv), size: csv.length, snapshot: true }]);
+    expect(record.lineage.datasets).toEqual([
+      { path: 'data.csv', sha256: sha(csv), dvcMd5: md5(csv), dvcHash: 'md5', size: csv.length, snapshot: true },
+    ]);
     expect(record.lineage.environment.python).toMatch(/^3\./);
     expect(record.lineage.environment.pipFreeze.some((l: string) => l.toLowerCase().startsWith('mlflow'))).toBe(true);
     expect(JSON.parse(await readFile(join(project, '.mlci', 'runs', record.id, 'run.json'), 'utf8'))).toEqual(record);

@@ -1,8 +1,9 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { DefaultArtifactClient } from '@actions/artifact';
 import { inputError, type Logger, silentLogger } from '@mlci/core';
+import { isDirManifest, parseDirManifest } from './dataset-dir';
 import { DatasetNotStoredError } from './github-errors';
 import { artifactCall, downloadArtifactFiles } from './github-zip';
 import { allArtifacts, decodeRunRecord, encodeRunRecord, type RunRecord } from './run-record';
@@ -181,9 +182,18 @@ export async function publishDatasets(
     try {
       const file = join(staging, dataset.sha256);
       await store.restoreBlob(dataset.sha256, file);
+      const files = [file];
+      // A folder travels as its manifest plus one blobs/<sha256> per distinct file (fetchDataset checks each).
+      if (dataset.kind === 'directory') {
+        const entries = parseDirManifest(await readFile(file), `the manifest of ${dataset.path}`);
+        for (const sha of new Set(entries.map((e) => e.sha256))) {
+          await store.restoreBlob(sha, join(staging, 'blobs', sha));
+          files.push(join(staging, 'blobs', sha));
+        }
+      }
       const client = options.client ?? (await artifactClient());
       await artifactCall(`upload artifact ${name}`, () =>
-        client.uploadArtifact(name, [file], staging, { retentionDays: options.retentionDays }),
+        client.uploadArtifact(name, files, staging, { retentionDays: options.retentionDays }),
       );
       uploaded.push(dataset.sha256);
     } finally {
@@ -228,7 +238,20 @@ export async function fetchDataset(store: Store, options: FetchDatasetOptions): 
       repositoryName: options.repo,
       workflowRunId: live.workflow_run!.id!,
     });
-    const stored = await store.putBlob({ path: join(dir, options.sha256) });
+    const main = join(dir, options.sha256);
+    const manifest = await readHead(main);
+    if (isDirManifest(manifest)) {
+      // A folder: every file blob is checked against its name before the manifest makes the folder restorable.
+      const entries = parseDirManifest(await readFile(main), `the manifest in artifact ${name}`);
+      for (const sha of new Set(entries.map((e) => e.sha256))) {
+        const blob = await store.putBlob({ path: join(dir, 'blobs', sha) });
+        if (blob.sha256 !== sha)
+          throw inputError(`artifact ${name} holds blobs/${sha} whose bytes hash to ${blob.sha256}`, {
+            hint: 'the artifact was modified after upload; do not trust it',
+          });
+      }
+    }
+    const stored = await store.putBlob({ path: main });
     if (stored.sha256 !== options.sha256)
       throw inputError(`artifact ${name} holds bytes that hash to ${stored.sha256}`, {
         hint: 'the artifact was modified after upload; do not trust it',
@@ -236,6 +259,23 @@ export async function fetchDataset(store: Store, options: FetchDatasetOptions): 
     return { sha256: stored.sha256, size: stored.size };
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The first bytes of a file (enough to tell a directory manifest from data). */
+async function readHead(file: string): Promise<Uint8Array> {
+  const handle = await open(file, 'r').catch((error) => {
+    throw inputError(`the dataset artifact holds no file ${basename(file)}`, {
+      hint: 'the artifact was not written by mlci',
+      cause: error,
+    });
+  });
+  try {
+    const head = Buffer.alloc(64);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
   }
 }
 

@@ -96,7 +96,10 @@ export async function publishDatasetsToRelease(
   const logger = options.logger ?? silentLogger;
   const uploaded: string[] = [];
   const existing: string[] = [];
-  for (const sha256 of new Set(record.lineage.datasets.filter((d) => d.snapshot).map((d) => d.sha256))) {
+  // A release asset holds one file read whole: folders stay artifacts (`snapshot: true`), said so in the log.
+  for (const d of record.lineage.datasets.filter((d) => d.snapshot && d.kind === 'directory'))
+    logger.warn(`dataset folder ${d.path}/ is kept as the mlci-data-${d.sha256} artifact only: release assets hold single files`);
+  for (const sha256 of new Set(record.lineage.datasets.filter((d) => d.snapshot && d.kind !== 'directory').map((d) => d.sha256))) {
     const found = await releaseFor(github, options, sha256);
     if (found) {
       assetIn(found, sha256);

@@ -5,3 +5,5 @@ export * from './local';
 export * from './open';
 export * from './owner';
 export * from './run-journal';
+export * from './dvc-hash';
+export * from './dataset-dir';

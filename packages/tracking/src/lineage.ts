@@ -1,10 +1,19 @@
 /** Where a run came from: the git state, the input datasets by content, and the software environment. */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { hashFile, inputError, parseYaml } from '@mlci/core';
-import type { DatasetRef, EnvironmentLineage, GitLineage } from '@mlci/store';
+import { hashFile, inputError, type Logger } from '@mlci/core';
+import {
+  describeDirectory,
+  hashFileForDvc,
+  snapshotDirectory,
+  type DatasetRef,
+  type Store,
+  type EnvironmentLineage,
+  type GitLineage,
+} from '@mlci/store';
+import { readDvcFile } from './dvc';
 
 /** Runs a program (never a shell) and resolves its stdout, or null on failure or timeout. */
 export function tryRun(file: string, args: string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<string | null> {
@@ -66,25 +75,24 @@ export function jobGitLineage(env: NodeJS.ProcessEnv = process.env): { commit: s
   return { commit: env.GITHUB_SHA || null, branch: branch || null };
 }
 
-/** The md5 a `.dvc` file records for its (single) output, or null when there is no usable one. */
-async function dvcFileMd5(dataPath: string): Promise<string | null> {
-  const dvcPath = `${dataPath}.dvc`;
-  if (!existsSync(dvcPath)) return null;
-  try {
-    const doc = parseYaml(await readFile(dvcPath, 'utf8'), dvcPath) as { outs?: Array<{ md5?: string; hash?: string }> };
-    const md5 = doc?.outs?.[0]?.md5;
-    return typeof md5 === 'string' && /^[0-9a-f]{32}(\.dir)?$/.test(md5) ? md5 : null;
-  } catch {
-    return null;
-  }
+/** A dataset as lineage describes it, plus what train needs to store it (never written into the record). */
+export interface DescribedDataset extends DatasetRef {
+  absolutePath: string;
+  /** A directory's manifest document (its SHA-256 is `sha256`). */
+  manifest?: Buffer;
+  /** Said to the user: a stale `.dvc` file, an unusable one, `.dvcignore` patterns not applied. */
+  warnings: string[];
 }
 
 /**
- * Names one input dataset by content: SHA-256 and DVC's md5 (from `<path>.dvc` when it exists, else the md5 of
- * the bytes, which is what DVC computes for a file). `path` is resolved against `projectDir` and recorded
- * relative to it. Only files are supported.
+ * Names one input dataset (a file or a directory) by content: the SHA-256 and DVC's md5, both computed from
+ * the bytes; a directory by its manifest (per-file relpath, size, SHA-256, md5) and DVC's `<md5>.dir`. When
+ * `<path>.dvc` exists, what it records is kept beside them as `dvc`, with `status: modified` (and a warning)
+ * when the bytes no longer hash to it, and the md5 is computed in that file's kind (`md5` for DVC 3,
+ * `md5-dos2unix` for a DVC 2 entry without `hash: md5`). `path` is resolved against `projectDir` and
+ * recorded relative to it.
  */
-export async function describeDataset(path: string, projectDir: string): Promise<DatasetRef & { absolutePath: string }> {
+export async function describeDataset(path: string, projectDir: string): Promise<DescribedDataset> {
   const absolutePath = isAbsolute(path) ? path : resolve(projectDir, path);
   let info;
   try {
@@ -92,17 +100,84 @@ export async function describeDataset(path: string, projectDir: string): Promise
   } catch {
     throw inputError('dataset not found', { file: path, hint: '--data paths are read relative to the project directory (the git root)' });
   }
-  if (info.isDirectory()) throw inputError('dataset is a directory; name its files one by one (--data a.csv --data b.csv)', { file: path });
-  const hashes = await hashFile(absolutePath, ['sha256', 'md5']);
+  if (!info.isDirectory() && !info.isFile())
+    throw inputError('dataset is neither a file nor a directory', { file: path, hint: 'name a data file or a folder of data files' });
   const rel = relative(projectDir, absolutePath);
+  const shown = rel.startsWith('..') || isAbsolute(rel) ? absolutePath : rel.split('\\').join('/') || '.';
+  const warnings: string[] = [];
+  const dvcFile = await readDvcFile(absolutePath.replace(/[\\/]+$/, ''), shown);
+  if (dvcFile.warning) warnings.push(dvcFile.warning);
+  const legacy = dvcFile.entry?.hash === 'md5-dos2unix';
+  let described: Omit<DescribedDataset, 'dvc' | 'warnings'>;
+  if (info.isDirectory()) {
+    const dir = await describeDirectory(absolutePath, { dos2unix: legacy, shown });
+    const ignores = [...(existsSync(join(projectDir, '.dvcignore')) ? ['.dvcignore'] : []), ...dir.dvcignore.map((f) => `${shown}/${f}`)];
+    if (ignores.length)
+      warnings.push(
+        `${shown}: mlci hashes every file of the folder and does not apply .dvcignore patterns (${ignores.join(', ')}); its .dir md5 differs from DVC's if they exclude any of its files`,
+      );
+    described = {
+      path: shown,
+      sha256: dir.sha256,
+      dvcMd5: legacy ? dir.md5Dos2unix! : dir.md5,
+      dvcHash: legacy ? 'md5-dos2unix' : 'md5',
+      kind: 'directory',
+      files: dir.files,
+      size: dir.size,
+      snapshot: false,
+      absolutePath,
+      manifest: dir.manifest,
+    };
+  } else {
+    const hashes = await hashFileForDvc(absolutePath, { dos2unix: legacy, size: info.size });
+    described = {
+      path: shown,
+      sha256: hashes.sha256,
+      dvcMd5: legacy ? hashes.md5Dos2unix! : hashes.md5,
+      dvcHash: legacy ? 'md5-dos2unix' : 'md5',
+      size: hashes.size,
+      snapshot: false,
+      absolutePath,
+    };
+  }
+  const entry = dvcFile.entry;
+  if (!entry) return { ...described, warnings };
+  const status = entry.md5 === described.dvcMd5 ? 'unchanged' : 'modified';
+  if (status === 'modified')
+    warnings.push(
+      `${shown} changed since ${shown}.dvc was written: DVC recorded ${entry.hash} ${entry.md5}, the bytes now hash to ${described.dvcMd5} ` +
+        `(\`dvc status\` says modified); the run records the bytes it read. hint: \`dvc add ${shown}\` records this version in DVC`,
+    );
+  const dvcRel = relative(projectDir, entry.file);
   return {
-    path: rel.startsWith('..') ? absolutePath : rel.split('\\').join('/'),
-    sha256: hashes.sha256,
-    dvcMd5: (await dvcFileMd5(absolutePath)) ?? hashes.md5,
-    size: info.size,
-    snapshot: false,
-    absolutePath,
+    ...described,
+    dvc: {
+      file: dvcRel.startsWith('..') || isAbsolute(dvcRel) ? entry.file : dvcRel.split('\\').join('/'),
+      md5: entry.md5,
+      hash: entry.hash,
+      status,
+    },
+    warnings,
   };
+}
+
+/**
+ * Stores a described dataset's bytes by hash (`--snapshot`): a file as one blob, a directory as one blob per
+ * distinct file plus its manifest. Each is checked to still hash as described; marks it `snapshot`.
+ */
+export async function snapshotDataset(store: Store, d: DescribedDataset, logger: Logger): Promise<void> {
+  if (d.kind === 'directory' && d.manifest) {
+    const { stored, existed } = await snapshotDirectory(store, d.absolutePath, { sha256: d.sha256, manifest: d.manifest }, d.path);
+    d.snapshot = true;
+    logger.info(
+      `dataset ${d.path}/: ${d.files} files, ${stored} new contents stored, ${existed} already stored; manifest ${d.sha256.slice(0, 12)}`,
+    );
+    return;
+  }
+  const blob = await store.putBlob({ path: d.absolutePath });
+  if (blob.sha256 !== d.sha256) throw inputError('dataset changed while it was being stored', { file: d.path });
+  d.snapshot = true;
+  logger.info(`dataset ${d.path}: ${blob.existed ? 'already stored' : 'stored'} as ${d.sha256.slice(0, 12)}`);
 }
 
 const LOCK_FILES = [

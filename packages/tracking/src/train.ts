@@ -20,7 +20,7 @@ import {
 } from '@mlci/store';
 import { RunCollector } from './collector';
 import { captureMetricsFile, parseMetricsJsonl, readParamsFile } from './capture-files';
-import { describeDataset, environmentLineage, findProjectDir, gitLineage } from './lineage';
+import { describeDataset, environmentLineage, findProjectDir, gitLineage, snapshotDataset } from './lineage';
 import { MlflowServer, type MlflowRegistryPort } from './mlflow-server';
 import { startSystemSampler } from './system-metrics';
 import { storeOutputs } from './outputs';
@@ -46,7 +46,7 @@ export interface TrainOptions {
   name?: string;
   /** Experiment name. @default the experiment the script's MLflow run used, else "Default" */
   experiment?: string;
-  /** Input datasets (files), relative to the project directory: hashed into lineage. @default [] */
+  /** Input datasets (files or folders), relative to the project directory: hashed into lineage. @default [] */
   data?: string[];
   /**
    * Also store each dataset's bytes in the store by hash (once, however many runs use it), so
@@ -185,14 +185,16 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   // Lineage first: the data must be hashed as the command will read it, before it can change it.
   const datasets = await Promise.all((options.data ?? []).map((p) => describeDataset(p, projectDir)));
   for (const d of datasets) {
-    if (options.snapshot) {
-      const blob = await store.putBlob({ path: d.absolutePath }).catch((error) => {
+    for (const warning of d.warnings) logger.warn(warning);
+    // A directory's per-file manifest is kept whatever --snapshot says: it is the lineage of the folder.
+    if (d.manifest)
+      await store.putBlob({ bytes: d.manifest }).catch((error) => {
+        throw storageError(error, `storing the manifest of ${d.path}`, storeDir);
+      });
+    if (options.snapshot)
+      await snapshotDataset(store, d, logger).catch((error) => {
         throw storageError(error, `storing dataset ${d.path}`, storeDir);
       });
-      if (blob.sha256 !== d.sha256) throw inputError('dataset changed while it was being stored', { file: d.path });
-      d.snapshot = true;
-      logger.info(`dataset ${d.path}: ${blob.existed ? 'already stored' : 'stored'} as ${d.sha256.slice(0, 12)}`);
-    }
   }
   // Read while the command runs; a failure here costs the lineage, never the run.
   const git = gitLineage(projectDir).catch(() => NO_GIT);
@@ -212,7 +214,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     metrics: collector.metrics,
     tags: { ...options.tags, ...collector.tags },
     artifacts: collector.artifacts,
-    lineage: { git: NO_GIT, datasets: datasets.map(({ absolutePath: _, ...d }) => d), environment: noEnvironment() },
+    lineage: {
+      git: NO_GIT,
+      datasets: datasets.map(({ absolutePath: _, manifest: _m, warnings: _w, ...d }) => d),
+      environment: noEnvironment(),
+    },
   });
   // The owner tag lets a later reader on this machine mark the run abandoned if mlci dies without a word.
   await store

@@ -1,6 +1,6 @@
 import { inputError, parseFlags, stderrLogger, usageError } from '@mlci/core';
-import { isSha256, openStore, type Store } from '@mlci/store';
-import { dataGet, findProjectDir } from '@mlci/tracking';
+import { openStore } from '@mlci/store';
+import { dataGet, dataToFetch, findProjectDir } from '@mlci/tracking';
 import { printJson, type Command } from '../command';
 
 export const command: Command = {
@@ -9,11 +9,13 @@ export const command: Command = {
 usage: mlci data get RUN:PATH|SHA256 --to DIR [--github] [--json]
 
 Writes the file into DIR under its own name, verified against its SHA-256 (a tampered or corrupt store
-entry is refused). Datasets are restorable when the run was recorded with \`mlci train --snapshot\`.
+entry is refused). A folder dataset is written as DIR/<folder>/, every file verified, renamed into place
+only when complete. Datasets are restorable when the run was recorded with \`mlci train --snapshot\`.
 
   --github   when the bytes are not in the local store, fetch the mlci-data-<sha256> artifact that a
              train-and-log job uploaded, else (expired) the asset of release mlci-data-<first 12 hex> that
-             \`snapshot: release\` keeps (GITHUB_REPOSITORY, GITHUB_TOKEN with actions/contents: read, GITHUB_API_URL)
+             \`snapshot: release\` keeps, folders excepted (GITHUB_REPOSITORY, GITHUB_TOKEN with actions/contents:
+             read, GITHUB_API_URL)
 `,
   async run(args) {
     const { values, positionals } = parseFlags('data', args, {
@@ -26,8 +28,8 @@ entry is refused). Datasets are restorable when the run was recorded with \`mlci
     const store = await openStore({ projectDir: await findProjectDir() });
     const ref = positionals[1];
     if (values.github) {
-      const sha256 = isSha256(ref) ? ref : await datasetHash(store, ref);
-      if (sha256 && !(await store.hasBlob(sha256))) {
+      const sha256 = await dataToFetch(store, ref);
+      if (sha256) {
         const { repoFromEnv } = await import('@mlci/core/github');
         const { DatasetNotStoredError, fetchDataset, fetchDatasetFromRelease } = await import('@mlci/store/github');
         const { owner, repo } = repoFromEnv();
@@ -48,15 +50,9 @@ entry is refused). Datasets are restorable when the run was recorded with \`mlci
     }
     const result = await dataGet(store, ref, values.to);
     if (values.json) printJson(result);
+    else if (result.files !== undefined)
+      stderrLogger.info(`${result.path}/: ${result.files} files, ${result.size} bytes, each verified (manifest sha256 ${result.sha256})`);
     else stderrLogger.info(`${result.path}: ${result.size} bytes, sha256 ${result.sha256} verified`);
     return 0;
   },
 };
-
-/** The SHA-256 a local run recorded for RUN:PATH, or null when the run or path is unknown (dataGet then explains). */
-async function datasetHash(store: Store, ref: string): Promise<string | null> {
-  const colon = ref.indexOf(':');
-  if (colon <= 0) return null;
-  const run = await store.getRun(ref.slice(0, colon)).catch(() => null);
-  return run?.lineage.datasets.find((d) => d.path === ref.slice(colon + 1).replace(/^\.\//, ''))?.sha256 ?? null;
-}

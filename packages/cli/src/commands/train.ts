@@ -24,9 +24,11 @@ params.yaml and metrics.json (DVC style), JSON Lines appended to $MLCI_METRICS_F
 ({"key": "loss", "value": 0.3, "step": 1}), system metrics, git and data lineage.
 
 flags:
-  --data PATH                    an input dataset (repeatable): hashed (SHA-256 and DVC md5) into lineage
+  --data PATH                    an input dataset, a file or a folder (repeatable): hashed (SHA-256 and DVC
+                                 md5 or .dir md5, from the bytes; a stale PATH.dvc is flagged) into lineage
   --artifact PATH                an output file or directory to store as run artifacts (repeatable)
-  --snapshot                     also store each --data file by hash so \`mlci data get\` can restore it
+  --snapshot                     also store each --data file (a folder: each of its files) by hash so
+                                 \`mlci data get\` can restore it
   --name NAME                    run name
   --experiment NAME              experiment name (also given to the script as MLFLOW_EXPERIMENT_NAME)
   --params-file FILE             DVC-style params file (repeatable; default params.yaml when present)
