@@ -22,6 +22,8 @@ import { RunCollector } from './collector';
 import { captureMetricsFile, parseMetricsJsonl, readParamsFile } from './capture-files';
 import { describeDataset, environmentLineage, findProjectDir, gitLineage, snapshotDataset } from './lineage';
 import { MlflowServer, type MlflowRegistryPort } from './mlflow-server';
+import { linkInputs } from './mlflow-api/inputs';
+import { type RunSelector, selectOrFail } from './select-run';
 import { startSystemSampler } from './system-metrics';
 import { storeOutputs } from './outputs';
 import { spawnGroup, type RunningGroup } from './process-group';
@@ -91,6 +93,11 @@ export interface TrainOptions {
    * @default true
    */
   forwardSignals?: boolean;
+  /**
+   * Which of the runs the script opens is the run gates, comparisons and promotion use (`select-run.ts`).
+   * @default the first top-level run
+   */
+  selectRun?: RunSelector;
   /**
    * The model registry the script's MLflow registry calls reach (registered-models/*, model-versions/*); what
    * it registers is published when the run ends FINISHED. `@mlci/registry`'s openMlflowRegistry makes one.
@@ -321,11 +328,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       if (status === 'FINISHED') status = 'FAILED';
       collector.setTag('mlci.error', problems.map((p) => p.oneLine()).join('; '));
     }
-    const record: RunRecord = {
-      ...base(status, endTime, exitCode),
-      experiment: options.experiment ?? experimentOf() ?? 'Default',
-      ...childrenOf(status, endTime),
-    };
+    const selected = selectOrFail(
+      { ...base(status, endTime, exitCode), experiment: options.experiment ?? experimentOf() ?? 'Default', ...childrenOf(status, endTime) },
+      options.selectRun,
+    );
+    if (selected.problem) problems.push(selected.problem);
+    status = selected.record.status;
+    const record: RunRecord = selected.record;
     record.lineage.git = await git;
     record.lineage.environment = await environment;
     ended = true;
@@ -391,10 +400,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     return serverState?.experimentOf(id) ?? undefined;
   }
 
-  /** The other runs the script opened (nested, autolog children, later top-level runs), when there were any. */
-  function childrenOf(status: RunStatus, endTime: number): Pick<RunRecord, 'children'> {
+  /**
+   * The other runs the script opened (nested, autolog children, later top-level runs), when there were any,
+   * with the MLflow inputs, outputs and LoggedModels of the command (inputs linked to `--data` lineage).
+   */
+  function childrenOf(status: RunStatus, endTime: number): Pick<RunRecord, 'children' | 'inputs' | 'outputs' | 'deleted' | 'loggedModels'> {
     const children = serverState?.childRuns(status, endTime) ?? [];
-    return children.length ? { children } : {};
+    return linkInputs({ ...(children.length ? { children } : {}), ...serverState?.recordExtras() }, datasets, projectDir);
   }
 }
 

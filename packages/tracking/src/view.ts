@@ -62,13 +62,13 @@ export function childAsRecord(parent: RunRecord, child: ChildRun): RunRecord {
 
 export function formatRunList(runs: RunRecord[]): string {
   if (!runs.length) return 'no runs yet: record one with `mlci train -- COMMAND`';
-  const row = (r: Pick<RunRecord, 'id' | 'status' | 'startTime' | 'endTime' | 'name' | 'metrics'>, indent: string) => {
+  const row = (r: Pick<RunRecord, 'id' | 'status' | 'startTime' | 'endTime' | 'name' | 'metrics' | 'deleted'>, indent: string) => {
     const main = Object.entries(r.metrics)
       .filter(([k, p]) => !k.startsWith('system/') && p.length)
       .slice(0, 3)
       .map(([k, p]) => `${k}=${fmt(p[p.length - 1].value)}`)
       .join(' ');
-    return [r.id.slice(0, 8), r.status, time(r.startTime), duration(r), indent + r.name, main];
+    return [r.id.slice(0, 8), r.status, time(r.startTime), duration(r), indent + r.name + (r.deleted ? ' (deleted)' : ''), main];
   };
   const rows = runs.flatMap((r) => runTree(r).map(({ run, depth }) => (run ? row(run, `${'  '.repeat(depth)}└ `) : row(r, ''))));
   const header = ['ID', 'STATUS', 'STARTED (UTC)', 'TIME', 'NAME', 'METRICS (last)'];
@@ -78,7 +78,7 @@ export function formatRunList(runs: RunRecord[]): string {
 
 export function formatRun(r: RunRecord): string {
   const lines = [
-    `run ${r.id}  ${r.name}`,
+    `run ${r.id}  ${r.name}${r.deleted ? '  (deleted by the script)' : ''}`,
     `  status     ${r.status}${r.exitCode !== null ? ` (exit ${r.exitCode})` : r.tags['mlci.signal'] ? ` (${r.tags['mlci.signal']})` : ''}`,
     `  experiment ${r.experiment}`,
     `  started    ${time(r.startTime)} UTC, ${duration(r)}`,
@@ -121,8 +121,25 @@ export function formatRun(r: RunRecord): string {
         .slice(0, 3)
         .map(([k, p]) => `${k}=${fmt(p[p.length - 1].value)}`)
         .join(' ');
-      lines.push(`  ${'  '.repeat(depth)}└ ${c.id.slice(0, 8)}  ${c.status}  ${c.name}${last ? `  ${last}` : ''}`);
+      lines.push(
+        `  ${'  '.repeat(depth)}└ ${c.id.slice(0, 8)}  ${c.status}  ${c.name}${c.deleted ? ' (deleted)' : ''}${last ? `  ${last}` : ''}`,
+      );
     }
+  }
+  if (r.inputs?.length) {
+    lines.push('', 'inputs (mlflow.log_input)');
+    for (const i of r.inputs) {
+      const context = i.tags['mlflow.data.context'];
+      const link = i.lineage ? `  = ${i.lineage.path} (by ${i.lineage.by})` : '';
+      lines.push(`  ${i.name}  digest ${i.digest}  ${i.sourceType}${context ? `  ${context}` : ''}${link}`);
+    }
+  }
+  if (r.loggedModels?.length) {
+    lines.push('', 'logged models');
+    for (const m of r.loggedModels)
+      lines.push(
+        `  ${m.id}  ${m.name}  ${m.status.replace(/^LOGGED_MODEL_/, '')}${m.deleted ? ' (deleted)' : ''}  ${m.artifacts.length} files  ${m.metrics.length} metric values`,
+      );
   }
   if (r.artifacts.length) {
     lines.push('', 'artifacts');
