@@ -10,7 +10,7 @@
  * The walk follows DVC's default ignores (`.git`, `.hg` and `.dvc` folders, `.git` files); `.dvcignore`
  * patterns are not applied (the caller is told which `.dvcignore` files it met). Symlinks to files inside
  * the folder are read as files; a symlink leaving the folder, a symlink to a directory and special files
- * are refused. Memory is bounded by the entry list (about 300 bytes a file), never by file contents.
+ * are refused. Memory is bounded by the entry list (about 1.6 KiB a file, bench/dvc), never by file contents.
  */
 import { opendir, mkdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -52,13 +52,13 @@ const SKIPPED_DIRS = new Set(['.git', '.hg', '.dvc']);
 const SHA256 = /^[0-9a-f]{64}$/;
 const MD5 = /^[0-9a-f]{32}$/;
 
-/** Every file under `root`, sorted by relpath (code points), with its size. Throws on escaping symlinks. */
+/** Every file under `root`, sorted by relpath (code points) (size known for symlinks only). Throws on escaping symlinks. */
 export async function listDatasetDir(
   root: string,
   shown = root,
-): Promise<{ files: Array<{ relpath: string; size: number }>; dvcignore: string[] }> {
+): Promise<{ files: Array<{ relpath: string; size?: number }>; dvcignore: string[] }> {
   const realRoot = await realpath(root);
-  const files: Array<{ relpath: string; size: number }> = [];
+  const files: Array<{ relpath: string; size?: number }> = [];
   const dvcignore: string[] = [];
   const pending: string[] = [''];
   const where = (rel: string) => `${shown.replace(/[\\/]+$/, '')}/${rel}`;
@@ -97,7 +97,7 @@ export async function listDatasetDir(
           hint: 'remove it from the folder',
         });
       if (entry.name === '.dvcignore') dvcignore.push(rel);
-      files.push({ relpath: rel, size: (await stat(full)).size });
+      files.push({ relpath: rel }); // its size comes with the read (one fstat, not a stat per file here)
     }
   }
   if (sep !== '/') for (const f of files) f.relpath = f.relpath.split(sep).join('/');
