@@ -278,6 +278,9 @@ describe.skipIf(missing !== null)('mlci reads what GTO writes', () => {
     ]);
     await pushTags(gh, repo.dir);
     expect(await agree()).toEqual({ iris: { latest: 'v0.1.0', stages: { prod: 'v0.1.0', staging: 'v0.1.0' } } });
+    // A release published by hand on GTO's tag (no card.json) leaves it GTO's version.
+    gh.publishRelease({ tag: 'iris@v0.0.1', body: 'released by hand' });
+    expect((await mlci(['show', 'iris@v0.0.1'])).json).toMatchObject({ version: '0.0.1', commit: c1, source: 'gto' });
 
     const shown = await mlci(['show', 'iris@prod']);
     expect(shown.exitCode, shown.stderr).toBe(0);

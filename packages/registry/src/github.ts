@@ -197,6 +197,9 @@ export class GitHubRegistry implements RegistryBackend {
     for (const release of all) {
       const parsed = parseVersionTag(release.tag_name);
       if (!parsed || parsed.name !== name || release.draft) continue;
+      // A release someone published by hand on a GTO registration (no card.json) is GTO's version, not mlci's.
+      const gtoRegistered = own.some((t) => t.name === release.tag_name && t.annotated);
+      if (gtoRegistered && !release.assets.some((a) => a.name === 'card.json')) continue;
       records.push(await this.toRecord(release, parsed.version));
     }
     const known = records.map((r) => ({
