@@ -40,7 +40,12 @@ describe.skipIf(missing !== null)('local registry in a GTO repository', () => {
       await git(dir, ['commit', '-q', '-m', `train ${i}`]);
       commits.push(await git(dir, ['rev-parse', 'HEAD']));
     }
-    const gto = (args: string[]) => run('gto', args, { cwd: dir });
+    const gto = async (args: string[]) => {
+      // Each tag its own second (git dates have one-second resolution; GTO misorders a tie, see gto.test.ts).
+      const start = Math.floor(Date.now() / 1000);
+      while (Math.floor(Date.now() / 1000) <= start) await new Promise((r) => setTimeout(r, 50));
+      return run('gto', args, { cwd: dir });
+    };
     await gto(['register', 'iris', commits[0]!]); // v0.0.1
     await gto(['register', 'iris', commits[1]!, '--bump-minor']); // v0.1.0
     await gto(['assign', 'iris', '--version', 'v0.0.1', '--stage', 'prod']);

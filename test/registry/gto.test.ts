@@ -38,6 +38,15 @@ async function gto(repo: string, args: string[]): Promise<any> {
   const { stdout } = await run('gto', args, { cwd: repo, maxBuffer: 16 << 20 });
   return JSON.parse(stdout);
 }
+/**
+ * Resolves once the clock has moved to a later whole second: git tag dates have one-second resolution and GTO
+ * misorders a tie (see the tie test), so each write that GTO must order gets a second of its own.
+ */
+async function nextSecond(): Promise<void> {
+  const start = Math.floor(Date.now() / 1000);
+  while (Math.floor(Date.now() / 1000) <= start) await new Promise((r) => setTimeout(r, 50));
+}
+
 const git = async (repo: string, args: string[], env: Record<string, string> = {}) =>
   (await run('git', args, { cwd: repo, env: { ...process.env, ...env } })).stdout.trim();
 
@@ -220,7 +229,7 @@ describe.skipIf(missing !== null)('GTO reads what mlci writes', () => {
     // mlci reads the same tags back (the one registry on GitHub): champion's three events, in order.
     const shown = await showVersion(registry, 'iris@champion');
     expect(shown).toMatchObject({ version: '0.1.0', runId: runs[0]!.id, source: 'mlci' });
-  }, 240_000);
+  }, 600_000);
 
   it('two assignments in one second: mlci orders them by N, GTO (sorting by the second alone) shows the older one', async () => {
     const repo = await gitRepo(2);
@@ -241,7 +250,7 @@ describe.skipIf(missing !== null)('GTO reads what mlci writes', () => {
     expect(mlciShow(await listModels(registry))).toEqual({ iris: { latest: 'v0.2.0', stages: { champion: 'v0.2.0' } } });
     // GTO 1.10.1 leaves the tie in version order and takes the lower version: the promotion #2 made is lost on it.
     expect(await gtoShow(repo.dir)).toEqual({ iris: { latest: 'v0.2.0', stages: { champion: 'v0.1.0' } } });
-  }, 240_000);
+  }, 600_000);
 });
 
 describe.skipIf(missing !== null)('mlci reads what GTO writes', () => {
@@ -251,7 +260,12 @@ describe.skipIf(missing !== null)('mlci reads what GTO writes', () => {
     pushCommits(gh, repo);
     const { dir, store } = await freshProject();
     const env = registryEnv(gh);
+    const gtoWrite = async (cwd: string, args: string[]) => {
+      await nextSecond();
+      await run('gto', args, { cwd });
+    };
     const mlci = async (args: string[]) => {
+      if (args[0] === 'promote' || args[0] === 'rollback') await nextSecond();
       const result = await runCli(['models', ...args, '--github', '--project', dir, '--json'], { env });
       return { ...result, json: result.exitCode === 0 ? jsonOf(result) : null };
     };
@@ -264,11 +278,11 @@ describe.skipIf(missing !== null)('mlci reads what GTO writes', () => {
     };
 
     // GTO alone: two versions, prod assigned to each in turn, staging to the second.
-    await run('gto', ['register', 'iris', c1], { cwd: repo.dir }); // v0.0.1
-    await run('gto', ['register', 'iris', c2, '--bump-minor'], { cwd: repo.dir }); // v0.1.0
-    await run('gto', ['assign', 'iris', '--version', 'v0.0.1', '--stage', 'prod'], { cwd: repo.dir }); // iris#prod#1
-    await run('gto', ['assign', 'iris', '--version', 'v0.1.0', '--stage', 'prod'], { cwd: repo.dir }); // iris#prod#2
-    await run('gto', ['assign', 'iris', '--version', 'v0.1.0', '--stage', 'staging'], { cwd: repo.dir }); // iris#staging#3
+    await gtoWrite(repo.dir, ['register', 'iris', c1]); // v0.0.1
+    await gtoWrite(repo.dir, ['register', 'iris', c2, '--bump-minor']); // v0.1.0
+    await gtoWrite(repo.dir, ['assign', 'iris', '--version', 'v0.0.1', '--stage', 'prod']); // iris#prod#1
+    await gtoWrite(repo.dir, ['assign', 'iris', '--version', 'v0.1.0', '--stage', 'prod']); // iris#prod#2
+    await gtoWrite(repo.dir, ['assign', 'iris', '--version', 'v0.1.0', '--stage', 'staging']); // iris#staging#3
     expect((await git(repo.dir, ['tag', '--list'])).split('\n').sort()).toEqual([
       'iris#prod#1',
       'iris#prod#2',
@@ -313,15 +327,15 @@ describe.skipIf(missing !== null)('mlci reads what GTO writes', () => {
     expect(await agree()).toEqual({ iris: { latest: 'v0.2.0', stages: { prod: 'v0.2.0', staging: 'v0.1.0' } } });
 
     // GTO's `!`: unassigning prod from v0.2.0 gives prod back to the newest still-assigned version (v0.0.1).
-    await run('gto', ['deprecate', 'iris', 'v0.2.0', 'prod'], { cwd: repo.dir });
+    await gtoWrite(repo.dir, ['deprecate', 'iris', 'v0.2.0', 'prod']);
     await pushTags(gh, repo.dir);
     expect(await agree()).toEqual({ iris: { latest: 'v0.2.0', stages: { prod: 'v0.0.1', staging: 'v0.1.0' } } });
     // Deregistering v0.0.1: prod falls back to v0.1.0, whose assignment (GTO's prod#2) was never undone.
-    await run('gto', ['deprecate', 'iris', 'v0.0.1'], { cwd: repo.dir });
+    await gtoWrite(repo.dir, ['deprecate', 'iris', 'v0.0.1']);
     await pushTags(gh, repo.dir);
     expect(await agree()).toEqual({ iris: { latest: 'v0.2.0', stages: { prod: 'v0.1.0', staging: 'v0.1.0' } } });
     // Unassigning that too leaves prod with no holder: mlci says so, and refuses a rollback with the reason.
-    await run('gto', ['deprecate', 'iris', 'v0.1.0', 'prod'], { cwd: repo.dir });
+    await gtoWrite(repo.dir, ['deprecate', 'iris', 'v0.1.0', 'prod']);
     await pushTags(gh, repo.dir);
     expect(await agree()).toEqual({ iris: { latest: 'v0.2.0', stages: { staging: 'v0.1.0' } } });
     const noHolder = await mlci(['show', 'iris@prod']);
@@ -342,7 +356,7 @@ describe.skipIf(missing !== null)('mlci reads what GTO writes', () => {
     expect((await mlci(['list', 'iris'])).json[0].versions.map((v: { version: string }) => v.version)).toEqual(['0.1.0', '0.2.0']);
 
     // Deprecated: gone from both lists.
-    await run('gto', ['deprecate', 'iris'], { cwd: repo.dir });
+    await gtoWrite(repo.dir, ['deprecate', 'iris']);
     await pushTags(gh, repo.dir);
     expect(await agree()).toEqual({});
   }, 600_000);
