@@ -78,6 +78,10 @@ describe('folder datasets through mlci', () => {
     expect(d).toMatchObject({ dvcMd5: md5('a,b\n1,2\n'), dvcHash: 'md5' });
     expect(d.dvc).toEqual({ file: 'data/train.csv.dvc', md5: md5('a,b\n'), hash: 'md5', status: 'modified' });
     expect(run.stderr).toMatch(/warning.*data\/train\.csv changed since data\/train\.csv\.dvc was written/i);
+    const show = await runCli(['show', jsonOf(run).id], { cwd: dir });
+    expect(show.stdout + show.stderr).toContain(
+      `dvc md5 ${md5('a,b\n1,2\n')}  (modified since data/train.csv.dvc: DVC recorded ${md5('a,b\n')})`,
+    );
     // An unreadable .dvc is said so, not silently taken or dropped.
     writeFileSync(join(dir, 'data', 'train.csv.dvc'), 'outs: [\n');
     const bad = await train(dir, '--data', 'data/train.csv');

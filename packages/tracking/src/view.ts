@@ -88,7 +88,10 @@ export function formatRun(r: RunRecord): string {
   if (r.lineage.datasets.length) {
     lines.push('', 'datasets');
     for (const d of r.lineage.datasets)
-      lines.push(`  ${d.path}  sha256 ${d.sha256.slice(0, 12)}  dvc md5 ${d.dvcMd5 ?? '-'}${d.snapshot ? '  (snapshot)' : ''}`);
+      lines.push(
+        `  ${d.path}${d.kind === 'directory' ? `/ (${d.files} files)` : ''}  sha256 ${d.sha256.slice(0, 12)}  dvc ${d.dvcHash ?? 'md5'} ${d.dvcMd5 ?? '-'}` +
+          `${d.dvc?.status === 'modified' ? `  (modified since ${d.dvc.file}: DVC recorded ${d.dvc.md5})` : ''}${d.snapshot ? '  (snapshot)' : ''}`,
+      );
   }
   const params = Object.entries(r.params);
   if (params.length) {
