@@ -77,6 +77,26 @@ describe('applyRunSelection', () => {
     expect(byName.inner.tags['mlflow.parentRunId']).toBe(P);
   });
 
+  it("moves each run's inputs, outputs and deletion with it, and relabels logged models' run ids", () => {
+    const r = record();
+    r.inputs = [{ name: 'prep-data' } as never];
+    r.children![0].outputs = [{ modelId: 'm-1', step: 0 }];
+    r.children![0].deleted = true;
+    r.loggedModels = [
+      { id: 'm-1', sourceRunId: C1, metrics: [{ key: 'acc', value: 1, step: 0, timestamp: 1, runId: C1 }] } as never,
+      { id: 'm-2', sourceRunId: P, metrics: [] } as never,
+    ];
+    const s = applyRunSelection(r, { name: 'final' });
+    expect(s.inputs).toBeUndefined();
+    expect(s.outputs).toEqual([{ modelId: 'm-1', step: 0 }]);
+    expect(s.deleted).toBe(true);
+    const prep = s.children!.find((c) => c.name === 'prep')!;
+    expect(prep.inputs).toEqual([{ name: 'prep-data' }]);
+    expect(prep.deleted).toBeUndefined();
+    expect(s.loggedModels!.map((m) => m.sourceRunId)).toEqual([P, C1]);
+    expect(s.loggedModels![0].metrics[0].runId).toBe(P);
+  });
+
   it('moves a selected nested run to the top level and says where it came from', () => {
     const s = applyRunSelection(record(), { name: 'inner' });
     expect(s.name).toBe('inner');

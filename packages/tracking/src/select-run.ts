@@ -82,6 +82,7 @@ export function applyRunSelection(record: RunRecord, selector: RunSelector | und
     metrics: own,
     tags: relink(record.tags),
     artifacts: record.artifacts,
+    ...runExtras(record),
   };
   const chosenTags = relink(chosen.tags);
   // The record is a top-level run; a selected nested run keeps where it came from as a tag of its own.
@@ -97,9 +98,29 @@ export function applyRunSelection(record: RunRecord, selector: RunSelector | und
     metrics: { ...chosen.metrics, ...system },
     tags: chosenTags,
     artifacts: chosen.artifacts,
+    inputs: undefined,
+    outputs: undefined,
+    deleted: undefined,
+    ...runExtras(chosen),
     children: children.map((c) => (c.id === chosen.id ? displaced : { ...c, tags: relink(c.tags) })),
+    ...(record.loggedModels
+      ? {
+          loggedModels: record.loggedModels.map((m) => ({
+            ...m,
+            sourceRunId: swap(m.sourceRunId ?? undefined) ?? null,
+            metrics: m.metrics.map((p) => (p.runId ? { ...p, runId: swap(p.runId) } : p)),
+          })),
+        }
+      : {}),
   });
 }
+
+/** A run's MLflow inputs, outputs and deletion mark: they move with the run they belong to. */
+const runExtras = (run: Pick<ChildRun, 'inputs' | 'outputs' | 'deleted'>) => ({
+  ...(run.inputs ? { inputs: run.inputs } : {}),
+  ...(run.outputs ? { outputs: run.outputs } : {}),
+  ...(run.deleted ? { deleted: run.deleted } : {}),
+});
 
 /**
  * `applyRunSelection` for the end of a run: a selector that matches no run (or several) does not throw but
