@@ -8,7 +8,7 @@ import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LocalRegistry, listModels, localMlflowRegistry } from '../../packages/registry/src/index';
+import { LocalRegistry, assignAlias, listModels, localMlflowRegistry } from '../../packages/registry/src/index';
 import { LocalStore } from '../../packages/store/src/index';
 import { train } from '../../packages/tracking/src/train';
 
@@ -151,6 +151,19 @@ describe('the registry routes', () => {
     const meta = JSON.parse(await readFile(join(dir, '.mlci', 'registry', '.mlflow', 'm.json'), 'utf8'));
     expect(meta.tags).toEqual({ team: 'ml' });
     await expect(readFile(join(dir, '.mlci', 'registry', '.mlflow', 'a-model.json'))).rejects.toThrow();
+  });
+
+  it('does not overwrite an alias someone else moved while the run ran (compare-and-swap against what the script saw)', async () => {
+    const registry = new LocalRegistry({ store });
+    const session = localMlflowRegistry(store);
+    expect((await session.model('m'))!.aliases).toEqual({ champion: 1 });
+    // challenger is unassigned when the script reads the registry; someone assigns it before the run ends.
+    await assignAlias({ registry, name: 'm', version: '0.1.0', alias: 'challenger' });
+    await session.setAlias('m', 'challenger', 2);
+    await expect(session.finish(finished.record)).rejects.toThrow(
+      /m@challenger was moved to v0\.1\.0 while run .* ran \(it was unassigned/,
+    );
+    expect((await listModels(registry))[0].aliases).toEqual({ challenger: '0.1.0', champion: '0.1.0' });
   });
 
   it('serves a published version’s files to a later command, and refuses bytes that no longer match their SHA-256', () => {

@@ -374,8 +374,21 @@ export class MlflowRegistrySession {
     for (const name of [...this.dirty].sort()) {
       const model = this.view.get(name)!;
       for (const [alias, number] of model.aliases) {
-        if (this.initialAliases.get(name)?.get(alias) === number) continue;
+        const initial = this.initialAliases.get(name)?.get(alias);
+        if (initial === number) continue;
+        // Compare-and-swap against what the script saw: an alias someone else moved meanwhile is not overwritten.
+        const expected = initial === undefined ? null : (model.versions[initial - 1]?.mlciVersion ?? null);
+        const holder = currentEvent(await registry.aliasHistory(name, alias))?.version ?? null;
         const target = model.versions[number - 1];
+        if (holder === target.mlciVersion) continue;
+        if (holder !== expected)
+          throw new MlciError(
+            'remote',
+            `${name}@${alias} was moved to ${holder ? `v${holder}` : 'no version'} while run ${record.id} ran (it was ${expected ? `v${expected}` : 'unassigned'} when the script read it), so the run did not move it${report.published.length ? `; the run's versions are published (${report.published.map((p) => p.tag).join(', ')})` : ''}`,
+            {
+              hint: `move it deliberately if the run's version should win: mlci models promote ${name} --run ${record.id.slice(0, 8)} --alias ${alias}`,
+            },
+          );
         const moved = await assignAlias({ registry, name, version: target.mlciVersion!, alias, by: this.options.by });
         report.aliases.push({ name, alias, tag: moved.tag });
         log.info(`${name}@${alias} -> ${moved.tag}`);

@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as b}from"./chunk-C74FYDGI.js";import{A as R,j as A,p as v,r as E,u as N,v as M,x as I,y as k}from"./chunk-A4C6X5Z2.js";import"./chunk-VFHB7KUZ.js";import"./chunk-F3D6UPPF.js";import"./chunk-2VFWNGKG.js";import{i as y,r as $}from"./chunk-OXN7KV7T.js";import{i as f}from"./chunk-MDTHXPDW.js";import{b as l,d as m,j as p,k as h}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var S=`
+import{a as b}from"./chunk-C74FYDGI.js";import{A as R,j as A,p as v,r as E,u as N,v as M,x as I,y as k}from"./chunk-RVN5C23C.js";import"./chunk-VFHB7KUZ.js";import"./chunk-F3D6UPPF.js";import"./chunk-2VFWNGKG.js";import{i as y,r as $}from"./chunk-OXN7KV7T.js";import{i as f}from"./chunk-MDTHXPDW.js";import{b as l,d as m,j as p,k as h}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var S=`
 mlci models: the model registry (versions, aliases such as champion, rollback, verified downloads)
 
 usage:
