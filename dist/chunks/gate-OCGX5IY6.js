@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as h}from"./chunk-C74FYDGI.js";import{I as $,J as k,N as v,O as b,m as R}from"./chunk-LXUR5JJM.js";import{r as y}from"./chunk-VFHB7KUZ.js";import"./chunk-F3D6UPPF.js";import{c as w}from"./chunk-2VFWNGKG.js";import{i as g}from"./chunk-MDTHXPDW.js";import{b as u,c as a,g as f,j as p}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";import{readFile as j}from"node:fs/promises";var x={summary:"check a run's metrics against overfitting assertions",usage:`
+import{a as h}from"./chunk-C74FYDGI.js";import{J as $,K as k,O as v,P as b,n as R}from"./chunk-L44BNSU5.js";import{r as y}from"./chunk-VFHB7KUZ.js";import"./chunk-F3D6UPPF.js";import{c as w}from"./chunk-2VFWNGKG.js";import{i as g}from"./chunk-MDTHXPDW.js";import{b as u,c as a,g as f,j as p}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";import{readFile as j}from"node:fs/promises";var x={summary:"check a run's metrics against overfitting assertions",usage:`
 usage: mlci gate RUN|--record FILE --assert EXPR [--assert EXPR]... [--json]
 
 Exit 0 when every assertion holds, 1 when one fails, 2 on a syntax error or an unknown metric.

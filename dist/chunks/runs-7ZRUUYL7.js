@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as s}from"./chunk-C74FYDGI.js";import{T as p,m as a}from"./chunk-LXUR5JJM.js";import{r as m}from"./chunk-VFHB7KUZ.js";import"./chunk-F3D6UPPF.js";import{b as o}from"./chunk-2VFWNGKG.js";import{i as n,j as i}from"./chunk-MDTHXPDW.js";import{i as r}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var g={summary:"list recorded runs, newest first",usage:`
+import{a as s}from"./chunk-C74FYDGI.js";import{U as p,n as a}from"./chunk-L44BNSU5.js";import{r as m}from"./chunk-VFHB7KUZ.js";import"./chunk-F3D6UPPF.js";import{b as o}from"./chunk-2VFWNGKG.js";import{i as n,j as i}from"./chunk-MDTHXPDW.js";import{i as r}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var g={summary:"list recorded runs, newest first",usage:`
 usage: mlci runs [--experiment NAME] [--limit N] [--json]
 
 Lists the runs recorded under .mlci/ in the project directory (the git root), newest first.

@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as l}from"./chunk-C74FYDGI.js";import{B as E,C as I,E as L,H as b,m as M,v as R}from"./chunk-LXUR5JJM.js";import{G as A}from"./chunk-RVN5C23C.js";import{m as j}from"./chunk-VFHB7KUZ.js";import"./chunk-F3D6UPPF.js";import{b as c}from"./chunk-2VFWNGKG.js";import"./chunk-OXN7KV7T.js";import{i as v,j as w}from"./chunk-MDTHXPDW.js";import{b as a,k as s}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var C=`
+import{a as l}from"./chunk-C74FYDGI.js";import{C as E,D as I,F as L,I as b,n as M,w as R}from"./chunk-L44BNSU5.js";import{G as A}from"./chunk-RVN5C23C.js";import{m as j}from"./chunk-VFHB7KUZ.js";import"./chunk-F3D6UPPF.js";import{b as c}from"./chunk-2VFWNGKG.js";import"./chunk-OXN7KV7T.js";import{i as v,j as w}from"./chunk-MDTHXPDW.js";import{b as a,k as s}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var C=`
 usage: mlci train [flags] -- COMMAND [ARGS...]
        mlci train --mlproject [DIR] [-e ENTRY] [-P key=value]... [--env-manager M] [flags]
 

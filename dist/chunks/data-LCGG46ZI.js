@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as u}from"./chunk-C74FYDGI.js";import{V as b,X as I,m as y}from"./chunk-LXUR5JJM.js";import{r as g}from"./chunk-VFHB7KUZ.js";import"./chunk-F3D6UPPF.js";import"./chunk-2VFWNGKG.js";import{i as w}from"./chunk-MDTHXPDW.js";import{b as o,c as m,k as c}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var A={summary:"restore the exact bytes of a dataset or artifact a run used",usage:`
+import{a as u}from"./chunk-C74FYDGI.js";import{W as b,Y as I,n as y}from"./chunk-L44BNSU5.js";import{r as g}from"./chunk-VFHB7KUZ.js";import"./chunk-F3D6UPPF.js";import"./chunk-2VFWNGKG.js";import{i as w}from"./chunk-MDTHXPDW.js";import{b as o,c as m,k as c}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var A={summary:"restore the exact bytes of a dataset or artifact a run used",usage:`
 usage: mlci data get RUN:PATH|SHA256 --to DIR [--github] [--json]
 
 Writes the file into DIR under its own name, verified against its SHA-256 (a tampered or corrupt store

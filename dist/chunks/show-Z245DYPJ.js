@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as m}from"./chunk-C74FYDGI.js";import{S as R,U as g,m as w}from"./chunk-LXUR5JJM.js";import{k as p,r as f}from"./chunk-VFHB7KUZ.js";import"./chunk-F3D6UPPF.js";import{b as h}from"./chunk-2VFWNGKG.js";import{i as d}from"./chunk-MDTHXPDW.js";import{b as c,i as l}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var b={summary:"show one run: params, metric curves, child runs, artifacts, lineage",usage:`
+import{a as m}from"./chunk-C74FYDGI.js";import{T as R,V as g,n as w}from"./chunk-L44BNSU5.js";import{k as p,r as f}from"./chunk-VFHB7KUZ.js";import"./chunk-F3D6UPPF.js";import{b as h}from"./chunk-2VFWNGKG.js";import{i as d}from"./chunk-MDTHXPDW.js";import{b as c,i as l}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var b={summary:"show one run: params, metric curves, child runs, artifacts, lineage",usage:`
 usage: mlci show RUN [--json]
 
 RUN is a run id, a unique id prefix (4+ characters), a unique run name, or \`latest\` (the newest run).
