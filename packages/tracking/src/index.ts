@@ -11,6 +11,7 @@ export * from './gate';
 export * from './export';
 export * from './view';
 export * from './data';
+export * from './dvc';
 export * from './summary';
 export * from './outputs';
 export * from './escape';
