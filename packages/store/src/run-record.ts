@@ -75,18 +75,6 @@ export interface DvcRecorded {
   status: 'unchanged' | 'modified';
 }
 
-/** What a dataset's `.dvc` file says, beside what mlci computed from the bytes. */
-export interface DvcRecorded {
-  /** The `.dvc` file, relative to the project directory. */
-  file: string;
-  /** The md5 it records (`<md5>.dir` for a directory). */
-  md5: string;
-  /** Its kind: `md5` when the entry says `hash: md5` (DVC 3), else `md5-dos2unix` (DVC 2). */
-  hash: 'md5' | 'md5-dos2unix';
-  /** `modified` when the bytes no longer hash to it (what `dvc status` reports as modified). */
-  status: 'unchanged' | 'modified';
-}
-
 export interface GitLineage {
   /** Full commit SHA of HEAD, or null outside a git repository. */
   commit: string | null;
