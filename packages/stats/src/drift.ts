@@ -668,9 +668,11 @@ export async function checkDrift(args: {
   // numeric value is kept (exact KS, Wasserstein and deciles at any size); past the memory budget they wait,
   // sorted, in spool files of this directory, removed when the comparison is done.
   const files = [args.reference, args.data].filter((x): x is string => typeof x === 'string');
+  // Ignored columns are not summarised at all (the target is, even when ignored as a drift column).
+  const skip = (options.ignore ?? []).filter((c) => c !== options.target?.column);
   const spoolDir = files.length ? await mkdtemp(join(tmpdir(), 'mlci-drift-values-')) : undefined;
   try {
-    const summaries = await summarizeAll(files, { keepValues: true, spoolDir, ...options.read });
+    const summaries = await summarizeAll(files, { keepValues: true, spoolDir, skip, ...options.read });
     const take = (x: string | TableSummary) => (typeof x === 'string' ? summaries.shift()! : x);
     const reference = take(args.reference);
     const current = take(args.data);

@@ -60,22 +60,41 @@ export interface TableSummary {
 
 const NUMBER = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 
+const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i);
+
 /**
- * A CSV cell as a number, or undefined when it is not one in NUMBER's sense. `+raw` is the fast path for
- * plain decimals; what Number() reads beyond NUMBER (surrounding blanks, 0x/0b/0o prefixes, "Infinity") is
- * left to the regular expression.
+ * A CSV cell as a number, or undefined when it is not one in NUMBER's sense. The fast path reads a plain
+ * decimal of at most 15 digits ([+-]digits[.digits]) as the integer M of its digits over 10^f: both exact
+ * doubles, so the one division is correctly rounded and equals Number(raw) (Clinger's fast path), 2–4× faster
+ * than Number() on a sliced string. Everything else (exponents, blanks, longer mantissas) goes through NUMBER.
  */
 function numberOf(raw: string): number | undefined {
-  const value = +raw;
-  const first = raw.charCodeAt(0);
-  const last = raw.charCodeAt(raw.length - 1);
-  if (
-    value === value &&
-    last >= 48 &&
-    last <= 57 &&
-    ((first >= 49 && first <= 57) || first === 45 || first === 43 || first === 46 || (first === 48 && !(raw.charCodeAt(1) > 57)))
-  )
-    return value;
+  const n = raw.length;
+  let i = 0;
+  let c = raw.charCodeAt(0);
+  const negative = c === 45;
+  if (negative || c === 43) i = 1;
+  let m = 0;
+  let digits = 0;
+  let fraction = 0;
+  let dot = false;
+  let plain = i < n;
+  for (; i < n; i++) {
+    c = raw.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+      if (dot) fraction++;
+    } else if (c === 46 && !dot) dot = true;
+    else {
+      plain = false;
+      break;
+    }
+  }
+  if (plain && digits > 0 && digits <= 15) {
+    const value = m / POW10[fraction];
+    return negative ? -value : value;
+  }
   return NUMBER.test(raw) ? Number(raw) : undefined;
 }
 const NON_FINITE = new Set(['NaN', 'nan', 'inf', '-inf', 'Infinity', '-Infinity', 'INF', '-INF']);
@@ -222,6 +241,11 @@ class ColumnAccumulator {
 export interface SummarizeOptions extends OpenTableOptions {
   /** Only these columns. @default every column */
   columns?: string[];
+  /**
+   * Columns not summarised (drift's `ignore` list): they appear with an empty categorical summary, so the
+   * table still shows it has them, and no time goes into their values. @default none
+   */
+  skip?: string[];
   /** Exact values kept per numeric column before the sketch takes over (memory: 8 bytes each). @default 200,000 */
   exactLimit?: number;
   /**
@@ -256,7 +280,8 @@ export async function summarizeTable(path: string, options: SummarizeOptions = {
   const spool = options.keepValues
     ? new ValueSpool(options.spoolDir, options.memoryBudget ?? DEFAULT_MEMORY_BUDGET, `t${process.pid}-${spoolNames++}-${Date.now()}`)
     : null;
-  const accumulators = new Map(wanted.map((c) => [c, new ColumnAccumulator(exactLimit, spool)]));
+  const skipped = new Set(options.skip ?? []);
+  const accumulators = new Map(wanted.filter((c) => !skipped.has(c)).map((c) => [c, new ColumnAccumulator(exactLimit, spool)]));
   let rows = 0;
   // Columns of a batch, resolved once per header (JSONL may add columns in later batches).
   let header: string[] | null = null;
@@ -271,7 +296,8 @@ export async function summarizeTable(path: string, options: SummarizeOptions = {
       for (let c = 0; c < slots.length; c++) slots[c]?.addAll(batch.values[c], batch.length);
       rows += batch.length;
     }
-    columns = Object.fromEntries([...accumulators].map(([name, acc]) => [name, acc.summary()]));
+    const empty: CategoricalSummary = { kind: 'categorical', count: 0, missing: 0, counts: {}, unseen: 0 };
+    columns = Object.fromEntries(wanted.map((name) => [name, accumulators.get(name)?.summary() ?? { ...empty }]));
   } finally {
     spool?.close();
   }
