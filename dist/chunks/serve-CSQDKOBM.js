@@ -1,5 +1,5 @@
 import { createRequire as __mlciCreateRequire } from 'node:module'; const require = __mlciCreateRequire(import.meta.url);
-import{a as g}from"./chunk-C74FYDGI.js";import{a as v,b as k}from"./chunk-AWXOMNK2.js";import{i as y,j as t}from"./chunk-MDTHXPDW.js";import{b as l,d as c,h,j as f,k as i}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var N=`
+import{a as g}from"./chunk-C74FYDGI.js";import{a as v,b as k}from"./chunk-7FGI4CMO.js";import{i as y,j as t}from"./chunk-MDTHXPDW.js";import{b as l,d as c,h,j as f,k as i}from"./chunk-SF7SS2Q5.js";import"./chunk-3LHRBKTG.js";var N=`
 mlci serve: serve a model over HTTP with MLflow's scoring protocol
 
 usage:
