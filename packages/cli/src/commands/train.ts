@@ -1,6 +1,6 @@
 import { numberFlag, parseFlags, stderrLogger, usageError } from '@mlci/core';
 import { prepareMlprojectEnv } from '@mlci/tracking';
-import { loadMlproject, RecordedRunError, train } from '@mlci/tracking';
+import { loadMlproject, parseRunSelector, RecordedRunError, train } from '@mlci/tracking';
 import { encodeRunRecord, projectStore } from '@mlci/store';
 import { localMlflowRegistry } from '@mlci/registry';
 import { findProjectDir } from '@mlci/tracking';
@@ -31,6 +31,9 @@ flags:
                                  \`mlci data get\` can restore it
   --name NAME                    run name
   --experiment NAME              experiment name (also given to the script as MLFLOW_EXPERIMENT_NAME)
+  --select-run SELECTOR          which run the script opens is the run gates, comparisons and promotion use:
+                                 first (default: the first top-level run), name=RUN_NAME or tag:KEY=VALUE;
+                                 one that matches no run, or several, ends the run FAILED
   --params-file FILE             DVC-style params file (repeatable; default params.yaml when present)
   --metrics-file FILE            DVC-style metrics file (repeatable; default metrics.json when written)
   --system-metrics-interval S    seconds between system metric samples (default 10; 0 = off)
@@ -58,6 +61,7 @@ export const command: Command = {
       snapshot: { type: 'boolean' },
       name: { type: 'string' },
       experiment: { type: 'string' },
+      'select-run': { type: 'string' },
       'params-file': { type: 'string', multiple: true },
       'metrics-file': { type: 'string', multiple: true },
       'system-metrics-interval': { type: 'string' },
@@ -101,6 +105,7 @@ export const command: Command = {
         snapshot: values.snapshot,
         name: values.name,
         experiment: values.experiment,
+        selectRun: parseRunSelector(values['select-run']),
         paramsFiles: values['params-file'],
         metricsFiles: values['metrics-file'],
         systemMetricsInterval: numberFlag('system-metrics-interval', values['system-metrics-interval'], 10, { min: 0, max: 3600 }),
