@@ -28,6 +28,26 @@ describe('scripts/test-summary.mjs', () => {
     expect(status).toBe(1);
   });
 
+  it('a failed test counts once, not again through its file; a file that failed to load counts once', () => {
+    const failing = join(mkdtempSync(join(tmpdir(), 'mlci-summary-')), 'report.json');
+    writeFileSync(
+      failing,
+      JSON.stringify({
+        numPassedTests: 5,
+        numFailedTests: 1,
+        numFailedTestSuites: 3,
+        testResults: [
+          { status: 'failed', assertionResults: [{ status: 'passed' }, { status: 'failed' }] },
+          { status: 'failed', assertionResults: [] },
+          { status: 'passed', assertionResults: [{ status: 'passed' }] },
+        ],
+      }),
+    );
+    const { lines, status } = summary([failing, '1']);
+    expect(lines.at(-1)).toBe('tests: 5 passed, 2 failed');
+    expect(status).toBe(1);
+  });
+
   it('a run that wrote no report is one failure, never zero tests', () => {
     const { lines } = summary([join(tmpdir(), 'no-such-report.json'), '1']);
     expect(lines.at(-1)).toBe('tests: 0 passed, 1 failed');

@@ -123,4 +123,5 @@ const TESTED_IN: Record<string, string> = {
   'promote-on-tag.yml': 'test/workflows/examples.test.ts',
   'drift-monitor.yml': 'test/workflows/drift-monitor.test.ts',
   'matrix-sweep.yml': 'test/workflows/matrix-sweep.test.ts',
+  'validate-shards.yml': 'test/workflows/validate-shards.test.ts',
 };
