@@ -1,6 +1,6 @@
 /**
- * mlci's registry as MLflow's Model Registry sees it: the implementation of tracking's `MlflowRegistryPort`
- * (structurally: registry does not import tracking). One session serves one training command.
+ * mlci's registry as MLflow's Model Registry sees it: the implementation of `MlflowRegistryPort` (declared in
+ * @mlci/store, below tracking and registry, which do not import each other). One session serves one training command.
  *
  * Semantics (packages/tracking/README.md has the endpoint table):
  * - A registered model is an mlci model (published versions) or one MLflow created with no version yet.
@@ -19,7 +19,16 @@
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MlciError, sha256Hex, silentLogger, writeJsonAtomic, type Logger } from '@mlci/core';
-import { LocalStore, type RunRecord, type Store } from '@mlci/store';
+import {
+  LocalStore,
+  type FinishReport,
+  type MlflowPortErrorCode,
+  type MlflowRegistryPort,
+  type PortVersion,
+  type RegisterRequest,
+  type RunRecord,
+  type Store,
+} from '@mlci/store';
 import { currentEvent } from './history';
 import { LocalRegistry } from './local';
 import { withLockFile } from './lock';
@@ -28,12 +37,10 @@ import { assignAlias, promote } from './promote';
 import { VersionExistsError } from './errors';
 import type { RegistryBackend, VersionRecord } from './types';
 
-type MlflowCode = 'RESOURCE_DOES_NOT_EXIST' | 'RESOURCE_ALREADY_EXISTS' | 'INVALID_PARAMETER_VALUE' | 'PERMISSION_DENIED';
-
 /** An error the MLflow endpoint answers with `mlflowCode` and this message. */
 export class MlflowPortError extends Error {
   constructor(
-    readonly mlflowCode: MlflowCode,
+    readonly mlflowCode: MlflowPortErrorCode,
     message: string,
   ) {
     super(message);
@@ -44,19 +51,8 @@ const missingModel = (name: string) => new MlflowPortError('RESOURCE_DOES_NOT_EX
 const missingVersion = (name: string, n: number | string) =>
   new MlflowPortError('RESOURCE_DOES_NOT_EXIST', `Model Version (name=${name}, version=${n}) not found`);
 
-/** One version in the session's view (field names as tracking's `PortVersion`). */
-interface VersionState {
-  name: string;
-  number: number;
-  mlciVersion: string | null;
-  creationTimestamp: number;
-  lastUpdatedTimestamp: number;
-  description: string;
-  source: string;
-  runId: string;
-  userId: string;
-  tags: Record<string, string>;
-  modelPath: string;
+/** One version in the session's view: the port's version without its aliases (the model holds those). */
+interface VersionState extends Omit<PortVersion, 'aliases'> {
   record?: VersionRecord;
 }
 
@@ -110,7 +106,7 @@ function workspaceOf(store: Store): LocalStore {
   return store instanceof LocalStore ? store : (store as unknown as { workspace: LocalStore }).workspace;
 }
 
-export class MlflowRegistrySession {
+export class MlflowRegistrySession implements MlflowRegistryPort {
   readonly location: string;
   private readonly metadataDir: string;
   private view: Map<string, ModelState> | null = null;
@@ -240,15 +236,7 @@ export class MlflowRegistrySession {
 
   // ---- model versions ----
 
-  async createVersion(request: {
-    name: string;
-    runId: string;
-    modelPath: string;
-    source: string;
-    description?: string;
-    tags?: Record<string, string>;
-    userId?: string;
-  }) {
+  async createVersion(request: RegisterRequest) {
     const model = await this.need(request.name);
     const now = Date.now();
     const version: VersionState = {
@@ -333,15 +321,8 @@ export class MlflowRegistrySession {
 
   // ---- the end of the run ----
 
-  async finish(record: RunRecord) {
-    const report: {
-      published: Array<{ name: string; number: number; tag: string }>;
-      aliases: Array<{ name: string; alias: string; tag: string }>;
-      dropped?: string;
-    } = {
-      published: [],
-      aliases: [],
-    };
+  async finish(record: RunRecord): Promise<FinishReport> {
+    const report: FinishReport = { published: [], aliases: [] };
     if (!this.view || (!this.dirty.size && !this.removed.size)) return report;
     if (record.status !== 'FINISHED') {
       report.dropped = `run ${record.id} ended ${record.status}: the registry changes it made through MLflow (${[...this.dirty].join(', ') || 'deletions'}) were not applied`;

@@ -7,3 +7,4 @@ export * from './owner';
 export * from './run-journal';
 export * from './dvc-hash';
 export * from './dataset-dir';
+export * from './mlflow-registry-port';

@@ -20,7 +20,7 @@ import { MlflowState, type MlflowStateOptions } from './mlflow-api/state';
 
 export { MLFLOW_BATCH_LIMITS } from './mlflow-api/runs';
 export type { MlflowState } from './mlflow-api/state';
-export type { FinishReport, MlflowRegistryPort, PortModel, PortVersion, RegisterRequest } from './mlflow-api/registry-port';
+export type { FinishReport, MlflowRegistryPort, PortModel, PortVersion, RegisterRequest } from '@mlci/store';
 
 export interface MlflowServerOptions extends MlflowStateOptions {
   /**

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Body, type Route, ApiError, invalid, kv, noEndpoint, notFound, reply, safeArtifactPath, str } from './protocol';
-import type { MlflowRegistryPort, PortModel, PortVersion } from './registry-port';
+import type { MlflowRegistryPort, PortModel, PortVersion } from '@mlci/store';
 import type { MlflowState } from './state';
 
 /** Artifact paths under the proxy that hold published versions: `mlci-registry/NAME/X.Y.Z/<file path>`. */

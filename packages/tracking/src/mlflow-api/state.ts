@@ -8,7 +8,7 @@ import type { ArtifactRef, ChildRun, LoggedModelRecord, ModelMetricPoint, RunOut
 import { RunCollector } from '../collector';
 import { type DatasetInputJson, toRunInput } from './inputs';
 import { type Body, type KeyValue, invalid, kv, notFound } from './protocol';
-import type { MlflowRegistryPort } from './registry-port';
+import type { MlflowRegistryPort } from '@mlci/store';
 
 export interface MlflowStateOptions {
   /** Where uploaded artifacts are stored (by content hash). */

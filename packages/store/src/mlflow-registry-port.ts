@@ -1,13 +1,14 @@
 /**
- * The port through which the MLflow Model Registry routes (`registry.ts`) reach a model registry. Tracking and
- * registry sit in one layer and do not import each other: this interface is what the routes need, and
- * `@mlci/registry`'s `openMlflowRegistry` implements it over a `RegistryBackend` (structurally). The CLI, the
- * pipeline and the train-and-log action, which see both packages, pass one to `train()`.
+ * The port through which tracking's MLflow Model Registry routes (`mlflow-api/registry.ts`) reach a model
+ * registry. Tracking and registry sit in one layer and do not import each other, so the port is declared here,
+ * below both: tracking's routes call it and `@mlci/registry`'s `openMlflowRegistry` implements it over a
+ * `RegistryBackend`. The CLI, the pipeline and the train-and-log action, which see both packages, pass one to
+ * `train()`.
  *
  * One port serves one training command: what the script changes is held in the port and applied to the
  * registry by `finish()` when the run ended FINISHED, so a FAILED or KILLED run leaves the registry unchanged.
  */
-import type { RunRecord } from '@mlci/store';
+import type { RunRecord } from './run-record';
 
 /** A model version as MLflow shows it. `number` is MLflow's integer version. */
 export interface PortVersion {
@@ -69,9 +70,11 @@ export interface FinishReport {
  * mlci's registry keeps published versions and alias history, so deleting or renaming them is refused).
  */
 export interface PortErrorShape {
-  mlflowCode: 'RESOURCE_DOES_NOT_EXIST' | 'RESOURCE_ALREADY_EXISTS' | 'INVALID_PARAMETER_VALUE' | 'PERMISSION_DENIED';
+  mlflowCode: MlflowPortErrorCode;
   message: string;
 }
+
+export type MlflowPortErrorCode = 'RESOURCE_DOES_NOT_EXIST' | 'RESOURCE_ALREADY_EXISTS' | 'INVALID_PARAMETER_VALUE' | 'PERMISSION_DENIED';
 
 export interface MlflowRegistryPort {
   /** Where the registry lives, for messages. */
