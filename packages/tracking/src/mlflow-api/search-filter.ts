@@ -425,7 +425,8 @@ export interface ModelClause {
   value: string | number | string[];
 }
 
-const MODEL_ALIASES: Record<string, string> = {
+/** MLflow's other names for the logged_models timestamp columns (in filters and order_by). */
+export const MODEL_ALIASES: Record<string, string> = {
   creation_time: 'creation_timestamp_ms',
   creation_timestamp: 'creation_timestamp_ms',
   last_updated_timestamp: 'last_updated_timestamp_ms',

@@ -10,6 +10,8 @@ import {
   checkRunComparator,
   compare,
   maxResults,
+  MODEL_ALIASES,
+  MODEL_COLUMNS,
   paginate,
   parseExperimentFilter,
   parseExperimentOrderBy,
@@ -229,28 +231,8 @@ export function searchLoggedModels(state: MlflowState, body: Body): { models: un
         datasetDigest: o.dataset_digest as string | undefined,
       };
     }
-    const column =
-      {
-        creation_time: 'creation_timestamp_ms',
-        creation_timestamp: 'creation_timestamp_ms',
-        last_updated_timestamp: 'last_updated_timestamp_ms',
-      }[field] ?? field;
-    if (
-      ![
-        'model_id',
-        'experiment_id',
-        'name',
-        'artifact_location',
-        'creation_timestamp_ms',
-        'last_updated_timestamp_ms',
-        'status',
-        'lifecycle_stage',
-        'model_type',
-        'source_run_id',
-        'status_message',
-      ].includes(column)
-    )
-      throw invalid(`Invalid order by field name: ${field}`);
+    const column = MODEL_ALIASES[field] ?? field;
+    if (!MODEL_COLUMNS.includes(column)) throw invalid(`Invalid order by field name: ${field}`);
     return { column, ascending };
   });
   const max = body.max_results ? maxResults(body.max_results, 100) : 100;
