@@ -194,8 +194,11 @@ describe('train-and-log and overfit-gate actions', () => {
     expect(train.outputs.status).toBe('FINISHED');
     expect(record.metrics.loss).toHaveLength(4);
     expect(record.lineage.datasets[0].snapshot).toBe(true);
-    expect(train.summary).toContain('ci &#60;run&#62;');
-    expect(train.summary).toMatch(/\| loss \|/);
+    // The job summary is the report's train section: the run named (escaped), its metrics and its datasets.
+    expect(train.summary).toMatch(/^### ✅ Training: run ci &#60;run&#62; finished in \d+\.\d s/);
+    expect(train.summary).toMatch(/\| loss \| [\d.e-]+ \| [▁▂▃▄▅▆▇█]+ \|/);
+    const sha = createHash('sha256').update('x\n1\n').digest('hex');
+    expect(train.summary).toContain(`| data.csv | <code>${sha.slice(0, 12)}</code> | <code>${md5('x\n1\n')}</code> |`);
 
     const gate = await runAction('overfit-gate', {
       workspace,
@@ -206,7 +209,11 @@ describe('train-and-log and overfit-gate actions', () => {
     expect(gate.outputs.outcome).toBe('fail');
     const result = JSON.parse(await readFile(join(train.runnerTemp, 'mlci', 'results', 'gate.json'), 'utf8'));
     expect(result.assertions.map((a: any) => a.passed)).toEqual([true, false]);
-    expect(gate.summary).toMatch(/\| pass \| accuracy &#62;&#61; 0 \|/);
+    expect(gate.summary).toMatch(/^### ❌ Gates: 1 of 2 assertions failed/);
+    expect(gate.summary).toMatch(/\| pass \| <code>accuracy &#62;&#61; 0<\/code> \|/);
+    expect(gate.summary).toMatch(
+      /\| \*\*fail\*\* \| <code>loss &#60; 0\.0001 &#42; min&#40;loss&#41;<\/code> \| [\d.]+ &#60; 0\.0001 &#42; [\d.]+ \|/,
+    );
     expect(gate.annotations.some((a) => a.level === 'error' && a.message.includes('loss < 0.0001'))).toBe(true);
 
     const byId = await runAction('overfit-gate', { workspace, inputs: { run: record.id.slice(0, 8), assertions: 'accuracy >= 0' } });

@@ -3,17 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileError, inputError, MlciError, parseYaml, usageError } from '@mlci/core';
 import { encodeRunRecord, openStore, type RunRecord, type Store } from '@mlci/store';
-import {
-  encodeGateResult,
-  findProjectDir,
-  gateRun,
-  gateSummaryMarkdown,
-  parseRunSelector,
-  splitWords,
-  train,
-  trainSummaryMarkdown,
-} from '@mlci/tracking';
+import { encodeGateResult, findProjectDir, gateRun, parseRunSelector, splitWords, train } from '@mlci/tracking';
 import { localMlflowRegistry } from '@mlci/registry';
+import { gateSection, sectionMarkdown, trainSection } from '@mlci/report';
 import type { ActionContext } from './context';
 import { parseRunFile } from './run-file';
 
@@ -108,12 +100,14 @@ export async function trainAction(ctx: ActionContext): Promise<void> {
   );
   await publish(ctx, record, store, snapshot);
   // NaN and ±inf as "NaN"/"Infinity" strings, as run.json has them (JSON.stringify would write null).
-  const resultFile = await ctx.writeResult('train', encodeRunRecord(record));
+  const encoded = encodeRunRecord(record);
+  const resultFile = await ctx.writeResult('train', encoded);
   ctx.output('run-id', record.id);
   ctx.output('status', record.status);
   ctx.output('exit-code', exitCode);
   ctx.output('result-file', resultFile);
-  await ctx.summary(trainSummaryMarkdown(record));
+  // The job summary is the report's own section for this result: one renderer for summary and PR comment.
+  await ctx.summary(sectionMarkdown(trainSection(encoded)) + '\n');
   if (record.status !== 'FINISHED') {
     ctx.fail(
       `training command ${record.status === 'KILLED' ? 'was killed' : `failed with exit code ${record.exitCode}`} (run ${record.id} recorded)`,
@@ -145,10 +139,11 @@ export async function overfitGateAction(ctx: ActionContext): Promise<void> {
   await store
     .annotateRun?.(run.id, { 'mlci.gate.overfit-gate': result.outcome })
     .catch((error) => ctx.warning(`gate result not recorded on run ${run.id}: ${(error as Error).message}`));
-  const resultFile = await ctx.writeResult('gate', encodeGateResult(result));
+  const encoded = encodeGateResult(result);
+  const resultFile = await ctx.writeResult('gate', encoded);
   ctx.output('outcome', result.outcome);
   ctx.output('result-file', resultFile);
-  await ctx.summary(gateSummaryMarkdown(result));
+  await ctx.summary(sectionMarkdown(gateSection(encoded)) + '\n');
   for (const a of result.assertions) if (!a.passed) ctx.error(`overfit gate: ${a.expression} does not hold (${a.evaluated})`);
   if (result.outcome === 'fail')
     ctx.fail(`${result.assertions.filter((a) => !a.passed).length} of ${result.assertions.length} overfit assertions failed`);

@@ -5,6 +5,7 @@ export * from './result';
 export * from './args';
 export * from './markdown';
 export * from './sanitize';
+export * from './sparkline';
 export { pacingFromEnv } from './github/pacing';
 export { MLCI_VERSION } from './version';
 export * from './yaml';

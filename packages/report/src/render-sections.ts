@@ -3,7 +3,7 @@
  * (they may come from an untrusted artifact in a workflow_run job): unknown shapes render as a plain
  * outcome line, and every string from them goes through escape.ts.
  */
-import type { Outcome } from '@mlci/core';
+import { sparkline, type Outcome } from '@mlci/core';
 import type { ComparisonResult, MetricComparison } from './compare';
 import { defaultDirection } from './compare-spec';
 import { details, md, mdCode, mermaidLabel, metricValue, num, percent, signed } from './escape';
@@ -44,21 +44,6 @@ export const SECTION_KIND: Record<string, 'data' | 'model'> = {
 
 const ICON: Record<Outcome, string> = { pass: '✅', warn: '⚠️', fail: '❌' };
 export const outcomeIcon = (o: Outcome) => ICON[o] ?? '❔';
-
-const BARS = '▁▂▃▄▅▆▇█';
-/** A Unicode sparkline; `range` fixes the scale so two curves drawn with the same range compare by eye. */
-export function sparkline(values: number[], width = 24, range?: [number, number]): string {
-  const v = values.filter((x) => Number.isFinite(x));
-  if (v.length < 2) return '';
-  const buckets: number[] = [];
-  const size = Math.max(1, v.length / width);
-  for (let s = 0; s < v.length; s += size) {
-    const slice = v.slice(Math.floor(s), Math.max(Math.floor(s) + 1, Math.floor(s + size)));
-    buckets.push(slice.reduce((a, b) => a + b, 0) / slice.length);
-  }
-  const [lo, hi] = range ?? [Math.min(...buckets), Math.max(...buckets)];
-  return buckets.map((x) => (hi === lo ? BARS[3] : BARS[Math.max(0, Math.min(7, Math.round(((x - lo) / (hi - lo)) * 7)))])).join('');
-}
 
 const asOutcome = (o: unknown): Outcome => (o === 'pass' || o === 'warn' || o === 'fail' ? o : 'warn');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a step's result JSON is read defensively, field by field
@@ -345,9 +330,12 @@ export function trainSection(result: unknown): ReportSection {
       .map((p) => pointValue(obj(p).value))
       .filter((v): v is number => v !== null);
     if (!values.length) continue;
-    rows.push(`| ${md(key, 60)} | ${metricValue(values[values.length - 1])} | ${sparkline(values.filter(Number.isFinite)) || '–'} |`);
+    rows.push(`| ${md(key, 60)} | ${metricValue(values[values.length - 1])} | ${sparkline(values, 24) || '–'} |`);
   }
-  const parts = [`Run ${mdCode(String(r.id ?? '').slice(0, 32))}.`];
+  const commit = obj(obj(r.lineage).git).commit;
+  const parts = [
+    `Run ${mdCode(String(r.id ?? '').slice(0, 32))}${typeof commit === 'string' ? ` at ${mdCode(commit.slice(0, 12))}` : ''}.`,
+  ];
   if (rows.length) parts.push(`| metric | last | curve |\n| --- | ---: | --- |\n${rows.join('\n')}`);
   const children = arr(r.children).map(obj);
   if (children.length) {
@@ -382,6 +370,21 @@ export function trainSection(result: unknown): ReportSection {
         `| param | value |\n| --- | --- |\n${params.map(([k, v]) => `| ${md(k, 60)} | ${md(v, 120)} |`).join('\n')}`,
       ),
     );
+  const datasets = arr(obj(r.lineage).datasets).map(obj);
+  if (datasets.length) {
+    // What the run was trained on, named by content the way mlci and DVC both name it.
+    const rows = datasets.slice(0, 20).map((d) => {
+      const dvc = obj(d.dvc);
+      const stale =
+        dvc.status === 'modified'
+          ? ` (modified since ${md(dvc.file, 80)}: DVC recorded ${mdCode(String(dvc.md5 ?? '').slice(0, 12))})`
+          : '';
+      const files = n(d.files) !== null ? ` (${d.files} files)` : '';
+      return `| ${md(d.path, 80)}${files} | ${mdCode(String(d.sha256 ?? '').slice(0, 12))} | ${d.dvcMd5 ? mdCode(d.dvcMd5) : '–'}${stale} |`;
+    });
+    if (datasets.length > rows.length) rows.push(`| …and ${datasets.length - rows.length} more | | |`);
+    parts.push(details(`${datasets.length} datasets`, `| dataset | SHA-256 | DVC md5 |\n| --- | --- | --- |\n${rows.join('\n')}`));
+  }
   return { id: 'train', kind: 'model', outcome, headline, body: parts.join('\n\n') };
 }
 

@@ -1,8 +1,7 @@
 /** The comparison in a terminal: aligned columns, ▲▼ arrows, colour only when wanted (NO_COLOR respected). */
-import { sanitizeText } from '@mlci/core';
+import { sanitizeText, sparkline } from '@mlci/core';
 import type { ComparisonResult, MetricComparison } from './compare';
 import { metricValue, num, percent, signed } from './escape';
-import { sparkline } from './render-sections';
 
 export interface TerminalOptions {
   /** Use ANSI colours. @default stdout is a TTY and NO_COLOR is unset */

@@ -12,7 +12,6 @@ export * from './export';
 export * from './view';
 export * from './data';
 export * from './dvc';
-export * from './summary';
 export * from './outputs';
 export * from './escape';
 export * from './select-run';

@@ -1,23 +1,6 @@
 /** Terminal views of runs: a run list and one run with Unicode sparkline curves of its metrics. */
+import { sparkline } from '@mlci/core';
 import type { ChildRun, MetricPoint, RunRecord } from '@mlci/store';
-
-const BARS = '▁▂▃▄▅▆▇█';
-
-/** A sparkline of values, resampled to at most `width` characters (bucket means). */
-export function sparkline(all: number[], width = 40): string {
-  // NaN and ±inf have no height: the curve is drawn through the finite values.
-  const values = all.filter(Number.isFinite);
-  if (!values.length) return '';
-  const buckets: number[] = [];
-  const size = Math.max(1, values.length / width);
-  for (let start = 0; start < values.length; start += size) {
-    const slice = values.slice(Math.floor(start), Math.max(Math.floor(start) + 1, Math.floor(start + size)));
-    buckets.push(slice.reduce((a, b) => a + b, 0) / slice.length);
-  }
-  const min = Math.min(...buckets);
-  const max = Math.max(...buckets);
-  return buckets.map((v) => (max === min ? BARS[3] : BARS[Math.round(((v - min) / (max - min)) * (BARS.length - 1))])).join('');
-}
 
 const fmt = (n: number) => (!Number.isFinite(n) ? String(n) : Number.isInteger(n) ? String(n) : Number(n.toPrecision(4)).toString());
 const finite = (values: number[]) => values.filter(Number.isFinite);
