@@ -1,7 +1,9 @@
-import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema, type FileMetaData } from 'hyparquet';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema, type FileMetaData, type SchemaTree } from 'hyparquet';
+import { getTreePath } from 'hyparquet/src/schema.js';
 import { compressors } from 'hyparquet-compressors';
 import { fileError, inputError } from '@mlci/core';
 import { inputName, type InputInfo } from './source';
+import { columnDecoder, decodeColumnChunk, isDirectColumn, normalize } from './parquet-columns';
 import type { RecordBatch, Table } from './table';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -13,60 +15,63 @@ const PARSERS = {
   timestampFromNanoseconds: (ns: bigint) => iso(Number(ns / 1_000_000n)),
 };
 
-/** A decoded run of one column: `data[k]` is file row `rowStart + k` (0-based). */
+/** A decoded run of one column: `data[k]` is file row `rowStart + k` (0-based); absent where `nulls[k]` is 1. */
 interface Piece {
   rowStart: number;
   data: ArrayLike<unknown>;
+  nulls?: Uint8Array | null;
 }
 
 /**
- * A decoded column chunk as validation and drift read it: INT64 as numbers, absent values as null. Typed arrays
- * of numbers stay as they are (batches are views into them); only BigInt and undefined are converted, once.
+ * Decodes file rows [start, end) of one row group (which starts at file row `groupStart`), column-major,
+ * without assembling row arrays; only `read` columns. Flat columns (all that polars, pyarrow and DuckDB write
+ * for a table of scalars) go through the direct decoder (parquet-columns.ts); nested ones through parquetRead.
  */
-function plainColumn(data: ArrayLike<unknown>): ArrayLike<unknown> {
-  if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
-    const out = new Float64Array(data.length);
-    for (let i = 0; i < data.length; i++) out[i] = Number(data[i]);
-    return out;
-  }
-  if (ArrayBuffer.isView(data)) return data as unknown as ArrayLike<unknown>;
-  let k = 0;
-  const n = data.length;
-  while (k < n) {
-    const v = data[k];
-    if (v === undefined || typeof v === 'bigint' || v instanceof Date) break;
-    k++;
-  }
-  if (k === n) return data;
-  const out = Array.from(data);
-  for (let i = k; i < n; i++) {
-    const v = out[i];
-    out[i] = typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString() : (v ?? null);
-  }
-  return out;
-}
-
-/** Decodes one whole row group, column-major, without assembling row arrays; only `read` columns. */
 async function readRowGroup(
-  path: string,
-  file: Awaited<ReturnType<typeof asyncBufferFromFile>>,
-  metadata: FileMetaData,
+  pq: ParquetFile,
+  group: number,
+  groupStart: number,
   read: string[],
   start: number,
   end: number,
 ): Promise<Map<string, Piece[]>> {
+  const { path, file, metadata } = pq;
   const pieces = new Map<string, Piece[]>(read.map((c) => [c, []]));
+  const rowGroup = metadata.row_groups[group];
+  const groupRows = Number(rowGroup.num_rows);
+  const rest: string[] = [];
   try {
-    await parquetRead({
-      file,
-      metadata,
-      columns: read,
-      rowStart: start,
-      rowEnd: end,
-      compressors,
-      parsers: PARSERS,
-      onChunk: (chunk) => pieces.get(chunk.columnName)?.push({ rowStart: chunk.rowStart, data: plainColumn(chunk.columnData) }),
-    });
+    const direct: Promise<void>[] = [];
+    for (const name of read) {
+      const schemaPath = pq.paths.get(name);
+      const chunk = rowGroup.columns.find((c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === name);
+      const meta = chunk?.meta_data;
+      if (!schemaPath || !meta || chunk.file_path || !isDirectColumn(schemaPath)) {
+        rest.push(name);
+        continue;
+      }
+      const offset = Number(meta.dictionary_page_offset || meta.data_page_offset);
+      const decoder = columnDecoder(schemaPath, meta, compressors, PARSERS);
+      direct.push(
+        Promise.resolve(file.slice(offset, offset + Number(meta.total_compressed_size))).then((buffer) => {
+          const { data, nulls } = decodeColumnChunk(new Uint8Array(buffer), decoder, groupRows, start - groupStart, end - groupStart);
+          pieces.get(name)!.push({ rowStart: start, data, nulls });
+        }),
+      );
+    }
+    await Promise.all(direct);
+    if (rest.length > 0) {
+      await parquetRead({
+        file,
+        metadata,
+        columns: rest,
+        rowStart: start,
+        rowEnd: end,
+        compressors,
+        parsers: PARSERS,
+        onChunk: (chunk) => pieces.get(chunk.columnName)?.push({ rowStart: chunk.rowStart, data: normalize(chunk.columnData) }),
+      });
+    }
   } catch (error) {
     throw inputError(`cannot decode Parquet rows ${start + 1}–${end}: ${(error as Error).message}`, {
       file: path,
@@ -74,6 +79,12 @@ async function readRowGroup(
     });
   }
   return pieces;
+}
+
+/** Whether any of nulls[a..b) is set. */
+function anyNull(nulls: Uint8Array, a: number, b: number): boolean {
+  for (let i = a; i < b; i++) if (nulls[i] !== 0) return true;
+  return false;
 }
 
 /** Values of file rows [from, to) of one column: a view when one piece holds them all, else gathered. */
@@ -86,6 +97,11 @@ function gather(pieces: Piece[], from: number, to: number): ArrayLike<unknown> {
       };
       const a = from - piece.rowStart;
       const b = to - piece.rowStart;
+      if (piece.nulls && anyNull(piece.nulls, a, b)) {
+        const out = new Array<unknown>(b - a);
+        for (let i = a; i < b; i++) out[i - a] = piece.nulls[i] ? null : data[i];
+        return out;
+      }
       return data.subarray ? data.subarray(a, b) : data.slice!(a, b);
     }
   }
@@ -93,7 +109,7 @@ function gather(pieces: Piece[], from: number, to: number): ArrayLike<unknown> {
   for (const piece of pieces) {
     const lo = Math.max(from, piece.rowStart);
     const hi = Math.min(to, piece.rowStart + piece.data.length);
-    for (let r = lo; r < hi; r++) out[r - from] = piece.data[r - piece.rowStart];
+    for (let r = lo; r < hi; r++) out[r - from] = piece.nulls?.[r - piece.rowStart] ? null : piece.data[r - piece.rowStart];
   }
   return out;
 }
@@ -106,6 +122,8 @@ export interface ParquetFile {
   columns: string[];
   /** Rows per row group. */
   groups: number[];
+  /** Each top-level column's schema path (the direct decoder's input). */
+  paths: Map<string, SchemaTree[]>;
 }
 
 export async function openParquetFile(path: string): Promise<ParquetFile> {
@@ -121,15 +139,19 @@ export async function openParquetFile(path: string): Promise<ParquetFile> {
       hint: 'check that the file is Parquet (it starts and ends with "PAR1")',
     });
   }
-  const columns = parquetSchema(metadata).children.map((child) => child.element.name);
-  return { path, file, metadata, columns, groups: metadata.row_groups.map((g) => Number(g.num_rows)) };
+  const tree = parquetSchema(metadata);
+  const columns = tree.children.map((child) => child.element.name);
+  const paths = new Map(tree.children.map((child) => [child.element.name, getTreePath(tree, [child.element.name])]));
+  return { path, file, metadata, columns, groups: metadata.row_groups.map((g) => Number(g.num_rows)), paths };
 }
 
 /**
  * Batches of row groups [fromGroup, toGroup) of a Parquet file, decoding each group once and handing it out in
  * batches, so memory is bounded by the largest row group (the writer's choice, typically 64–128 MiB of data),
  * never by the file. Only the columns named in `read` are decoded (projection); the others are empty in every
- * batch. Rows count from 1 at the first group read; `line` is that row number (Parquet has no lines).
+ * batch. Rows count from 1 at the first row read; `line` is that row number (Parquet has no lines). With
+ * `rowFrom` / `rowTo` (0-based file rows, within those groups) only that window is read: a part of a row group,
+ * whose pages outside the window are skipped undecoded.
  */
 export async function* parquetBatches(
   pq: ParquetFile,
@@ -137,20 +159,23 @@ export async function* parquetBatches(
   read: string[] = pq.columns,
   fromGroup = 0,
   toGroup = pq.groups.length,
+  rowFrom?: number,
+  rowTo?: number,
 ): AsyncGenerator<RecordBatch> {
   const { columns } = pq;
   let groupStart = 0;
   for (let g = 0; g < fromGroup; g++) groupStart += pq.groups[g];
-  const base = groupStart;
+  const base = rowFrom ?? groupStart;
   const wanted = new Set(read);
   const empty: unknown[] = [];
   for (let g = fromGroup; g < toGroup; g++) {
     const groupRows = pq.groups[g];
     const groupEnd = groupStart + groupRows;
-    const pieces =
-      groupRows > 0 ? await readRowGroup(pq.path, pq.file, pq.metadata, read, groupStart, groupEnd) : new Map<string, Piece[]>();
-    for (let start = groupStart; start < groupEnd; start += batchSize) {
-      const end = Math.min(groupEnd, start + batchSize);
+    const lo = Math.max(groupStart, rowFrom ?? groupStart);
+    const hi = Math.min(groupEnd, rowTo ?? groupEnd);
+    const pieces = hi > lo ? await readRowGroup(pq, g, groupStart, read, lo, hi) : new Map<string, Piece[]>();
+    for (let start = lo; start < hi; start += batchSize) {
+      const end = Math.min(hi, start + batchSize);
       const length = end - start;
       const lines = new Array<number>(length);
       for (let i = 0; i < length; i++) lines[i] = start - base + i + 1;
