@@ -16,6 +16,12 @@ function bundledDist(): string {
 export async function serveImageAction(ctx: ActionContext): Promise<void> {
   const { input, env, logger } = ctx;
   const builder = input.choice('builder', ['auto', 'docker', 'podman', 'none'], 'auto');
+  const runtime = input.choice(
+    'runtime',
+    ['auto', 'onnx', 'python'],
+    'auto',
+    'auto: the Node-only ONNX image when an sklearn model converts with parity, else the Python image',
+  );
   const project = input.string('project') || '.';
   const registry = input.choice(
     'registry',
@@ -39,6 +45,7 @@ export async function serveImageAction(ctx: ActionContext): Promise<void> {
     contextDir: input.string('context-dir') ? resolve(input.string('context-dir')) : join(ctx.resultsDir, '..', 'serve-image-context'),
     push: input.boolean('push', false),
     builder,
+    runtime,
     buildArgs,
     smokeRequests: input.number('smoke-requests', 100),
     smokeConcurrency: input.number('smoke-concurrency', 4),
@@ -54,6 +61,7 @@ export async function serveImageAction(ctx: ActionContext): Promise<void> {
   ctx.output('tags', result.tags.join('\n'));
   ctx.output('digest', result.push.digest ?? '');
   ctx.output('container-tested', result.container.exercised);
+  ctx.output('runtime', result.runtime.path);
   ctx.output('context-dir', result.context.dir);
   ctx.output('p50-ms', String(latencyMs.p50));
   ctx.output('p95-ms', String(latencyMs.p95));
@@ -105,6 +113,9 @@ export function summaryOf(r: BuildServeImageResult): string {
       ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
     '',
+    r.runtime.path === 'onnx'
+      ? `Serves through ONNX (node + onnxruntime-node, no Python)${r.runtime.onnx?.converted ? `: converted at build time, parity on ${r.runtime.onnx.parity.rows} rows (${escapeMarkdown(r.runtime.onnx.parity.candidate)})` : ''}.`
+      : `Serves through the Python worker${r.runtime.onnx && !r.runtime.onnx.converted ? `: ${escapeMarkdown(r.runtime.onnx.reason)}` : ''}.`,
     `Model ${codeSpan(r.model.ref)} (${escapeMarkdown(r.model.loader)}${r.model.version ? `, version ${codeSpan(r.model.version)}` : ''}${registryOf(r)}); tags: ${r.tags.map(codeSpan).join(', ')}.`,
     r.push.pushed
       ? `Pushed: digest ${codeSpan(r.push.digest ?? 'unknown')}; SBOM ${r.push.sbom ? 'yes' : 'no'}, provenance ${r.push.provenance ? 'yes' : 'no'}${r.push.reason ? ` (${escapeMarkdown(r.push.reason)})` : ''}.`

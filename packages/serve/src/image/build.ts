@@ -4,7 +4,8 @@ import { MlciError, silentLogger, type Logger } from '@mlci/core';
 import { loadTest, type LoadTestResult } from '../load';
 import { resolveModelRef, type ModelResolver, type ResolvedModel } from '../resolve';
 import { buildImage, detectBuilder, pushImage, runImage, tagOf, type Builder } from './builder';
-import { buildImageContext, listContext } from './context';
+import { buildImageContext, listContext, type ImageContext, type ImageContextOptions } from './context';
+import { ONNX_CACHE_DIR } from './dockerfile';
 
 export interface BuildServeImageOptions {
   /** Model directory, or a reference a resolver understands (NAME@ALIAS, run id). */
@@ -25,6 +26,14 @@ export interface BuildServeImageOptions {
   push?: boolean;
   /** auto: docker, then podman; none: skip the container step (build the context, run the server from it). @default auto */
   builder?: 'auto' | 'docker' | 'podman' | 'none';
+  /**
+   * What an sklearn model runs on in the image. auto: the Node-only image (node + onnxruntime-node, no Python)
+   * when the model converts to ONNX here with parity, else the Python image (the reason is logged and in the
+   * result); onnx: the conversion must succeed; python: always the Python image. @default auto
+   */
+  runtime?: 'auto' | 'onnx' | 'python';
+  /** The conversion's Python (scikit-learn + skl2onnx) and cache. @default $MLCI_PYTHON / python3, $MLCI_ONNX_CACHE */
+  convert?: ImageContextOptions['convert'];
   /** Build args: NODE_IMAGE / PYTHON_IMAGE override the pinned bases. @default {} */
   buildArgs?: Record<string, string>;
   /** Smoke-test requests (bounded), after one checked warm-up. @default 100, bounds 1..100000 */
@@ -51,6 +60,8 @@ export interface BuildServeImageResult {
     registry: ResolvedModel['registry'] | null;
   };
   context: { dir: string; files: string[]; requirements: string[] };
+  /** What serves in the image (onnx: node + onnxruntime-node, no Python), the conversion or why not, and the onnxruntime copied. */
+  runtime: { path: ImageContext['runtime']; onnx: ImageContext['onnx']; onnxRuntime: ImageContext['onnxRuntime'] };
   /** Whether the image was built and run. When false, `reason` says why, and the smoke test ran the server from the context. */
   container: {
     exercised: boolean;
@@ -61,7 +72,13 @@ export interface BuildServeImageResult {
     stopExitCode: number | null;
   };
   tags: string[];
-  smoke: { target: 'container' | 'server-from-context'; predictions: unknown[]; load: Omit<LoadTestResult, 'firstBody'> };
+  /** health: the served /health (its path says onnx or python; checked against the image's runtime). */
+  smoke: {
+    target: 'container' | 'server-from-context';
+    predictions: unknown[];
+    health: Record<string, unknown> | null;
+    load: Omit<LoadTestResult, 'firstBody'>;
+  };
   push: { pushed: boolean; digest: string | null; sbom: boolean; provenance: boolean; reason: string | null };
 }
 
@@ -98,6 +115,9 @@ export async function buildServeImage(options: BuildServeImageOptions): Promise<
         outDir: options.contextDir,
         serverDist: options.serverDist,
         dockerfile: { labels },
+        runtime: options.runtime,
+        convert: options.convert,
+        logger,
       });
       logger.info(c.dockerfile);
       return c;
@@ -124,6 +144,7 @@ export async function buildServeImage(options: BuildServeImageOptions): Promise<
         registry: resolved.registry ?? null,
       },
       context: { dir: ctx.dir, files: await listContext(ctx.dir), requirements: ctx.requirements },
+      runtime: { path: ctx.runtime, onnx: ctx.onnx, onnxRuntime: ctx.onnxRuntime },
       container: {
         exercised: false,
         builder: builder ? `${builder.tool} ${builder.version}` : null,
@@ -133,7 +154,7 @@ export async function buildServeImage(options: BuildServeImageOptions): Promise<
         stopExitCode: null,
       },
       tags,
-      smoke: { target: builder ? 'container' : 'server-from-context', predictions: [], load: undefined as never },
+      smoke: { target: builder ? 'container' : 'server-from-context', predictions: [], health: null, load: undefined as never },
       push: { pushed: false, digest: null, sbom: false, provenance: false, reason: null },
     };
 
@@ -142,7 +163,7 @@ export async function buildServeImage(options: BuildServeImageOptions): Promise<
           result.container.imageId = await buildImage(builder, ctx.dir, tags, options.buildArgs ?? {}, env, logger);
           return startContainer(builder, tags[0], env);
         })
-      : await startFromContext(ctx.dir, env);
+      : await startFromContext(ctx, env);
     if (!builder) {
       result.container.reason = `no container builder can run here (${tried.join('; ')}); the container step was NOT exercised: the server ran from the built context instead`;
       logger.warn(result.container.reason);
@@ -166,6 +187,18 @@ export async function buildServeImage(options: BuildServeImageOptions): Promise<
             hint: 'the image serves, but not this model with its own example: check the signature and requirements',
           });
         result.smoke.predictions = (JSON.parse(text) as { predictions: unknown[] }).predictions;
+        // The path that served must be the one the image was built for (an ONNX image never falls back to Python).
+        const health = await fetch(`${target.url}/health`, { signal: AbortSignal.timeout(10_000) }).then(
+          async (r) => (await r.json()) as Record<string, unknown>,
+          () => null,
+        );
+        result.smoke.health = health;
+        if (health?.path !== ctx.runtime)
+          throw new MlciError(
+            'input',
+            `the image was built for the ${ctx.runtime} path but /health says ${health ? `path ${String(health.path)}${health.fallback ? ` (${String(health.fallback)})` : ''}` : 'nothing'}`,
+          );
+        logger.info(`/health: path ${health.path}, ${String(health.runtime)}`);
         const { firstBody: _f, ...load } = await loadTest({
           url: target.url,
           body,
@@ -212,12 +245,18 @@ async function startContainer(builder: Builder, image: string, env: NodeJS.Proce
   return runImage(builder, image, 8080, env);
 }
 
-/** No builder: run the context's own bundle on its own model dir, as the image's ENTRYPOINT would. */
-async function startFromContext(dir: string, env: NodeJS.ProcessEnv): Promise<Target> {
-  const child = spawn(process.execPath, [join(dir, 'app/cli.js'), 'serve', join(dir, 'model'), '--port', '0', '--json'], {
-    env: { ...env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** No builder: run the context's own bundle on its own model dir (and baked conversion), as the image's ENTRYPOINT would. */
+async function startFromContext(ctx: ImageContext, env: NodeJS.ProcessEnv): Promise<Target> {
+  const dir = ctx.dir;
+  const converted = !!ctx.onnx?.converted;
+  const child = spawn(
+    process.execPath,
+    [join(dir, 'app/cli.js'), 'serve', join(dir, 'model'), '--port', '0', '--json', ...(ctx.onnx ? ['--runtime', ctx.runtime] : [])],
+    {
+      env: { ...env, NO_COLOR: '1', ...(converted ? { MLCI_ONNX_CACHE: join(dir, ONNX_CACHE_DIR) } : {}) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
   child.stderr.on('data', (d) => (err += d));

@@ -1,7 +1,9 @@
 /**
- * The serving image's Dockerfile: only what serving needs (node, the bundled server, the model, the Python
- * packages its requirements name), a non-root user, a HEALTHCHECK on /ping, and Node as PID 1 (mlci serve
- * handles SIGTERM itself). It uses no BuildKit-only syntax, so the legacy builder, buildx and buildah all build it.
+ * The serving image's Dockerfile: only what serving needs (node, the bundled server, the model, and either the
+ * Python packages its requirements name or onnxruntime-node), a non-root user, a HEALTHCHECK on /ping, and Node
+ * as PID 1 (mlci serve handles SIGTERM itself). It uses no BuildKit-only syntax, so the legacy builder, buildx and
+ * buildah all build it. The ONNX image with onnxruntime-node in the context has no shell-form RUN, so it builds
+ * on a base that is node and its libraries only (distroless-like, no /bin/sh).
  */
 
 /**
@@ -19,6 +21,16 @@ export interface DockerfileOptions {
   runtime: 'python' | 'onnx';
   /** Whether the context has requirements.txt to pip install. */
   hasRequirements: boolean;
+  /** onnx: the context carries onnxruntime-node in app/node_modules (else the image npm installs it). @default false */
+  onnxRuntimeInContext?: boolean;
+  /** onnx: the context carries converted models under onnx-cache/ (the image's MLCI_ONNX_CACHE). @default false */
+  onnxCache?: boolean;
+  /**
+   * `mlci serve --runtime` in the ENTRYPOINT, for an sklearn model: onnx (a missing conversion fails the start
+   * and the smoke test, rather than falling back to a Python the image does not have) or python (the image was
+   * built for the worker: no conversion is tried at start). @default none (serve's auto)
+   */
+  serveRuntime?: 'onnx' | 'python';
   /** Image with node at /usr/local/bin/node. @default DEFAULT_NODE_IMAGE */
   nodeImage?: string;
   /** Python base (python runtime only). @default DEFAULT_PYTHON_IMAGE */
@@ -32,6 +44,9 @@ export interface DockerfileOptions {
 const quote = (s: string) => JSON.stringify(s);
 /** Where a Python image's requirements are installed. */
 export const VENV = '/opt/mlci-venv';
+/** The context directory holding ONNX conversions (cache entries by model hash), and where the image puts it. */
+export const ONNX_CACHE_DIR = 'onnx-cache';
+export const IMAGE_ONNX_CACHE = '/opt/mlci-onnx';
 
 export function renderDockerfile(options: DockerfileOptions): string {
   const port = options.port ?? 8080;
@@ -58,6 +73,10 @@ export function renderDockerfile(options: DockerfileOptions): string {
         // Spelled out rather than ${PATH}: an imported base image may define no PATH to extend.
         `ENV PATH=${VENV}/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
       );
+  } else if (options.onnxRuntimeInContext) {
+    // Node only: onnxruntime-node comes from the context (the copy the conversion was checked with, pruned to
+    // this platform). Exec-form RUN: no shell needed on the base.
+    lines.push('FROM ${NODE_IMAGE}', 'RUN ["node", "--version"]');
   } else {
     lines.push(
       'FROM ${NODE_IMAGE}',
@@ -65,16 +84,23 @@ export function renderDockerfile(options: DockerfileOptions): string {
     );
   }
   for (const [k, v] of Object.entries(options.labels ?? {})) lines.push(`LABEL ${k}=${quote(v)}`);
+  lines.push('COPY app/ /app/');
+  if (options.runtime === 'onnx' && options.onnxCache)
+    lines.push(
+      `# The ONNX conversion made and parity-checked at build time, found by the model's hash: no Python at run time.`,
+      `COPY ${ONNX_CACHE_DIR}/ ${IMAGE_ONNX_CACHE}/`,
+    );
   lines.push(
-    'COPY app/ /app/',
     'COPY model/ /model/',
     '# A numeric non-root user: works on any base, with or without /etc/passwd.',
     'USER 10001:10001',
-    `ENV NODE_ENV=production PYTHONDONTWRITEBYTECODE=1 MLCI_PYTHON=${options.runtime === 'python' && options.hasRequirements ? `${VENV}/bin/python3` : 'python3'}`,
+    options.runtime === 'python'
+      ? `ENV NODE_ENV=production PYTHONDONTWRITEBYTECODE=1 MLCI_PYTHON=${options.hasRequirements ? `${VENV}/bin/python3` : 'python3'}`
+      : `ENV NODE_ENV=production${options.onnxCache ? ` MLCI_ONNX_CACHE=${IMAGE_ONNX_CACHE}` : ''}`,
     `EXPOSE ${port}`,
     `HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 CMD ["node", "-e", ${quote(`fetch('http://127.0.0.1:${port}/ping').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`)}]`,
     'STOPSIGNAL SIGTERM',
-    `ENTRYPOINT ["node", "/app/cli.js", "serve", "/model", "--host", "0.0.0.0", "--port", "${port}"]`,
+    `ENTRYPOINT ["node", "/app/cli.js", "serve", "/model", "--host", "0.0.0.0", "--port", "${port}"${options.serveRuntime ? `, "--runtime", "${options.serveRuntime}"` : ''}]`,
     '',
   );
   return lines.join('\n');
