@@ -7,7 +7,7 @@
 //      BENCH_REPEAT=N (best wall of N, default 2), PANDAS_MAX_ROWS (default 1000000: pandas above it is skipped),
 //      FORMATS (default "csv,parquet").
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -19,6 +19,8 @@ const python = process.env.PYTHON ?? 'python3';
 const repeat = Number(process.env.BENCH_REPEAT ?? 2);
 const pandasMaxRows = Number(process.env.PANDAS_MAX_ROWS ?? 1_000_000);
 const formats = (process.env.FORMATS ?? 'csv,parquet').split(',').filter(Boolean);
+if (!existsSync(join(dist, 'cli.js')))
+  throw new Error(`no ${join(dist, 'cli.js')}: build it (node scripts/build.mjs --out DIR) or set MLCI_DIST`);
 const dir = mkdtempSync(join(tmpdir(), 'mlci-bench-validate-'));
 const BASE = 1_000_000;
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
