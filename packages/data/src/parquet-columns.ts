@@ -14,8 +14,9 @@ import { parquetHeader } from 'hyparquet/src/column.js';
 import { DEFAULT_PARSERS, convert } from 'hyparquet/src/convert.js';
 import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
 import { readPlain } from 'hyparquet/src/plain.js';
+import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
 import { getMaxDefinitionLevel, getMaxRepetitionLevel, isFlatColumn } from 'hyparquet/src/schema.js';
-import type { ColumnMetaData, Compressors, DecodedArray, ParquetParsers, SchemaTree } from 'hyparquet';
+import type { ColumnMetaData, Compressors, DataPageHeader, DecodedArray, ParquetParsers, SchemaTree } from 'hyparquet';
 
 /** A decoded column window: `data[k]` is row `from + k`; where `nulls[k]` is 1 the value is absent (typed data only). */
 export interface DecodedColumn {
@@ -104,6 +105,60 @@ export function columnDecoder(
   };
 }
 
+/**
+ * A version-1 data page of a flat column with the common encodings (PLAIN, dictionary), its definition levels
+ * decoded into bytes, or not at all when one run says every value is present (what a column without nulls
+ * has); null for the rest, which hyparquet's readDataPage reads. Levels as hyparquet gives them: empty when no
+ * value is absent.
+ */
+function readFlatPage(
+  raw: Uint8Array,
+  daph: DataPageHeader,
+  decoder: Decoder,
+  maxDefinition: number,
+): { definitionLevels: ArrayLike<number>; dataPage: DecodedArray } | null {
+  const dictionaryEncoded = daph.encoding === 'PLAIN_DICTIONARY' || daph.encoding === 'RLE_DICTIONARY';
+  if (decoder.type === 'BOOLEAN' || (daph.encoding !== 'PLAIN' && !dictionaryEncoded)) return null;
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const reader = { view, offset: 0 };
+  const count = daph.num_values;
+  let definitionLevels: Uint8Array = EMPTY;
+  let nulls = 0;
+  if (maxDefinition === 1) {
+    const length = view.getUint32(0, true);
+    reader.offset = 4;
+    // One RLE run (header count << 1, then a byte of value 1) covering the page: no value is absent.
+    let header = 0;
+    let shift = 0;
+    let at = 4;
+    for (;;) {
+      const byte = view.getUint8(at++);
+      header |= (byte & 0x7f) << shift;
+      if (!(byte & 0x80)) break;
+      shift += 7;
+    }
+    if (!((header & 1) === 0 && header >>> 1 >= count && view.getUint8(at) === 1)) {
+      definitionLevels = new Uint8Array(count);
+      readRleBitPackedHybrid(reader, 1, definitionLevels, length);
+      for (let i = 0; i < count; i++) if (definitionLevels[i] !== 1) nulls++;
+      if (nulls === 0) definitionLevels = EMPTY;
+    }
+    reader.offset = 4 + length;
+  }
+  const values = count - nulls;
+  let dataPage: DecodedArray;
+  if (!dictionaryEncoded) dataPage = readPlain(reader, decoder.type, values, decoder.element.type_length);
+  else {
+    const bitWidth = view.getUint8(reader.offset++);
+    if (bitWidth > 31) return null;
+    dataPage = bitWidth ? new Int32Array(values) : new Uint8Array(values);
+    if (bitWidth) readRleBitPackedHybrid(reader, bitWidth, dataPage, view.byteLength - reader.offset);
+  }
+  return { definitionLevels, dataPage };
+}
+
+const EMPTY = new Uint8Array(0);
+
 /** The column being filled: typed with a null mask, or a plain array holding null. */
 class Filler {
   data: Typed | unknown[] | null = null;
@@ -174,7 +229,7 @@ export function decodeColumnChunk(bytes: Uint8Array, decoder: Decoder, rows: num
         continue;
       }
       const raw = decompressPage(compressed, Number(header.uncompressed_page_size), decoder.codec, decoder.compressors);
-      page = readDataPage(raw, daph, decoder as never);
+      page = readFlatPage(raw, daph, decoder, maxDefinition) ?? readDataPage(raw, daph, decoder as never);
     } else if (header.type === 'DATA_PAGE_V2') {
       const daph2 = header.data_page_header_v2!;
       count = daph2.num_rows;

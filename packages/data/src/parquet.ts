@@ -1,10 +1,18 @@
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema, type FileMetaData, type SchemaTree } from 'hyparquet';
 import { getTreePath } from 'hyparquet/src/schema.js';
-import { compressors } from 'hyparquet-compressors';
+import { compressors as jsCompressors } from 'hyparquet-compressors';
+import zlib from 'node:zlib';
 import { fileError, inputError } from '@mlci/core';
 import { inputName, type InputInfo } from './source';
 import { columnDecoder, decodeColumnChunk, isDirectColumn, normalize } from './parquet-columns';
 import type { RecordBatch, Table } from './table';
+
+/**
+ * Node's own zstd (zlib, from Node 22.15 / 23.8: the actions' node24 runtime) where it has one, about 5× faster
+ * than hyparquet-compressors' JavaScript zstd, which stays for older Node; the other codecs as they are.
+ */
+const nativeZstd = (zlib as { zstdDecompressSync?: (input: Uint8Array) => Uint8Array }).zstdDecompressSync;
+const compressors = nativeZstd ? { ...jsCompressors, ZSTD: (input: Uint8Array) => nativeZstd(input) } : jsCompressors;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 /** Dates as Table Schema writes them (YYYY-MM-DD) and timestamps as ISO 8601 strings, decoded once per value. */
