@@ -16,7 +16,7 @@ const compressors = nativeZstd ? { ...jsCompressors, ZSTD: (input: Uint8Array) =
 
 const iso = (ms: number) => new Date(ms).toISOString();
 /** Dates as Table Schema writes them (YYYY-MM-DD) and timestamps as ISO 8601 strings, decoded once per value. */
-const PARSERS = {
+export const PARSERS = {
   dateFromDays: (days: number) => iso(days * 86_400_000).slice(0, 10),
   timestampFromMilliseconds: (ms: bigint) => iso(Number(ms)),
   timestampFromMicroseconds: (us: bigint) => iso(Number(us / 1000n)),

@@ -4,7 +4,8 @@
  * results are merged in file order (validate-merge.ts). A cut that falls inside a quoted field with a line
  * break is found afterwards: the range before it ends with an incomplete record, so the next range is read
  * again from where that record starts. Line numbers stay exact: each range counts its own line ends and the
- * merge adds those of the ranges before. A Parquet file is cut between row groups.
+ * merge adds those of the ranges before. A Parquet file is cut between row groups, or, when it has fewer groups
+ * than parts, at rows within them.
  *
  * Worker threads run the bundled dist/workers/validate.js; running from sources (vitest) there is none, and
  * the parts run one after another on this thread (the same cutting and merging, so tests cover it).
@@ -21,7 +22,10 @@ import { validatePart, type PartialValidation, type PartSpec } from './validate-
 import type { PartPlace } from './validate-merge';
 
 /** Where one part of a table lies. */
-export type PartRange = { kind: 'csv'; range: CsvRange } | { kind: 'parquet'; fromGroup: number; toGroup: number };
+export type PartRange =
+  | { kind: 'csv'; range: CsvRange }
+  /** Row groups [fromGroup, toGroup); with rowFrom / rowTo (0-based file rows) only that window of them. */
+  | { kind: 'parquet'; fromGroup: number; toGroup: number; rowFrom?: number; rowTo?: number };
 
 /** A CSV part smaller than this is not worth a thread (a worker starts in about 30–60 ms). */
 export const MIN_PART_BYTES = 8 << 20;
@@ -54,7 +58,7 @@ export async function* partBatches(
     yield* csvRangeBatches(source.path, columns, source.delimiter, source.batchSize, source.limits, part.range, stats);
   } else if (source.kind === 'parquet' && part.kind === 'parquet') {
     const pq = (source.parquet as ParquetFile | undefined) ?? (await openParquetFile(source.path));
-    yield* parquetBatches(pq, source.batchSize, read, part.fromGroup, part.toGroup);
+    yield* parquetBatches(pq, source.batchSize, read, part.fromGroup, part.toGroup, part.rowFrom, part.rowTo);
   } else throw new Error(`part ${part.kind} of a ${source.kind} source`);
 }
 
@@ -167,8 +171,26 @@ export async function planParts(source: PartSource, threads: number, parts?: num
   }
   const groups = source.groups;
   const total = groups.reduce((a, b) => a + b, 0);
-  const count = Math.min(parts ?? Math.min(threads, Math.floor(total / MIN_PART_ROWS)), groups.length);
+  const count = parts ?? Math.min(threads, Math.floor(total / MIN_PART_ROWS));
   if (count < 2) return null;
+  if (groups.length < count) {
+    // Fewer row groups than parts (pyarrow writes 1M rows per group): cut rows, within groups. Each part skips
+    // the pages before its window undecoded and decodes at most one page per column twice at a cut.
+    const out: PartRange[] = [];
+    let groupStart = 0;
+    let g = 0;
+    for (let k = 0; k < count; k++) {
+      const rowFrom = Math.floor((total * k) / count);
+      const rowTo = Math.floor((total * (k + 1)) / count);
+      if (rowTo <= rowFrom) continue;
+      while (g < groups.length && groupStart + groups[g] <= rowFrom) groupStart += groups[g++];
+      let last = g;
+      let lastEnd = groupStart + groups[g];
+      while (lastEnd < rowTo) lastEnd += groups[++last];
+      out.push({ kind: 'parquet', fromGroup: g, toGroup: last + 1, rowFrom, rowTo });
+    }
+    return out.length >= 2 ? out : null;
+  }
   // Contiguous runs of row groups with about equal rows.
   const out: PartRange[] = [];
   let from = 0;
