@@ -7,7 +7,7 @@
  * the ONNX path. Skipped, saying so, only when setup could not install onnxruntime-node or skl2onnx.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,6 +83,9 @@ describe.skipIf(missing.length > 0)(`build-serve-image context choice${missing.l
     const files = await listContext(ctx.dir);
     expect(files).toEqual(expect.arrayContaining([`onnx-cache/${key}/model.onnx`, `onnx-cache/${key}/meta.json`, 'model/MLmodel']));
     expect(files).not.toContain('requirements.txt');
+    // Readable by the image's non-root user (the cache entry was made 0700 by mkdtemp).
+    expect(statSync(join(ctx.dir, 'onnx-cache', key)).mode & 0o777).toBe(0o755);
+    expect(statSync(join(ctx.dir, 'onnx-cache', key, 'model.onnx')).mode & 0o777).toBe(0o644);
     expect(ctx.requirements).toEqual([]);
     const binaries = files.filter((f) => f.startsWith('app/node_modules/onnxruntime-node/bin/'));
     expect(binaries.length).toBeGreaterThan(0);

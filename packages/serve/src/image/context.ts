@@ -1,4 +1,4 @@
-import { cp, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, cp, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { MlciError, inputError, silentLogger, writeFileAtomic, type Logger } from '@mlci/core';
@@ -132,7 +132,12 @@ async function bakeConversion(model: ModelInfo, dir: string, options: ImageConte
     logger.warn(`building the Python image: the model does not take the ONNX path (${conversion.reason})`);
     return { converted: false, reason: conversion.reason, forced: false };
   }
-  await cp(conversion.dir, join(dir, ONNX_CACHE_DIR, conversion.key), { recursive: true });
+  const entry = join(dir, ONNX_CACHE_DIR, conversion.key);
+  await cp(conversion.dir, entry, { recursive: true });
+  // The cache entry was made by mkdtemp (0700) and COPY keeps modes: the image's non-root user must read it.
+  await chmod(join(dir, ONNX_CACHE_DIR), 0o755);
+  await chmod(entry, 0o755);
+  for (const f of await readdir(entry)) await chmod(join(entry, f), 0o644);
   logger.info(
     `building the Node-only image: ONNX conversion ${conversion.key} (${conversion.parity.candidate}; parity on ${conversion.parity.rows} rows, max |diff| ${conversion.parity.maxAbsDiff.toExponential(1)}${conversion.cached ? '; cached' : ''})`,
   );
