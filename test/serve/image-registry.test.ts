@@ -102,6 +102,9 @@ describe('build-serve-image resolves NAME@ALIAS from the GitHub registry', () =>
         builder: 'docker',
         'node-image': tag,
         'python-image': tag,
+        // The Python image's requirements path is what this test checks (runtime auto would build the Node-only
+        // ONNX image wherever onnxruntime-node resolves beside the bundle: image-onnx.test.ts covers that).
+        runtime: 'python',
         'smoke-requests': '40',
       },
       env: ghEnv(),
