@@ -18,6 +18,8 @@ const root = resolve(import.meta.dirname, '../..');
 const cli = join(process.env.MLCI_DIST ? resolve(process.env.MLCI_DIST) : join(root, 'dist'), 'cli.js');
 const requests = Number(process.env.BENCH_REQUESTS ?? 1000);
 const concurrencies = (process.env.BENCH_CONCURRENCY ?? '1,8').split(',').map(Number);
+/** Unmeasured requests per body sent to each server once it is ready (JIT, caches, lazy imports), the same for every server. */
+const warmupRequests = Number(process.env.BENCH_WARMUP ?? 300);
 
 const freePort = () =>
   new Promise<number>((done) => {
@@ -166,12 +168,34 @@ interface Cell {
   concurrency: number;
   throughput: number;
   p50: number;
+  p95: number;
+  p99: number;
   /** Server CPU (process tree) per request, µs: less sensitive to other jobs on the machine than req/s. */
   cpuUs: number;
+  rss: number;
 }
-const cells: Cell[] = [];
-const rows: string[] = [];
+interface Running {
+  server: Server;
+  child: ChildProcess;
+  url: string;
+  readyMs: number;
+  idle: number;
+}
+/**
+ * Every server is started first (one at a time, so each ready time is its own), then the cells are run
+ * interleaved: each cell goes to every server in turn, `rounds` times. On a machine shared with other jobs the
+ * load then weighs on all servers alike, where one server after another would each meet another load.
+ */
+const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+const measured: Cell[] = [];
 const skipped: string[] = [];
+const running: Running[] = [];
+const idleOf = new Map<string, number>();
+const readyOf = new Map<string, number>();
+const bodies = [
+  ['1 row', one],
+  ['100 rows', hundred],
+] as const;
 try {
   for (const s of servers) {
     if (s.skip) {
@@ -185,44 +209,99 @@ try {
     try {
       const readyMs = await waitPing(url, child, s.ready ?? '/ping');
       const idle = treeRss(child.pid!);
-      for (const [label, body] of [
-        ['1 row', one],
-        ['100 rows', hundred],
-      ] as const) {
-        for (const concurrency of concurrencies) {
-          const cpuBefore = treeCpu(child.pid!);
-          const r = await loadTest({ url, body, requests, concurrency, warmup: 20 });
-          const cpuUs = ((treeCpu(child.pid!) - cpuBefore) / (requests + 20)) * 1e6;
-          if (r.errors) throw new Error(`${s.name}: ${r.errors} errors ${JSON.stringify(r.statuses)}`);
-          const predictions = JSON.parse(r.firstBody ?? '{}').predictions;
-          if (label === '1 row' && JSON.stringify(predictions) !== JSON.stringify([expected.classifier[0]]))
-            throw new Error(`${s.name} answered ${r.firstBody}; the model's own prediction is ${JSON.stringify([expected.classifier[0]])}`);
-          cells.push({ server: s.name, body: label, concurrency, throughput: r.throughput, p50: r.latencyMs.p50, cpuUs });
-          const row = `| ${s.name} | ${label} | ${concurrency} | ${r.throughput.toFixed(0)} | ${r.latencyMs.p50.toFixed(2)} | ${r.latencyMs.p95.toFixed(2)} | ${r.latencyMs.p99.toFixed(2)} | ${cpuUs.toFixed(0)} | ${idle} → ${treeRss(child.pid!)} | ${(readyMs / 1000).toFixed(2)} |`;
-          rows.push(row);
-          console.log(row);
-        }
-      }
+      for (const [, body] of bodies) await loadTest({ url, body, requests: warmupRequests, concurrency: 1 });
+      running.push({ server: s, child, url, readyMs, idle });
+      idleOf.set(s.name, idle);
+      readyOf.set(s.name, readyMs);
+      console.log(`${s.name}: ready in ${(readyMs / 1000).toFixed(2)} s, ${idle} MiB idle`);
     } catch (error) {
-      skipped.push(`${s.name}: failed, ${(error as Error).message}`);
+      skipped.push(`${s.name}: failed to start, ${(error as Error).message}`);
       console.log(skipped.at(-1));
-    } finally {
       await stop(child);
     }
-    loads.push(`after ${s.name} ${load()}`);
+  }
+  loads.push(`all started ${load()}`);
+  for (let round = 1; round <= rounds; round++) {
+    for (const [label, body] of bodies)
+      for (const concurrency of concurrencies)
+        for (const r of [...running]) {
+          try {
+            const cpuBefore = treeCpu(r.child.pid!);
+            const result = await loadTest({ url: r.url, body, requests, concurrency, warmup: 20 });
+            const cpuUs = ((treeCpu(r.child.pid!) - cpuBefore) / (requests + 20)) * 1e6;
+            if (result.errors) throw new Error(`${result.errors} errors ${JSON.stringify(result.statuses)}`);
+            const predictions = JSON.parse(result.firstBody ?? '{}').predictions;
+            if (label === '1 row' && JSON.stringify(predictions) !== JSON.stringify([expected.classifier[0]]))
+              throw new Error(`answered ${result.firstBody}; the model's own prediction is ${JSON.stringify([expected.classifier[0]])}`);
+            const { p50, p95, p99 } = result.latencyMs;
+            measured.push({
+              server: r.server.name,
+              body: label,
+              concurrency,
+              throughput: result.throughput,
+              p50,
+              p95,
+              p99,
+              cpuUs,
+              rss: treeRss(r.child.pid!),
+            });
+          } catch (error) {
+            skipped.push(`${r.server.name}: failed, ${(error as Error).message}`);
+            console.log(skipped.at(-1));
+            running.splice(running.indexOf(r), 1);
+            await stop(r.child);
+          }
+        }
+    loads.push(`after round ${round} ${load()}`);
+    console.log(`round ${round} of ${rounds} done (load ${load()})`);
   }
 } finally {
+  for (const r of running) await stop(r.child);
   rmSync(dir, { recursive: true, force: true });
 }
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const roundsOf = (server: string, body: string, c: number) =>
+  measured.filter((x) => x.server === server && x.body === body && x.concurrency === c);
+/** A cell's figures: the median over its rounds. */
+const find = (server: string, body: string, c: number): Cell | undefined => {
+  const all = roundsOf(server, body, c);
+  if (!all.length) return undefined;
+  const of = (key: 'throughput' | 'p50' | 'p95' | 'p99' | 'cpuUs' | 'rss') => median(all.map((x) => x[key]));
+  return {
+    server,
+    body,
+    concurrency: c,
+    throughput: of('throughput'),
+    p50: of('p50'),
+    p95: of('p95'),
+    p99: of('p99'),
+    cpuUs: of('cpuUs'),
+    rss: of('rss'),
+  };
+};
+const rows: string[] = [];
+for (const s of servers)
+  for (const [label] of bodies)
+    for (const c of concurrencies) {
+      const cell = find(s.name, label, c);
+      if (!cell) continue;
+      rows.push(
+        `| ${s.name} | ${label} | ${c} | ${cell.throughput.toFixed(0)} | ${cell.p50.toFixed(2)} | ${cell.p95.toFixed(2)} | ${cell.p99.toFixed(2)} | ${cell.cpuUs.toFixed(0)} | ${idleOf.get(s.name)} → ${Math.round(cell.rss)} | ${((readyOf.get(s.name) ?? 0) / 1000).toFixed(2)} |`,
+      );
+    }
 console.log(
-  `\n${requests} requests per cell after 20 warm-up; RSS = server process tree, MiB (idle → after the cell); ready = seconds to the first 200 from its health route (mlci: the conversion cached)`,
+  `\n${requests} requests per cell after 20 warm-up (and ${warmupRequests} of each body per server before its first cell), ${rounds} interleaved rounds, medians shown; RSS = server process tree, MiB (idle → after the cell); ready = seconds to the first 200 from its health route (mlci: the conversion cached)`,
 );
 console.log(`load average (1, 5, 15 min) on ${availableParallelism()} CPUs: ${loads.join('; ')}\n`);
 console.log(
   '| server | body | in flight | req/s | p50 ms | p95 ms | p99 ms | server CPU µs/req | RSS MiB | ready s |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
 );
 console.log(rows.join('\n'));
-const find = (server: string, body: string, c: number) => cells.find((x) => x.server === server && x.body === body && x.concurrency === c);
 console.log(
   '\n| cell | req/s ONNX ÷ mlflow | python ÷ mlflow | ONNX ÷ BentoML | python --workers 2 ÷ 1 | CPU/req mlflow ÷ ONNX |\n| --- | ---: | ---: | ---: | ---: | ---: |',
 );
