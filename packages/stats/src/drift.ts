@@ -5,7 +5,8 @@ import { inputError, usageError, worstOutcome, type Outcome } from '@mlci/core';
 import { chiSquareContingency, jensenShannon, psi, wasserstein1 } from './distances';
 import { normalCdf } from './erf';
 import { kolmogorovSf } from './kolmogorov';
-import { ks2Samp, ksStatistic } from './ks';
+import { ksFromStatistic, ksStatistic } from './ks';
+import { compareSorted } from './sorted-compare';
 import { summarizeAll } from './parallel';
 import {
   distributionOf,
@@ -15,7 +16,7 @@ import {
   type SummarizeOptions,
   type TableSummary,
 } from './summary';
-import { releaseReadBuffers } from './values';
+import { releaseReadBuffers, valueAt, type SortedColumn } from './values';
 
 export type DriftTest = 'ks' | 'chi_square' | 'wasserstein' | 'psi' | 'jensen_shannon';
 
@@ -245,17 +246,51 @@ function weightedKs(a: Float64Array, wa: Float64Array | null, b: Float64Array, w
   return d;
 }
 
+/**
+ * The sorted values of an exact summary (every finite value in memory or in a spool file), or null for a
+ * sketch.
+ */
+function sortedOf(s: NumericSummary): SortedColumn | null {
+  if (s.sorted) return s.sorted;
+  if (s.exact) return { count: s.exact.length, array: Float64Array.from(s.exact).sort() };
+  return null;
+}
+
+/** Reference deciles as bin edges (duplicates dropped: a column with few values gets fewer bins). */
+function decileEdges(ref: NumericSummary, at: (q: number) => number): number[] {
+  // A constant reference has no deciles to speak of: below / equal to / above the constant are its three bins,
+  // so PSI and Jensen–Shannon see a current value that differs from it.
+  if (ref.min === ref.max) return [nextDown(ref.min), ref.min];
+  return [...new Set([1, 2, 3, 4, 5, 6, 7, 8, 9].map((k) => at(k / 10)))].filter((e) => e < ref.max);
+}
+
 function numericDrift(column: string, ref: NumericSummary, cur: NumericSummary): Omit<ColumnDrift, 'test' | 'threshold' | 'drifted'> {
-  const r = distributionOf(ref, 0);
-  const c = distributionOf(cur, 1);
   const notes: string[] = [];
   let ks: ColumnDrift['ks'];
-  if (!r.weights && !c.weights) ks = ks2Samp(r.values, c.values);
-  else {
+  let w1: number;
+  let edges: number[];
+  let rc: number[];
+  let cc: number[];
+  let rankError = 0;
+  const rs = sortedOf(ref);
+  const cs = sortedOf(cur);
+  if (rs && cs) {
+    // Exact on both sides: deciles read at their ranks, then one merge of the two sorted streams gives KS,
+    // Wasserstein and the bin counts (spool files are read a block at a time, never whole).
+    edges = decileEdges(ref, (q) => valueAt(rs, Math.min(rs.count - 1, Math.max(0, Math.ceil(q * rs.count) - 1))));
+    const pass = compareSorted(rs, cs, edges);
+    ks = ksFromStatistic(pass.ks, rs.count, cs.count);
+    w1 = pass.wasserstein;
+    rc = pass.countsA;
+    cc = pass.countsB;
+  } else {
+    const r = distributionOf(ref);
+    const c = distributionOf(cur);
     const d = weightedKs(r.values, r.weights, c.values, c.weights);
     const [m, n] = ref.count >= cur.count ? [ref.count, cur.count] : [cur.count, ref.count];
     const en = Math.round((m * n) / (m + n));
     const epsilon = r.rankError + c.rankError;
+    rankError = epsilon;
     const low = Math.max(0, d - epsilon);
     const high = Math.min(1, d + epsilon);
     const p = (x: number) => Math.min(1, Math.max(0, kolmogorovSf(en, x)));
@@ -269,19 +304,13 @@ function numericDrift(column: string, ref: NumericSummary, cur: NumericSummary):
     notes.push(
       `KS from quantile sketches: the exact statistic is within ±${epsilon.toFixed(4)} of ${Number(d.toPrecision(4))}, so p is in [${Number(ks.pValueInterval![0].toPrecision(3))}, ${Number(ks.pValueInterval![1].toPrecision(3))}]; KS decides only when that interval is on one side of the threshold (summarise shards with a larger --exact-limit for exact KS)`,
     );
+    w1 = wasserstein1(r.values, c.values, r.weights ?? undefined, c.weights ?? undefined);
+    edges = decileEdges(ref, (q) => quantile(r.values, r.weights, q));
+    rc = binCounts(r.values, r.weights, edges);
+    cc = binCounts(c.values, c.weights, edges);
   }
   const mean = ref.sum / ref.count;
   const std = Math.sqrt(Math.max(0, ref.sumSquares / ref.count - mean * mean));
-  const w1 = wasserstein1(r.values, c.values, r.weights ?? undefined, c.weights ?? undefined);
-  // Reference deciles as bin edges (duplicates dropped: a column with few values gets fewer bins). A constant
-  // reference has no deciles to speak of: below / equal to / above the constant are its three bins, so PSI and
-  // Jensen–Shannon see a current value that differs from it.
-  const edges =
-    ref.min === ref.max
-      ? [nextDown(ref.min), ref.min]
-      : [...new Set([1, 2, 3, 4, 5, 6, 7, 8, 9].map((k) => quantile(r.values, r.weights, k / 10)))].filter((e) => e < ref.max);
-  const rc = binCounts(r.values, r.weights, edges);
-  const cc = binCounts(c.values, c.weights, edges);
   const fmt = (x: number) => Number(x.toPrecision(3)).toString();
   const labels =
     ref.min === ref.max
@@ -307,7 +336,7 @@ function numericDrift(column: string, ref: NumericSummary, cur: NumericSummary):
     missing: { reference: ref.missing, current: cur.missing },
     nonFinite: { reference: ref.nonFinite, current: cur.nonFinite },
     histogram: { labels, reference: share(rc), current: share(cc) },
-    ...(r.rankError || c.rankError ? { sketchRankError: round(r.rankError + c.rankError) } : {}),
+    ...(rankError ? { sketchRankError: round(rankError) } : {}),
     notes,
   };
 }

@@ -82,7 +82,11 @@ export function ks2Samp(a: ArrayLike<number>, b: ArrayLike<number>): KsResult {
   const n1 = a.length;
   const n2 = b.length;
   if (n1 === 0 || n2 === 0) return { statistic: NaN, pValue: NaN, method: 'exact' };
-  const d = ksStatistic(a, b);
+  return ksFromStatistic(ksStatistic(a, b), n1, n2);
+}
+
+/** ks2Samp from the statistic D of two sorted samples of sizes n1, n2 >= 1 (computed by ksStatistic or a merge). */
+export function ksFromStatistic(d: number, n1: number, n2: number): KsResult {
   if (Math.max(n1, n2) <= KS_EXACT_LIMIT) {
     const g = gcd(n1, n2);
     const lcm = (n1 / g) * n2;

@@ -1,7 +1,9 @@
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { inputError } from '@mlci/core';
 import { detachString, openTable, type OpenTableOptions } from '@mlci/data';
 import { QuantileSketch, type SketchState } from './sketch';
-import { sortedValues, ValueSpool, type SortedColumn, type ValueStore } from './values';
+import { sortedValues, ValueSpool, type SortedColumn, type SpoolShape, type ValueStore } from './values';
 
 /** Numeric columns keep their exact values up to this many (exact KS as scipy), then switch to the sketch. */
 export const DEFAULT_EXACT_LIMIT = 200_000;
@@ -261,6 +263,8 @@ export interface SummarizeOptions extends OpenTableOptions {
   spoolDir?: string;
   /** Bytes of kept values a table holds in memory before it spills to `spoolDir`. @default 16 MiB */
   memoryBudget?: number;
+  /** Run, fan-in and block sizes of the external sort of spilled values (tests make them tiny). */
+  spoolShape?: SpoolShape;
 }
 
 /**
@@ -270,6 +274,50 @@ export interface SummarizeOptions extends OpenTableOptions {
 export const DEFAULT_MEMORY_BUDGET = 16 * 1024 * 1024;
 let spoolNames = 0;
 
+/** Batches between two looks at the heap (2048 rows each: about 10 MB of CSV text). */
+const HEAP_CHECK_BATCHES = 32;
+/** Large-object space (MiB) past which a summary asks for a full collection. */
+export const HEAP_LIMIT_MIB = 24;
+
+/**
+ * Keeps a long read's heap near its live size. A CSV arrives in 1 MiB text chunks, each a large object that V8
+ * frees only in a full (mark-sweep) collection, which it runs rarely while the old generation is small: over a
+ * 10M-row file the dead chunks piled up to 100+ MiB per reading thread. Once the large-object space passes
+ * `limitMiB`, a full collection (about 20 ms on a summary's heap, 5 per 1M-row file) gives them back. Without a
+ * `gc` function (the flag refused), nothing.
+ */
+export class HeapGuard {
+  private readonly collect: (() => void) | null;
+  /** Full collections asked for. */
+  collections = 0;
+
+  constructor(private readonly limitMiB = HEAP_LIMIT_MIB) {
+    this.collect = limitMiB > 0 ? exposedGc() : null;
+  }
+
+  check(): void {
+    if (!this.collect) return;
+    const large = getHeapSpaceStatistics().find((space) => space.space_name === 'large_object_space');
+    if (large && large.space_size > this.limitMiB * 1048576) {
+      this.collect();
+      this.collections++;
+    }
+  }
+}
+
+let gcFunction: (() => void) | null | undefined;
+/** V8's `gc()`, exposed once through the --expose-gc flag set at run time (a fresh context then has it). */
+function exposedGc(): (() => void) | null {
+  if (gcFunction !== undefined) return gcFunction;
+  try {
+    setFlagsFromString('--expose-gc');
+    gcFunction = runInNewContext('gc') as () => void;
+  } catch {
+    gcFunction = null;
+  }
+  return gcFunction;
+}
+
 /** Reads a dataset once, streaming, into a TableSummary. Memory is bounded by exactLimit × columns. */
 export async function summarizeTable(path: string, options: SummarizeOptions = {}): Promise<TableSummary> {
   const exactLimit = options.exactLimit ?? DEFAULT_EXACT_LIMIT;
@@ -278,11 +326,18 @@ export async function summarizeTable(path: string, options: SummarizeOptions = {
   for (const c of wanted)
     if (!table.columns.includes(c)) throw inputError(`no column "${c}"`, { file: path, hint: `columns are: ${table.columns.join(', ')}` });
   const spool = options.keepValues
-    ? new ValueSpool(options.spoolDir, options.memoryBudget ?? DEFAULT_MEMORY_BUDGET, `t${process.pid}-${spoolNames++}-${Date.now()}`)
+    ? new ValueSpool(
+        options.spoolDir,
+        options.memoryBudget ?? DEFAULT_MEMORY_BUDGET,
+        `t${process.pid}-${spoolNames++}-${Date.now()}`,
+        options.spoolShape,
+      )
     : null;
   const skipped = new Set(options.skip ?? []);
   const accumulators = new Map(wanted.filter((c) => !skipped.has(c)).map((c) => [c, new ColumnAccumulator(exactLimit, spool)]));
   let rows = 0;
+  let batches = 0;
+  const heap = new HeapGuard();
   // Columns of a batch, resolved once per header (JSONL may add columns in later batches).
   let header: string[] | null = null;
   let slots: Array<ColumnAccumulator | undefined> = [];
@@ -295,6 +350,7 @@ export async function summarizeTable(path: string, options: SummarizeOptions = {
       }
       for (let c = 0; c < slots.length; c++) slots[c]?.addAll(batch.values[c], batch.length);
       rows += batch.length;
+      if (++batches % HEAP_CHECK_BATCHES === 0) heap.check();
     }
     const empty: CategoricalSummary = { kind: 'categorical', count: 0, missing: 0, counts: {}, unseen: 0 };
     columns = Object.fromEntries(wanted.map((name) => [name, accumulators.get(name)?.summary() ?? { ...empty }]));
@@ -367,7 +423,7 @@ function mergeColumn(name: string, a: ColumnSummary, b: ColumnSummary, exactLimi
     for (const [k, v] of Object.entries(b.distinct)) d[k] = (d[k] ?? 0) + v;
     merged.distinct = Object.keys(d).length <= 20 ? d : null;
   }
-  const exactOf = (s: NumericSummary) => s.exact ?? (s.sorted ? Array.from(sortedValues(s.sorted, 0)) : null);
+  const exactOf = (s: NumericSummary) => s.exact ?? (s.sorted ? Array.from(sortedValues(s.sorted)) : null);
   const ea = exactOf(a);
   const eb = exactOf(b);
   if (ea && eb && ea.length + eb.length <= exactLimit) merged.exact = [...ea, ...eb];
@@ -413,13 +469,10 @@ export function mergeSummaries(parts: TableSummary[]): TableSummary {
 
 /**
  * A numeric summary's values as a sorted weighted distribution (weights 1 when exact). Kept values read from a
- * spool file land in comparison buffer `slot` (0 or 1), reused by the next call with that slot.
+ * spool file land in a buffer the next call reuses (drift streams them instead: `compareSorted`).
  */
-export function distributionOf(
-  s: NumericSummary,
-  slot: 0 | 1 = 0,
-): { values: Float64Array; weights: Float64Array | null; rankError: number } {
-  if (s.sorted) return { values: sortedValues(s.sorted, slot), weights: null, rankError: 0 };
+export function distributionOf(s: NumericSummary): { values: Float64Array; weights: Float64Array | null; rankError: number } {
+  if (s.sorted) return { values: sortedValues(s.sorted), weights: null, rankError: 0 };
   if (s.exact) return { values: Float64Array.from(s.exact).sort(), weights: null, rankError: 0 };
   const sketch = new QuantileSketch(undefined, s.sketch!);
   const { values, weights } = sketch.weighted();
