@@ -105,7 +105,11 @@ try {
     timeout: 1_800_000,
   });
   const directBytes = direct.status === 0 ? sizeOf('bench/mlflow-build-docker') : null;
-  const lines = `${direct.stdout}${direct.stderr}`.trim().split('\n');
+  // MLflow's own INFO lines (e.g. "flavor_backend_registry") are not the cause.
+  const lines = `${direct.stdout}${direct.stderr}`
+    .trim()
+    .split('\n')
+    .filter((l) => !/\bINFO\b|Downloading artifacts/.test(l));
   // The base-image pull is the usual cause here; name it rather than MLflow's generic "Docker build failed".
   const directWhy =
     lines.find((l) => /pull|manifest|registry|dial tcp|lookup|unauthorized/i.test(l)) ??
