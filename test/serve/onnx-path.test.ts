@@ -7,7 +7,7 @@
  * through Python, and says why. Skipped, saying so, only when setup could not install onnxruntime-node or skl2onnx.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,6 +124,16 @@ describe.skipIf(missing.length > 0)(`mlci serve: ONNX and Python paths${missing.
     expect(children).toEqual([]);
     expect((await invoke(again.url, { dataframe_split: models.probe })).json.predictions).toEqual(models.classifier);
     expect(readdirSync(env.MLCI_ONNX_CACHE).filter((e) => !e.startsWith('.'))).toHaveLength(3); // iris, classifier, regressor (custom comes next)
+  }, 240_000);
+
+  it('an ONNX cache that cannot be written (a file in its place) still converts and serves through ONNX, saying so', async () => {
+    const blocker = join(dir, 'not-a-directory');
+    writeFileSync(blocker, 'a file where the cache directory would be\n');
+    const s = await startServe([join(dir, 'm/classifier')], { env: { MLCI_ONNX_CACHE: join(blocker, 'cache') } });
+    servers.push(s);
+    expect(s.ready.path).toBe('onnx');
+    expect(s.stderr()).toMatch(/cannot write the ONNX cache .*not-a-directory\/cache .*converting in a temporary directory/);
+    expect((await invoke(s.url, { dataframe_split: models.probe })).json.predictions).toEqual(models.classifier);
   }, 240_000);
 
   it('a model skl2onnx cannot convert still serves, through the Python worker, and /health says why', async () => {

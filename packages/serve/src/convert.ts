@@ -116,7 +116,7 @@ export async function convertToOnnx(model: ModelInfo, options: ConvertOptions = 
 
   const sample = sampleOf(model);
   if (typeof sample === 'string') return { ok: false, reason: sample, key, cached: false };
-  const work = await mkdtemp(join(await ensureDir(cacheRoot).catch(() => tmpdir()), '.convert-'));
+  const work = await workDir(cacheRoot, logger);
   let keep = false;
   try {
     const report = await runConverter(model, sample, work, options);
@@ -186,6 +186,20 @@ async function readMeta(entry: string): Promise<Meta | null> {
 const ensureDir = async (dir: string) => (await mkdir(dir, { recursive: true }), dir);
 
 /** Moves a finished conversion into the cache (one rename: a reader sees all of it or nothing). Returns where it is. */
+/**
+ * Where a conversion is built: inside the cache (so publishing it is one rename), else, when the cache cannot
+ * be written (a read-only image layer, another user's directory), in the system temp directory: the model still
+ * converts and serves, it is just not kept for the next start.
+ */
+async function workDir(cacheRoot: string, logger: Logger): Promise<string> {
+  try {
+    return await mkdtemp(join(await ensureDir(cacheRoot), '.convert-'));
+  } catch (error) {
+    logger.warn(`cannot write the ONNX cache ${cacheRoot} (${(error as Error).message}); converting in a temporary directory`);
+    return mkdtemp(join(tmpdir(), 'mlci-convert-'));
+  }
+}
+
 async function publish(work: string, entry: string, logger: Logger): Promise<string> {
   try {
     await rename(work, entry);
