@@ -34,7 +34,11 @@ function inWorker(file: string, path: string, options: SummarizeOptions): Promis
   });
 }
 
-/** Summarises several datasets, one in this thread and the others in worker threads when the bundle has one. */
+/**
+ * Summarises several datasets, each in its own worker thread when the bundle has one (else one after another
+ * here). This thread only waits: a worker's heap holds nothing but its read, so the full collections that keep
+ * it small (HeapGuard) take milliseconds, where this thread's heap (the whole CLI) made each one slow.
+ */
 export async function summarizeAll(paths: string[], options: SummarizeOptions = {}): Promise<TableSummary[]> {
   const file = workerFile();
   if (!file || paths.length < 2) {
@@ -42,6 +46,5 @@ export async function summarizeAll(paths: string[], options: SummarizeOptions = 
     for (const p of paths) out.push(await summarizeTable(p, options));
     return out;
   }
-  const [first, ...rest] = paths;
-  return Promise.all([summarizeTable(first, options), ...rest.map((p) => inWorker(file, p, options))]);
+  return Promise.all(paths.map((p) => inWorker(file, p, options)));
 }
