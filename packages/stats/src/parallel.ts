@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { MlciError } from '@mlci/core';
+import { STDIN } from '@mlci/data';
 import { summarizeTable, type SummarizeOptions, type TableSummary } from './summary';
 
 /**
@@ -36,15 +37,19 @@ function inWorker(file: string, path: string, options: SummarizeOptions): Promis
 
 /**
  * Summarises several datasets, each in its own worker thread when the bundle has one (else one after another
- * here). This thread only waits: a worker's heap holds nothing but its read, so the full collections that keep
+ * here; standard input is read here). This thread only waits: a worker's heap holds nothing but its read, so the full collections that keep
  * it small (HeapGuard) take milliseconds, where this thread's heap (the whole CLI) made each one slow.
  */
-export async function summarizeAll(paths: string[], options: SummarizeOptions = {}): Promise<TableSummary[]> {
-  const file = workerFile();
+export async function summarizeAll(
+  paths: string[],
+  options: SummarizeOptions = {},
+  file: string | null = workerFile(),
+): Promise<TableSummary[]> {
   if (!file || paths.length < 2) {
     const out: TableSummary[] = [];
     for (const p of paths) out.push(await summarizeTable(p, options));
     return out;
   }
-  return Promise.all(paths.map((p) => inWorker(file, p, options)));
+  // Standard input (`-`) is this thread's: a worker's process.stdin is not the terminal's or the pipe's.
+  return Promise.all(paths.map((p) => (p === STDIN ? summarizeTable(p, options) : inWorker(file, p, options))));
 }
