@@ -1,5 +1,7 @@
 /** Starts `mlci serve` as a user would (the bundled CLI in a child process) and talks to it over loopback. */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { mlciBin } from '../harness/cli';
 import { repoRoot } from '../harness/runner';
 
@@ -84,4 +86,17 @@ export function sumOf(samples: Map<string, number>, name: string, ...labels: str
   for (const [key, value] of samples)
     if ((key === name || key.startsWith(`${name}{`)) && labels.every((l) => key.includes(l))) total += value;
   return total;
+}
+
+/** Why the ONNX path cannot be tested here (onnxruntime-node not installed, skl2onnx not importable), or none. */
+export function onnxPathMissing(): string[] {
+  const missing: string[] = [];
+  try {
+    createRequire(join(repoRoot, 'package.json')).resolve('onnxruntime-node');
+  } catch {
+    missing.push('onnxruntime-node is not installed');
+  }
+  if (spawnSync('python3', ['-c', 'import skl2onnx'], { encoding: 'utf8' }).status !== 0)
+    missing.push('skl2onnx is not importable by python3');
+  return missing;
 }

@@ -6,9 +6,8 @@
  * onnx force either. Then the Node-only context is served as its image would be (builder none) and /health names
  * the ONNX path. Skipped, saying so, only when setup could not install onnxruntime-node or skl2onnx.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +15,8 @@ import { modelHash } from '../../packages/serve/src/convert';
 import { buildServeImage } from '../../packages/serve/src/image/build';
 import { buildImageContext, listContext } from '../../packages/serve/src/image/context';
 import { IMAGE_ONNX_CACHE, renderDockerfile } from '../../packages/serve/src/image/dockerfile';
-import { distDir, repoRoot } from '../harness/runner';
+import { distDir } from '../harness/runner';
+import { onnxPathMissing } from './helpers';
 
 describe('renderDockerfile', () => {
   it('Node-only ONNX image: no Python, no shell-form RUN, the baked conversion as MLCI_ONNX_CACHE, --runtime onnx', () => {
@@ -48,17 +48,7 @@ describe('renderDockerfile', () => {
   });
 });
 
-const missing = [
-  (() => {
-    try {
-      createRequire(join(repoRoot, 'package.json')).resolve('onnxruntime-node');
-      return null;
-    } catch {
-      return 'onnxruntime-node is not installed';
-    }
-  })(),
-  spawnSync('python3', ['-c', 'import skl2onnx'], { encoding: 'utf8' }).status === 0 ? null : 'skl2onnx is not importable by python3',
-].filter(Boolean);
+const missing = onnxPathMissing();
 
 const dir = mkdtempSync(join(tmpdir(), 'mlci-image-context-'));
 const convert = { cacheDir: join(dir, 'cache') };

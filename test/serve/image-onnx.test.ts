@@ -10,25 +10,15 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runAction } from '../harness/runner';
+import { onnxPathMissing } from './helpers';
 import { localBase, startEngine, type Engine } from './container-engine';
 import { nodeBase } from './node-base';
 
-const missing = [
-  (() => {
-    try {
-      createRequire(join(repoRoot, 'package.json')).resolve('onnxruntime-node');
-      return null;
-    } catch {
-      return 'onnxruntime-node is not installed';
-    }
-  })(),
-  spawnSync('python3', ['-c', 'import skl2onnx'], { encoding: 'utf8' }).status === 0 ? null : 'skl2onnx is not importable by python3',
-].filter(Boolean);
+const missing = onnxPathMissing();
 
 const found = missing.length ? { engine: null, reason: 'skipped' } : await startEngine();
 const engine: Engine | null = found.engine;

@@ -6,26 +6,15 @@
  * and LinearRegression (make_models.py). A pipeline with a user transformer skl2onnx cannot convert still serves,
  * through Python, and says why. Skipped, saying so, only when setup could not install onnxruntime-node or skl2onnx.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../harness/runner';
-import { invoke, parsePrometheus, startServe, sumOf, type ServeProcess } from './helpers';
+import { invoke, parsePrometheus, startServe, sumOf, type ServeProcess, onnxPathMissing } from './helpers';
 
-const missing = [
-  (() => {
-    try {
-      createRequire(join(repoRoot, 'package.json')).resolve('onnxruntime-node');
-      return null;
-    } catch {
-      return 'onnxruntime-node is not installed';
-    }
-  })(),
-  spawnSync('python3', ['-c', 'import skl2onnx'], { encoding: 'utf8' }).status === 0 ? null : 'skl2onnx is not importable by python3',
-].filter(Boolean);
+const missing = onnxPathMissing();
 
 const dir = mkdtempSync(join(tmpdir(), 'mlci-onnx-path-'));
 // A private cache: the first start converts, later ones must find the conversion there.
