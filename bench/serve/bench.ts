@@ -189,9 +189,10 @@ interface Running {
 const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const measured: Cell[] = [];
 const skipped: string[] = [];
+/** Every server that started (its ready time and idle RSS are reported even if it fails a cell later). */
+const started: Running[] = [];
+/** Those still answering: a server that fails a cell is stopped and leaves the rounds. */
 const running: Running[] = [];
-const idleOf = new Map<string, number>();
-const readyOf = new Map<string, number>();
 const bodies = [
   ['1 row', one],
   ['100 rows', hundred],
@@ -210,9 +211,8 @@ try {
       const readyMs = await waitPing(url, child, s.ready ?? '/ping');
       const idle = treeRss(child.pid!);
       for (const [, body] of bodies) await loadTest({ url, body, requests: warmupRequests, concurrency: 1 });
-      running.push({ server: s, child, url, readyMs, idle });
-      idleOf.set(s.name, idle);
-      readyOf.set(s.name, readyMs);
+      started.push({ server: s, child, url, readyMs, idle });
+      running.push(started.at(-1)!);
       console.log(`${s.name}: ready in ${(readyMs / 1000).toFixed(2)} s, ${idle} MiB idle`);
     } catch (error) {
       skipped.push(`${s.name}: failed to start, ${(error as Error).message}`);
@@ -289,9 +289,10 @@ for (const s of servers)
   for (const [label] of bodies)
     for (const c of concurrencies) {
       const cell = find(s.name, label, c);
-      if (!cell) continue;
+      const start = started.find((r) => r.server === s);
+      if (!cell || !start) continue;
       rows.push(
-        `| ${s.name} | ${label} | ${c} | ${cell.throughput.toFixed(0)} | ${cell.p50.toFixed(2)} | ${cell.p95.toFixed(2)} | ${cell.p99.toFixed(2)} | ${cell.cpuUs.toFixed(0)} | ${idleOf.get(s.name)} → ${Math.round(cell.rss)} | ${((readyOf.get(s.name) ?? 0) / 1000).toFixed(2)} |`,
+        `| ${s.name} | ${label} | ${c} | ${cell.throughput.toFixed(0)} | ${cell.p50.toFixed(2)} | ${cell.p95.toFixed(2)} | ${cell.p99.toFixed(2)} | ${cell.cpuUs.toFixed(0)} | ${start.idle} → ${Math.round(cell.rss)} | ${(start.readyMs / 1000).toFixed(2)} |`,
       );
     }
 console.log(

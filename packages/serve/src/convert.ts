@@ -185,7 +185,6 @@ async function readMeta(entry: string): Promise<Meta | null> {
 
 const ensureDir = async (dir: string) => (await mkdir(dir, { recursive: true }), dir);
 
-/** Moves a finished conversion into the cache (one rename: a reader sees all of it or nothing). Returns where it is. */
 /**
  * Where a conversion is built: inside the cache (so publishing it is one rename), else, when the cache cannot
  * be written (a read-only image layer, another user's directory), in the system temp directory: the model still
@@ -200,6 +199,7 @@ async function workDir(cacheRoot: string, logger: Logger): Promise<string> {
   }
 }
 
+/** Moves a finished conversion into the cache (one rename: a reader sees all of it or nothing). Returns where it is. */
 async function publish(work: string, entry: string, logger: Logger): Promise<string> {
   try {
     await rename(work, entry);

@@ -37,8 +37,9 @@ function inWorker(file: string, path: string, options: SummarizeOptions): Promis
 
 /**
  * Summarises several datasets, each in its own worker thread when the bundle has one (else one after another
- * here; standard input is read here). This thread only waits: a worker's heap holds nothing but its read, so the full collections that keep
- * it small (HeapGuard) take milliseconds, where this thread's heap (the whole CLI) made each one slow.
+ * here; standard input is read here). This thread only waits: a worker's heap holds nothing but its read, so
+ * the full collections that keep it small (HeapGuard) take milliseconds, where this thread's heap (the whole
+ * CLI) made each one slow.
  */
 export async function summarizeAll(
   paths: string[],
